@@ -1,0 +1,40 @@
+/**
+ * @module cli/local-model
+ * Converts the embedded llama2.c checkpoint to ONNX and loads it in onnxruntime-node with the
+ * same `OnnxCausalLm` the browser worker runs.
+ */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import * as ort from 'onnxruntime-node';
+import { parseLlamaCheckpoint, type LlamaConfig } from '../core/model/llama-checkpoint.js';
+import { buildLlamaGraph } from '../core/model/llama-graph.js';
+import { parseTok512, type Tokenizer } from '../core/tokenizer/tok512.js';
+import { OnnxCausalLm, type OrtRuntime } from '../workers/engine/onnx-causal-lm.js';
+import { encodeOnnxModel } from './onnx-write.js';
+import { CHECKPOINT_PATH, LOCAL_MODEL_ID, TOKENIZER_PATH } from './paths.js';
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+export type ConvertedModel = { readonly onnx: Uint8Array; readonly config: LlamaConfig; readonly sourceSha256: string };
+
+export function convertCheckpoint(checkpointPath = CHECKPOINT_PATH, modelId = LOCAL_MODEL_ID): ConvertedModel {
+  const bytes = readFileSync(checkpointPath);
+  const sourceSha256 = sha256Hex(bytes);
+  const checkpoint = parseLlamaCheckpoint(bytes);
+  return { onnx: encodeOnnxModel(buildLlamaGraph(checkpoint, { modelId, sourceSha256 })), config: checkpoint.config, sourceSha256 };
+}
+
+export function loadTokenizer(path = TOKENIZER_PATH): Tokenizer {
+  return parseTok512(readFileSync(path));
+}
+
+let cached: Promise<{ model: ConvertedModel; tokenizer: Tokenizer }> | undefined;
+
+/** A fresh engine (own KV cache) over the embedded model; conversion happens once per process. */
+export async function createNodeEngine(): Promise<OnnxCausalLm> {
+  cached ??= Promise.resolve().then(() => ({ model: convertCheckpoint(), tokenizer: loadTokenizer() }));
+  const { model, tokenizer } = await cached;
+  return OnnxCausalLm.create(ort as unknown as OrtRuntime, model.onnx, tokenizer, {
+    modelId: LOCAL_MODEL_ID, backend: 'cpu', contextLength: model.config.seqLen,
+  });
+}

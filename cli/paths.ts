@@ -1,0 +1,21 @@
+/**
+ * @module cli/paths
+ * Where the product's artifacts live, relative to the repository root, and where the shared
+ * inputs (datasets, golden outputs) are read from.
+ */
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const MODELS_DIR = resolve(REPO_ROOT, 'public/models');
+export const LOCAL_MODEL_ID = 'stories260K';
+export const LOCAL_MODEL_DIR = resolve(MODELS_DIR, LOCAL_MODEL_ID);
+export const CHECKPOINT_PATH = resolve(LOCAL_MODEL_DIR, 'stories260K.bin');
+export const TOKENIZER_PATH = resolve(LOCAL_MODEL_DIR, 'tok512.bin');
+export const LOCAL_ONNX_PATH = resolve(LOCAL_MODEL_DIR, 'model.onnx');
+export const GATE_PATH = resolve(MODELS_DIR, 'gate.onnx');
+export const THRESHOLDS_PATH = resolve(MODELS_DIR, 'thresholds.json');
+export const MANIFEST_PATH = resolve(MODELS_DIR, 'manifest.json');
+/** `../shared` beside the checkout (CI puts it there); `RISKGATE_SHARED` overrides. */
+export const SHARED_DIR = resolve(process.env.RISKGATE_SHARED ?? resolve(REPO_ROOT, '../shared'));
+export const CACHE_DIR = resolve(REPO_ROOT, '.cache');

@@ -1,0 +1,58 @@
+/**
+ * @module errors
+ * One error type with a stable `code`. Messages change; codes do not. The code is what crosses
+ * comlink, HTTP and the offline queue, so callers branch on it and never on message text.
+ */
+
+export const ERROR_CODES = Object.freeze([
+  'invalid_request',
+  'invalid_model',
+  'invalid_artifact',
+  'artifact_mismatch',
+  'context_window_exceeded',
+  'engine_not_ready',
+  'engine_failed',
+  'gate_failed',
+  'edge_unreachable',
+  'edge_error',
+  'edge_stream_error',
+  'aborted',
+  'upstream_failed',
+  'internal_error',
+] as const);
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A plain, structured-clone-safe error description (what crosses boundaries). */
+export type ErrorPayload = { readonly code: ErrorCode; readonly message: string };
+
+export class RouterError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RouterError';
+    this.code = code;
+  }
+  toPayload(): ErrorPayload {
+    return { code: this.code, message: this.message };
+  }
+}
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** Turns anything thrown into a payload; unknown throwables become `internal_error`. */
+export function toErrorPayload(error: unknown): ErrorPayload {
+  if (error instanceof RouterError) return error.toPayload();
+  if (typeof error === 'object' && error !== null && isErrorCode((error as { code?: unknown }).code)) {
+    const { code, message } = error as { code: ErrorCode; message?: unknown };
+    return { code, message: typeof message === 'string' ? message : code };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'internal_error', message };
+}
+
+export function fromErrorPayload(payload: ErrorPayload): RouterError {
+  return new RouterError(payload.code, payload.message);
+}

@@ -1,0 +1,52 @@
+/**
+ * @module protocol/local-engine
+ * The `LocalEngine` seam (ARCHITECTURE.md §5): prefill once, read the hidden state, then either
+ * decode from the same KV cache or reset. Implementations: `OnnxCausalLm` (workers/engine) and
+ * `FakeEngine` (tests only); both pass `workers/engine/local-engine.contract.ts`.
+ */
+import type { ChatMessage } from './chat.js';
+
+export type EngineInfo = {
+  readonly kind: 'onnx' | 'fake';
+  readonly backend: 'wasm' | 'webgpu' | 'cpu';
+  readonly model: string;
+  readonly hiddenSize: number;
+  readonly contextLength: number;
+};
+
+export type Prefill = {
+  /** Final-normed last-layer hidden state at the last prompt position. */
+  readonly hiddenState: Float32Array;
+  /** Prompt tokens actually prefilled (after left truncation), BOS included. */
+  readonly tokenCount: number;
+  /** Prompt tokens dropped by left truncation to fit the context window. */
+  readonly truncatedTokens: number;
+  readonly prefillMs: number;
+};
+
+export type DecodeOptions = {
+  readonly maxTokens: number;
+  /** 0 = greedy argmax (the default). */
+  readonly temperature?: number;
+  readonly seed?: number;
+  readonly signal?: AbortSignal;
+};
+
+export type DecodedToken = { readonly id: number; readonly text: string };
+export type FinishReason = 'stop' | 'length' | 'abort';
+
+export type EngineCounters = { readonly prefillCalls: number; readonly forwardCalls: number; readonly prefilledTokens: number };
+
+export interface LocalEngine {
+  readonly info: EngineInfo;
+  prefill(messages: readonly ChatMessage[]): Promise<Prefill>;
+  /**
+   * Continues from the last prefill's KV cache (no second prefill). Yields tokens until
+   * `maxTokens`, a stop token, the context limit or abort; `finishReason()` then says which.
+   * @throws RouterError `engine_not_ready` when there is no prefill to continue from.
+   */
+  decode(options: DecodeOptions): AsyncGenerator<DecodedToken, FinishReason>;
+  /** Drops the KV cache. */
+  reset(): void;
+  counters(): EngineCounters;
+}

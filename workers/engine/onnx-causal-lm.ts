@@ -1,0 +1,157 @@
+/**
+ * @module engine/onnx-causal-lm
+ * `LocalEngine` over any decoder-only ONNX model with the standard KV-cache names and a
+ * `hidden_states` output, run by onnxruntime (web in the worker, node in the proxy and tests —
+ * the same code, the runtime is injected). One prefill per prompt; decode continues from the
+ * cache that prefill left (ARCHITECTURE.md §3).
+ */
+import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-common';
+import { RouterError } from '../../core/errors.js';
+import { localPromptText, type ChatMessage } from '../../core/protocol/chat.js';
+import type {
+  DecodedToken, DecodeOptions, EngineCounters, EngineInfo, FinishReason, LocalEngine, Prefill,
+} from '../../core/protocol/local-engine.js';
+import { BOS_ID, type Tokenizer } from '../../core/tokenizer/tok512.js';
+import { createRandom, sampleToken } from '../../core/sampling.js';
+import { truncatePromptTokens } from '../../core/tokenizer/truncate.js';
+
+/** The part of onnxruntime-web / onnxruntime-node this engine needs. */
+export type OrtRuntime = {
+  readonly InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  readonly Tensor: typeof Tensor;
+};
+
+export type OnnxCausalLmOptions = {
+  readonly modelId: string;
+  readonly backend: EngineInfo['backend'];
+  /** Tokens the model can attend to (from the manifest; RoPE tables bound it). */
+  readonly contextLength: number;
+  readonly executionProviders?: InferenceSession.SessionOptions['executionProviders'];
+};
+
+type Cache = Record<string, Tensor>;
+
+export class OnnxCausalLm implements LocalEngine {
+  readonly info: EngineInfo;
+  readonly #ort: OrtRuntime;
+  readonly #session: InferenceSession;
+  readonly #tokenizer: Tokenizer;
+  readonly #cacheNames: readonly string[];
+  readonly #kvShape: readonly [number, number];
+  #cache: Cache | undefined;
+  #nextLogits: Float32Array | undefined;
+  #lastToken = BOS_ID;
+  #position = 0;
+  #counters = { prefillCalls: 0, forwardCalls: 0, prefilledTokens: 0 };
+
+  private constructor(ort: OrtRuntime, session: InferenceSession, tokenizer: Tokenizer, info: EngineInfo, kvShape: [number, number]) {
+    this.#ort = ort;
+    this.#session = session;
+    this.#tokenizer = tokenizer;
+    this.info = info;
+    this.#kvShape = kvShape;
+    this.#cacheNames = session.inputNames.filter((n) => n.startsWith('past_key_values.'));
+  }
+
+  static async create(ort: OrtRuntime, model: Uint8Array, tokenizer: Tokenizer, options: OnnxCausalLmOptions): Promise<OnnxCausalLm> {
+    let session: InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(model, { executionProviders: options.executionProviders ?? ['cpu'], graphOptimizationLevel: 'all' });
+    } catch (cause) {
+      throw new RouterError('engine_failed', `could not load ${options.modelId} on ${options.backend}: ${String(cause)}`, { cause });
+    }
+    const missing = ['input_ids', 'past_key_values.0.key'].filter((n) => !session.inputNames.includes(n))
+      .concat(['logits', 'hidden_states', 'present.0.key'].filter((n) => !session.outputNames.includes(n)));
+    if (missing.length > 0) throw new RouterError('invalid_model', `${options.modelId} lacks ${missing.join(', ')}`);
+    const meta = readMetadata(session);
+    const info: EngineInfo = {
+      kind: 'onnx', backend: options.backend, model: options.modelId,
+      hiddenSize: meta.hiddenSize, contextLength: options.contextLength,
+    };
+    return new OnnxCausalLm(ort, session, tokenizer, info, [meta.kvHeads, meta.headSize]);
+  }
+
+  async prefill(messages: readonly ChatMessage[]): Promise<Prefill> {
+    const started = performance.now();
+    const encoded = this.#tokenizer.encode(localPromptText(messages));
+    const { tokens, dropped } = truncatePromptTokens(encoded, this.info.contextLength);
+    this.#cache = this.#emptyCache();
+    const outputs = await this.#forward(tokens);
+    const hidden = outputs.hidden_states!.data as Float32Array;
+    const d = this.info.hiddenSize;
+    this.#counters.prefillCalls++;
+    this.#counters.prefilledTokens += tokens.length;
+    this.#lastToken = tokens[tokens.length - 1]!;
+    this.#position = tokens.length;
+    return {
+      hiddenState: hidden.slice((tokens.length - 1) * d, tokens.length * d),
+      tokenCount: tokens.length,
+      truncatedTokens: dropped,
+      prefillMs: performance.now() - started,
+    };
+  }
+
+  async *decode(options: DecodeOptions): AsyncGenerator<DecodedToken, FinishReason> {
+    if (!this.#cache || !this.#nextLogits) throw new RouterError('engine_not_ready', 'decode() needs a prefill() first');
+    const random = createRandom(options.seed ?? 0);
+    const text = new TextDecoder();
+    for (let produced = 0; ; produced++) {
+      if (options.signal?.aborted) return 'abort';
+      if (produced >= options.maxTokens) return 'length';
+      if (this.#position >= this.info.contextLength) return 'length';
+      const id = sampleToken(this.#nextLogits, options.temperature ?? 0, random);
+      if (id === BOS_ID) return 'stop'; // llama2.c run.c stops on BOS
+      const piece = text.decode(this.#tokenizer.decodePiece(this.#lastToken, id), { stream: true });
+      this.#lastToken = id;
+      yield { id, text: piece };
+      if (produced + 1 < options.maxTokens) await this.#forward([id]);
+      this.#position++;
+    }
+  }
+
+  reset(): void {
+    this.#cache = undefined;
+    this.#nextLogits = undefined;
+    this.#position = 0;
+  }
+
+  counters(): EngineCounters {
+    return { ...this.#counters };
+  }
+
+  async #forward(tokens: readonly number[]): Promise<InferenceSession.OnnxValueMapType> {
+    const ids = new this.#ort.Tensor('int64', BigInt64Array.from(tokens, (t) => BigInt(t)), [1, tokens.length]) as TypedTensor<'int64'>;
+    let outputs: InferenceSession.OnnxValueMapType;
+    try {
+      outputs = await this.#session.run({ input_ids: ids, ...this.#cache });
+    } catch (cause) {
+      throw new RouterError('engine_failed', `${this.info.model} forward pass failed: ${String(cause)}`, { cause });
+    }
+    this.#counters.forwardCalls++;
+    const next: Cache = {};
+    for (const name of this.#cacheNames) next[name] = outputs[name.replace('past_key_values.', 'present.')]!;
+    this.#cache = next;
+    const logits = outputs.logits!.data as Float32Array;
+    const vocab = logits.length / tokens.length;
+    this.#nextLogits = logits.slice(logits.length - vocab);
+    return outputs;
+  }
+
+  #emptyCache(): Cache {
+    const [kvHeads, headSize] = this.#kvShape;
+    const cache: Cache = {};
+    for (const name of this.#cacheNames) cache[name] = new this.#ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headSize]);
+    return cache;
+  }
+}
+
+function readMetadata(session: InferenceSession): { hiddenSize: number; kvHeads: number; headSize: number } {
+  const hidden = session.outputMetadata.find((m) => m.name === 'hidden_states');
+  const past = session.inputMetadata.find((m) => m.name === 'past_key_values.0.key');
+  const dim = (meta: typeof hidden, i: number): number => {
+    const value = meta && meta.isTensor ? meta.shape[i] : undefined;
+    if (typeof value !== 'number') throw new RouterError('invalid_model', `model input/output ${meta?.name ?? '?'} has no static dimension ${i}`);
+    return value;
+  };
+  return { hiddenSize: dim(hidden, 2), kvHeads: dim(past, 1), headSize: dim(past, 3) };
+}
