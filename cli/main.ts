@@ -1,0 +1,26 @@
+/**
+ * @module cli/main
+ * `npm run riskgate -- <command>`: convert, train, calibrate, bench-local.
+ */
+import { CALIBRATE_HELP, calibrate } from './commands/calibrate.js';
+import { CONVERT_HELP, convert } from './commands/convert.js';
+import { TRAIN_HELP, train } from './commands/train.js';
+import { BENCH_LOCAL_HELP, benchLocal } from './commands/bench-local.js';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
+  convert: { run: convert, help: CONVERT_HELP },
+  train: { run: train, help: TRAIN_HELP },
+  calibrate: { run: calibrate, help: CALIBRATE_HELP },
+  'bench-local': { run: benchLocal, help: BENCH_LOCAL_HELP },
+};
+
+const [name, ...argv] = process.argv.slice(2);
+const command = name ? COMMANDS[name] : undefined;
+if (!command) {
+  console.log(`usage: npm run riskgate -- <command> [--help]\n\n${Object.values(COMMANDS).map((c) => c.help).join('\n\n')}`);
+  process.exit(name && name !== '--help' ? 2 : 0);
+} else if (argv.includes('--help')) {
+  console.log(command.help);
+} else {
+  await command.run(argv);
+}

@@ -1,0 +1,48 @@
+/**
+ * @module calibration/crc
+ * Conformal risk control (Angelopoulos et al. 2024, Thm 1; METHODS.md §4.1) for the acceptance
+ * threshold. Accept locally iff score ≥ τ. Loss L_i(τ) = 1[score_i ≥ τ and Δ_i < 0] (a false
+ * acceptance), bounded by B = 1 and non-increasing in τ. Then
+ *   τ̂ = inf { τ : n/(n+1)·R̂_n(τ) + B/(n+1) ≤ α },
+ * and E[L_{n+1}(τ̂)] ≤ α. If no τ qualifies, τ̂ = +∞ (accept nothing).
+ */
+
+export type CalibrationPoint = { readonly score: number; readonly falseAcceptIfAccepted: boolean };
+
+export type CrcResult = {
+  /** +Infinity accepts nothing; -Infinity accepts everything. */
+  readonly threshold: number;
+  readonly nCalibration: number;
+  /** R̂_n(τ̂): realised false-acceptance rate on the calibration set. */
+  readonly empiricalRisk: number;
+  readonly acceptRate: number;
+};
+
+const BOUND = 1;
+
+export function calibrateThreshold(points: readonly CalibrationPoint[], riskLevel: number): CrcResult {
+  const n = points.length;
+  const adjusted = (harmful: number) => (n / (n + 1)) * (harmful / n) + BOUND / (n + 1);
+  if (n === 0 || adjusted(0) > riskLevel) return { threshold: Infinity, nCalibration: n, empiricalRisk: 0, acceptRate: 0 };
+  const sorted = [...points].sort((a, b) => b.score - a.score);
+  // Lower τ past each distinct score in turn; the adjusted risk only grows, so the last τ that
+  // still satisfies the bound is the infimum of the valid set.
+  let threshold = Infinity;
+  let harmful = 0;
+  let accepted = 0;
+  let best = { harmful: 0, accepted: 0 };
+  for (let i = 0; i < n; ) {
+    const score = sorted[i]!.score;
+    let groupHarmful = 0;
+    let j = i;
+    for (; j < n && sorted[j]!.score === score; j++) if (sorted[j]!.falseAcceptIfAccepted) groupHarmful++;
+    if (adjusted(harmful + groupHarmful) > riskLevel) break;
+    harmful += groupHarmful;
+    accepted = j;
+    threshold = score;
+    best = { harmful, accepted };
+    i = j;
+  }
+  if (best.accepted === n) threshold = -Infinity; // every calibration score qualifies: the infimum is unbounded
+  return { threshold, nCalibration: n, empiricalRisk: best.harmful / n, acceptRate: best.accepted / n };
+}

@@ -1,0 +1,65 @@
+/**
+ * @module calibration/threshold-table
+ * `thresholds.json` (ARCHITECTURE.md §6): one CRC threshold per operating point (λ, α), bound to
+ * the gate by its sha256. `lookupThreshold` maps any requested (λ, α) onto the grid without ever
+ * promising more than was calibrated: nearest λ, then the largest calibrated α ≤ the request.
+ */
+import { RouterError } from '../errors.js';
+import type { RepresentationInfo } from '../gate/gate-graph.js';
+
+/** JSON cannot hold ±Infinity; thresholds serialise them as these strings. */
+export type JsonThreshold = number | '+inf' | '-inf';
+
+export type ThresholdRow = {
+  readonly cost_weight: number;
+  readonly risk_level: number;
+  readonly threshold: JsonThreshold;
+  readonly n_calibration: number;
+  readonly empirical_risk: number;
+  readonly accept_rate: number;
+  /** Held-out test split figures (not used for routing; reported for the evidence). */
+  readonly test_risk?: number;
+  readonly test_accept_rate?: number;
+};
+
+export type ThresholdsFile = {
+  readonly format: 'riskgate.thresholds/1';
+  readonly gate_sha256: string;
+  readonly representation: RepresentationInfo;
+  readonly loss: 'false_acceptance';
+  readonly rows: readonly ThresholdRow[];
+  readonly [extra: string]: unknown;
+};
+
+export type OperatingPoint = { readonly costWeight: number; readonly riskLevel: number };
+export type ResolvedThreshold = { readonly threshold: number; readonly row: ThresholdRow | undefined };
+
+export const toJsonThreshold = (t: number): JsonThreshold => (t === Infinity ? '+inf' : t === -Infinity ? '-inf' : t);
+export const fromJsonThreshold = (t: JsonThreshold): number => (t === '+inf' ? Infinity : t === '-inf' ? -Infinity : t);
+
+export function parseThresholdsFile(value: unknown): ThresholdsFile {
+  const file = value as Partial<ThresholdsFile> | null;
+  const ok = file !== null && typeof file === 'object' && file.format === 'riskgate.thresholds/1'
+    && typeof file.gate_sha256 === 'string' && Array.isArray(file.rows) && file.rows.length > 0
+    && file.rows.every((r) => typeof r.cost_weight === 'number' && typeof r.risk_level === 'number'
+      && (typeof r.threshold === 'number' || r.threshold === '+inf' || r.threshold === '-inf'));
+  if (!ok) throw new RouterError('invalid_artifact', 'thresholds.json is not a riskgate.thresholds/1 file with rows');
+  return file as ThresholdsFile;
+}
+
+export function lookupThreshold(file: ThresholdsFile, point: OperatingPoint): ResolvedThreshold {
+  const weights = [...new Set(file.rows.map((r) => r.cost_weight))];
+  const nearest = weights.reduce((a, b) => (Math.abs(b - point.costWeight) < Math.abs(a - point.costWeight) ? b : a));
+  const candidates = file.rows
+    .filter((r) => r.cost_weight === nearest && r.risk_level <= point.riskLevel + 1e-12)
+    .sort((a, b) => b.risk_level - a.risk_level);
+  const row = candidates[0];
+  // Below the smallest calibrated α nothing is guaranteed: accept nothing locally.
+  return row ? { threshold: fromJsonThreshold(row.threshold), row } : { threshold: Infinity, row: undefined };
+}
+
+/** The operating points a picker should offer: the calibrated grid. */
+export function operatingGrid(file: ThresholdsFile): { costWeights: number[]; riskLevels: number[] } {
+  const sortUnique = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+  return { costWeights: sortUnique(file.rows.map((r) => r.cost_weight)), riskLevels: sortUnique(file.rows.map((r) => r.risk_level)) };
+}

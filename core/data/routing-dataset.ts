@@ -1,0 +1,22 @@
+/**
+ * @module data/routing-dataset
+ * The unified routing dataset (ARCHITECTURE.md §6): one prompt per record with every model's
+ * recorded outcome. Which model plays "local" and which play "edge" is configuration (`Roles`).
+ */
+
+export type Outcome = { readonly quality: number; readonly output_tokens?: number; readonly cost_usd?: number; readonly response?: string };
+
+export type RoutingRecord = {
+  readonly id: string;
+  readonly source: string;
+  readonly prompt: string;
+  readonly outcomes: Readonly<Record<string, Outcome>>;
+};
+
+export type Roles = { readonly local: string; readonly edge: readonly string[] };
+
+/** RouteLLM's pair: the weaker Mixtral plays the on-device role, GPT-4 the edge. */
+export const ROUTELLM_ROLES: Roles = Object.freeze({
+  local: 'mistralai/Mixtral-8x7B-Instruct-v0.1',
+  edge: Object.freeze(['gpt-4-1106-preview']),
+});

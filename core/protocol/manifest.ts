@@ -1,0 +1,20 @@
+/**
+ * @module protocol/manifest
+ * `public/models/manifest.json`: what the worker loads and the sha256 of each artifact, so a
+ * stale cache or a mismatched gate is caught before it routes anything.
+ */
+
+export type ModelManifest = {
+  readonly format: 'riskgate.manifest/1';
+  readonly local_model: {
+    readonly id: string;
+    readonly onnx: string; // path relative to the manifest
+    readonly tokenizer: string;
+    readonly sha256: string;
+    readonly source_sha256: string;
+    readonly context_length: number;
+    readonly hidden_size: number;
+  };
+  readonly gate: { readonly onnx: string; readonly sha256: string };
+  readonly thresholds: { readonly json: string };
+};

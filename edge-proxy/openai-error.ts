@@ -1,0 +1,20 @@
+/**
+ * @module openai-error
+ * Maps our error codes onto OpenAI's error shape and HTTP status, in one place.
+ */
+import type { ErrorCode } from '../core/errors.js';
+import type { OpenAiErrorBody } from '../core/protocol/openai.js';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  invalid_request: 400,
+  invalid_model: 404,
+  context_window_exceeded: 400,
+  upstream_failed: 502,
+  aborted: 499,
+};
+
+export function openAiError(code: ErrorCode | 'not_found', message: string, param: string | null = null): { status: number; body: OpenAiErrorBody } {
+  const status = code === 'not_found' ? 404 : STATUS[code] ?? 500;
+  const type = status < 500 ? 'invalid_request_error' : 'server_error';
+  return { status, body: { error: { message, type, code, param } } };
+}

@@ -1,0 +1,30 @@
+/**
+ * @module request-schema
+ * Validation of `POST /v1/chat/completions` bodies (zod). Unknown OpenAI fields are accepted and
+ * ignored; malformed known fields are a 400 naming the parameter.
+ */
+import { z } from 'zod';
+
+export const MAX_TOKENS_LIMIT = 512;
+
+export const chatRequestSchema = z.object({
+  model: z.string().optional(),
+  messages: z.array(z.object({
+    role: z.enum(['system', 'user', 'assistant']),
+    content: z.string(),
+  })).min(1),
+  stream: z.boolean().optional(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  max_tokens: z.number().int().positive().max(MAX_TOKENS_LIMIT).nullish(),
+  max_completion_tokens: z.number().int().positive().max(MAX_TOKENS_LIMIT).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  seed: z.number().int().nullish(),
+  router: z.object({
+    cost_weight: z.number().min(0).optional(),
+    risk_level: z.number().gt(0).lt(1).optional(),
+    score: z.number().optional(),
+    threshold: z.number().nullable().optional(),
+  }).optional(),
+}).loose();
+
+export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -1,0 +1,45 @@
+/**
+ * @module upstream/embedded-onnx
+ * The embedded upstream: the local model's ONNX graph generating for real in onnxruntime-node,
+ * through the same `OnnxCausalLm` the browser runs. One engine, one request at a time (a
+ * promise chain), because an engine owns one KV cache.
+ */
+import type { LocalEngine } from '../../core/protocol/local-engine.js';
+import type { Upstream, UpstreamRequest, UpstreamResult } from './upstream.js';
+
+export function createEmbeddedOnnxUpstream(createEngine: () => Promise<LocalEngine>): Upstream {
+  let engine: Promise<LocalEngine> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  let model = 'stories260K';
+
+  async function* generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult> {
+    let release!: () => void;
+    const turn = queue.then(() => undefined);
+    queue = new Promise<void>((r) => { release = r; });
+    await turn;
+    try {
+      engine ??= createEngine();
+      const e = await engine;
+      model = e.info.model;
+      const prefill = await e.prefill(request.messages);
+      const stream = e.decode({ maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed, signal });
+      let completionTokens = 0;
+      for (;;) {
+        const step = await stream.next();
+        if (step.done) {
+          return { finishReason: step.value === 'stop' ? 'stop' : 'length', promptTokens: prefill.tokenCount, completionTokens };
+        }
+        completionTokens++;
+        yield step.value.text;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  return {
+    id: 'embedded-onnx',
+    get model() { return model; },
+    generate,
+  };
+}

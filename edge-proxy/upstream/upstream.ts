@@ -1,0 +1,23 @@
+/**
+ * @module upstream/upstream
+ * The `Upstream` seam (ARCHITECTURE.md §5): something that generates a chat completion as a
+ * stream of text pieces. Implementations share `upstream.contract.ts`.
+ */
+import type { ChatMessage } from '../../core/protocol/chat.js';
+
+export type UpstreamRequest = {
+  readonly messages: readonly ChatMessage[];
+  readonly maxTokens: number;
+  readonly temperature: number;
+  readonly seed: number;
+};
+
+export type UpstreamResult = { readonly finishReason: 'stop' | 'length'; readonly promptTokens: number; readonly completionTokens: number };
+
+export interface Upstream {
+  /** Stable id used in `x-router-served-by` and metrics. */
+  readonly id: string;
+  /** The model name reported in responses (the model that actually served). */
+  readonly model: string;
+  generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult>;
+}
