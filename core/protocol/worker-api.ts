@@ -1,0 +1,79 @@
+/**
+ * @module protocol/worker-api
+ * The router worker's typed surface (comlink `Remote<RouterWorkerApi>` on the page side). Only
+ * structured-clone data crosses; events stream through a proxied callback.
+ */
+import type { ErrorPayload } from '../errors.js';
+import type { ChatMessage, RouteMode, RoutePath } from './chat.js';
+import type { EngineCounters, EngineInfo, FinishReason } from './local-engine.js';
+
+export type WorkerConfig = {
+  /** Absolute URL of the folder holding manifest.json. */
+  readonly modelsUrl: string;
+  /** ONNX Runtime execution provider for the local model. @default 'wasm' */
+  readonly backend?: 'wasm' | 'webgpu';
+};
+
+export type WorkerStatus = {
+  readonly engine: EngineInfo;
+  readonly gateSha256: string;
+  readonly thresholdsSource: ThresholdsSource;
+  readonly grid: { readonly costWeights: readonly number[]; readonly riskLevels: readonly number[] };
+  readonly loadMs: number;
+};
+
+export type ThresholdsSource = 'network' | 'indexeddb';
+
+export type RouteRequest = {
+  readonly messages: readonly ChatMessage[];
+  readonly costWeight: number;
+  readonly riskLevel: number;
+  readonly mode: RouteMode;
+  /** Base URL of the edge proxy (its /v1/chat/completions is called on defer). */
+  readonly endpoint: string;
+  /** @default 96 */
+  readonly maxTokens?: number;
+  readonly temperature?: number;
+  readonly seed?: number;
+};
+
+export type Decision = {
+  readonly path: RoutePath;
+  readonly mode: RouteMode;
+  /** The gate's margin estimate ĝ(h, λ). */
+  readonly score: number;
+  /** τ(λ, α); +Infinity = accept nothing, -Infinity = accept everything. */
+  readonly threshold: number;
+  readonly costWeight: number;
+  readonly riskLevel: number;
+  /** Who answers: the local model id, or the edge (the served model arrives with `done`). */
+  readonly model: string;
+  readonly thresholdsSource: ThresholdsSource;
+  readonly engine: Pick<EngineInfo, 'kind' | 'backend' | 'model'>;
+};
+
+export type Timings = {
+  readonly prefillMs: number;
+  readonly gateMs: number;
+  readonly firstTokenMs: number | null;
+  readonly totalMs: number;
+  readonly tokensPerSecond: number | null;
+};
+
+export type RouteEvent =
+  | { readonly type: 'decision'; readonly decision: Decision }
+  | { readonly type: 'token'; readonly text: string }
+  | { readonly type: 'done'; readonly path: RoutePath; readonly model: string; readonly finishReason: FinishReason | 'error'; readonly usage: { readonly promptTokens: number; readonly completionTokens: number }; readonly timings: Timings }
+  | { readonly type: 'error'; readonly error: ErrorPayload };
+
+export type LocalGeneration = { readonly tokens: number[]; readonly text: string; readonly hiddenState: Float32Array; readonly prefillMs: number; readonly decodeMs: number };
+
+export interface RouterWorkerApi {
+  init(config: WorkerConfig): Promise<WorkerStatus>;
+  /** Routes one prompt; events arrive through `onEvent` in order: decision, tokens, done | error. */
+  route(request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>): Promise<void>;
+  /** Greedy local generation with the hidden state (golden and parity checks, benchmarks). */
+  generateLocal(messages: readonly ChatMessage[], maxTokens: number): Promise<LocalGeneration>;
+  gateScore(representation: Float32Array, costWeight: number): Promise<number>;
+  counters(): Promise<EngineCounters>;
+}

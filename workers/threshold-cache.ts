@@ -1,0 +1,36 @@
+/**
+ * @module threshold-cache
+ * Thresholds come from IndexedDB when a table for this gate's sha256 is cached, else from the
+ * network (then cached). A table is only ever used with the gate it was calibrated for.
+ */
+import { get, set } from 'idb-keyval';
+import { RouterError } from '../core/errors.js';
+import { parseThresholdsFile, type ThresholdsFile } from '../core/calibration/threshold-table.js';
+import type { ThresholdsSource } from '../core/protocol/worker-api.js';
+
+export type KeyValueStore = { get(key: string): Promise<unknown>; set(key: string, value: unknown): Promise<void> };
+
+export const idbStore: KeyValueStore = { get: (key) => get(key), set: (key, value) => set(key, value) };
+
+export const thresholdsKey = (gateSha256: string) => `riskgate:thresholds:${gateSha256}`;
+
+export async function loadThresholds(
+  gateSha256: string, url: string, store: KeyValueStore = idbStore,
+): Promise<{ file: ThresholdsFile; source: ThresholdsSource }> {
+  const cached = await store.get(thresholdsKey(gateSha256)).catch(() => undefined);
+  if (cached !== undefined) {
+    try {
+      const file = parseThresholdsFile(cached);
+      if (file.gate_sha256 === gateSha256) return { file, source: 'indexeddb' };
+    } catch { /* a corrupt cache entry is replaced from the network below */ }
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new RouterError('invalid_artifact', `GET ${url} → ${response.status}`);
+  const file = parseThresholdsFile(await response.json());
+  if (file.gate_sha256 !== gateSha256) {
+    throw new RouterError('artifact_mismatch', `thresholds.json was calibrated for gate ${file.gate_sha256.slice(0, 12)}…, this gate is ${gateSha256.slice(0, 12)}…`);
+  }
+  // Quota errors must not stop routing: the table is still in memory for this session.
+  await store.set(thresholdsKey(gateSha256), file).catch(() => undefined);
+  return { file, source: 'network' };
+}
