@@ -48,9 +48,10 @@ function rmsNorm(g: GraphBuilder, x: string, weight: string, eps: string): strin
 /** Rotates adjacent pairs (2j, 2j+1) of each head of `x` [B, heads, S, hs] by position. */
 function rope(g: GraphBuilder, x: string, cos: string, sin: string, pairShape: string, headShape: string): string {
   const pairs = g.op1('Reshape', [x, pairShape]);
-  const [a0, b0] = g.op('Split', [pairs], { axis: -1, num_outputs: 2 }, { outputs: 2 }) as [string, string];
-  const a = g.op1('Squeeze', [a0, 'axis_last']);
-  const b = g.op1('Squeeze', [b0, 'axis_last']);
+  // Gather with a scalar index drops the pair axis. (Split with `num_outputs` mis-shapes on
+  // ORT's WebGPU EP: it produced a zero-width second half.)
+  const a = g.op1('Gather', [pairs, 'index_0'], { axis: -1 });
+  const b = g.op1('Gather', [pairs, 'index_1'], { axis: -1 });
   const ra = g.op1('Sub', [g.op1('Mul', [a, cos]), g.op1('Mul', [b, sin])]);
   const rb = g.op1('Add', [g.op1('Mul', [a, sin]), g.op1('Mul', [b, cos])]);
   const stacked = g.op1('Concat', [g.op1('Unsqueeze', [ra, 'axis_last']), g.op1('Unsqueeze', [rb, 'axis_last'])], { axis: -1 });
@@ -75,6 +76,7 @@ export function buildLlamaGraph(checkpoint: LlamaCheckpoint, options: LlamaGraph
   g.ints('axis_2', [1], [2]);
   g.ints('one_i', [], [1]);
   g.ints('zero_i', [], [0]);
+  g.ints('index_0', [], [0]);
   g.ints('index_1', [], [1]);
   g.ints('index_2', [], [2]);
   g.ints('shape_q_heads', [4], [0, 0, c.nHeads, c.headSize]);

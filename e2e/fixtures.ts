@@ -1,0 +1,43 @@
+/**
+ * @module e2e/fixtures
+ * Shared helpers for the journeys: open the app with a configured widget and collect its events.
+ */
+import type { Page } from '@playwright/test';
+import { E2E_PROXY_PORT } from '../playwright.config.js';
+
+export const PROXY_URL = `http://localhost:${E2E_PROXY_PORT}`;
+
+export type WidgetAttributes = Partial<Record<'endpoint' | 'cost-weight' | 'risk-level' | 'mode' | 'max-tokens' | 'backend', string>>;
+
+/** Opens the demo page, configures its widget, records every riskgate-* event, waits for ready. */
+export async function openChat(page: Page, attributes: WidgetAttributes = {}): Promise<void> {
+  await page.goto('/');
+  await page.evaluate(async (attrs) => {
+    const el = document.querySelector('riskgate-chat')!;
+    for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', ...attrs })) el.setAttribute(k, v as string);
+    const w = window as unknown as { events: { type: string; detail: unknown }[] };
+    w.events = [];
+    for (const type of ['riskgate-decision', 'riskgate-token', 'riskgate-done', 'riskgate-error']) {
+      document.addEventListener(type, (e) => w.events.push({ type, detail: (e as CustomEvent).detail }));
+    }
+    await el.ready;
+  }, attributes);
+}
+
+export type SendOutcome = { ok: true; path: string; text: string; model: string; decision: { path: string; score: number; threshold: number; thresholdsSource: string } } | { ok: false; code: string };
+
+export function send(page: Page, text: string): Promise<SendOutcome> {
+  return page.evaluate(async (t) => {
+    const el = document.querySelector('riskgate-chat')!;
+    try {
+      const r = await el.send(t);
+      return { ok: true as const, path: r.path, text: r.text, model: r.model, decision: r.decision };
+    } catch (e) {
+      return { ok: false as const, code: (e as { code: string }).code };
+    }
+  }, text);
+}
+
+export function events(page: Page): Promise<{ type: string; detail: Record<string, unknown> }[]> {
+  return page.evaluate(() => (window as unknown as { events: { type: string; detail: Record<string, unknown> }[] }).events);
+}

@@ -1,0 +1,78 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { events, openChat, send, PROXY_URL } from './fixtures.js';
+
+const golden = JSON.parse(readFileSync(new URL('../../shared/models/stories260K/golden.json', import.meta.url), 'utf8'))
+  .cases.b_once_upon_a_time as { prompt: string; completion_text: string };
+
+test('a local answer streams token by token from the in-page model', async ({ page }) => {
+  await openChat(page, { mode: 'local', 'max-tokens': '60' });
+  const result = await send(page, golden.prompt);
+  expect(result).toMatchObject({ ok: true, path: 'local', model: 'stories260K', text: golden.completion_text });
+  const seen = await events(page);
+  expect(seen[0]).toMatchObject({ type: 'riskgate-decision', detail: { path: 'local', model: 'stories260K', costWeight: 0.5, riskLevel: 0.1 } });
+  expect(seen.filter((e) => e.type === 'riskgate-token').length).toBe(60);
+  expect(seen.at(-1)).toMatchObject({ type: 'riskgate-done', detail: { path: 'local', finishReason: 'length', usage: { promptTokens: 5, completionTokens: 60 } } });
+  await expect(page.locator('riskgate-chat li.assistant .badge')).toContainText('local');
+});
+
+test('mode="edge" streams the answer from the edge proxy, naming the model that served', async ({ page }) => {
+  await openChat(page, { mode: 'edge', 'max-tokens': '60' });
+  const proxied = page.waitForRequest((r) => r.url() === `${PROXY_URL}/v1/chat/completions` && r.method() === 'POST');
+  const result = await send(page, golden.prompt);
+  const body = (await proxied).postDataJSON();
+  expect(body).toMatchObject({ stream: true, messages: [{ role: 'user', content: golden.prompt }], router: { cost_weight: 0.5, risk_level: 0.1 } });
+  expect(result).toMatchObject({ ok: true, path: 'edge', model: 'stories260K', text: golden.completion_text });
+  const seen = await events(page);
+  expect(seen.filter((e) => e.type === 'riskgate-token').length).toBe(60);
+  expect(seen.at(-1)).toMatchObject({ type: 'riskgate-done', detail: { path: 'edge', model: 'stories260K' } });
+});
+
+test('a mid-range operating point routes a prompt set both ways, exactly by score ≥ τ', async ({ page }) => {
+  await openChat(page, { mode: 'auto', 'cost-weight': '0.5', 'risk-level': '0.1', 'max-tokens': '8' });
+  const prompts = ['Once upon a time', 'Lily and Ben went to the beach.', 'What is the capital of France?', 'Write a poem about the sea.', 'In 1492, Columbus', 'Tim had a red ball.'];
+  const paths: string[] = [];
+  for (const prompt of prompts) {
+    const r = await send(page, prompt);
+    if (!r.ok) throw new Error(`send failed with ${r.code}`);
+    expect(r.path).toBe(r.decision.score >= r.decision.threshold ? 'local' : 'edge');
+    expect(Number.isFinite(r.decision.threshold)).toBe(true);
+    paths.push(r.path);
+  }
+  expect(paths).toContain('local');
+  expect(paths).toContain('edge');
+});
+
+test('after a reload the thresholds come from IndexedDB, not the network', async ({ page }) => {
+  await openChat(page);
+  const first = await send(page, 'Once upon a time');
+  expect(first).toMatchObject({ ok: true, decision: { thresholdsSource: 'network' } });
+  const thresholdFetches: string[] = [];
+  page.on('request', (r) => { if (r.url().endsWith('/thresholds.json')) thresholdFetches.push(r.url()); });
+  await page.reload();
+  await openChat(page);
+  const second = await send(page, 'Once upon a time');
+  expect(second).toMatchObject({ ok: true, decision: { thresholdsSource: 'indexeddb' } });
+  expect(thresholdFetches).toEqual([]);
+  const seen = await events(page);
+  expect(seen.find((e) => e.type === 'riskgate-decision')?.detail.thresholdsSource).toBe('indexeddb');
+});
+
+test('with the proxy down the edge path fails with a clear code and the page keeps working', async ({ page }) => {
+  await openChat(page, { endpoint: 'http://localhost:9', mode: 'edge', 'max-tokens': '8' });
+  const failed = await send(page, 'What is the capital of France?');
+  expect(failed).toEqual({ ok: false, code: 'edge_unreachable' });
+  expect((await events(page)).find((e) => e.type === 'riskgate-error')?.detail).toMatchObject({ code: 'edge_unreachable' });
+  await expect(page.locator('riskgate-chat li.error')).toHaveAttribute('data-code', 'edge_unreachable');
+  await page.evaluate(() => document.querySelector('riskgate-chat')!.setAttribute('mode', 'local'));
+  const recovered = await send(page, 'Once upon a time');
+  expect(recovered).toMatchObject({ ok: true, path: 'local' });
+});
+
+test('typing in the input and pressing Send shows a routed answer with its decision badge', async ({ page }) => {
+  await openChat(page, { 'max-tokens': '12' });
+  await page.locator('riskgate-chat input[name="prompt"]').fill('Once upon a time');
+  await page.locator('riskgate-chat button[type="submit"]').click();
+  await expect(page.locator('riskgate-chat li.assistant .badge')).toContainText(/(local|edge) · score -?\d\.\d{3} · τ/);
+  await expect(page.locator('riskgate-chat li.assistant')).toContainText('there was a little girl');
+});

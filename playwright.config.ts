@@ -1,0 +1,30 @@
+import { defineConfig } from '@playwright/test';
+
+/** Ports of the test servers (distinct from `npm start`'s 5173/8787 so both can run at once). */
+export const E2E_APP_PORT = 4173;
+export const E2E_PROXY_PORT = 8788;
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--enable-unsafe-webgpu', // Debian's headless Chromium exposes WebGPU (SwiftShader) only with this flag
+];
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '*.spec.ts',
+  timeout: 120_000,
+  workers: 1,
+  fullyParallel: false,
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    baseURL: `http://localhost:${E2E_APP_PORT}`,
+    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+  },
+  webServer: [
+    { command: `npx vite preview --port ${E2E_APP_PORT} --strictPort`, url: `http://localhost:${E2E_APP_PORT}/`, reuseExistingServer: false, env: { PORT: String(E2E_APP_PORT) } },
+    { command: 'npx tsx edge-proxy/server.ts', url: `http://localhost:${E2E_PROXY_PORT}/health`, reuseExistingServer: false, env: { PROXY_PORT: String(E2E_PROXY_PORT) } },
+  ],
+});
