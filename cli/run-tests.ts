@@ -1,0 +1,72 @@
+/**
+ * @module cli/run-tests
+ * `npm test`: type-check, build, unit tests (vitest, Node) and browser journeys (Playwright in
+ * Debian's headless Chromium), then one summary line `N passed, N failed[, N skipped]`.
+ * Installs Chromium with apt-get when it is missing and we are root; otherwise says what to do.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { REPO_ROOT } from './paths.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const RESULTS = resolve(REPO_ROOT, 'test-results');
+type Tally = { passed: number; failed: number; skipped: number };
+const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
+  console.log(`\n$ ${command} ${args.join(' ')}`);
+  return spawnSync(command, args, { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+}
+
+function finish(): never {
+  const skipped = total.skipped > 0 ? `, ${total.skipped} skipped` : '';
+  console.log(`\n${total.passed} passed, ${total.failed} failed${skipped}`);
+  process.exit(total.failed > 0 ? 1 : 0);
+}
+
+function ensureChromium(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.getuid?.() === 0) {
+    console.log(`${CHROMIUM} is missing: installing Debian's chromium with apt-get`);
+    if (run('apt-get', ['update']) === 0 && run('apt-get', ['install', '-y', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' }) === 0) return existsSync(CHROMIUM);
+  }
+  console.error(`Chromium is required for the browser tests. Install it with:\n  sudo apt-get update && sudo apt-get install -y chromium\n(or set CHROMIUM_PATH to a Chromium binary).`);
+  return false;
+}
+
+rmSync(RESULTS, { recursive: true, force: true });
+for (const [name, step] of [['typecheck', ['run', 'typecheck']], ['build', ['run', 'build']]] as const) {
+  if (run('npm', [...step]) !== 0) {
+    console.error(`${name} failed`);
+    total.failed++;
+    finish();
+  }
+}
+
+run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${resolve(RESULTS, 'unit.json')}`]);
+const unitPath = resolve(RESULTS, 'unit.json');
+if (existsSync(unitPath)) {
+  const unit = JSON.parse(readFileSync(unitPath, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numFailedTestSuites: number };
+  total.passed += unit.numPassedTests;
+  total.failed += unit.numFailedTests + (unit.numFailedTests === 0 ? unit.numFailedTestSuites : 0);
+  total.skipped += unit.numPendingTests + unit.numTodoTests;
+} else {
+  total.failed++;
+}
+
+if (ensureChromium()) {
+  run('npx', ['playwright', 'test'], { CI: '1' });
+  const e2ePath = resolve(RESULTS, 'e2e.json');
+  if (existsSync(e2ePath)) {
+    const { stats, errors } = JSON.parse(readFileSync(e2ePath, 'utf8')) as { stats: { expected: number; unexpected: number; skipped: number; flaky: number }; errors: unknown[] };
+    total.passed += stats.expected;
+    total.failed += stats.unexpected + stats.flaky + (errors.length > 0 && stats.expected + stats.unexpected === 0 ? 1 : 0);
+    total.skipped += stats.skipped;
+  } else {
+    total.failed++;
+  }
+} else {
+  total.failed++;
+}
+finish();
