@@ -1,0 +1,69 @@
+/**
+ * @module e2e/bench-local
+ * `npm run bench:browser`: drives Debian's headless Chromium through the real router worker and
+ * reports, per ONNX Runtime execution provider, the median prefill time, gate time and local
+ * decode tok/s over a fixed prompt set (core/bench-prompts.ts), plus page-load → ready time.
+ * Prints the figures and writes bench-results/local-browser.json. WebGPU here is Dawn's
+ * SwiftShader adapter on the CPU: those figures are labelled "SwiftShader-CPU".
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { preview } from 'vite';
+import { BENCH_PROMPTS } from '../core/bench-prompts.js';
+import { REPO_ROOT } from '../cli/paths.js';
+
+const PORT = 4174;
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 64);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const server = await preview({ root: REPO_ROOT, preview: { port: PORT, strictPort: true }, logLevel: 'warn' });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--enable-unsafe-webgpu'],
+});
+const results: Record<string, unknown>[] = [];
+try {
+  for (const backend of ['wasm', 'webgpu'] as const) {
+    const page = await browser.newPage();
+    await page.goto(`http://localhost:${PORT}/e2e/harness.html`);
+    const figures = await page.evaluate(async ({ backend, prompts, tokens, repeats }) => {
+      const t0 = performance.now();
+      const client = window.riskgateHarness.createRouterClient();
+      const status = await client.init({ modelsUrl: new URL('/models/', location.href).href, backend });
+      const readyMs = performance.now() - t0;
+      const adapter = backend === 'webgpu' ? await (navigator as unknown as { gpu: { requestAdapter(): Promise<{ info: { architecture: string } }> } }).gpu.requestAdapter() : undefined;
+      const runs: { prefillMs: number; gateMs: number; tokensPerSecond: number | null; firstTokenMs: number | null }[] = [];
+      for (let r = 0; r < repeats; r++) {
+        for (const prompt of prompts) {
+          await client.route({ messages: [{ role: 'user', content: prompt }], costWeight: 0.5, riskLevel: 0.1, mode: 'local', endpoint: 'http://localhost:9', maxTokens: tokens }, (e) => {
+            if (e.type === 'done') runs.push(e.timings);
+          });
+        }
+      }
+      client.terminate();
+      return { readyMs, loadMs: status.loadMs, adapter: adapter?.info.architecture ?? null, runs, crossOriginIsolated };
+    }, { backend, prompts: BENCH_PROMPTS, tokens: TOKENS, repeats: REPEATS });
+    await page.close();
+    const label = backend === 'webgpu' ? `webgpu (${figures.adapter === 'swiftshader' ? 'SwiftShader-CPU' : figures.adapter})` : 'wasm (1 thread)';
+    results.push({
+      backend: label,
+      page_to_ready_ms: Math.round(figures.readyMs),
+      prefill_ms_median: +median(figures.runs.map((r) => r.prefillMs)).toFixed(2),
+      gate_ms_median: +median(figures.runs.map((r) => r.gateMs)).toFixed(2),
+      prefill_plus_gate_ms_median: +median(figures.runs.map((r) => r.prefillMs + r.gateMs)).toFixed(2),
+      first_token_ms_median: +median(figures.runs.map((r) => r.firstTokenMs ?? NaN)).toFixed(2),
+      decode_tokens_per_s_median: +median(figures.runs.map((r) => r.tokensPerSecond ?? 0)).toFixed(1),
+      runs: figures.runs.length, decode_tokens: TOKENS, cross_origin_isolated: figures.crossOriginIsolated,
+    });
+  }
+} finally {
+  await browser.close();
+  await new Promise<void>((r) => server.httpServer.close(() => r()));
+}
+console.table(results);
+const out = resolve(REPO_ROOT, 'bench-results/local-browser.json');
+mkdirSync(resolve(REPO_ROOT, 'bench-results'), { recursive: true });
+writeFileSync(out, `${JSON.stringify({ chromium: 'Debian headless', prompts: BENCH_PROMPTS.length, repeats: REPEATS, results }, null, 1)}\n`);
+console.log(`wrote ${out}`);
