@@ -6,6 +6,7 @@
  * few thousand rows × 65 inputs; no tensor library is needed for that).
  */
 import { createRandom } from '../sampling.js';
+import { seededPermutation } from '../data/split.js';
 
 export type GateWeights = {
   readonly inputDim: number; // d (the representation), λ comes on top
@@ -83,7 +84,7 @@ export function trainMarginGate(
   let epochLoss = 0;
 
   for (let epoch = 0; epoch < epochs; epoch++) {
-    const order = inputs.map((_, i) => i).sort(() => random() - 0.5);
+    const order = seededPermutation(inputs.length, Math.floor(random() * 2 ** 32));
     epochLoss = 0;
     for (let start = 0; start < order.length; start += batchSize) {
       const batch = order.slice(start, start + batchSize);
