@@ -4,6 +4,10 @@ import { predictMargin, trainMarginGate } from '../core/gate/mlp.js';
 import { createRandom } from '../core/sampling.js';
 import { encodeOnnxModel } from './onnx-write.js';
 import { createNodeGate } from './gate-node.js';
+import * as ort from 'onnxruntime-node';
+import { createTsMarginGate } from '../core/gate/ts-margin-gate.js';
+import { createOnnxMarginGate } from '../workers/gate/onnx-margin-gate.js';
+import type { OrtRuntime } from '../workers/engine/onnx-causal-lm.js';
 
 // A learnable synthetic margin: Δ = sign(x₀) + 0.5·λ, so the gate must read both inputs.
 const random = createRandom(11);
@@ -31,5 +35,16 @@ describe('margin gate', () => {
   it('is reproducible from its seed', () => {
     const again = trainMarginGate(reps, margin, { epochs: 40, hiddenDim: 8, seed: 3 }).weights;
     expect(Array.from(again.w1)).toEqual(Array.from(weights.w1));
+  });
+});
+
+describe('MarginGate implementations agree (ONNX in onnxruntime, pure TS)', () => {
+  it('give the same score and dimension, and the ONNX gate refuses a wrong-sized representation', async () => {
+    const onnxGate = await createOnnxMarginGate(ort as unknown as OrtRuntime, encodeOnnxModel(buildGateGraph(weights, provenance)), ['cpu']);
+    const tsGate = createTsMarginGate(weights);
+    expect(onnxGate.dim).toBe(8);
+    expect(tsGate.dim).toBe(8);
+    for (const r of reps.slice(0, 20)) expect(Math.abs((await onnxGate.score(r, 0.7)) - (await tsGate.score(r, 0.7)))).toBeLessThan(1e-5);
+    await expect(onnxGate.score(new Float32Array(3), 0)).rejects.toMatchObject({ code: 'artifact_mismatch' });
   });
 });

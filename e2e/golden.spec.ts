@@ -1,8 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { loadGolden } from '../cli/golden.js';
 
-type GoldenCase = { prompt: string; prompt_tokens: number[]; generated_tokens: number[]; completion_text?: string; full_text: string; final_normed_hidden_at_last_prompt_position?: number[] };
-const golden = JSON.parse(readFileSync(new URL('../../shared/models/stories260K/golden.json', import.meta.url), 'utf8')) as { cases: Record<string, GoldenCase> };
+const golden = loadGolden();
 
 for (const backend of ['wasm', 'webgpu'] as const) {
   test.describe(`stories260K in the router worker on the ${backend} execution provider`, () => {

@@ -1,9 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { loadGolden } from '../cli/golden.js';
 import { events, openChat, send, PROXY_URL } from './fixtures.js';
 
-const golden = JSON.parse(readFileSync(new URL('../../shared/models/stories260K/golden.json', import.meta.url), 'utf8'))
-  .cases.b_once_upon_a_time as { prompt: string; completion_text: string };
+const golden = loadGolden().cases.b_once_upon_a_time!;
 
 test('a local answer streams token by token from the in-page model', async ({ page }) => {
   await openChat(page, { mode: 'local', 'max-tokens': '60' });
