@@ -75,3 +75,17 @@ test('typing in the input and pressing Send shows a routed answer with its decis
   await expect(page.locator('riskgate-chat li.assistant .badge')).toContainText(/(local|edge) · score -?\d\.\d{3} · τ/);
   await expect(page.locator('riskgate-chat li.assistant')).toContainText('there was a little girl');
 });
+
+test('a thresholds table calibrated for another gate is refused with artifact_mismatch', async ({ page }) => {
+  await page.route('**/models/thresholds.json', async (route) => {
+    const real = await (await route.fetch()).json();
+    await route.fulfill({ json: { ...real, gate_sha256: '0'.repeat(64) } });
+  });
+  await page.goto('/');
+  const code = await page.evaluate(async () => {
+    const el = document.querySelector('riskgate-chat')!;
+    return el.ready.then(() => 'loaded', (e: { code: string }) => e.code);
+  });
+  expect(code).toBe('artifact_mismatch');
+  await expect(page.locator('riskgate-chat li.error').first()).toHaveAttribute('data-code', 'artifact_mismatch');
+});
