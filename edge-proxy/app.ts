@@ -1,7 +1,7 @@
 /**
  * @module app
  * The edge proxy as a pure web-standard app (`fetch(Request) → Response`, hono): OpenAI
- * `POST /v1/chat/completions` (stream and non-stream) and `GET /health`. Only `server.ts`
+ * `POST /v1/chat/completions` (stream and non-stream), `GET /v1/models` and `GET /health`. Only `server.ts`
  * listens; the same app runs unchanged on edge runtimes.
  */
 import { Hono, type Context } from 'hono';
@@ -27,6 +27,7 @@ export function createProxyApp(options: ProxyOptions): Hono {
   app.use('*', cors({ origin: '*', exposeHeaders: ROUTER_HEADERS, allowHeaders: ['content-type', 'authorization', 'x-request-id'] }));
 
   app.get('/health', (c) => c.json({ status: 'ok', upstreams: [{ id: upstream.id, model: upstream.model }] }));
+  app.get('/v1/models', (c) => c.json({ object: 'list', data: [{ id: upstream.model, object: 'model', created: 0, owned_by: upstream.id }] }));
 
   app.post('/v1/chat/completions', async (c) => {
     let json: unknown;
@@ -67,18 +68,22 @@ export function createProxyApp(options: ProxyOptions): Hono {
     c.req.raw.signal?.addEventListener('abort', () => abort.abort());
     let text = '';
     const stream = upstream.generate(request, abort.signal);
-    for (;;) {
-      const step = await stream.next();
-      if (step.done) {
-        const { finishReason, promptTokens, completionTokens } = step.value;
-        const completion: ChatCompletion = {
-          id, object: 'chat.completion', created, model: upstream.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finishReason }],
-          usage: usage(promptTokens, completionTokens),
-        };
-        return c.json(completion);
+    try {
+      for (;;) {
+        const step = await stream.next();
+        if (step.done) {
+          const { finishReason, promptTokens, completionTokens } = step.value;
+          const completion: ChatCompletion = {
+            id, object: 'chat.completion', created, model: upstream.model,
+            choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finishReason }],
+            usage: usage(promptTokens, completionTokens),
+          };
+          return c.json(completion);
+        }
+        text += step.value;
       }
-      text += step.value;
+    } finally {
+      await stream.return(undefined as never); // releases the upstream (its engine lock) on every exit
     }
   }
 
@@ -90,9 +95,9 @@ export function createProxyApp(options: ProxyOptions): Hono {
         id, object: 'chat.completion.chunk', created, model: upstream.model, choices: [{ index: 0, delta, finish_reason: finish }],
       });
       const send = (data: unknown) => sse.writeSSE({ data: JSON.stringify(data) });
+      const stream = upstream.generate(request, abort.signal);
       try {
         await send(chunk({ role: 'assistant', content: '' }, null));
-        const stream = upstream.generate(request, abort.signal);
         for (;;) {
           const step = await stream.next();
           if (step.done) {
@@ -106,7 +111,9 @@ export function createProxyApp(options: ProxyOptions): Hono {
         }
       } catch (error) {
         // After the first byte the status is sent: report the failure in-stream (OpenRouter style).
-        await send(openAiError('upstream_failed', toErrorPayload(error).message).body);
+        await send(openAiError('upstream_failed', toErrorPayload(error).message).body).catch(() => undefined);
+      } finally {
+        await stream.return(undefined as never); // a client that went away must not keep the engine
       }
       await sse.writeSSE({ data: '[DONE]' });
     });

@@ -72,6 +72,18 @@ describe('edge proxy through the official openai SDK', () => {
     expect((await missing.json()).error).toMatchObject({ code: 'not_found', type: 'invalid_request_error' });
   });
 
+  it('lists the served model through the SDK', async () => {
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(['stories260K']);
+  });
+
+  it('keeps serving after a client abandons a stream mid-way (the engine is released)', async () => {
+    const abandoned = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Tim had a red ball.' }], max_tokens: 200, stream: true });
+    for await (const chunk of abandoned) { if (chunk.choices[0]?.delta.content) break; }
+    const next = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: golden.prompt }], max_tokens: 60 });
+    expect(next.choices[0]!.message.content).toBe(golden.completion_text);
+  });
+
   it('reports health with its upstream', async () => {
     const health = await (await fetch(`${proxy.url}/health`)).json();
     expect(health).toMatchObject({ status: 'ok', upstreams: [{ id: 'embedded-onnx' }] });
