@@ -6,6 +6,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
+import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { toErrorPayload } from '../core/errors.js';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/protocol/openai.js';
@@ -17,6 +18,10 @@ export type ProxyOptions = {
   readonly upstream: Upstream;
   /** @default 128 */
   readonly defaultMaxTokens?: number;
+  /** Bearer tokens accepted on /v1/*; empty = auth off (the server says so at start). @default [] */
+  readonly tokens?: readonly string[];
+  /** Largest accepted request body in bytes. @default 1_000_000 */
+  readonly maxBodyBytes?: number;
 };
 
 const ROUTER_HEADERS = ['x-request-id', 'x-router-served-by', 'x-router-decision'];
@@ -25,6 +30,19 @@ export function createProxyApp(options: ProxyOptions): Hono {
   const { upstream } = options;
   const app = new Hono();
   app.use('*', cors({ origin: '*', exposeHeaders: ROUTER_HEADERS, allowHeaders: ['content-type', 'authorization', 'x-request-id'] }));
+
+  app.use('/v1/*', bodyLimit({
+    maxSize: options.maxBodyBytes ?? 1_000_000,
+    onError: (c) => sendError(c, openAiError('invalid_request', `request body exceeds ${options.maxBodyBytes ?? 1_000_000} bytes`), 413),
+  }));
+  const tokens = new Set(options.tokens ?? []);
+  if (tokens.size > 0) {
+    app.use('/v1/*', async (c, next) => {
+      const match = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '');
+      if (!match || !tokens.has(match[1]!)) return sendError(c, openAiError('unauthorized', 'missing or unknown bearer token'));
+      return next();
+    });
+  }
 
   app.get('/health', (c) => c.json({ status: 'ok', upstreams: [{ id: upstream.id, model: upstream.model }] }));
   app.get('/v1/models', (c) => c.json({ object: 'list', data: [{ id: upstream.model, object: 'model', created: 0, owned_by: upstream.id }] }));
@@ -126,6 +144,6 @@ function usage(prompt: number, completion: number): Usage {
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
-function sendError(c: Context, error: ReturnType<typeof openAiError>): Response {
-  return c.json(error.body, error.status as 400);
+function sendError(c: Context, error: ReturnType<typeof openAiError>, status = error.status): Response {
+  return c.json(error.body, status as 400);
 }

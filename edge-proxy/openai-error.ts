@@ -13,8 +13,12 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   aborted: 499,
 };
 
-export function openAiError(code: ErrorCode | 'not_found', message: string, param: string | null = null): { status: number; body: OpenAiErrorBody } {
-  const status = code === 'not_found' ? 404 : STATUS[code] ?? 500;
-  const type = status < 500 ? 'invalid_request_error' : 'server_error';
+/** HTTP-only codes that have no meaning inside the worker. */
+type HttpOnlyCode = 'not_found' | 'unauthorized';
+const HTTP_ONLY_STATUS: Record<HttpOnlyCode, number> = { not_found: 404, unauthorized: 401 };
+
+export function openAiError(code: ErrorCode | HttpOnlyCode, message: string, param: string | null = null): { status: number; body: OpenAiErrorBody } {
+  const status = code in HTTP_ONLY_STATUS ? HTTP_ONLY_STATUS[code as HttpOnlyCode] : STATUS[code as ErrorCode] ?? 500;
+  const type = status === 401 ? 'authentication_error' : status < 500 ? 'invalid_request_error' : 'server_error';
   return { status, body: { error: { message, type, code, param } } };
 }

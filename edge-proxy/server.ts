@@ -10,8 +10,11 @@ import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
 
 export const DEFAULT_PROXY_PORT = 8787;
 
-export async function startProxy(port: number): Promise<{ server: ServerType; url: string; close(): Promise<void> }> {
-  const app = createProxyApp({ upstream: createEmbeddedOnnxUpstream(createNodeEngine) });
+/** Bearer tokens from `RISKGATE_TOKENS` (comma-separated); none = auth off. */
+export const tokensFromEnv = (value = process.env.RISKGATE_TOKENS ?? ''): string[] => value.split(',').map((t) => t.trim()).filter(Boolean);
+
+export async function startProxy(port: number, options: { tokens?: readonly string[] } = {}): Promise<{ server: ServerType; url: string; close(): Promise<void> }> {
+  const app = createProxyApp({ upstream: createEmbeddedOnnxUpstream(createNodeEngine), tokens: options.tokens ?? [] });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port }, () => resolve(s));
     s.once('error', reject);
@@ -27,6 +30,8 @@ export async function startProxy(port: number): Promise<{ server: ServerType; ur
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const port = Number(process.env.PROXY_PORT ?? DEFAULT_PROXY_PORT);
-  const proxy = await startProxy(port);
-  console.log(`riskgate edge proxy: ${proxy.url}  (POST /v1/chat/completions, GET /health; upstream: embedded stories260K)`);
+  const tokens = tokensFromEnv();
+  const proxy = await startProxy(port, { tokens });
+  console.log(`riskgate edge proxy: ${proxy.url}  (POST /v1/chat/completions, GET /v1/models, GET /health; upstream: embedded stories260K)`);
+  console.log(tokens.length > 0 ? `auth: bearer token required (${tokens.length} configured)` : 'auth: OFF — no RISKGATE_TOKENS configured; anyone who can reach this port can use it');
 }
