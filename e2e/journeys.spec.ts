@@ -89,3 +89,16 @@ test('a thresholds table calibrated for another gate is refused with artifact_mi
   expect(code).toBe('artifact_mismatch');
   await expect(page.locator('riskgate-chat li.error').first()).toHaveAttribute('data-code', 'artifact_mismatch');
 });
+
+test('two prompts sent at once are answered in order, without interleaving', async ({ page }) => {
+  await openChat(page, { mode: 'local', 'max-tokens': '20' });
+  const results = await page.evaluate(async () => {
+    const el = document.querySelector('riskgate-chat')!;
+    const [a, b] = await Promise.all([el.send('Once upon a time'), el.send('Lily and Ben went to the beach.')]);
+    return [a.text, b.text];
+  });
+  expect(results[0]!.startsWith(', there was a little girl')).toBe(true);
+  expect(results[1]!.startsWith(' They saw a big box')).toBe(true);
+  const order = (await events(page)).map((e) => e.type).filter((t) => t !== 'riskgate-token');
+  expect(order).toEqual(['riskgate-decision', 'riskgate-done', 'riskgate-decision', 'riskgate-done']);
+});
