@@ -1,17 +1,19 @@
 /**
  * @module cli/main
- * `npm run riskgate -- <command>`: convert, train, calibrate, bench-local.
+ * `npm run riskgate -- <command>`: convert, train, calibrate, bench-local, recordings.
  */
 import { CALIBRATE_HELP, calibrate } from './commands/calibrate.js';
 import { CONVERT_HELP, convert } from './commands/convert.js';
 import { TRAIN_HELP, train } from './commands/train.js';
 import { BENCH_LOCAL_HELP, benchLocal } from './commands/bench-local.js';
+import { RECORDINGS_HELP, recordings } from './commands/recordings.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   convert: { run: convert, help: CONVERT_HELP },
   train: { run: train, help: TRAIN_HELP },
   calibrate: { run: calibrate, help: CALIBRATE_HELP },
   'bench-local': { run: benchLocal, help: BENCH_LOCAL_HELP },
+  recordings: { run: recordings, help: RECORDINGS_HELP },
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -1,149 +1,103 @@
 /**
  * @module app
- * The edge proxy as a pure web-standard app (`fetch(Request) → Response`, hono): OpenAI
- * `POST /v1/chat/completions` (stream and non-stream), `GET /v1/models` and `GET /health`. Only `server.ts`
- * listens; the same app runs unchanged on edge runtimes.
+ * The edge proxy as a pure web-standard app (`fetch(Request) → Response`, hono):
+ * `POST /v1/chat/completions`, `GET /v1/models`, `GET /health`, `GET /metrics`. Auth, CORS,
+ * body limit, rate limit and budget are middleware here; `server.ts` is the only file that
+ * listens, so the same app runs unchanged on edge runtimes.
  */
-import { Hono, type Context } from 'hono';
-import { cors } from 'hono/cors';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { streamSSE } from 'hono/streaming';
+import { cors } from 'hono/cors';
 import { toErrorPayload } from '../core/errors.js';
-import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/protocol/openai.js';
+import { answerChat, errorResponse } from './chat-completions.js';
+import { parseConfig, type ProxyConfig } from './config.js';
+import { createMemoryBudgetStore, createMemoryRateLimiter, utcDay, type BudgetStore, type RateLimiter } from './limits.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { openAiError } from './openai-error.js';
-import { chatRequestSchema, type ChatRequest } from './request-schema.js';
-import type { Upstream, UpstreamRequest } from './upstream/upstream.js';
+import { chatRequestSchema } from './request-schema.js';
+import { createEdgeSelector, type Candidate } from './selector.js';
 
 export type ProxyOptions = {
-  readonly upstream: Upstream;
-  /** @default 128 */
-  readonly defaultMaxTokens?: number;
-  /** Bearer tokens accepted on /v1/*; empty = auth off (the server says so at start). @default [] */
-  readonly tokens?: readonly string[];
-  /** Largest accepted request body in bytes. @default 1_000_000 */
-  readonly maxBodyBytes?: number;
+  readonly config?: Partial<ProxyConfig>;
+  /** The edge models, built from `config.models` by server.ts (or by a test). */
+  readonly candidates: readonly Candidate[];
+  readonly metrics?: Metrics;
+  readonly rateLimiter?: RateLimiter;
+  readonly budget?: BudgetStore;
 };
 
-const ROUTER_HEADERS = ['x-request-id', 'x-router-served-by', 'x-router-decision'];
+const ROUTER_HEADERS = ['x-request-id', 'x-router-served-by', 'x-router-decision', 'retry-after'];
+type Vars = { Variables: { caller: string } };
 
-export function createProxyApp(options: ProxyOptions): Hono {
-  const { upstream } = options;
-  const app = new Hono();
-  app.use('*', cors({ origin: '*', exposeHeaders: ROUTER_HEADERS, allowHeaders: ['content-type', 'authorization', 'x-request-id'] }));
+export function createProxyApp(options: ProxyOptions) {
+  const config = parseConfig({ ...options.config, models: undefined });
+  const metrics = options.metrics ?? createMetrics();
+  const selector = createEdgeSelector(options.candidates, { ewmaWeight: config.ewma_weight, latencyNormalizerS: config.latency_normalizer_s });
+  const rateLimiter = options.rateLimiter ?? createMemoryRateLimiter(config.rate_limit_per_minute);
+  const budget = options.budget ?? createMemoryBudgetStore();
+  const tokens = new Set(config.tokens);
+  const app = new Hono<Vars>();
+  const fail = (error: ReturnType<typeof openAiError>, headers: Record<string, string> = {}) => {
+    metrics.errors.inc({ code: error.body.error.code, upstream: 'none' });
+    return errorResponse(error, headers);
+  };
 
+  app.use('*', async (c, next) => {
+    await next();
+    metrics.requests.inc({ route: c.req.routePath, status: String(c.res.status) });
+  });
+  app.use('*', cors({ origin: config.cors_origins.includes('*') ? '*' : [...config.cors_origins], exposeHeaders: ROUTER_HEADERS, allowHeaders: ['content-type', 'authorization', 'x-request-id'] }));
   app.use('/v1/*', bodyLimit({
-    maxSize: options.maxBodyBytes ?? 1_000_000,
-    onError: (c) => sendError(c, openAiError('invalid_request', `request body exceeds ${options.maxBodyBytes ?? 1_000_000} bytes`), 413),
+    maxSize: config.max_body_bytes,
+    onError: () => fail({ status: 413, body: openAiError('invalid_request', `request body exceeds ${config.max_body_bytes} bytes`).body }),
   }));
-  const tokens = new Set(options.tokens ?? []);
-  if (tokens.size > 0) {
-    app.use('/v1/*', async (c, next) => {
-      const match = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '');
-      if (!match || !tokens.has(match[1]!)) return sendError(c, openAiError('unauthorized', 'missing or unknown bearer token'));
-      return next();
-    });
-  }
+  app.use('/v1/*', async (c, next) => {
+    const bearer = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (tokens.size > 0 && (!bearer || !tokens.has(bearer))) return fail(openAiError('unauthorized', 'missing or unknown bearer token'));
+    c.set('caller', bearer ?? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'anonymous');
+    return next();
+  });
 
-  app.get('/health', (c) => c.json({ status: 'ok', upstreams: [{ id: upstream.id, model: upstream.model }] }));
-  app.get('/v1/models', (c) => c.json({ object: 'list', data: [{ id: upstream.model, object: 'model', created: 0, owned_by: upstream.id }] }));
+  app.get('/health', (c) => c.json({
+    status: 'ok',
+    auth: tokens.size > 0 ? 'bearer' : 'off',
+    upstreams: selector.candidates.map((k) => ({ id: k.upstream.id, kind: k.upstream.kind, ttft_ms: Math.round(k.ttftMs), tokens_per_s: Math.round(k.tokensPerSecond) })),
+  }));
+  app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/v1/models', (c) => c.json({ object: 'list', data: selector.candidates.map((k) => ({ id: k.upstream.model, object: 'model', created: 0, owned_by: k.upstream.kind })) }));
 
   app.post('/v1/chat/completions', async (c) => {
+    const caller = c.get('caller');
+    const limit = await rateLimiter.take(caller);
+    if (!limit.allowed) {
+      return fail({ status: 429, body: { error: { message: 'rate limit exceeded', type: 'rate_limit_error', code: 'rate_limited', param: null } } }, { 'retry-after': String(limit.retryAfterS) });
+    }
+    if (config.budget_usd_per_day !== null && (await budget.spent(caller, utcDay())) >= config.budget_usd_per_day) {
+      return fail({ status: 429, body: { error: { message: `daily budget of $${config.budget_usd_per_day} is spent`, type: 'insufficient_quota', code: 'budget_exceeded', param: null } } });
+    }
     let json: unknown;
     try {
       json = await c.req.json();
     } catch {
-      return sendError(c, openAiError('invalid_request', 'request body is not valid JSON'));
+      return fail(openAiError('invalid_request', 'request body is not valid JSON'));
     }
     const parsed = chatRequestSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return sendError(c, openAiError('invalid_request', issue?.message ?? 'invalid request', issue?.path.join('.') || null));
+      return fail(openAiError('invalid_request', issue?.message ?? 'invalid request', issue?.path.join('.') || null));
     }
     const body = parsed.data;
-    if (body.model && body.model !== upstream.model && body.model !== 'auto') {
-      return sendError(c, openAiError('invalid_model', `model ${body.model} is not served here; use "auto" or "${upstream.model}"`, 'model'));
+    if (body.router?.mode === 'only_local') {
+      return fail(openAiError('invalid_request', 'router.mode only_local is answered on the device, never by the edge', 'router.mode'));
     }
-    const requestId = c.req.header('x-request-id') ?? crypto.randomUUID();
-    c.header('x-request-id', requestId);
-    c.header('x-router-served-by', upstream.id);
-    c.header('x-router-decision', 'edge');
-    const request: UpstreamRequest = {
-      messages: body.messages,
-      maxTokens: body.max_completion_tokens ?? body.max_tokens ?? options.defaultMaxTokens ?? 128,
-      temperature: body.temperature ?? 0,
-      seed: body.seed ?? 0,
-    };
-    const id = `chatcmpl-${requestId}`;
-    const created = Math.floor(Date.now() / 1000);
-    return body.stream ? streamCompletion(c, body, request, id, created) : completeOnce(c, request, id, created);
+    if (body.model && body.model !== 'auto' && !selector.candidates.some((k) => k.upstream.model === body.model)) {
+      return fail(openAiError('invalid_model', `model ${body.model} is not served here; use "auto" or one of GET /v1/models`, 'model'));
+    }
+    const requestId = c.req.header('x-request-id')?.slice(0, 128) ?? crypto.randomUUID();
+    return answerChat({ config, selector, metrics, budget }, { body, requestId, caller, signal: c.req.raw.signal });
   });
 
-  app.notFound((c) => sendError(c, openAiError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
-  app.onError((error, c) => sendError(c, openAiError('internal_error', toErrorPayload(error).message)));
-
-  async function completeOnce(c: Context, request: UpstreamRequest, id: string, created: number): Promise<Response> {
-    const abort = new AbortController();
-    c.req.raw.signal?.addEventListener('abort', () => abort.abort());
-    let text = '';
-    const stream = upstream.generate(request, abort.signal);
-    try {
-      for (;;) {
-        const step = await stream.next();
-        if (step.done) {
-          const { finishReason, promptTokens, completionTokens } = step.value;
-          const completion: ChatCompletion = {
-            id, object: 'chat.completion', created, model: upstream.model,
-            choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finishReason }],
-            usage: usage(promptTokens, completionTokens),
-          };
-          return c.json(completion);
-        }
-        text += step.value;
-      }
-    } finally {
-      await stream.return(undefined as never); // releases the upstream (its engine lock) on every exit
-    }
-  }
-
-  function streamCompletion(c: Context, body: ChatRequest, request: UpstreamRequest, id: string, created: number): Response {
-    return streamSSE(c, async (sse) => {
-      const abort = new AbortController();
-      sse.onAbort(() => abort.abort());
-      const chunk = (delta: ChatCompletionChunk['choices'][number]['delta'], finish: string | null): ChatCompletionChunk => ({
-        id, object: 'chat.completion.chunk', created, model: upstream.model, choices: [{ index: 0, delta, finish_reason: finish }],
-      });
-      const send = (data: unknown) => sse.writeSSE({ data: JSON.stringify(data) });
-      const stream = upstream.generate(request, abort.signal);
-      try {
-        await send(chunk({ role: 'assistant', content: '' }, null));
-        for (;;) {
-          const step = await stream.next();
-          if (step.done) {
-            await send(chunk({}, step.value.finishReason));
-            if (body.stream_options?.include_usage) {
-              await send({ id, object: 'chat.completion.chunk', created, model: upstream.model, choices: [], usage: usage(step.value.promptTokens, step.value.completionTokens) });
-            }
-            break;
-          }
-          await send(chunk({ content: step.value }, null));
-        }
-      } catch (error) {
-        // After the first byte the status is sent: report the failure in-stream (OpenRouter style).
-        await send(openAiError('upstream_failed', toErrorPayload(error).message).body).catch(() => undefined);
-      } finally {
-        await stream.return(undefined as never); // a client that went away must not keep the engine
-      }
-      await sse.writeSSE({ data: '[DONE]' });
-    });
-  }
-
+  app.notFound((c) => fail(openAiError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
+  app.onError((error) => fail(openAiError('internal_error', toErrorPayload(error).message)));
   return app;
-}
-
-function usage(prompt: number, completion: number): Usage {
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
-}
-
-function sendError(c: Context, error: ReturnType<typeof openAiError>, status = error.status): Response {
-  return c.json(error.body, status as 400);
 }

@@ -3,7 +3,7 @@ import OpenAI, { APIError } from 'openai';
 import { startProxy, tokensFromEnv } from './server.js';
 
 let proxy: Awaited<ReturnType<typeof startProxy>>;
-beforeAll(async () => { proxy = await startProxy(0, { tokens: tokensFromEnv(' alpha, beta ,') }); });
+beforeAll(async () => { proxy = await startProxy(0, { config: { tokens: tokensFromEnv(' alpha-token-1, beta-token-22 ,') } }); });
 afterAll(() => proxy.close());
 
 const ask = (apiKey: string) => new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey, maxRetries: 0 })
@@ -11,11 +11,11 @@ const ask = (apiKey: string) => new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey,
 
 describe('edge proxy with RISKGATE_TOKENS configured', () => {
   it('serves a request carrying a configured bearer token', async () => {
-    expect((await ask('beta')).choices[0]!.message.content).toBe(', there was a');
+    expect((await ask('beta-token-22')).choices[0]!.message.content).toBe(', there was a');
   });
 
   it('answers 401 authentication_error without a known token', async () => {
-    const error = (await ask('gamma').catch((e: unknown) => e)) as APIError;
+    const error = (await ask('gamma-token-333').catch((e: unknown) => e)) as APIError;
     expect(error).toBeInstanceOf(APIError);
     expect(error.status).toBe(401);
     expect(error.code).toBe('unauthorized');
@@ -28,7 +28,7 @@ describe('edge proxy with RISKGATE_TOKENS configured', () => {
 
   it('refuses an oversized body with 413 in the OpenAI error shape', async () => {
     const response = await fetch(`${proxy.url}/v1/chat/completions`, {
-      method: 'POST', headers: { authorization: 'Bearer alpha', 'content-type': 'application/json' },
+      method: 'POST', headers: { authorization: 'Bearer alpha-token-1', 'content-type': 'application/json' },
       body: JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(1_100_000) }] }),
     });
     expect(response.status).toBe(413);

@@ -5,13 +5,13 @@
  */
 import { z } from 'zod';
 
-export const MAX_TOKENS_LIMIT = 512;
+export const MAX_TOKENS_LIMIT = 4096;
 
 export const chatRequestSchema = z.object({
   model: z.string().optional(),
   messages: z.array(z.object({
     role: z.enum(['system', 'user', 'assistant']),
-    content: z.string(),
+    content: z.string().max(200_000),
   })).min(1),
   stream: z.boolean().optional(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
@@ -19,12 +19,18 @@ export const chatRequestSchema = z.object({
   max_completion_tokens: z.number().int().positive().max(MAX_TOKENS_LIMIT).nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   seed: z.number().int().nullish(),
+  /** Routing extensions (what the browser knew when it deferred). */
   router: z.object({
-    cost_weight: z.number().min(0).optional(),
+    cost_weight: z.number().min(0).max(100).optional(),
     risk_level: z.number().gt(0).lt(1).optional(),
     score: z.number().optional(),
     threshold: z.number().nullable().optional(),
-  }).optional(),
+    mode: z.enum(['prefer_local', 'only_local', 'prefer_edge', 'only_edge']).optional(),
+    /** The prefill representation, base64 of little-endian float32. */
+    representation: z.string().max(65_536).regex(/^[A-Za-z0-9+/]*={0,2}$/).optional(),
+    /** Multi-turn switching state: which side holds the conversation's KV cache. */
+    switching: z.object({ previous_path: z.enum(['local', 'edge']).optional(), context_tokens: z.number().int().min(0).optional() }).optional(),
+  }).strict().optional(),
 }).loose();
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -1,22 +1,38 @@
 /**
  * @module server
- * The Node adapter: the only file that listens. `npm run proxy` (PROXY_PORT, default 8787).
+ * The Node adapter: the only file that listens. `npm run proxy`; `RISKGATE_CONFIG` names a JSON
+ * config file (edge-proxy/config.ts), `PROXY_PORT` and `RISKGATE_TOKENS` override it.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createNodeEngine } from '../cli/local-model.js';
 import { createProxyApp } from './app.js';
-import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
+import { parseConfig, type ProxyConfig } from './config.js';
+import { candidatesFromConfig } from './upstreams-from-config.js';
 
 export const DEFAULT_PROXY_PORT = 8787;
 
 /** Bearer tokens from `RISKGATE_TOKENS` (comma-separated); none = auth off. */
 export const tokensFromEnv = (value = process.env.RISKGATE_TOKENS ?? ''): string[] => value.split(',').map((t) => t.trim()).filter(Boolean);
 
-export async function startProxy(port: number, options: { tokens?: readonly string[] } = {}): Promise<{ server: ServerType; url: string; close(): Promise<void> }> {
-  const app = createProxyApp({ upstream: createEmbeddedOnnxUpstream(createNodeEngine), tokens: options.tokens ?? [] });
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port }, () => resolve(s));
+/** Reads RISKGATE_CONFIG (if set) and applies the env overrides. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): { config: ProxyConfig; baseDir: string } {
+  const path = env.RISKGATE_CONFIG ? resolve(env.RISKGATE_CONFIG) : undefined;
+  const raw = path ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+  const tokens = tokensFromEnv(env.RISKGATE_TOKENS ?? '');
+  const config = parseConfig({ ...raw, ...(env.PROXY_PORT ? { port: Number(env.PROXY_PORT) } : {}), ...(tokens.length ? { tokens } : {}) });
+  return { config, baseDir: path ? dirname(path) : process.cwd() };
+}
+
+export type RunningProxy = { server: ServerType; url: string; close(): Promise<void> };
+
+export async function startProxy(port: number, options: { config?: Partial<ProxyConfig>; baseDir?: string } = {}): Promise<RunningProxy> {
+  const config = parseConfig({ ...options.config, port });
+  const candidates = candidatesFromConfig(config.models, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms });
+  const app = createProxyApp({ config, candidates });
+  const server = await new Promise<ServerType>((resolvePromise, reject) => {
+    const s = serve({ fetch: app.fetch, port }, () => resolvePromise(s));
     s.once('error', reject);
   });
   const address = server.address();
@@ -24,14 +40,19 @@ export async function startProxy(port: number, options: { tokens?: readonly stri
   return {
     server,
     url: `http://localhost:${actualPort}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((r) => { server.close(() => r()); (server as { closeAllConnections?: () => void }).closeAllConnections?.(); }),
   };
 }
 
+export function describeAuth(config: ProxyConfig): string {
+  return config.tokens.length > 0
+    ? `auth: bearer token required (${config.tokens.length} configured)`
+    : 'auth: OFF — no tokens configured (RISKGATE_TOKENS or config "tokens"); anyone who can reach this port can use it';
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const port = Number(process.env.PROXY_PORT ?? DEFAULT_PROXY_PORT);
-  const tokens = tokensFromEnv();
-  const proxy = await startProxy(port, { tokens });
-  console.log(`riskgate edge proxy: ${proxy.url}  (POST /v1/chat/completions, GET /v1/models, GET /health; upstream: embedded stories260K)`);
-  console.log(tokens.length > 0 ? `auth: bearer token required (${tokens.length} configured)` : 'auth: OFF — no RISKGATE_TOKENS configured; anyone who can reach this port can use it');
+  const { config, baseDir } = loadConfig();
+  const proxy = await startProxy(config.port, { config, baseDir });
+  console.log(`riskgate edge proxy: ${proxy.url}  (POST /v1/chat/completions, GET /v1/models, /health, /metrics)`);
+  console.log(describeAuth(config));
 }

@@ -7,10 +7,9 @@
 import type { LocalEngine } from '../../core/protocol/local-engine.js';
 import type { Upstream, UpstreamRequest, UpstreamResult } from './upstream.js';
 
-export function createEmbeddedOnnxUpstream(createEngine: () => Promise<LocalEngine>): Upstream {
+export function createEmbeddedOnnxUpstream(createEngine: () => Promise<LocalEngine>, id = 'stories260K'): Upstream {
   let engine: Promise<LocalEngine> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
-  let model = 'stories260K';
 
   async function* generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult> {
     let release!: () => void;
@@ -20,7 +19,6 @@ export function createEmbeddedOnnxUpstream(createEngine: () => Promise<LocalEngi
     try {
       engine ??= createEngine();
       const e = await engine;
-      model = e.info.model;
       const prefill = await e.prefill(request.messages);
       const stream = e.decode({ maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed, signal });
       let completionTokens = 0;
@@ -37,9 +35,5 @@ export function createEmbeddedOnnxUpstream(createEngine: () => Promise<LocalEngi
     }
   }
 
-  return {
-    id: 'embedded-onnx',
-    get model() { return model; },
-    generate,
-  };
+  return { id, model: id, kind: 'embedded', generate };
 }

@@ -17,7 +17,14 @@ export type UpstreamResult = { readonly finishReason: 'stop' | 'length'; readonl
 export interface Upstream {
   /** Stable id used in `x-router-served-by` and metrics. */
   readonly id: string;
+  readonly kind: 'embedded' | 'openai' | 'replay';
   /** The model name reported in responses (the model that actually served). */
   readonly model: string;
+  /**
+   * Streams the answer's text pieces and returns usage.
+   * @throws UpstreamError (refused, timeout, http, rate_limited, miss, cut, aborted)
+   */
   generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult>;
+  /** Whether this upstream can answer these messages at all (replay: a recording exists). */
+  knows?(messages: readonly ChatMessage[]): boolean;
 }

@@ -1,0 +1,139 @@
+/**
+ * @module chat-completions
+ * POST /v1/chat/completions: select the edge model by utility, serve down the failover ladder,
+ * answer as OpenAI JSON or SSE. A stream opens on the first piece (so a failure before it can
+ * still be an honest HTTP status, with Retry-After on 429) or, if the upstream is slow, after
+ * `keepalive_ms` with `: keep-alive` comments; after that, errors arrive as an `error` event.
+ */
+import { toErrorPayload } from '../core/errors.js';
+import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/protocol/openai.js';
+import type { ProxyConfig } from './config.js';
+import { serveWithFailover, type Served } from './failover.js';
+import type { BudgetStore } from './limits.js';
+import { utcDay } from './limits.js';
+import type { Metrics } from './metrics.js';
+import { openAiError } from './openai-error.js';
+import type { ChatRequest } from './request-schema.js';
+import type { Candidate, EdgeSelector } from './selector.js';
+import { createSseWriter, SSE_HEADERS } from './sse-response.js';
+import type { UpstreamRequest } from './upstream/upstream.js';
+import { UpstreamError } from './upstream/upstream-error.js';
+
+export type ChatContext = {
+  readonly config: ProxyConfig;
+  readonly selector: EdgeSelector;
+  readonly metrics: Metrics;
+  readonly budget: BudgetStore;
+};
+
+type Answer = { readonly body: ChatRequest; readonly requestId: string; readonly caller: string; readonly signal: AbortSignal };
+
+const usageOf = (p: number, c: number): Usage => ({ prompt_tokens: p, completion_tokens: c, total_tokens: p + c });
+
+export function errorResponse(error: ReturnType<typeof openAiError>, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(error.body), { status: error.status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+function failureResponse(error: unknown, headers: Record<string, string>): Response {
+  if (error instanceof UpstreamError && error.status === 429) {
+    return errorResponse({ status: 429, body: { error: { message: error.message, type: 'rate_limit_error', code: 'upstream_rate_limited', param: null } } },
+      { ...headers, ...(error.retryAfter ? { 'retry-after': error.retryAfter } : {}) });
+  }
+  return errorResponse(openAiError('upstream_failed', toErrorPayload(error).message), headers);
+}
+
+export async function answerChat(ctx: ChatContext, { body, requestId, caller, signal }: Answer): Promise<Response> {
+  const { config, selector, metrics } = ctx;
+  const request: UpstreamRequest = {
+    messages: body.messages,
+    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? config.default_max_tokens,
+    temperature: body.temperature ?? 0,
+    seed: body.seed ?? 0,
+  };
+  const pinned = body.model && body.model !== 'auto' ? body.model : undefined;
+  const { ladder } = selector.select(body.router?.cost_weight ?? 0, request.maxTokens, body.messages, pinned);
+  const headers: Record<string, string> = { 'x-request-id': requestId, 'x-router-decision': 'edge' };
+  metrics.decisions.inc({ decision: 'edge' });
+  const id = `chatcmpl-${requestId}`;
+  const created = Math.floor(Date.now() / 1000);
+  const abort = new AbortController();
+  signal.addEventListener('abort', () => abort.abort(), { once: true });
+  const options = { attemptsPerUpstream: config.attempts_per_upstream, backoffMs: config.backoff_ms };
+  const onAttemptFailed = (c: Candidate, e: unknown) => metrics.errors.inc({ code: e instanceof UpstreamError ? e.failure : 'upstream_failed', upstream: c.upstream.id });
+
+  const account = async (served: Served) => {
+    const { candidate: c, result } = served;
+    const id = c.upstream.id;
+    metrics.upstreamTtft.observe({ upstream: id }, served.ttftMs / 1000);
+    metrics.upstreamDuration.observe({ upstream: id }, served.durationMs / 1000);
+    metrics.tokens.inc({ upstream: id, kind: 'prompt' }, result.promptTokens);
+    metrics.tokens.inc({ upstream: id, kind: 'completion' }, result.completionTokens);
+    const usd = ((result.promptTokens + result.completionTokens) / 1000) * c.usdPer1kTokens;
+    metrics.cost.inc({ upstream: id }, usd);
+    await ctx.budget.add(caller, utcDay(), usd);
+    const decodeS = (served.durationMs - served.ttftMs) / 1000;
+    selector.observe(id, served.ttftMs, result.completionTokens > 1 && decodeS > 0 ? (result.completionTokens - 1) / decodeS : undefined);
+  };
+
+  if (!body.stream) {
+    let text = '';
+    try {
+      const served = await serveWithFailover(ladder, request, abort.signal, options, { onPiece: async (p) => { text += p; }, onAttemptFailed });
+      await account(served);
+      const completion: ChatCompletion = {
+        id, object: 'chat.completion', created, model: served.candidate.upstream.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: served.result.finishReason }],
+        usage: usageOf(served.result.promptTokens, served.result.completionTokens),
+      };
+      return new Response(JSON.stringify(completion), { headers: { 'content-type': 'application/json', ...headers, 'x-router-served-by': served.candidate.upstream.id } });
+    } catch (error) {
+      return failureResponse(error, headers);
+    }
+  }
+
+  const sse = createSseWriter(() => abort.abort());
+  let model: string | undefined;
+  let open!: () => void;
+  const opened = new Promise<'opened'>((r) => { open = () => r('opened'); });
+  const chunk = (delta: ChatCompletionChunk['choices'][number]['delta'], finish: string | null): ChatCompletionChunk =>
+    ({ id, object: 'chat.completion.chunk', created, model: model ?? 'auto', choices: [{ index: 0, delta, finish_reason: finish }] });
+  const keepAlive = setInterval(() => { open(); void sse.comment('keep-alive'); }, config.keepalive_ms);
+  const served = serveWithFailover(ladder, request, abort.signal, options, {
+    onAttemptFailed,
+    async onPiece(piece, candidate) {
+      if (model === undefined) {
+        clearInterval(keepAlive);
+        model = candidate.upstream.model;
+        headers['x-router-served-by'] = candidate.upstream.id;
+        open();
+        await sse.data(chunk({ role: 'assistant', content: '' }, null));
+      }
+      await sse.data(chunk({ content: piece }, null));
+    },
+  });
+  const first = await Promise.race([opened, served.then(() => 'served' as const, () => 'failed' as const)]);
+  if (first === 'failed') {
+    clearInterval(keepAlive);
+    return failureResponse(await served.catch((e: unknown) => e), headers);
+  }
+  if (first === 'served') headers['x-router-served-by'] ??= (await served).candidate.upstream.id;
+  void (async () => {
+    try {
+      const done = await served;
+      clearInterval(keepAlive);
+      if (model === undefined) { // an empty answer: still open with the role chunk
+        model = done.candidate.upstream.model;
+        await sse.data(chunk({ role: 'assistant', content: '' }, null));
+      }
+      await sse.data(chunk({}, done.result.finishReason));
+      if (body.stream_options?.include_usage) await sse.data({ ...chunk({}, null), choices: [], usage: usageOf(done.result.promptTokens, done.result.completionTokens) });
+      await account(done);
+    } catch (error) {
+      clearInterval(keepAlive);
+      metrics.errors.inc({ code: 'stream_error', upstream: headers['x-router-served-by'] ?? 'none' });
+      await sse.data(openAiError('upstream_failed', toErrorPayload(error).message).body);
+    }
+    await sse.done();
+  })();
+  return new Response(sse.body, { headers: { ...SSE_HEADERS, ...headers } });
+}

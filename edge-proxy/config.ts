@@ -1,0 +1,92 @@
+/**
+ * @module config
+ * The proxy's configuration: a JSON file named by `RISKGATE_CONFIG`, validated with zod. Every
+ * field is optional and documented with its default; `RISKGATE_TOKENS` and `PROXY_PORT` override.
+ * Provider keys live here (or in env vars named here) and never leave the proxy.
+ */
+import { z } from 'zod';
+
+const modelBase = {
+  /** Model id clients may pin (`model`) and that responses report. */
+  id: z.string().min(1),
+  /** Prior quality in [0,1] used by the selector until selector.onnx exists. @default 0.5 */
+  prior_quality: z.number().min(0).max(1).default(0.5),
+  /** Price in USD per 1,000 completion tokens (prompt tokens count the same). @default 0 */
+  usd_per_1k_tokens: z.number().min(0).default(0),
+  /** Latency priors seeding the EWMA: time to first token and decode speed. */
+  prior_ttft_ms: z.number().min(0).default(300),
+  prior_tokens_per_s: z.number().positive().default(50),
+};
+
+export const modelSchema = z.discriminatedUnion('kind', [
+  /** The embedded ONNX model (stories260K) generating in onnxruntime-node. */
+  z.object({ kind: z.literal('embedded'), ...modelBase }),
+  /** Any OpenAI-compatible server: vLLM, llama.cpp server, Ollama, a hosted API. */
+  z.object({
+    kind: z.literal('openai'), ...modelBase,
+    base_url: z.string().url(),
+    /** The upstream's own model name. @default id */
+    upstream_model: z.string().optional(),
+    /** Name of the environment variable holding the API key (never the key itself in a file you commit). */
+    api_key_env: z.string().optional(),
+    api_key: z.string().optional(),
+  }),
+  /** Real recorded answers of a model from a JSONL file ({prompt, model, response}). */
+  z.object({
+    kind: z.literal('replay'), ...modelBase,
+    recordings: z.string(),
+    /** The `model` value in the recordings. @default id */
+    recorded_model: z.string().optional(),
+    /** Simulated decode speed while replaying. @default prior_tokens_per_s */
+    replay_tokens_per_s: z.number().positive().optional(),
+    /** Simulated time to first token. @default prior_ttft_ms */
+    replay_ttft_ms: z.number().min(0).optional(),
+  }),
+]);
+
+export const configSchema = z.object({
+  /** @default 8787 */
+  port: z.number().int().min(0).max(65535).default(8787),
+  /** Bearer tokens accepted on /v1/*. Empty = auth off (said at start). @default [] */
+  tokens: z.array(z.string().min(8)).default([]),
+  /** Origins allowed by CORS. @default ["*"] */
+  cors_origins: z.array(z.string()).default(['*']),
+  /** @default 1000000 */
+  max_body_bytes: z.number().int().positive().default(1_000_000),
+  /** Requests per minute per token (or per client address with auth off). @default 600 */
+  rate_limit_per_minute: z.number().int().positive().default(600),
+  /** USD a token may spend per UTC day; null = unlimited. @default null */
+  budget_usd_per_day: z.number().positive().nullable().default(null),
+  /** `: keep-alive` comment interval while waiting for the first token. @default 10000 */
+  keepalive_ms: z.number().int().positive().default(10_000),
+  /** Give up on an upstream that sends nothing for this long. @default 30000 */
+  upstream_timeout_ms: z.number().int().positive().default(30_000),
+  /** Tries per upstream before the next rung of the failover ladder. @default 2 */
+  attempts_per_upstream: z.number().int().min(1).max(5).default(2),
+  /** Backoff before a retry, doubled each time. @default 100 */
+  backoff_ms: z.number().int().min(0).default(100),
+  /** @default 128 */
+  default_max_tokens: z.number().int().positive().max(4096).default(128),
+  /** Weight of the newest sample in the latency EWMAs. @default 0.2 */
+  ewma_weight: z.number().gt(0).lte(1).default(0.2),
+  /** Latency (s) that costs as much as 1 USD per 1k tokens in the selector's normalized cost. @default 2 */
+  latency_normalizer_s: z.number().positive().default(2),
+  /** Edge models, in tie-break order. */
+  models: z.array(modelSchema).min(1).optional(),
+}).strict();
+
+export type ProxyConfig = z.infer<typeof configSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+
+/** The embedded defaults: GPT-4 and Mixtral replaying their real GSM8K answers, then stories260K. */
+export function defaultModels(recordingsPath: string): ModelConfig[] {
+  return modelSchema.array().parse([
+    { kind: 'replay', id: 'gpt-4-1106-preview', recordings: recordingsPath, prior_quality: 0.86, usd_per_1k_tokens: 0.03, prior_ttft_ms: 600, prior_tokens_per_s: 40 },
+    { kind: 'replay', id: 'mistralai/Mixtral-8x7B-Instruct-v0.1', recordings: recordingsPath, prior_quality: 0.64, usd_per_1k_tokens: 0.0006, prior_ttft_ms: 250, prior_tokens_per_s: 90 },
+    { kind: 'embedded', id: 'stories260K', prior_quality: 0.05, usd_per_1k_tokens: 0, prior_ttft_ms: 5, prior_tokens_per_s: 2000 },
+  ]);
+}
+
+export function parseConfig(value: unknown): ProxyConfig {
+  return configSchema.parse(value);
+}

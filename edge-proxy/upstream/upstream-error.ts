@@ -1,0 +1,26 @@
+/**
+ * @module upstream/upstream-error
+ * Why an upstream failed, in the terms the failover ladder needs: retry this upstream, move to
+ * the next one, or pass the status (and `Retry-After`) back to the client.
+ */
+import { RouterError } from '../../core/errors.js';
+
+export type UpstreamFailure = 'refused' | 'timeout' | 'http' | 'rate_limited' | 'miss' | 'cut' | 'aborted';
+
+export class UpstreamError extends RouterError {
+  readonly failure: UpstreamFailure;
+  readonly status: number | undefined;
+  readonly retryAfter: string | undefined;
+  constructor(failure: UpstreamFailure, message: string, options: { status?: number; retryAfter?: string; cause?: unknown } = {}) {
+    super(failure === 'aborted' ? 'aborted' : 'upstream_failed', message, { cause: options.cause });
+    this.name = 'UpstreamError';
+    this.failure = failure;
+    this.status = options.status;
+    this.retryAfter = options.retryAfter;
+  }
+  /** Worth trying the same upstream again (a miss or a 4xx will not change). */
+  get retryable(): boolean {
+    return this.failure === 'refused' || this.failure === 'timeout' || this.failure === 'cut'
+      || (this.failure === 'http' && (this.status ?? 500) >= 500);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * @module upstreams-from-config
+ * Builds the selector's candidates from `config.models` (Node: the embedded engine and the
+ * recordings file live on this machine).
+ */
+import { resolve } from 'node:path';
+import { createNodeEngine } from '../cli/local-model.js';
+import { REPO_ROOT } from '../cli/paths.js';
+import { defaultModels, type ModelConfig } from './config.js';
+import type { Candidate } from './selector.js';
+import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
+import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
+import { createReplayUpstream } from './upstream/replay.js';
+import type { Upstream } from './upstream/upstream.js';
+
+export const DEFAULT_RECORDINGS = resolve(REPO_ROOT, 'edge-proxy/recordings/routellm-gsm8k.jsonl');
+
+function upstreamOf(model: ModelConfig, baseDir: string, idleTimeoutMs: number): Upstream {
+  switch (model.kind) {
+    case 'embedded':
+      return createEmbeddedOnnxUpstream(createNodeEngine, model.id);
+    case 'openai':
+      return createOpenAiHttpUpstream({
+        id: model.id, baseUrl: model.base_url, upstreamModel: model.upstream_model ?? model.id, idleTimeoutMs,
+        apiKey: model.api_key ?? (model.api_key_env ? process.env[model.api_key_env] : undefined),
+      });
+    case 'replay':
+      return createReplayUpstream({
+        id: model.id, recordingsPath: resolve(baseDir, model.recordings), recordedModel: model.recorded_model ?? model.id,
+        ttftMs: model.replay_ttft_ms ?? model.prior_ttft_ms, tokensPerSecond: model.replay_tokens_per_s ?? model.prior_tokens_per_s,
+      });
+  }
+}
+
+export function candidatesFromConfig(models: readonly ModelConfig[] | undefined, options: { baseDir?: string; idleTimeoutMs?: number } = {}): Candidate[] {
+  return (models ?? defaultModels(DEFAULT_RECORDINGS)).map((m) => ({
+    upstream: upstreamOf(m, options.baseDir ?? process.cwd(), options.idleTimeoutMs ?? 30_000),
+    priorQuality: m.prior_quality,
+    usdPer1kTokens: m.usd_per_1k_tokens,
+    ttftMs: m.prior_ttft_ms,
+    tokensPerSecond: m.prior_tokens_per_s,
+  }));
+}
