@@ -33,9 +33,11 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
     const failure = (cause: unknown): UpstreamError => signal.aborted
       ? new UpstreamError('aborted', 'client went away', { cause })
       : timedOut ? new UpstreamError('timeout', `${options.id}: no data for ${options.idleTimeoutMs} ms`, { cause })
-        : cause instanceof UpstreamError ? cause : new UpstreamError('refused', `${options.id}: ${String(cause)}`, { cause });
+        : cause instanceof UpstreamError ? cause
+          : new UpstreamError(responded ? 'cut' : 'refused', `${options.id}: ${responded ? 'stream broke' : 'connection failed'}: ${String(cause)}`, { cause });
     arm();
     let started = false;
+    let responded = false;
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -46,6 +48,7 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
           seed: request.seed, stream: true, stream_options: { include_usage: true },
         }),
       });
+      responded = true;
       if (!response.ok || !response.body) {
         const body = (await response.json().catch(() => null)) as OpenAiErrorBody | null;
         const message = `${options.id} answered ${response.status}: ${body?.error?.message ?? response.statusText}`;
@@ -69,6 +72,9 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
         const choice = data.choices?.[0];
         if (choice?.finish_reason === 'length') result.finishReason = 'length';
         if (choice?.delta.content) {
+          if (signal.aborted) throw new UpstreamError('aborted', 'client went away');
+          // Enforce max tokens ourselves too: an upstream that ignores it must not overrun.
+          if (pieces >= request.maxTokens) return { ...result, finishReason: 'length', completionTokens: pieces };
           started = true;
           pieces++;
           yield choice.delta.content;
