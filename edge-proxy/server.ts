@@ -27,12 +27,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): { config: Prox
 
 export type RunningProxy = { server: ServerType; url: string; close(): Promise<void> };
 
-export async function startProxy(port: number, options: { config?: Partial<ProxyConfig>; baseDir?: string } = {}): Promise<RunningProxy> {
-  const config = parseConfig({ ...options.config, port });
-  const candidates = candidatesFromConfig(config.models, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms });
-  const app = createProxyApp({ config, candidates });
+/** Serves any fetch app on `port` (0 = any free port). */
+export async function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<RunningProxy> {
   const server = await new Promise<ServerType>((resolvePromise, reject) => {
-    const s = serve({ fetch: app.fetch, port }, () => resolvePromise(s));
+    const s = serve({ fetch, port }, () => resolvePromise(s));
     s.once('error', reject);
   });
   const address = server.address();
@@ -42,6 +40,12 @@ export async function startProxy(port: number, options: { config?: Partial<Proxy
     url: `http://localhost:${actualPort}`,
     close: () => new Promise<void>((r) => { server.close(() => r()); (server as { closeAllConnections?: () => void }).closeAllConnections?.(); }),
   };
+}
+
+export async function startProxy(port: number, options: { config?: Partial<ProxyConfig>; baseDir?: string } = {}): Promise<RunningProxy> {
+  const config = parseConfig({ ...options.config, port });
+  const candidates = candidatesFromConfig(config.models, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms });
+  return listen(createProxyApp({ config, candidates }).fetch, port);
 }
 
 export function describeAuth(config: ProxyConfig): string {

@@ -29,7 +29,7 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
       const words = state.answer.slice(0, request.max_tokens ?? state.answer.length).map((w, i) => (i === 0 ? w : ` ${w}`));
       let finished = false;
       res.on('close', () => { if (!finished) state.aborted++; });
-      const end = (...args: Parameters<typeof res.end>) => { finished = true; res.end(...args); };
+      const end = (data?: string) => { finished = true; res.end(data); };
       switch (state.behaviour) {
         case 'status500':
           res.writeHead(500, { 'content-type': 'application/json' });
