@@ -54,7 +54,8 @@ export function createProxyApp(options: ProxyOptions) {
   app.use('/v1/*', async (c, next) => {
     const bearer = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (tokens.size > 0 && (!bearer || !tokens.has(bearer))) return fail(openAiError('unauthorized', 'missing or unknown bearer token'));
-    c.set('caller', bearer ?? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'anonymous');
+    // Limits and budgets are per token; with auth off, per client address (as the edge reports it).
+    c.set('caller', tokens.size > 0 ? `token:${bearer}` : `addr:${c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'anonymous'}`);
     return next();
   });
 

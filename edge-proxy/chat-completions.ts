@@ -51,7 +51,7 @@ export async function answerChat(ctx: ChatContext, { body, requestId, caller, si
     seed: body.seed ?? 0,
   };
   const pinned = body.model && body.model !== 'auto' ? body.model : undefined;
-  const { ladder } = selector.select(body.router?.cost_weight ?? 0, request.maxTokens, body.messages, pinned);
+  const { ladder } = selector.select(body.router?.cost_weight ?? 0, Math.min(request.maxTokens, config.expected_output_tokens), body.messages, pinned);
   const headers: Record<string, string> = { 'x-request-id': requestId, 'x-router-decision': 'edge' };
   metrics.decisions.inc({ decision: 'edge' });
   const id = `chatcmpl-${requestId}`;

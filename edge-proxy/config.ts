@@ -69,6 +69,8 @@ export const configSchema = z.object({
   default_max_tokens: z.number().int().positive().max(4096).default(128),
   /** Weight of the newest sample in the latency EWMAs. @default 0.2 */
   ewma_weight: z.number().gt(0).lte(1).default(0.2),
+  /** Answer length the selector prices a request at: min(max_tokens, this). @default 256 */
+  expected_output_tokens: z.number().int().positive().default(256),
   /** Latency (s) that costs as much as 1 USD per 1k tokens in the selector's normalized cost. @default 2 */
   latency_normalizer_s: z.number().positive().default(2),
   /** Edge models, in tie-break order. */
