@@ -1,0 +1,52 @@
+/**
+ * @module bench/bench-proxy
+ * `npm run bench:proxy`: what the proxy adds on loopback. The same canned OpenAI-compatible
+ * upstream is loaded directly and through the proxy (autocannon), non-stream and stream: p50/p99
+ * latency with one connection, req/s with 32 connections, and 500 concurrent streams through the
+ * proxy. Servers run in a child process so the load generator does not share their event loop.
+ * Prints the figures and writes bench-results/proxy.json.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { REPO_ROOT } from '../../cli/paths.js';
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const child = spawn('npx', ['tsx', resolve(REPO_ROOT, 'edge-proxy/bench/bench-servers.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const urls = await new Promise<{ upstream: string; proxy: string }>((r) => createInterface({ input: child.stdout! }).once('line', (l) => r(JSON.parse(l))));
+
+type Figures = { mean_ms: number; p50_ms: number; p99_ms: number; req_per_s: number; errors: number; non2xx: number };
+async function load(base: string, stream: boolean, connections: number, duration = DURATION_S): Promise<Figures> {
+  const r = await autocannon({
+    url: `${base}/chat/completions`, method: 'POST', connections, duration,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'canned', messages: [{ role: 'user', content: 'What is the capital of France?' }], stream }),
+  });
+  return { mean_ms: +r.latency.mean.toFixed(3), p50_ms: r.latency.p50, p99_ms: r.latency.p99, req_per_s: r.requests.average, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+const results: Record<string, unknown> = { duration_s: DURATION_S, note: 'loopback, canned 7-token answer; latency figures with 1 connection, throughput with 32' };
+try {
+  for (const stream of [false, true]) {
+    const name = stream ? 'stream' : 'non_stream';
+    const directLatency = await load(urls.upstream, stream, 1);
+    const proxyLatency = await load(urls.proxy, stream, 1);
+    const directThroughput = await load(urls.upstream, stream, 32);
+    const proxyThroughput = await load(urls.proxy, stream, 32);
+    results[name] = {
+      direct: { latency: directLatency, throughput: directThroughput },
+      through_proxy: { latency: proxyLatency, throughput: proxyThroughput },
+      added_p50_ms: +(proxyLatency.p50_ms - directLatency.p50_ms).toFixed(3),
+      added_p99_ms: +(proxyLatency.p99_ms - directLatency.p99_ms).toFixed(3),
+      added_mean_ms: +(proxyLatency.mean_ms - directLatency.mean_ms).toFixed(3),
+    };
+  }
+  results.concurrent_streams_500 = await load(urls.proxy, true, 500);
+} finally {
+  child.kill();
+}
+console.log(JSON.stringify(results, null, 1));
+mkdirSync(resolve(REPO_ROOT, 'bench-results'), { recursive: true });
+writeFileSync(resolve(REPO_ROOT, 'bench-results/proxy.json'), `${JSON.stringify(results, null, 1)}\n`);
