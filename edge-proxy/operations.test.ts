@@ -58,6 +58,18 @@ describe('edge proxy on its default models', () => {
   });
 });
 
+describe('CORS allowlist', () => {
+  it('answers a preflight only for configured origins', async () => {
+    const { createProxyApp } = await import('./app.js');
+    const app = createProxyApp({ config: { cors_origins: ['https://shop.example.com'] }, candidates: [] });
+    const preflight = (origin: string) => app.fetch(new Request('http://proxy/v1/chat/completions', {
+      method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    }));
+    expect((await preflight('https://shop.example.com')).headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
+    expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
 describe('rate limiter (in memory)', () => {
   it('allows N per minute per key, then says when to come back', async () => {
     const limiter = createMemoryRateLimiter(2);
