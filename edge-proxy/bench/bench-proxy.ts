@@ -14,7 +14,8 @@ import autocannon from 'autocannon';
 import { REPO_ROOT } from '../../cli/paths.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
-const child = spawn('npx', ['tsx', resolve(REPO_ROOT, 'edge-proxy/bench/bench-servers.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+// Node itself (not npx) so that kill() reaches the server process.
+const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'edge-proxy/bench/bench-servers.ts')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 const urls = await new Promise<{ upstream: string; proxy: string }>((r) => createInterface({ input: child.stdout! }).once('line', (l) => r(JSON.parse(l))));
 
 type Figures = { ms_per_request: number; mean_ms: number; p50_ms: number; p99_ms: number; req_per_s: number; errors: number; non2xx: number };
@@ -53,3 +54,4 @@ try {
 console.log(JSON.stringify(results, null, 1));
 mkdirSync(resolve(REPO_ROOT, 'bench-results'), { recursive: true });
 writeFileSync(resolve(REPO_ROOT, 'bench-results/proxy.json'), `${JSON.stringify(results, null, 1)}\n`);
+process.exit(0);
