@@ -15,3 +15,4 @@ const app = createProxyApp({
 });
 const proxy = await listen(app.fetch, 0);
 console.log(JSON.stringify({ upstream: upstream.url, proxy: `${proxy.url}/v1` }));
+process.on('SIGINT', () => process.exit(0)); // lets --cpu-prof write its profile
