@@ -12,6 +12,14 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 30_000,
-    rollupOptions: { input: { main: resolve(import.meta.dirname, 'index.html'), harness: resolve(import.meta.dirname, 'e2e/harness.html') } },
+    rollupOptions: {
+      input: {
+        main: resolve(import.meta.dirname, 'index.html'),
+        harness: resolve(import.meta.dirname, 'e2e/harness.html'),
+        // The drop-in widget: one stable file name a third-party page can point a script tag at.
+        'riskgate-chat': resolve(import.meta.dirname, 'web/embed.ts'),
+      },
+      output: { entryFileNames: (chunk) => (chunk.name === 'riskgate-chat' ? 'riskgate-chat.js' : 'assets/[name]-[hash].js') },
+    },
   },
 });

@@ -102,3 +102,19 @@ test('two prompts sent at once are answered in order, without interleaving', asy
   const order = (await events(page)).map((e) => e.type).filter((t) => t !== 'riskgate-token');
   expect(order).toEqual(['riskgate-decision', 'riskgate-done', 'riskgate-decision', 'riskgate-done']);
 });
+
+test('a plain page embeds the widget with one script tag and one element, and gets an answer', async ({ page }) => {
+  // A host page that is not part of our build: only the script tag and the element.
+  await page.route('**/shop/product.html', (route) => route.fulfill({
+    contentType: 'text/html',
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+    body: `<!doctype html><title>shop</title><h1>A shop</h1>
+      <script type="module" src="/riskgate-chat.js"></script>
+      <riskgate-chat models-url="/models/" endpoint="${PROXY_URL}" mode="local" max-tokens="12"></riskgate-chat>`,
+  }));
+  await page.goto('/shop/product.html');
+  await page.locator('riskgate-chat input[name="prompt"]').fill('Once upon a time');
+  await page.locator('riskgate-chat button[type="submit"]').click();
+  await expect(page.locator('riskgate-chat li.assistant')).toContainText(', there was a little girl');
+  await expect(page.locator('riskgate-chat li.assistant .badge')).toContainText('local');
+});
