@@ -1,12 +1,13 @@
 /**
  * @module cli/main
- * `npm run riskgate -- <command>`: convert, train, calibrate, bench-local, recordings.
+ * `npm run riskgate -- <command>`: convert, train, calibrate, bench-local, recordings, import.
  */
 import { CALIBRATE_HELP, calibrate } from './commands/calibrate.js';
 import { CONVERT_HELP, convert } from './commands/convert.js';
 import { TRAIN_HELP, train } from './commands/train.js';
 import { BENCH_LOCAL_HELP, benchLocal } from './commands/bench-local.js';
 import { RECORDINGS_HELP, recordings } from './commands/recordings.js';
+import { IMPORT_HELP, importData } from './commands/import-data.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   convert: { run: convert, help: CONVERT_HELP },
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   calibrate: { run: calibrate, help: CALIBRATE_HELP },
   'bench-local': { run: benchLocal, help: BENCH_LOCAL_HELP },
   recordings: { run: recordings, help: RECORDINGS_HELP },
+  import: { run: importData, help: IMPORT_HELP },
 };
 
 const [name, ...argv] = process.argv.slice(2);

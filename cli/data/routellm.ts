@@ -25,6 +25,14 @@ function toRecord(row: Row, id: string, source: string): RoutingRecord {
   return { id, source, prompt: row.prompt ?? '', outcomes };
 }
 
+export const isRouteLlmHeader = (columns: readonly string[]) => columns.includes('prompt') && MODELS.every((m) => columns.includes(m));
+
+/** One RouteLLM response file (an MMLU subject or GSM8K), deduplicated by prompt. */
+export function importRouteLlmCsv(path: string): RoutingRecord[] {
+  const source = basename(path, '.csv').replace(/^mmlu_/, 'mmlu/').replace(/_responses$/, '');
+  return dedupeByPrompt(readCsv(path).map((row, i) => toRecord(row, `${source}/${i}`, source)));
+}
+
 function readCsv(path: string): Row[] {
   return parse(readFileSync(path), { columns: true, skip_empty_lines: true }) as Row[];
 }

@@ -1,0 +1,20 @@
+/**
+ * @module cli/commands/import-data
+ * `riskgate import`: any supported routing data → the unified routing-dataset JSONL.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadRoutingData } from '../data/load-routing-data.js';
+
+export const IMPORT_HELP = `riskgate import --data FILE|DIR --out FILE.jsonl
+  Converts a RouterBench CSV, a RouteLLM response CSV or folder, or a routing JSONL into the
+  routing-dataset JSONL ({id, source, prompt, outcomes: {model: {quality, cost_usd?, response?}}}).`;
+
+export async function importData(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, out: { type: 'string' } } });
+  if (!values.data || !values.out) throw new Error(IMPORT_HELP);
+  const { format, records } = loadRoutingData(values.data);
+  writeFileSync(values.out, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  const models = new Set(records.flatMap((r) => Object.keys(r.outcomes)));
+  console.log(`import: ${records.length} records, ${models.size} models (${format}) → ${values.out}`);
+}
