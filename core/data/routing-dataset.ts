@@ -14,9 +14,3 @@ export type RoutingRecord = {
 };
 
 export type Roles = { readonly local: string; readonly edge: readonly string[] };
-
-/** RouteLLM's pair: the weaker Mixtral plays the on-device role, GPT-4 the edge. */
-export const ROUTELLM_ROLES: Roles = Object.freeze({
-  local: 'mistralai/Mixtral-8x7B-Instruct-v0.1',
-  edge: Object.freeze(['gpt-4-1106-preview']),
-});

@@ -7,13 +7,16 @@
 import { createGraphBuilder, type OnnxModelSpec } from '../onnx/graph.js';
 import type { GateWeights } from './mlp.js';
 
+/** hidden_state_last and logit_sketch come from the local model's prefill; the others read the text. */
+export type RepresentationKind = 'hidden_state_last' | 'logit_sketch' | 'sentence_encoder' | 'lexical';
+
 export type RepresentationInfo = {
   /** The local model whose prefill produces the representation. */
   readonly modelId: string;
   /** sha256 of that model's weights (the llama2.c checkpoint). */
   readonly modelSha256: string;
-  /** What is read: the final-normed last-layer state at the last prompt position. */
-  readonly kind: 'hidden_state_last';
+  /** hidden_state_last: the final-normed last-layer state at the last prompt position. */
+  readonly kind: RepresentationKind;
   readonly dim: number;
 };
 

@@ -17,6 +17,8 @@ export type EngineInfo = {
 export type Prefill = {
   /** Final-normed last-layer hidden state at the last prompt position. */
   readonly hiddenState: Float32Array;
+  /** Next-token logits at the last prompt position (the input of the logit-sketch representation). */
+  readonly lastLogits: Float32Array;
   /** Prompt tokens actually prefilled (after left truncation), BOS included. */
   readonly tokenCount: number;
   /** Prompt tokens dropped by left truncation to fit the context window. */

@@ -24,11 +24,14 @@ describe('CR² wireless cost model', () => {
     expect(draws.every((d) => d.distanceM >= 20 && d.distanceM <= 300)).toBe(true);
   });
 
-  it('normalizes as ω_t·t/T0 + ω_e·e/E0, and the local path ignores the channel', () => {
+  it('normalizes as ω_t·t/T0 + ω_e·e/E0 + ω_$·usd/D0, and the local path ignores the channel', () => {
     const local = localCost({ promptTokens: 100, outputTokens: 50 });
-    expect(local.latencyS).toBeCloseTo(100 * 0.004 + 50 * 0.05, 12);
-    expect(local.energyJ).toBeCloseTo(3 * local.latencyS, 12);
-    expect(local.normalized).toBeCloseTo(0.5 * local.latencyS / 10 + 0.5 * local.energyJ / 10, 12);
+    expect(local.latencyS).toBeCloseTo(100 * 0.001 + 50 * 0.02, 12);
+    expect(local.energyJ).toBeCloseTo(2 * local.latencyS, 12);
+    expect(local.normalized).toBeCloseTo(0.4 * local.latencyS / 5 + 0.3 * local.energyJ / 5, 12);
+    const paid = edgeCost({ promptTokens: 100, outputTokens: 50 }, profile, ch, DEFAULT_WIRELESS, 0.005);
+    const free = edgeCost({ promptTokens: 100, outputTokens: 50 }, profile, ch, DEFAULT_WIRELESS, 0);
+    expect(paid.normalized - free.normalized).toBeCloseTo(0.3, 12);
   });
 
   it('edge latency and device energy grow with the prompt (uplink) and with a deep fade', () => {

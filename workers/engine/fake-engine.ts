@@ -22,7 +22,8 @@ export class FakeEngine implements LocalEngine {
     this.#counters.prefilledTokens += tokens.length + 1;
     const hiddenState = new Float32Array(this.info.hiddenSize);
     [...text].forEach((ch, i) => { hiddenState[i % 8]! += ch.charCodeAt(0) / 1000; });
-    return { hiddenState, tokenCount: tokens.length + 1, truncatedTokens: Math.max(0, text.length - tokens.length), prefillMs: 0 };
+    const lastLogits = new Float32Array(16).map((_, i) => hiddenState[i % 8]! - i / 16);
+    return { hiddenState, lastLogits, tokenCount: tokens.length + 1, truncatedTokens: Math.max(0, text.length - tokens.length), prefillMs: 0 };
   }
 
   async *decode(options: DecodeOptions): AsyncGenerator<DecodedToken, FinishReason> {

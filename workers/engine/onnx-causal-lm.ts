@@ -85,6 +85,7 @@ export class OnnxCausalLm implements LocalEngine {
     this.#position = tokens.length;
     return {
       hiddenState: hidden.slice((tokens.length - 1) * d, tokens.length * d),
+      lastLogits: this.#nextLogits!.slice(),
       tokenCount: tokens.length,
       truncatedTokens: dropped,
       prefillMs: performance.now() - started,
