@@ -8,6 +8,7 @@ import { TRAIN_HELP, train } from './commands/train.js';
 import { BENCH_LOCAL_HELP, benchLocal } from './commands/bench-local.js';
 import { RECORDINGS_HELP, recordings } from './commands/recordings.js';
 import { IMPORT_HELP, importData } from './commands/import-data.js';
+import { EVALUATE_HELP, evaluate } from './commands/evaluate.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   convert: { run: convert, help: CONVERT_HELP },
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   'bench-local': { run: benchLocal, help: BENCH_LOCAL_HELP },
   recordings: { run: recordings, help: RECORDINGS_HELP },
   import: { run: importData, help: IMPORT_HELP },
+  evaluate: { run: evaluate, help: EVALUATE_HELP },
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -14,6 +14,7 @@ export const CHECKPOINT_PATH = resolve(LOCAL_MODEL_DIR, 'stories260K.bin');
 export const TOKENIZER_PATH = resolve(LOCAL_MODEL_DIR, 'tok512.bin');
 export const LOCAL_ONNX_PATH = resolve(LOCAL_MODEL_DIR, 'model.onnx');
 export const GATE_PATH = resolve(MODELS_DIR, 'gate.onnx');
+export const SELECTOR_PATH = resolve(MODELS_DIR, 'selector.onnx');
 export const THRESHOLDS_PATH = resolve(MODELS_DIR, 'thresholds.json');
 export const MANIFEST_PATH = resolve(MODELS_DIR, 'manifest.json');
 /** `../shared` beside the checkout (CI puts it there); `RISKGATE_SHARED` overrides. */

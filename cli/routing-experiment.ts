@@ -1,44 +1,48 @@
 /**
  * @module cli/routing-experiment
- * What `train` and `calibrate` share: the dataset, its representations, the seeded split and the
- * full-information margin Δ(x; λ) for the configured roles and path costs.
+ * What `train` and `calibrate` share: the dataset (first suite of `--data`), the routing table
+ * under the configured cost model, the representation the browser gate reads (the local model's
+ * prefill hidden state), the seeded split and the full-information margin Δ(x, ξ; λ).
  */
 import { resolve } from 'node:path';
-import { ROUTELLM_ROLES, type Roles, type RoutingRecord } from '../core/data/routing-dataset.js';
+import type { RoutingRecord } from '../core/data/routing-dataset.js';
 import { splitIndices, type SplitName } from '../core/data/split.js';
-import { DEFAULT_PATH_COSTS, utilityMargin } from '../core/routing/cost-model.js';
-import { importRouteLlm } from './data/routellm.js';
-import { computeRepresentations, datasetSha256 } from './representations.js';
+import type { RepresentationInfo } from '../core/gate/gate-graph.js';
+import type { RoutingConfig } from '../core/routing/routing-config.js';
+import { buildRoutingTable, utilityMargin, type RoutingTable } from '../core/routing/routing-table.js';
+import { loadSuites } from './evaluation/suites.js';
+import { datasetSha256, loadRepresentation } from './representations/representations.js';
+import { loadRoutingConfig } from './routing-config-file.js';
 import { SHARED_DIR } from './paths.js';
 
 export const DEFAULT_SEED = 1;
-export const COST_WEIGHT_GRID = Object.freeze([0, 0.5, 1, 1.5]);
+/** The shipped operating points: the widget's λ and α pickers offer exactly these. */
+export const COST_WEIGHT_GRID = Object.freeze([0, 0.25, 0.5, 1, 2, 4]);
 export const RISK_LEVEL_GRID = Object.freeze([0.05, 0.1, 0.15, 0.2, 0.3]);
 
 export type RoutingExperiment = {
   readonly records: readonly RoutingRecord[];
+  readonly config: RoutingConfig;
+  readonly table: RoutingTable;
+  readonly representation: RepresentationInfo;
   readonly representations: readonly Float32Array[];
-  readonly dim: number;
   readonly split: Record<SplitName, number[]>;
   readonly dataSha256: string;
   readonly seed: number;
   margin(row: number, costWeight: number): number;
 };
 
-export async function loadRoutingExperiment(options: { dataDir?: string; seed?: number; roles?: Roles; log?: (s: string) => void }): Promise<RoutingExperiment> {
-  const dataDir = options.dataDir ?? resolve(SHARED_DIR, 'data');
+export async function loadRoutingExperiment(options: { dataPath?: string; seed?: number; configPath?: string; log?: (s: string) => void }): Promise<RoutingExperiment> {
   const seed = options.seed ?? DEFAULT_SEED;
-  const roles = options.roles ?? ROUTELLM_ROLES;
-  const records = importRouteLlm(dataDir);
-  const { dim, vectors } = await computeRepresentations(records, options.log);
-  const quality = records.map((r) => ({
-    local: r.outcomes[roles.local]?.quality ?? 0,
-    edge: Math.max(...roles.edge.map((m) => r.outcomes[m]?.quality ?? 0)),
-  }));
+  const suite = loadSuites(resolve(options.dataPath ?? resolve(SHARED_DIR, 'data')))[0]!;
+  const config = loadRoutingConfig(options.configPath, suite.roles);
+  const records = suite.records.filter((r) => r.outcomes[config.roles.local] !== undefined && config.roles.edge.some((m) => r.outcomes[m] !== undefined));
+  const table = buildRoutingTable(records, config, seed);
+  const rep = await loadRepresentation('hidden_state_last', records, options.log);
   return {
-    records, representations: vectors, dim, seed,
+    records, config, table, seed, representation: rep.info, representations: rep.vectors,
     split: splitIndices(records.length, seed),
     dataSha256: datasetSha256(records),
-    margin: (row, costWeight) => utilityMargin(quality[row]!.local, quality[row]!.edge, costWeight, DEFAULT_PATH_COSTS),
+    margin: (row, costWeight) => utilityMargin(table, row, costWeight),
   };
 }

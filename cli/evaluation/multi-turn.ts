@@ -1,0 +1,1 @@
+export async function evaluateMultiTurn(..._args: unknown[]): Promise<undefined> { return undefined; }

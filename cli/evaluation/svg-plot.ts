@@ -1,0 +1,39 @@
+/**
+ * @module cli/evaluation/svg-plot
+ * Small static SVG line charts for the report (d3-scale for axes and ticks, d3-shape for paths):
+ * no browser, no canvas, diff-friendly text files.
+ */
+import { scaleLinear } from 'd3-scale';
+import { line } from 'd3-shape';
+
+export type Series = { readonly name: string; readonly points: readonly { x: number; y: number }[]; readonly dashed?: boolean; readonly markers?: boolean };
+
+const COLORS = ['#d62728', '#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#7f7f7f', '#17becf', '#bcbd22'];
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function lineChart(title: string, xLabel: string, yLabel: string, series: readonly Series[]): string {
+  const [W, H, m] = [720, 440, { l: 60, r: 190, t: 36, b: 48 }];
+  const all = series.flatMap((s) => s.points);
+  const pad = (lo: number, hi: number) => (hi - lo || 1) * 0.04;
+  const [x0, x1] = [Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x))];
+  const [y0, y1] = [Math.min(...all.map((p) => p.y)), Math.max(...all.map((p) => p.y))];
+  const x = scaleLinear().domain([x0 - pad(x0, x1), x1 + pad(x0, x1)]).range([m.l, W - m.r]).nice();
+  const y = scaleLinear().domain([y0 - pad(y0, y1), y1 + pad(y0, y1)]).range([H - m.b, m.t]).nice();
+  const path = line<{ x: number; y: number }>().x((p) => x(p.x)).y((p) => y(p.y));
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`, `<text x="${W / 2 - m.r / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`];
+  for (const t of x.ticks(8)) out.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${m.t}" y2="${H - m.b}" stroke="#eee"/><text x="${x(t)}" y="${H - m.b + 14}" text-anchor="middle">${t}</text>`);
+  for (const t of y.ticks(8)) out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y(t)}" y2="${y(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${y(t) + 4}" text-anchor="end">${t}</text>`);
+  out.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 10}" text-anchor="middle">${esc(xLabel)}</text>`,
+    `<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`);
+  series.forEach((s, i) => {
+    const color = COLORS[i % COLORS.length]!;
+    const sorted = [...s.points].sort((a, b) => a.x - b.x);
+    out.push(`<path d="${path(sorted) ?? ''}" fill="none" stroke="${color}" stroke-width="${i === 0 ? 2.5 : 1.5}"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`);
+    if (s.markers) for (const p of sorted) out.push(`<circle cx="${x(p.x)}" cy="${y(p.y)}" r="2.5" fill="${color}"/>`);
+    out.push(`<line x1="${W - m.r + 12}" x2="${W - m.r + 32}" y1="${m.t + 8 + i * 16}" y2="${m.t + 8 + i * 16}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
+      `<text x="${W - m.r + 38}" y="${m.t + 12 + i * 16}">${esc(s.name)}</text>`);
+  });
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}
