@@ -62,3 +62,9 @@ export function encodeOnnxModel(spec: OnnxModelSpec): Uint8Array {
   };
   return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
 }
+
+/** The metadata_props of an encoded model (onnxruntime-node does not expose them). */
+export function readOnnxMetadata(bytes: Uint8Array): Record<string, string> {
+  const model = onnxProto.onnx.ModelProto.decode(bytes);
+  return Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
+}
