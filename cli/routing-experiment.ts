@@ -17,7 +17,7 @@ import { SHARED_DIR } from './paths.js';
 
 export const DEFAULT_SEED = 1;
 /** The shipped operating points: the widget's λ and α pickers offer exactly these. */
-export const COST_WEIGHT_GRID = Object.freeze([0, 0.25, 0.5, 1, 2, 4]);
+export const COST_WEIGHT_GRID = Object.freeze([0, 0.5, 1, 2, 4, 8]);
 export const RISK_LEVEL_GRID = Object.freeze([0.05, 0.1, 0.15, 0.2, 0.3]);
 
 export type RoutingExperiment = {

@@ -1,9 +1,9 @@
 /**
  * @module cli/evaluation/grids
  * The operating points the evaluation sweeps. λ is the cost weight of U = a − λ·c̄ (c̄ ≈ 0.3–1.5
- * under the default cost model, so λ ∈ [0, 4] spans "quality only" to "cost dominates").
+ * under the default cost model, so λ ∈ [0, 8] spans "quality only" to "cost dominates").
  */
-export const EVAL_COST_WEIGHTS = Object.freeze([0, 0.25, 0.5, 1, 2, 4]);
+export const EVAL_COST_WEIGHTS = Object.freeze([0, 0.5, 1, 2, 4, 8]);
 export const EVAL_RISK_LEVELS = Object.freeze([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4]);
 /** λ sweep for the policies whose only knob is λ (oracle, kNN, selector-only). */
 export const LAMBDA_SWEEP = Object.freeze([0, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8]);

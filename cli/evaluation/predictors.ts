@@ -10,7 +10,7 @@
 import { predictMargin, standardization, trainMarginGate, type GateWeights } from '../../core/gate/mlp.js';
 import { bestEdgeModel, utilityMargin, type RoutingTable } from '../../core/routing/routing-table.js';
 
-export const MAX_COST_WEIGHT = 4;
+export const MAX_COST_WEIGHT = 8;
 export const KNN_NEIGHBOURS = 15;
 
 export type Predictors = {
