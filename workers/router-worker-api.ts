@@ -16,12 +16,13 @@ import { parseTok512 } from '../core/tokenizer/tok512.js';
 import { collectDecode } from './engine/collect-decode.js';
 import { OnnxCausalLm, type OrtRuntime } from './engine/onnx-causal-lm.js';
 import { createOnnxMarginGate } from './gate/onnx-margin-gate.js';
+import { createRepresentationReader, type RepresentationReader } from './gate/representation-reader.js';
 import { fetchBytes, fetchManifest, fetchVerified } from './artifacts.js';
 import { streamFromEdge } from './edge-client.js';
 import { createSingleFlight } from './single-flight.js';
 import { idbStore, loadThresholds, type KeyValueStore } from './threshold-cache.js';
 
-type Loaded = { engine: LocalEngine; gate: MarginGate; thresholds: ThresholdsFile; thresholdsSource: ThresholdsSource; status: WorkerStatus };
+type Loaded = { engine: LocalEngine; gate: MarginGate; readRepresentation: RepresentationReader; thresholds: ThresholdsFile; thresholdsSource: ThresholdsSource; status: WorkerStatus };
 
 const DEFAULT_MAX_TOKENS = 96;
 
@@ -50,24 +51,25 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
     const gate = await createOnnxMarginGate(ort, gateFile.bytes);
     const { file: thresholds, source } = await loadThresholds(gateFile.sha256, at(manifest.thresholds.json), store);
     const representation = thresholds.representation;
-    if (representation.modelSha256 !== manifest.local_model.source_sha256 || representation.dim !== engine.info.hiddenSize || gate.dim !== engine.info.hiddenSize) {
+    if (representation.modelSha256 !== manifest.local_model.source_sha256 || representation.dim !== gate.dim) {
       throw new RouterError('artifact_mismatch', `the gate reads ${representation.modelId} (${representation.dim}-d) but the local model is ${engine.info.model} (${engine.info.hiddenSize}-d)`);
     }
+    const readRepresentation = createRepresentationReader(representation);
     const status: WorkerStatus = {
       engine: engine.info, gateSha256: gateFile.sha256, thresholdsSource: source, grid: operatingGrid(thresholds), loadMs: performance.now() - started,
     };
-    return { engine, gate, thresholds, thresholdsSource: source, status };
+    return { engine, gate, readRepresentation, thresholds, thresholdsSource: source, status };
   }
 
   async function route(request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>): Promise<void> {
     const started = performance.now();
     try {
       await exclusive(async () => {
-        const { engine, gate, thresholds, thresholdsSource } = await ready();
+        const { engine, gate, readRepresentation, thresholds, thresholdsSource } = await ready();
         if (request.messages.length === 0) throw new RouterError('invalid_request', 'messages must not be empty');
         const prefill = await engine.prefill(request.messages);
         const gateStarted = performance.now();
-        const score = await gate.score(prefill.hiddenState, request.costWeight);
+        const score = await gate.score(readRepresentation(prefill), request.costWeight);
         const gateMs = performance.now() - gateStarted;
         const { threshold } = lookupThreshold(thresholds, { costWeight: request.costWeight, riskLevel: request.riskLevel });
         const path = request.mode === 'auto' ? (score >= threshold ? 'local' : 'edge') : request.mode;

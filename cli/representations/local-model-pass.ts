@@ -4,12 +4,12 @@
  * runs (left-truncated to BOS + the last 511 tokens, decision 002) yields both the last-position
  * hidden state and the count-sketch of the last-position logits.
  */
-import { createCountSketch, applyCountSketch } from '../../core/representation/count-sketch.js';
+import { createCountSketch, applyCountSketch, LOGIT_SKETCH_SEED } from '../../core/representation/count-sketch.js';
 import type { RoutingRecord } from '../../core/data/routing-dataset.js';
 import { createNodeEngine } from '../local-model.js';
 
 /** The logit sketch has the hidden state's width, so the two compare at equal gate size. */
-export const LOGIT_SKETCH_SEED = 1;
+export { LOGIT_SKETCH_SEED };
 
 export async function localModelPass(records: readonly RoutingRecord[], log: (line: string) => void): Promise<{ hidden: Float32Array[]; logitSketch: Float32Array[] }> {
   const engine = await createNodeEngine();

@@ -7,6 +7,9 @@
  * h (WEBLLM.md §2). The same function runs in the worker and in the CLI, so they agree exactly.
  */
 
+/** The seed of the logit sketch the CLI trains on and the worker applies (one constant, one sketch). */
+export const LOGIT_SKETCH_SEED = 1;
+
 export type CountSketch = { readonly inputDim: number; readonly outputDim: number; readonly bucket: Int32Array; readonly sign: Float32Array };
 
 /** murmur3's 32-bit finalizer: a well-mixed hash of (seed, i). */
