@@ -12,7 +12,7 @@ const COLORS = ['#d62728', '#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function lineChart(title: string, xLabel: string, yLabel: string, series: readonly Series[]): string {
-  const [W, H, m] = [720, 440, { l: 60, r: 190, t: 36, b: 48 }];
+  const [W, H, m] = [780, 440, { l: 60, r: 250, t: 36, b: 48 }];
   const all = series.flatMap((s) => s.points);
   const pad = (lo: number, hi: number) => (hi - lo || 1) * 0.04;
   const [x0, x1] = [Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x))];
