@@ -62,7 +62,7 @@ export async function evaluate(argv: string[]): Promise<void> {
   const multiTurn = suites.length > 1 ? await evaluateMultiTurn(dataPath, outDir, seed, values.config, console.log) : undefined;
   if (suites.length > 1) {
     // The index copy leaves out the raw points (they stay in each suite's own metrics.json).
-    const withoutPoints = (m: Record<string, unknown>) => ({ ...m, representations: Object.fromEntries(Object.entries(m.representations as Record<string, Record<string, unknown>>).map(([k, r]) => [k, { ...r, points: undefined }])) });
+    const withoutPoints = (m: Record<string, unknown>): Record<string, unknown> => ({ ...m, representations: Object.fromEntries(Object.entries(m.representations as Record<string, Record<string, unknown>>).map(([k, r]) => [k, { ...r, points: undefined }])) });
     const [primary, ...rest] = suites.map((s) => withoutPoints(results[s.name] as Record<string, unknown>));
     writeFileSync(resolve(outDir, 'metrics.json'), `${JSON.stringify({ ...primary, other_suites: Object.fromEntries(rest.map((r) => [r.suite, r])), multi_turn: multiTurn ? { ...multiTurn, points: undefined } : undefined }, null, 1)}\n`);
     writeIndexReport(outDir, command, results, multiTurn);
