@@ -15,3 +15,5 @@ interface AbortSignal {
   readonly aborted: boolean;
 }
 declare const performance: { now(): number };
+declare function atob(data: string): string;
+declare function btoa(data: string): string;

@@ -21,6 +21,8 @@ test('mode="edge" streams the answer from the edge proxy, naming the model that 
   const result = await send(page, golden.prompt);
   const body = (await proxied).postDataJSON();
   expect(body).toMatchObject({ stream: true, messages: [{ role: 'user', content: golden.prompt }], router: { cost_weight: 0.5, risk_level: 0.1 } });
+  // The gate's representation travels with the deferred prompt for the edge selector: 64 float32s.
+  expect(Buffer.from(body.router.representation, 'base64').length).toBe(64 * 4);
   expect(result).toMatchObject({ ok: true, path: 'edge', model: 'stories260K', text: golden.completion_text });
   const seen = await events(page);
   expect(seen.filter((e) => e.type === 'riskgate-token').length).toBe(60);

@@ -16,6 +16,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { openAiError } from './openai-error.js';
 import { chatRequestSchema } from './request-schema.js';
 import { createEdgeSelector, type Candidate } from './selector.js';
+import type { QualityPredictor } from './quality-predictor.js';
 
 export type ProxyOptions = {
   readonly config?: Partial<ProxyConfig>;
@@ -24,9 +25,11 @@ export type ProxyOptions = {
   readonly metrics?: Metrics;
   readonly rateLimiter?: RateLimiter;
   readonly budget?: BudgetStore;
+  /** selector.onnx, loaded by server.ts (or a test); absent = prior qualities only. */
+  readonly qualityPredictor?: QualityPredictor;
 };
 
-const ROUTER_HEADERS = ['x-request-id', 'x-router-served-by', 'x-router-decision', 'retry-after'];
+const ROUTER_HEADERS = ['x-request-id', 'x-router-served-by', 'x-router-decision', 'x-router-quality-source', 'retry-after'];
 type Vars = { Variables: { caller: string } };
 
 export function createProxyApp(options: ProxyOptions) {
@@ -95,7 +98,7 @@ export function createProxyApp(options: ProxyOptions) {
       return fail(openAiError('invalid_model', `model ${body.model} is not served here; use "auto" or one of GET /v1/models`, 'model'));
     }
     const requestId = c.req.header('x-request-id')?.slice(0, 128) ?? crypto.randomUUID();
-    return answerChat({ config, selector, metrics, budget }, { body, requestId, caller, signal: c.req.raw.signal });
+    return answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor }, { body, requestId, caller, signal: c.req.raw.signal });
   });
 
   app.notFound((c) => fail(openAiError('not_found', `no route for ${c.req.method} ${c.req.path}`)));

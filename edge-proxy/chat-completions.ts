@@ -15,6 +15,7 @@ import type { Metrics } from './metrics.js';
 import { openAiError } from './openai-error.js';
 import type { ChatRequest } from './request-schema.js';
 import type { Candidate, EdgeSelector } from './selector.js';
+import { decodeRepresentation, type QualityPredictor } from './quality-predictor.js';
 import { createSseWriter, SSE_HEADERS } from './sse-response.js';
 import type { UpstreamRequest } from './upstream/upstream.js';
 import { UpstreamError } from './upstream/upstream-error.js';
@@ -24,6 +25,7 @@ export type ChatContext = {
   readonly selector: EdgeSelector;
   readonly metrics: Metrics;
   readonly budget: BudgetStore;
+  readonly qualityPredictor?: QualityPredictor | undefined;
 };
 
 type Answer = { readonly body: ChatRequest; readonly requestId: string; readonly caller: string; readonly signal: AbortSignal };
@@ -42,6 +44,13 @@ function failureResponse(error: unknown, headers: Record<string, string>): Respo
   return errorResponse(openAiError('upstream_failed', toErrorPayload(error).message), headers);
 }
 
+/** Q̂_m from the request's representation, or undefined (priors) when there is none or it does not fit. */
+async function predictQuality(predictor: QualityPredictor | undefined, representation: string | undefined) {
+  if (!predictor || !representation) return undefined;
+  const vector = decodeRepresentation(representation);
+  return vector?.length === predictor.dim ? predictor.predict(vector) : undefined;
+}
+
 export async function answerChat(ctx: ChatContext, { body, requestId, caller, signal }: Answer): Promise<Response> {
   const { config, selector, metrics } = ctx;
   const request: UpstreamRequest = {
@@ -51,8 +60,9 @@ export async function answerChat(ctx: ChatContext, { body, requestId, caller, si
     seed: body.seed ?? 0,
   };
   const pinned = body.model && body.model !== 'auto' ? body.model : undefined;
-  const { ladder } = selector.select(body.router?.cost_weight ?? 0, Math.min(request.maxTokens, config.expected_output_tokens), body.messages, pinned);
-  const headers: Record<string, string> = { 'x-request-id': requestId, 'x-router-decision': 'edge' };
+  const predicted = await predictQuality(ctx.qualityPredictor, body.router?.representation);
+  const { ladder } = selector.select(body.router?.cost_weight ?? 0, Math.min(request.maxTokens, config.expected_output_tokens), body.messages, pinned, predicted);
+  const headers: Record<string, string> = { 'x-request-id': requestId, 'x-router-decision': 'edge', 'x-router-quality-source': predicted ? 'selector' : 'prior' };
   metrics.decisions.inc({ decision: 'edge' });
   const id = `chatcmpl-${requestId}`;
   const created = Math.floor(Date.now() / 1000);

@@ -9,8 +9,10 @@ import { z } from 'zod';
 const modelBase = {
   /** Model id clients may pin (`model`) and that responses report. */
   id: z.string().min(1),
-  /** Prior quality in [0,1] used by the selector until selector.onnx exists. @default 0.5 */
+  /** Prior quality in [0,1], used when a request carries no representation or selector.onnx does not know the model. @default 0.5 */
   prior_quality: z.number().min(0).max(1).default(0.5),
+  /** Which selector.onnx output predicts this model's quality. @default id */
+  quality_model: z.string().optional(),
   /** Price in USD per 1,000 completion tokens (prompt tokens count the same). @default 0 */
   usd_per_1k_tokens: z.number().min(0).default(0),
   /** Latency priors seeding the EWMA: time to first token and decode speed. */
@@ -73,6 +75,8 @@ export const configSchema = z.object({
   expected_output_tokens: z.number().int().positive().default(256),
   /** Latency (s) that costs as much as 1 USD per 1k tokens in the selector's normalized cost. @default 2 */
   latency_normalizer_s: z.number().positive().default(2),
+  /** selector.onnx (per-model quality from the request's representation); null = priors only. @default public/models/selector.onnx when present */
+  selector: z.string().nullable().optional(),
   /** Edge models, in tie-break order. */
   models: z.array(modelSchema).min(1).optional(),
 }).strict();

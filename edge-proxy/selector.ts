@@ -1,8 +1,9 @@
 /**
  * @module selector
  * The edge utility selector (CR² §1.4 step 6): for a deferred prompt, order the edge models by
- * Û_m = q̂_m − λ·c̄_m and serve from the best, falling down the list on failure. q̂_m is a
- * documented prior per model until selector.onnx exists; c̄_m = price per 1k tokens (USD) +
+ * Û_m = q̂_m − λ·c̄_m and serve from the best, falling down the list on failure. q̂_m is
+ * selector.onnx's prediction from the request's representation when there is one, else the
+ * model's configured prior; c̄_m = price per 1k tokens (USD) +
  * live expected latency / `latency_normalizer_s`, where latency = EWMA(TTFT) + n_out / EWMA(tok/s)
  * from what each upstream was actually observed to do.
  */
@@ -12,6 +13,8 @@ import type { Upstream } from './upstream/upstream.js';
 export type Candidate = {
   readonly upstream: Upstream;
   readonly priorQuality: number;
+  /** The selector.onnx output that predicts this model (defaults to its id). */
+  readonly qualityModel?: string;
   readonly usdPer1kTokens: number;
   ttftMs: number;
   tokensPerSecond: number;
@@ -34,9 +37,11 @@ export function createEdgeSelector(candidates: readonly Candidate[], options: Se
     /**
      * @param costWeight λ (0 = quality only).
      * @param pinned a model id the request pinned: only that model, no failover.
+     * @param predicted Q̂_m by selector.onnx output name, when the request carried a representation.
      */
-    select(costWeight: number, outputTokens: number, messages: readonly ChatMessage[], pinned?: string): Selection {
-      const utilities = new Map(candidates.map((c) => [c.upstream.id, c.priorQuality - costWeight * normalizedCost(c, outputTokens)]));
+    select(costWeight: number, outputTokens: number, messages: readonly ChatMessage[], pinned?: string, predicted?: ReadonlyMap<string, number>): Selection {
+      const quality = (c: Candidate) => predicted?.get(c.qualityModel ?? c.upstream.id) ?? c.priorQuality;
+      const utilities = new Map(candidates.map((c) => [c.upstream.id, quality(c) - costWeight * normalizedCost(c, outputTokens)]));
       if (pinned) return { ladder: byId.has(pinned) ? [byId.get(pinned)!] : [], utilities };
       // Upstreams that cannot know this prompt (a replay miss) go last rather than being tried first.
       const knows = (c: Candidate) => (c.upstream.knows ? c.upstream.knows(messages) : true);

@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProxyApp } from './app.js';
 import { parseConfig, type ProxyConfig } from './config.js';
-import { candidatesFromConfig } from './upstreams-from-config.js';
+import { candidatesFromConfig, loadQualityPredictor } from './upstreams-from-config.js';
 
 export const DEFAULT_PROXY_PORT = 8787;
 
@@ -45,7 +45,8 @@ export async function listen(fetch: (request: Request) => Response | Promise<Res
 export async function startProxy(port: number, options: { config?: Partial<ProxyConfig>; baseDir?: string } = {}): Promise<RunningProxy> {
   const config = parseConfig({ ...options.config, port });
   const candidates = candidatesFromConfig(config.models, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms });
-  return listen(createProxyApp({ config, candidates }).fetch, port);
+  const qualityPredictor = await loadQualityPredictor(config.selector, options.baseDir);
+  return listen(createProxyApp({ config, candidates, ...(qualityPredictor ? { qualityPredictor } : {}) }).fetch, port);
 }
 
 export function describeAuth(config: ProxyConfig): string {

@@ -3,9 +3,13 @@
  * Builds the selector's candidates from `config.models` (Node: the embedded engine and the
  * recordings file live on this machine).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { createNodeEngine } from '../cli/local-model.js';
-import { REPO_ROOT } from '../cli/paths.js';
+import { readOnnxMetadata } from '../cli/onnx-write.js';
+import { REPO_ROOT, SELECTOR_PATH } from '../cli/paths.js';
+import { createOnnxQualityPredictor, type OrtForPredictor, type QualityPredictor } from './quality-predictor.js';
 import { defaultModels, type ModelConfig } from './config.js';
 import type { Candidate } from './selector.js';
 import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
@@ -36,8 +40,19 @@ export function candidatesFromConfig(models: readonly ModelConfig[] | undefined,
   return (models ?? defaultModels(DEFAULT_RECORDINGS)).map((m) => ({
     upstream: upstreamOf(m, options.baseDir ?? process.cwd(), options.idleTimeoutMs ?? 30_000),
     priorQuality: m.prior_quality,
+    qualityModel: m.quality_model ?? m.id,
     usdPer1kTokens: m.usd_per_1k_tokens,
     ttftMs: m.prior_ttft_ms,
     tokensPerSecond: m.prior_tokens_per_s,
   }));
+}
+
+/** selector.onnx from `config.selector` (relative to the config file), else the repo's when present; null = none. */
+export async function loadQualityPredictor(selector: string | null | undefined, baseDir = process.cwd()): Promise<QualityPredictor | undefined> {
+  if (selector === null) return undefined;
+  const path = selector ? resolve(baseDir, selector) : SELECTOR_PATH;
+  if (!selector && !existsSync(path)) return undefined;
+  const bytes = readFileSync(path);
+  const models = JSON.parse(readOnnxMetadata(bytes)['riskgate.selector.models'] ?? '[]') as string[];
+  return createOnnxQualityPredictor(ort as unknown as OrtForPredictor, bytes, models);
 }

@@ -17,6 +17,7 @@ import { collectDecode } from './engine/collect-decode.js';
 import { OnnxCausalLm, type OrtRuntime } from './engine/onnx-causal-lm.js';
 import { createOnnxMarginGate } from './gate/onnx-margin-gate.js';
 import { createRepresentationReader, type RepresentationReader } from './gate/representation-reader.js';
+import { encodeRepresentation } from '../core/protocol/representation-wire.js';
 import { fetchBytes, fetchManifest, fetchVerified } from './artifacts.js';
 import { streamFromEdge } from './edge-client.js';
 import { createSingleFlight } from './single-flight.js';
@@ -69,7 +70,8 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
         if (request.messages.length === 0) throw new RouterError('invalid_request', 'messages must not be empty');
         const prefill = await engine.prefill(request.messages);
         const gateStarted = performance.now();
-        const score = await gate.score(readRepresentation(prefill), request.costWeight);
+        const representation = readRepresentation(prefill);
+        const score = await gate.score(representation, request.costWeight);
         const gateMs = performance.now() - gateStarted;
         const { threshold } = lookupThreshold(thresholds, { costWeight: request.costWeight, riskLevel: request.riskLevel });
         const path = request.mode === 'auto' ? (score >= threshold ? 'local' : 'edge') : request.mode;
@@ -109,7 +111,7 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
           endpoint: request.endpoint, messages: request.messages, maxTokens,
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
           ...(request.seed !== undefined ? { seed: request.seed } : {}),
-          router: { cost_weight: request.costWeight, risk_level: request.riskLevel, score, threshold: Number.isFinite(threshold) ? threshold : null },
+          router: { cost_weight: request.costWeight, risk_level: request.riskLevel, score, threshold: Number.isFinite(threshold) ? threshold : null, representation: encodeRepresentation(representation) },
         });
         for (;;) {
           const step = await edge.next();
