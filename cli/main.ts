@@ -1,6 +1,6 @@
 /**
  * @module cli/main
- * `npm run riskgate -- <command>`: convert, train, calibrate, bench-local, recordings, import.
+ * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, bench-local, recordings, import.
  */
 import { CALIBRATE_HELP, calibrate } from './commands/calibrate.js';
 import { CONVERT_HELP, convert } from './commands/convert.js';
