@@ -5,6 +5,7 @@ import { createNodeEngine } from '../cli/local-model.js';
 import { importRouteLlm } from '../cli/data/routellm.js';
 import { importRouterBench } from '../cli/data/routerbench.js';
 import { SHARED_DIR } from '../cli/paths.js';
+import type { Prefill } from '../core/protocol/local-engine.js';
 
 // Decision 007: the evaluation's hidden-state representation is computed in Node; the browser gate
 // reads the same thing. A seeded sample of real dataset prompts, including prompts longer than the
@@ -19,7 +20,7 @@ const prompts = [...sample, longest, fiveShot];
 test('the worker (WASM EP) and Node give the same prefill hidden state on dataset prompts, long ones included', async ({ page }) => {
   test.setTimeout(120_000);
   const engine = await createNodeEngine();
-  const node = [];
+  const node: Prefill[] = [];
   for (const prompt of prompts) node.push(await engine.prefill([{ role: 'user', content: prompt }]));
   expect(node.filter((p) => p.truncatedTokens > 0).length).toBeGreaterThanOrEqual(2);
 
