@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { loadRoutingData } from '../data/load-routing-data.js';
 
 export const IMPORT_HELP = `riskgate import --data FILE|DIR --out FILE.jsonl
-  Converts a RouterBench CSV, a RouteLLM response CSV or folder, or a routing JSONL into the
+  Converts a RouterBench CSV, a RouteLLM response CSV or folder, an MT-Bench folder (one record
+  per turn), or a routing JSONL into the
   routing-dataset JSONL ({id, source, prompt, outcomes: {model: {quality, cost_usd?, response?}}}).`;
 
 export async function importData(argv: string[]): Promise<void> {

@@ -40,6 +40,18 @@ describe('routing data: detection by columns and import', () => {
     expect(detectFormat(data(''))).toBe('routellm-folder');
   });
 
+  it('reads MT-Bench as one record per turn with score/10 quality and the answers quoted by the judge', () => {
+    const mt = loadRoutingData(data('routellm/mt_bench'));
+    expect(mt.format).toBe('mt-bench-folder');
+    expect(mt.records).toHaveLength(160);
+    const turn = (t: 1 | 2) => mt.records.filter((r) => r.id.endsWith(`/${t}`));
+    // The data README: GPT-4-1106 9.406 / 9.050 and Mixtral 8.694 / 7.988 per turn, over 80 judgements each.
+    expect(accuracy(turn(1), 'gpt-4-1106-preview')).toBeCloseTo(0.9406, 3);
+    expect(accuracy(turn(2), 'mistralai/Mixtral-8x7B-Instruct-v0.1')).toBeCloseTo(0.7988, 3);
+    expect(mt.records.every((r) => Object.values(r.outcomes).every((o) => (o.response ?? '').length > 0))).toBe(true);
+    expect(mt.records.find((r) => r.id === 'mt_bench/81/2')!.prompt).toBe('Rewrite your previous response. Start every sentence with the letter A.');
+  });
+
   it('round-trips the routing JSONL and rejects an unknown file with a clear code', () => {
     const dir = mkdtempSync(join(tmpdir(), 'riskgate-data-'));
     const jsonl = join(dir, 'd.jsonl');

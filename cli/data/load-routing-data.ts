@@ -1,21 +1,22 @@
 /**
  * @module cli/data/load-routing-data
  * `--data` accepts a routing-dataset JSONL file or a raw file in a known format, detected by its
- * columns: a RouterBench CSV, a RouteLLM response CSV (MMLU subject or GSM8K), or a folder laid out
- * like ../shared/data (RouteLLM MMLU + GSM8K).
+ * columns: a RouterBench CSV, a RouteLLM response CSV (MMLU subject or GSM8K), an MT-Bench folder
+ * (question.jsonl + judgements.jsonl), or a folder laid out like ../shared/data (RouteLLM MMLU + GSM8K).
  */
-import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { RouterError } from '../../core/errors.js';
 import type { RoutingRecord } from '../../core/data/routing-dataset.js';
 import { importRouterBench, isRouterBenchHeader } from './routerbench.js';
 import { importRouteLlm, importRouteLlmCsv, isRouteLlmHeader } from './routellm.js';
+import { importMtBenchFolder } from './mt-bench.js';
 
-export type DetectedFormat = 'jsonl' | 'routerbench-csv' | 'routellm-csv' | 'routellm-folder';
+export type DetectedFormat = 'jsonl' | 'routerbench-csv' | 'routellm-csv' | 'routellm-folder' | 'mt-bench-folder';
 
 export function detectFormat(path: string): DetectedFormat {
-  if (statSync(path).isDirectory()) return 'routellm-folder';
+  if (statSync(path).isDirectory()) return existsSync(resolve(path, 'judgements.jsonl')) && existsSync(resolve(path, 'question.jsonl')) ? 'mt-bench-folder' : 'routellm-folder';
   if (path.endsWith('.jsonl')) return 'jsonl';
   const header = (parse(readFileSync(path, 'utf8').slice(0, 65_536), { to_line: 1 }) as string[][])[0] ?? [];
   if (isRouterBenchHeader(header)) return 'routerbench-csv';
@@ -41,5 +42,7 @@ export function loadRoutingData(path: string): { format: DetectedFormat; records
     case 'routerbench-csv': return { format, records: importRouterBench(path) };
     case 'routellm-csv': return { format, records: importRouteLlmCsv(path) };
     case 'routellm-folder': return { format, records: importRouteLlm(path) };
+    // One record per turn (turn 2 reads the second user message, as the local model does).
+    case 'mt-bench-folder': return { format, records: importMtBenchFolder(path).flatMap((d) => [...d.turns]) };
   }
 }

@@ -20,8 +20,10 @@ export function quotedAnswer(judgePrompt: string, turn: 1 | 2): string {
   return (blocks.at(-1) ?? '').split(/\n\n<\|The End of Assistant A's Conversation/)[0]!.trim();
 }
 
-export function importMtBench(dataDir: string): Dialogue[] {
-  const dir = resolve(dataDir, 'routellm/mt_bench');
+export const importMtBench = (dataDir: string): Dialogue[] => importMtBenchFolder(resolve(dataDir, 'routellm/mt_bench'));
+
+/** A folder holding MT-Bench's question.jsonl and judgements.jsonl. */
+export function importMtBenchFolder(dir: string): Dialogue[] {
   const lines = (file: string) => readFileSync(resolve(dir, file), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
   const questions = lines('question.jsonl') as { question_id: number; category: string; turns: [string, string] }[];
   const judgements = lines('judgements.jsonl') as Judgement[];
