@@ -40,7 +40,6 @@ export function buildGateGraph(weights: GateWeights, provenance: GateProvenance)
   const features = g.op1('Concat', [standardized, 'cost_weight'], { axis: 1 });
   const hidden = g.op1('Tanh', [g.op1('Add', [g.op1('MatMul', [features, 'w1']), 'b1'])]);
   g.op1('Add', [g.op1('MatMul', [hidden, 'w2']), 'b2'], {}, { output: 'margin' });
-  const r = provenance.representation;
   return g.build({
     graphName: 'riskgate_margin_gate',
     opset: 18,
@@ -49,14 +48,20 @@ export function buildGateGraph(weights: GateWeights, provenance: GateProvenance)
       { name: 'cost_weight', type: 'float32', shape: ['N', 1] },
     ],
     outputs: [{ name: 'margin', type: 'float32', shape: ['N', 1] }],
-    metadata: {
-      'riskgate.representation.model_id': r.modelId,
-      'riskgate.representation.model_sha256': r.modelSha256,
-      'riskgate.representation.kind': r.kind,
-      'riskgate.representation.dim': String(r.dim),
-      'riskgate.training_data_sha256': provenance.trainingDataSha256,
-      'riskgate.seed': String(provenance.seed),
-      ...provenance.extra,
-    },
+    metadata: provenanceMetadata(provenance),
   });
+}
+
+/** The metadata every riskgate ONNX artifact carries: what it reads, and what it was trained on. */
+export function provenanceMetadata(provenance: GateProvenance): Record<string, string> {
+  const r = provenance.representation;
+  return {
+    'riskgate.representation.model_id': r.modelId,
+    'riskgate.representation.model_sha256': r.modelSha256,
+    'riskgate.representation.kind': r.kind,
+    'riskgate.representation.dim': String(r.dim),
+    'riskgate.training_data_sha256': provenance.trainingDataSha256,
+    'riskgate.seed': String(provenance.seed),
+    ...provenance.extra,
+  };
 }

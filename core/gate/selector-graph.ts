@@ -7,7 +7,7 @@
  * Each predictor is a gate-shaped MLP trained with λ ≡ 0, so its λ row of W1 is dropped here.
  */
 import { createGraphBuilder, type OnnxModelSpec } from '../onnx/graph.js';
-import type { GateProvenance } from './gate-graph.js';
+import { provenanceMetadata, type GateProvenance } from './gate-graph.js';
 import type { GateWeights } from './mlp.js';
 
 export function buildSelectorGraph(models: readonly { id: string; weights: GateWeights }[], provenance: GateProvenance): OnnxModelSpec {
@@ -20,21 +20,11 @@ export function buildSelectorGraph(models: readonly { id: string; weights: GateW
     return g.op1('Add', [g.op1('MatMul', [hidden, g.floats(`w2_${m}`, [k, 1], w.w2)]), g.floats(`b2_${m}`, [1], [w.b2])]);
   });
   g.op1('Concat', outputs, { axis: 1 }, { output: 'quality' });
-  const r = provenance.representation;
   return g.build({
     graphName: 'riskgate_edge_selector',
     opset: 18,
     inputs: [{ name: 'representation', type: 'float32', shape: ['N', d] }],
     outputs: [{ name: 'quality', type: 'float32', shape: ['N', models.length] }],
-    metadata: {
-      'riskgate.selector.models': JSON.stringify(models.map((m) => m.id)),
-      'riskgate.representation.model_id': r.modelId,
-      'riskgate.representation.model_sha256': r.modelSha256,
-      'riskgate.representation.kind': r.kind,
-      'riskgate.representation.dim': String(r.dim),
-      'riskgate.training_data_sha256': provenance.trainingDataSha256,
-      'riskgate.seed': String(provenance.seed),
-      ...provenance.extra,
-    },
+    metadata: { 'riskgate.selector.models': JSON.stringify(models.map((m) => m.id)), ...provenanceMetadata(provenance) },
   });
 }
