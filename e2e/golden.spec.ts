@@ -23,7 +23,7 @@ for (const backend of ['wasm', 'webgpu'] as const) {
           const status = await client.init({ modelsUrl: new URL('/models/', location.href).href, backend });
           const out = await client.remote.generateLocal([{ role: 'user', content: prompt }], steps);
           client.terminate();
-          return { backend: status.engine.backend, tokens: out.tokens, text: out.text, hidden: Array.from(out.hiddenState) };
+          return { backend: status.engine?.backend, tokens: out.tokens, text: out.text, hidden: Array.from(out.hiddenState) };
         }, { backend, prompt: c.prompt, steps: c.generated_tokens.length });
         expect(result.backend).toBe(backend);
         expect(result.tokens).toEqual(c.generated_tokens);

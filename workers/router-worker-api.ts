@@ -21,9 +21,11 @@ import { encodeRepresentation } from '../core/protocol/representation-wire.js';
 import { fetchBytes, fetchManifest, fetchVerified } from './artifacts.js';
 import { streamFromEdge } from './edge-client.js';
 import { createSingleFlight } from './single-flight.js';
+import { probePlatform } from './capability-probe.js';
+import { ladderFor, type Capabilities, type Rung } from '../core/protocol/capabilities.js';
 import { idbStore, loadThresholds, type KeyValueStore } from './threshold-cache.js';
 
-type Loaded = { engine: LocalEngine; gate: MarginGate; readRepresentation: RepresentationReader; thresholds: ThresholdsFile; thresholdsSource: ThresholdsSource; status: WorkerStatus };
+type Loaded = { engine: LocalEngine | undefined; gate: MarginGate; readRepresentation: RepresentationReader; thresholds: ThresholdsFile; thresholdsSource: ThresholdsSource; status: WorkerStatus };
 
 const DEFAULT_MAX_TOKENS = 96;
 
@@ -38,29 +40,56 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
 
   async function load(config: WorkerConfig): Promise<Loaded> {
     const started = performance.now();
-    const backend = config.backend ?? 'wasm';
+    const probe = await probePlatform();
     const manifest = await fetchManifest(config.modelsUrl);
     const at = (path: string) => new URL(path, config.modelsUrl).href;
-    const [model, tokenizerBytes, gateFile] = await Promise.all([
-      fetchVerified(at(manifest.local_model.onnx), manifest.local_model.sha256),
-      fetchBytes(at(manifest.local_model.tokenizer)),
-      fetchVerified(at(manifest.gate.onnx), manifest.gate.sha256),
-    ]);
-    const engine = await OnnxCausalLm.create(ort, model.bytes, parseTok512(tokenizerBytes), {
-      modelId: manifest.local_model.id, backend, contextLength: manifest.local_model.context_length, executionProviders: [backend],
-    });
+    // The gate and its thresholds serve every rung (the picker needs the grid even edge-only);
+    // a mismatch among them is a deployment error and is reported, never stepped around.
+    const gateFile = await fetchVerified(at(manifest.gate.onnx), manifest.gate.sha256);
     const gate = await createOnnxMarginGate(ort, gateFile.bytes);
     const { file: thresholds, source } = await loadThresholds(gateFile.sha256, at(manifest.thresholds.json), store);
     const representation = thresholds.representation;
     if (representation.modelSha256 !== manifest.local_model.source_sha256 || representation.dim !== gate.dim) {
-      throw new RouterError('artifact_mismatch', `the gate reads ${representation.modelId} (${representation.dim}-d) but the local model is ${engine.info.model} (${engine.info.hiddenSize}-d)`);
+      throw new RouterError('artifact_mismatch', `the gate reads ${representation.modelId} (${representation.dim}-d) but the local model is ${manifest.local_model.id}`);
     }
     const readRepresentation = createRepresentationReader(representation);
+    // The engine walks the fallback ladder: a rung that fails to load hands over to the next.
+    const { order, skipped } = ladderFor(probe, config.backend ?? 'auto');
+    const tried = [...skipped];
+    let engine: LocalEngine | undefined;
+    let rung: Rung = 'edge-only';
+    for (const candidate of order) {
+      if (candidate === 'edge-only' || candidate === 'webllm-webgpu') continue;
+      const backend = candidate === 'onnx-webgpu' ? 'webgpu' : 'wasm';
+      try {
+        const [model, tokenizerBytes] = await Promise.all([fetchVerified(at(manifest.local_model.onnx), manifest.local_model.sha256), fetchBytes(at(manifest.local_model.tokenizer))]);
+        engine = await OnnxCausalLm.create(ort, model.bytes, parseTok512(tokenizerBytes), {
+          modelId: manifest.local_model.id, backend, contextLength: manifest.local_model.context_length, executionProviders: [backend],
+        });
+        rung = candidate;
+        break;
+      } catch (error) {
+        const { code, message } = toErrorPayload(error);
+        tried.push({ rung: candidate, reason: `${code}: ${message}` });
+      }
+    }
+    const reason = rung === 'edge-only'
+      ? `no local engine could load (${tried.filter((t) => t.rung !== 'webllm-webgpu').map((t) => `${t.rung}: ${t.reason}`).join('; ') || 'none configured'})`
+      : tried.some((t) => t.rung !== 'webllm-webgpu' && order.indexOf(t.rung) < order.indexOf(rung))
+        ? `fell back: ${tried.filter((t) => t.rung !== 'webllm-webgpu').map((t) => `${t.rung}: ${t.reason}`).join('; ')}`
+        : config.backend === 'webgpu' ? 'WebGPU requested' : config.backend === 'wasm' ? 'WASM requested' : 'measured default for this model (decision 003)';
+    const capabilities: Capabilities = Object.freeze({ ...probe, rung, reason, skipped: Object.freeze(tried) });
     const status: WorkerStatus = {
-      engine: engine.info, gateSha256: gateFile.sha256, thresholdsSource: source, grid: operatingGrid(thresholds), loadMs: performance.now() - started,
+      engine: engine?.info ?? null, capabilities, gateSha256: gateFile.sha256, thresholdsSource: source, grid: operatingGrid(thresholds), loadMs: performance.now() - started,
     };
     return { engine, gate, readRepresentation, thresholds, thresholdsSource: source, status };
   }
+
+  const requireEngine = async (): Promise<LocalEngine> => {
+    const { engine, status } = await ready();
+    if (!engine) throw new RouterError('engine_not_ready', `no local engine on this device: ${status.capabilities.reason}`);
+    return engine;
+  };
 
   async function route(request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>): Promise<void> {
     const started = performance.now();
@@ -68,17 +97,19 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
       await exclusive(async () => {
         const { engine, gate, readRepresentation, thresholds, thresholdsSource } = await ready();
         if (request.messages.length === 0) throw new RouterError('invalid_request', 'messages must not be empty');
-        const prefill = await engine.prefill(request.messages);
+        if (!engine && request.mode === 'local') await requireEngine();
+        // Edge-only rung: no prefill and no gate; every prompt defers.
+        const prefill = engine ? await engine.prefill(request.messages) : undefined;
         const gateStarted = performance.now();
-        const representation = readRepresentation(prefill);
-        const score = await gate.score(representation, request.costWeight);
+        const representation = prefill ? readRepresentation(prefill) : undefined;
+        const score = representation ? await gate.score(representation, request.costWeight) : NaN;
         const gateMs = performance.now() - gateStarted;
         const { threshold } = lookupThreshold(thresholds, { costWeight: request.costWeight, riskLevel: request.riskLevel });
-        const path = request.mode === 'auto' ? (score >= threshold ? 'local' : 'edge') : request.mode;
+        const path = !engine ? 'edge' : request.mode === 'auto' ? (score >= threshold ? 'local' : 'edge') : request.mode;
         const decision: Decision = {
           path, mode: request.mode, score, threshold, costWeight: request.costWeight, riskLevel: request.riskLevel,
-          model: path === 'local' ? engine.info.model : 'edge', thresholdsSource,
-          engine: { kind: engine.info.kind, backend: engine.info.backend, model: engine.info.model },
+          model: path === 'local' && engine ? engine.info.model : 'edge', thresholdsSource,
+          engine: engine ? { kind: engine.info.kind, backend: engine.info.backend, model: engine.info.model } : null,
         };
         await onEvent({ type: 'decision', decision });
         const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS;
@@ -93,25 +124,25 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
         const decodeStarted = performance.now();
         const timings = () => {
           const decodeS = (performance.now() - decodeStarted) / 1000;
-          return { prefillMs: prefill.prefillMs, gateMs, firstTokenMs, totalMs: performance.now() - started, tokensPerSecond: completionTokens > 0 ? completionTokens / decodeS : null };
+          return { prefillMs: prefill?.prefillMs ?? 0, gateMs, firstTokenMs, totalMs: performance.now() - started, tokensPerSecond: completionTokens > 0 ? completionTokens / decodeS : null };
         };
-        if (path === 'local') {
+        if (path === 'local' && engine) {
           const stream = engine.decode({ maxTokens, ...(request.temperature !== undefined ? { temperature: request.temperature } : {}), ...(request.seed !== undefined ? { seed: request.seed } : {}) });
           for (;;) {
             const step = await stream.next();
             if (step.done) {
-              await onEvent({ type: 'done', path, model: engine.info.model, finishReason: step.value, usage: { promptTokens: prefill.tokenCount, completionTokens }, timings: timings() });
+              await onEvent({ type: 'done', path, model: engine.info.model, finishReason: step.value, usage: { promptTokens: prefill?.tokenCount ?? 0, completionTokens }, timings: timings() });
               return;
             }
             await emit(step.value.text);
           }
         }
-        engine.reset(); // the edge answers; this prefill's cache is not continued
+        engine?.reset(); // the edge answers; this prefill's cache is not continued
         const edge = streamFromEdge({
           endpoint: request.endpoint, messages: request.messages, maxTokens,
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
           ...(request.seed !== undefined ? { seed: request.seed } : {}),
-          router: { cost_weight: request.costWeight, risk_level: request.riskLevel, score, threshold: Number.isFinite(threshold) ? threshold : null, representation: encodeRepresentation(representation) },
+          router: { cost_weight: request.costWeight, risk_level: request.riskLevel, ...(Number.isFinite(score) ? { score } : {}), threshold: Number.isFinite(threshold) ? threshold : null, ...(representation ? { representation: encodeRepresentation(representation) } : {}) },
         });
         for (;;) {
           const step = await edge.next();
@@ -140,13 +171,13 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
     },
     route,
     generateLocal: (messages, maxTokens) => exclusive(async () => {
-      const { engine } = await ready();
+      const engine = await requireEngine();
       const prefill = await engine.prefill(messages);
       const t0 = performance.now();
       const { tokens, text } = await collectDecode(engine.decode({ maxTokens }));
       return { tokens, text, hiddenState: prefill.hiddenState, prefillMs: prefill.prefillMs, decodeMs: performance.now() - t0 };
     }),
     gateScore: (representation, costWeight) => exclusive(async () => (await ready()).gate.score(representation, costWeight)),
-    counters: async () => (await ready()).engine.counters(),
+    counters: async () => (await requireEngine()).counters(),
   };
 }

@@ -6,16 +6,20 @@
 import type { ErrorPayload } from '../errors.js';
 import type { ChatMessage, RouteMode, RoutePath } from './chat.js';
 import type { EngineCounters, EngineInfo, FinishReason } from './local-engine.js';
+import type { BackendPreference, Capabilities } from './capabilities.js';
 
 export type WorkerConfig = {
   /** Absolute URL of the folder holding manifest.json. */
   readonly modelsUrl: string;
-  /** ONNX Runtime execution provider for the local model. @default 'wasm' */
-  readonly backend?: 'wasm' | 'webgpu';
+  /** Preferred execution provider; `auto` = the measured default, then the fallback ladder. @default 'auto' */
+  readonly backend?: BackendPreference;
 };
 
 export type WorkerStatus = {
-  readonly engine: EngineInfo;
+  /** null on the edge-only rung. */
+  readonly engine: EngineInfo | null;
+  /** The frozen probe result and the active rung of the fallback ladder. */
+  readonly capabilities: Capabilities;
   readonly gateSha256: string;
   readonly thresholdsSource: ThresholdsSource;
   readonly grid: { readonly costWeights: readonly number[]; readonly riskLevels: readonly number[] };
@@ -49,7 +53,8 @@ export type Decision = {
   /** Who answers: the local model id, or the edge (the served model arrives with `done`). */
   readonly model: string;
   readonly thresholdsSource: ThresholdsSource;
-  readonly engine: Pick<EngineInfo, 'kind' | 'backend' | 'model'>;
+  /** The engine that read the prompt; null on the edge-only rung (score is then NaN). */
+  readonly engine: Pick<EngineInfo, 'kind' | 'backend' | 'model'> | null;
 };
 
 export type Timings = {

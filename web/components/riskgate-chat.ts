@@ -1,19 +1,24 @@
 /**
  * @module riskgate-chat
  * `<riskgate-chat>`: the drop-in chat widget. Attributes `endpoint`, `cost-weight`, `risk-level`,
- * `mode` (auto|local|edge), `backend` (wasm|webgpu), `models-url`. Public `send(text)`. Events
+ * `mode` (auto|local|edge), `backend` (auto|wasm|webgpu), `models-url`. Public `send(text)`. Events
  * (bubbling, composed): `riskgate-decision`, `riskgate-token`, `riskgate-done`, `riskgate-error`.
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { RouterError, fromErrorPayload, type ErrorPayload } from '../../core/errors.js';
 import type { ChatMessage, RouteMode, RoutePath } from '../../core/protocol/chat.js';
 import type { Decision, RouteEvent, WorkerStatus } from '../../core/protocol/worker-api.js';
+import type { BackendPreference, Capabilities } from '../../core/protocol/capabilities.js';
 import { createRouterClient, type RouterClient } from '../worker-client.js';
 import { chatStyles } from './riskgate-chat.styles.js';
 
 type Turn = { role: 'user' | 'assistant' | 'error'; text: string; decision?: Decision; servedBy?: string; code?: string };
 export type SendResult = { path: RoutePath; text: string; decision: Decision; model: string };
 
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
+};
 const formatThreshold = (t: number) => (t === Infinity ? '+∞' : t === -Infinity ? '−∞' : t.toFixed(3));
 
 export class RiskgateChat extends LitElement {
@@ -37,7 +42,7 @@ export class RiskgateChat extends LitElement {
   declare costWeight: number;
   declare riskLevel: number;
   declare mode: RouteMode;
-  declare backend: 'wasm' | 'webgpu';
+  declare backend: BackendPreference;
   declare modelsUrl: string;
   declare maxTokens: number;
   declare status: WorkerStatus | undefined;
@@ -53,7 +58,7 @@ export class RiskgateChat extends LitElement {
     this.costWeight = 0.5;
     this.riskLevel = 0.1;
     this.mode = 'auto';
-    this.backend = 'wasm';
+    this.backend = 'auto';
     this.modelsUrl = 'models/';
     this.maxTokens = 96;
     this.status = undefined;
@@ -61,11 +66,17 @@ export class RiskgateChat extends LitElement {
     this.busy = false;
   }
 
+  /** The frozen platform probe and the active rung of the fallback ladder (undefined until ready). */
+  get capabilities(): Capabilities | undefined {
+    return this.status?.capabilities;
+  }
+
   /** Resolves when the local model, gate and thresholds are loaded. */
   get ready(): Promise<WorkerStatus> {
     this.#client ??= createRouterClient();
     this.#ready ??= this.#client.init({ modelsUrl: new URL(this.modelsUrl, document.baseURI).href, backend: this.backend })
-      .then((status) => (this.status = status))
+      // Structured clone drops Object.freeze; the page gets the probe frozen again.
+      .then((status) => (this.status = { ...status, capabilities: deepFreeze(status.capabilities) }))
       .catch((error: unknown) => {
         this.#ready = undefined;
         this.#fail(error as RouterError);
@@ -179,7 +190,7 @@ export class RiskgateChat extends LitElement {
             ${(['auto', 'local', 'edge'] as const).map((m) => html`<option ?selected=${m === this.mode}>${m}</option>`)}
           </select></label>
         <span class="status" part="status">${this.status
-          ? `local: ${this.status.engine.model} (${this.status.engine.backend}) · thresholds from ${this.status.thresholdsSource}`
+          ? `${this.status.engine ? `local: ${this.status.engine.model} (${this.status.engine.backend})` : 'edge only'} · ${this.status.capabilities.rung}: ${this.status.capabilities.reason} · thresholds from ${this.status.thresholdsSource}`
           : 'loading local model…'}</span>
       </header>
       <ol part="messages">
@@ -193,7 +204,7 @@ export class RiskgateChat extends LitElement {
 
   #badge(d: Decision, servedBy: string | undefined) {
     const forced = d.mode === 'auto' ? '' : ` · forced ${d.mode}`;
-    return html`<span class="badge" part="badge" data-path=${d.path}><b class=${d.path}>${d.path}</b> · score ${d.score.toFixed(3)} · τ ${formatThreshold(d.threshold)} · λ ${d.costWeight} · α ${d.riskLevel} · ${servedBy ?? d.model}${forced}</span>`;
+    return html`<span class="badge" part="badge" data-path=${d.path}><b class=${d.path}>${d.path}</b> · ${Number.isNaN(d.score) ? 'no local engine' : `score ${d.score.toFixed(3)} · τ ${formatThreshold(d.threshold)}`} · λ ${d.costWeight} · α ${d.riskLevel} · ${servedBy ?? d.model}${forced}</span>`;
   }
 }
 

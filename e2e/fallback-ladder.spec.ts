@@ -1,0 +1,81 @@
+import { chromium, expect, test, type Page } from '@playwright/test';
+import config from '../playwright.config.js';
+import { PROXY_URL } from './fixtures.js';
+
+/** A fresh <riskgate-chat> with its attributes set before it connects (the backend is read once). */
+async function mount(page: Page, attributes: Record<string, string>) {
+  await page.goto('/');
+  return page.evaluate(async (attrs) => {
+    document.querySelector('riskgate-chat')?.remove();
+    const el = document.createElement('riskgate-chat');
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    document.body.append(el);
+    await el.ready;
+    await el.updateComplete;
+    const caps = el.capabilities!;
+    return { caps: JSON.parse(JSON.stringify(caps)), frozen: Object.isFrozen(caps) && Object.isFrozen(caps.webgpu), status: el.shadowRoot!.querySelector('.status')!.textContent ?? '' };
+  }, attributes);
+}
+
+test('default rung: ORT on WASM (measured default); the probe is frozen and sees the page cross-origin isolated', async ({ page }) => {
+  const { caps, frozen, status } = await mount(page, { endpoint: PROXY_URL });
+  expect(caps).toMatchObject({ rung: 'onnx-wasm', crossOriginIsolated: true, sharedArrayBuffer: true, webgpu: { available: true } });
+  expect(caps.reason).toContain('measured default');
+  expect(caps.skipped).toContainEqual({ rung: 'webllm-webgpu', reason: 'no WebLLM model in the models config' });
+  expect(frozen).toBe(true);
+  expect(status).toContain('onnx-wasm');
+});
+
+test('a page without SharedArrayBuffer (no COOP/COEP): still the WASM rung, with one WASM thread', async ({ page }) => {
+  await page.route((url) => url.pathname === '/', async (route) => {
+    const response = await route.fetch();
+    const headers = Object.fromEntries(Object.entries(response.headers()).filter(([k]) => !k.startsWith('cross-origin-')));
+    await route.fulfill({ response, headers });
+  });
+  const { caps } = await mount(page, { endpoint: PROXY_URL });
+  expect(caps).toMatchObject({ rung: 'onnx-wasm', crossOriginIsolated: false, sharedArrayBuffer: false, wasmThreads: 1 });
+});
+
+test('backend="webgpu" with an adapter: ORT on the WebGPU EP, and the decision names that engine', async ({ page }) => {
+  const { caps } = await mount(page, { endpoint: PROXY_URL, backend: 'webgpu', 'max-tokens': '2', mode: 'local' });
+  expect(caps).toMatchObject({ rung: 'onnx-webgpu', reason: 'WebGPU requested' });
+  const decision = await page.evaluate(async () => (await document.querySelector('riskgate-chat')!.send('Once upon a time')).decision);
+  expect(decision.engine).toEqual({ kind: 'onnx', backend: 'webgpu', model: 'stories260K' });
+});
+
+test('a browser without WebGPU: backend="webgpu" falls back to WASM and says why', async () => {
+  const use = config.use!;
+  const args = (use.launchOptions?.args ?? []).filter((a) => a !== '--enable-unsafe-webgpu');
+  const browser = await chromium.launch({ ...use.launchOptions, args, headless: true });
+  try {
+    const page = await browser.newPage({ baseURL: use.baseURL! });
+    const { caps, status } = await mount(page, { endpoint: PROXY_URL, backend: 'webgpu' });
+    expect(caps.webgpu.available).toBe(false);
+    expect(caps.rung).toBe('onnx-wasm');
+    expect(caps.skipped.map((s: { rung: string }) => s.rung)).toContain('onnx-webgpu');
+    expect(status).toMatch(/onnx-wasm/);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the local model fails to load: edge-only rung, prompts still answered by the edge, local mode refused with a code', async ({ page }) => {
+  await page.route('**/models/stories260K/model.onnx', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+  const { caps, status } = await mount(page, { endpoint: PROXY_URL, 'max-tokens': '8' });
+  expect(caps.rung).toBe('edge-only');
+  expect(caps.reason).toContain('invalid_artifact');
+  expect(status).toContain('edge only');
+  const auto = await page.evaluate(async () => {
+    const r = await document.querySelector('riskgate-chat')!.send('Once upon a time');
+    return { path: r.path, engine: r.decision.engine, text: r.text };
+  });
+  expect(auto.path).toBe('edge');
+  expect(auto.engine).toBeNull();
+  expect(auto.text.length).toBeGreaterThan(0);
+  const local = await page.evaluate(async () => {
+    const el = document.querySelector('riskgate-chat')!;
+    el.mode = 'local';
+    try { await el.send('Once upon a time'); return 'answered'; } catch (e) { return (e as { code: string }).code; }
+  });
+  expect(local).toBe('engine_not_ready');
+});
