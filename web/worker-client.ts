@@ -4,11 +4,11 @@
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import { fromErrorPayload, toErrorPayload, type ErrorPayload } from '../core/errors.js';
-import type { RouteEvent, RouteRequest, RouterWorkerApi, WorkerConfig, WorkerStatus } from '../core/protocol/worker-api.js';
+import type { LoadProgress, RouteEvent, RouteRequest, RouterWorkerApi, WorkerConfig, WorkerStatus } from '../core/protocol/worker-api.js';
 
 export type RouterClient = {
   readonly remote: Remote<RouterWorkerApi>;
-  init(config: WorkerConfig): Promise<WorkerStatus>;
+  init(config: WorkerConfig, onProgress?: (progress: LoadProgress) => void): Promise<WorkerStatus>;
   route(request: RouteRequest, onEvent: (event: RouteEvent) => void): Promise<void>;
   terminate(): void;
 };
@@ -18,9 +18,9 @@ export function createRouterClient(): RouterClient {
   const remote = wrap<RouterWorkerApi>(worker);
   return {
     remote,
-    async init(config) {
+    async init(config, onProgress) {
       try {
-        return await remote.init(config);
+        return await remote.init(config, onProgress ? proxy(onProgress) : undefined);
       } catch (error) {
         // The worker throws plain {code, message} payloads; give callers a RouterError back.
         throw fromErrorPayload(toErrorPayload(error as ErrorPayload));

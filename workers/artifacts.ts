@@ -11,16 +11,35 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export async function fetchBytes(url: string): Promise<Uint8Array> {
+/** Bytes received so far and the expected total (Content-Length; null when the server sends none). */
+export type OnBytes = (loaded: number, total: number | null) => void;
+
+/** Streams the body so a caller can show download progress; a second load comes from the HTTP cache. */
+export async function fetchBytes(url: string, onBytes?: OnBytes): Promise<Uint8Array> {
   const response = await fetch(url).catch((cause: unknown) => {
     throw new RouterError('invalid_artifact', `could not fetch ${url}: ${String(cause)}`, { cause });
   });
   if (!response.ok) throw new RouterError('invalid_artifact', `GET ${url} → ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  const length = Number(response.headers.get('content-length'));
+  const total = Number.isFinite(length) && length > 0 && !response.headers.get('content-encoding') ? length : null;
+  if (!onBytes || !response.body) return new Uint8Array(await response.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = response.body.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    chunks.push(r.value);
+    loaded += r.value.byteLength;
+    onBytes(loaded, total);
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const c of chunks) { bytes.set(c, offset); offset += c.byteLength; }
+  onBytes(loaded, loaded);
+  return bytes;
 }
 
-export async function fetchVerified(url: string, expectedSha256: string): Promise<{ bytes: Uint8Array; sha256: string }> {
-  const bytes = await fetchBytes(url);
+export async function fetchVerified(url: string, expectedSha256: string, onBytes?: OnBytes): Promise<{ bytes: Uint8Array; sha256: string }> {
+  const bytes = await fetchBytes(url, onBytes);
   const sha256 = await sha256Hex(bytes);
   if (expectedSha256 && sha256 !== expectedSha256) {
     throw new RouterError('artifact_mismatch', `${url} has sha256 ${sha256.slice(0, 12)}…, the manifest says ${expectedSha256.slice(0, 12)}…`);

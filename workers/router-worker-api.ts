@@ -10,7 +10,7 @@ import { lookupThreshold, operatingGrid, type ThresholdsFile } from '../core/cal
 import type { LocalEngine } from '../core/protocol/local-engine.js';
 import type { MarginGate } from '../core/protocol/margin-gate.js';
 import type {
-  Decision, RouteEvent, RouteRequest, RouterWorkerApi, ThresholdsSource, WorkerConfig, WorkerStatus,
+  Decision, LoadProgress, RouteEvent, RouteRequest, RouterWorkerApi, ThresholdsSource, WorkerConfig, WorkerStatus,
 } from '../core/protocol/worker-api.js';
 import { parseTok512 } from '../core/tokenizer/tok512.js';
 import { collectDecode } from './engine/collect-decode.js';
@@ -38,16 +38,27 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
     return loaded;
   };
 
-  async function load(config: WorkerConfig): Promise<Loaded> {
+  async function load(config: WorkerConfig, onProgress: (p: LoadProgress) => void): Promise<Loaded> {
     const started = performance.now();
+    // Byte progress per artifact, at most every 64 KB (each report is a message to the page).
+    const bytesOf = (stage: LoadProgress['stage'], name: string) => {
+      let reported = -Infinity;
+      return (loaded: number, total: number | null) => {
+        if (loaded - reported < 65_536 && loaded !== total) return;
+        reported = loaded;
+        onProgress({ stage, loaded, total, text: `downloading ${name}: ${Math.round(loaded / 1024)}${total ? ` / ${Math.round(total / 1024)}` : ''} KB` });
+      };
+    };
     const probe = await probePlatform();
     const manifest = await fetchManifest(config.modelsUrl);
+    onProgress({ stage: 'manifest', loaded: 1, total: 1, text: 'manifest read' });
     const at = (path: string) => new URL(path, config.modelsUrl).href;
     // The gate and its thresholds serve every rung (the picker needs the grid even edge-only);
     // a mismatch among them is a deployment error and is reported, never stepped around.
-    const gateFile = await fetchVerified(at(manifest.gate.onnx), manifest.gate.sha256);
+    const gateFile = await fetchVerified(at(manifest.gate.onnx), manifest.gate.sha256, bytesOf('gate', 'gate'));
     const gate = await createOnnxMarginGate(ort, gateFile.bytes);
     const { file: thresholds, source } = await loadThresholds(gateFile.sha256, at(manifest.thresholds.json), store);
+    onProgress({ stage: 'thresholds', loaded: 1, total: 1, text: `thresholds from ${source}` });
     const representation = thresholds.representation;
     if (representation.modelSha256 !== manifest.local_model.source_sha256 || representation.dim !== gate.dim) {
       throw new RouterError('artifact_mismatch', `the gate reads ${representation.modelId} (${representation.dim}-d) but the local model is ${manifest.local_model.id}`);
@@ -62,7 +73,11 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
       if (candidate === 'edge-only' || candidate === 'webllm-webgpu') continue;
       const backend = candidate === 'onnx-webgpu' ? 'webgpu' : 'wasm';
       try {
-        const [model, tokenizerBytes] = await Promise.all([fetchVerified(at(manifest.local_model.onnx), manifest.local_model.sha256), fetchBytes(at(manifest.local_model.tokenizer))]);
+        const [model, tokenizerBytes] = await Promise.all([
+          fetchVerified(at(manifest.local_model.onnx), manifest.local_model.sha256, bytesOf('model', manifest.local_model.id)),
+          fetchBytes(at(manifest.local_model.tokenizer), bytesOf('tokenizer', 'tokenizer')),
+        ]);
+        onProgress({ stage: 'compile', loaded: 0, total: null, text: `preparing ${manifest.local_model.id} on ${backend}` });
         engine = await OnnxCausalLm.create(ort, model.bytes, parseTok512(tokenizerBytes), {
           modelId: manifest.local_model.id, backend, contextLength: manifest.local_model.context_length, executionProviders: [backend],
         });
@@ -79,6 +94,7 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
         ? `fell back: ${tried.filter((t) => t.rung !== 'webllm-webgpu').map((t) => `${t.rung}: ${t.reason}`).join('; ')}`
         : config.backend === 'webgpu' ? 'WebGPU requested' : config.backend === 'wasm' ? 'WASM requested' : 'measured default for this model (decision 003)';
     const capabilities: Capabilities = Object.freeze({ ...probe, rung, reason, skipped: Object.freeze(tried) });
+    onProgress({ stage: 'ready', loaded: 1, total: 1, text: `ready: ${rung}` });
     const status: WorkerStatus = {
       engine: engine?.info ?? null, capabilities, gateSha256: gateFile.sha256, thresholdsSource: source, grid: operatingGrid(thresholds), loadMs: performance.now() - started,
     };
@@ -160,8 +176,8 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
   }
 
   return {
-    async init(config) {
-      loaded ??= load(config);
+    async init(config, onProgress) {
+      loaded ??= load(config, (p) => { void onProgress?.(p); });
       try {
         return (await loaded).status;
       } catch (error) {

@@ -28,6 +28,14 @@ export type WorkerStatus = {
 
 export type ThresholdsSource = 'network' | 'indexeddb';
 
+/** `riskgate-progress` detail: one loading stage with its bytes (total null when unknown). */
+export type LoadProgress = {
+  readonly stage: 'manifest' | 'gate' | 'thresholds' | 'model' | 'tokenizer' | 'compile' | 'ready';
+  readonly loaded: number;
+  readonly total: number | null;
+  readonly text: string;
+};
+
 export type RouteRequest = {
   readonly messages: readonly ChatMessage[];
   readonly costWeight: number;
@@ -74,7 +82,7 @@ export type RouteEvent =
 export type LocalGeneration = { readonly tokens: number[]; readonly text: string; readonly hiddenState: Float32Array; readonly prefillMs: number; readonly decodeMs: number };
 
 export interface RouterWorkerApi {
-  init(config: WorkerConfig): Promise<WorkerStatus>;
+  init(config: WorkerConfig, onProgress?: (progress: LoadProgress) => void): Promise<WorkerStatus>;
   /** Routes one prompt; events arrive through `onEvent` in order: decision, tokens, done | error. */
   route(request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>): Promise<void>;
   /** Greedy local generation with the hidden state (golden and parity checks, benchmarks). */

@@ -7,7 +7,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { RouterError, fromErrorPayload, type ErrorPayload } from '../../core/errors.js';
 import type { ChatMessage, RouteMode, RoutePath } from '../../core/protocol/chat.js';
-import type { Decision, RouteEvent, WorkerStatus } from '../../core/protocol/worker-api.js';
+import type { Decision, LoadProgress, RouteEvent, WorkerStatus } from '../../core/protocol/worker-api.js';
 import type { BackendPreference, Capabilities } from '../../core/protocol/capabilities.js';
 import { createRouterClient, type RouterClient } from '../worker-client.js';
 import { chatStyles } from './riskgate-chat.styles.js';
@@ -32,6 +32,7 @@ export class RiskgateChat extends LitElement {
     modelsUrl: { type: String, attribute: 'models-url' },
     maxTokens: { type: Number, attribute: 'max-tokens' },
     status: { state: true },
+    progress: { state: true },
     turns: { state: true },
     busy: { state: true },
   };
@@ -46,6 +47,7 @@ export class RiskgateChat extends LitElement {
   declare modelsUrl: string;
   declare maxTokens: number;
   declare status: WorkerStatus | undefined;
+  declare progress: LoadProgress | undefined;
   declare turns: Turn[];
   declare busy: boolean;
   #client: RouterClient | undefined;
@@ -74,7 +76,11 @@ export class RiskgateChat extends LitElement {
   /** Resolves when the local model, gate and thresholds are loaded. */
   get ready(): Promise<WorkerStatus> {
     this.#client ??= createRouterClient();
-    this.#ready ??= this.#client.init({ modelsUrl: new URL(this.modelsUrl, document.baseURI).href, backend: this.backend })
+    const onProgress = (p: LoadProgress) => {
+      this.progress = p;
+      this.#emit('riskgate-progress', { ...p });
+    };
+    this.#ready ??= this.#client.init({ modelsUrl: new URL(this.modelsUrl, document.baseURI).href, backend: this.backend }, onProgress)
       // Structured clone drops Object.freeze; the page gets the probe frozen again.
       .then((status) => (this.status = { ...status, capabilities: deepFreeze(status.capabilities) }))
       .catch((error: unknown) => {
@@ -191,7 +197,7 @@ export class RiskgateChat extends LitElement {
           </select></label>
         <span class="status" part="status">${this.status
           ? `${this.status.engine ? `local: ${this.status.engine.model} (${this.status.engine.backend})` : 'edge only'} · ${this.status.capabilities.rung}: ${this.status.capabilities.reason} · thresholds from ${this.status.thresholdsSource}`
-          : 'loading local model…'}</span>
+          : html`${this.progress?.text ?? 'loading local model…'} <progress part="progress" max=${this.progress?.total ?? nothing} value=${this.progress?.total ? this.progress.loaded : nothing}></progress>`}</span>
       </header>
       <ol part="messages">
         ${this.turns.map((t) => html`<li class=${t.role} part="bubble ${t.role}" data-code=${t.code ?? nothing}>${t.role === 'error' ? `⚠ ${t.code}: ` : ''}${t.text}${t.decision ? this.#badge(t.decision, t.servedBy) : nothing}</li>`)}
