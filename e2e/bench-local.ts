@@ -2,7 +2,8 @@
  * @module e2e/bench-local
  * `npm run bench:browser`: drives Debian's headless Chromium through the real router worker and
  * reports, per ONNX Runtime execution provider, the median prefill time, gate time and local
- * decode tok/s over a fixed prompt set (core/bench-prompts.ts), plus page-load → ready time.
+ * decode tok/s over a fixed prompt set (core/bench-prompts.ts), plus page-load → ready time and
+ * cold / warm page-load → first local token through the widget.
  * Prints the figures and writes bench-results/local-browser.json. WebGPU here is Dawn's
  * SwiftShader adapter on the CPU: those figures are labelled "SwiftShader-CPU".
  */
@@ -24,6 +25,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--enable-unsafe-webgpu'],
 });
 const results: Record<string, unknown>[] = [];
+let pageLoad: Record<string, unknown> = {};
 try {
   for (const backend of ['wasm', 'webgpu'] as const) {
     const page = await browser.newPage();
@@ -58,12 +60,32 @@ try {
       runs: figures.runs.length, decode_tokens: TOKENS, cross_origin_isolated: figures.crossOriginIsolated,
     });
   }
+  // Page load → first local token through the widget, cold (fresh browser cache and IndexedDB) and
+  // warm (a reload: HTTP cache for the model and gate, IndexedDB for the thresholds).
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const firstToken = async () => page.evaluate(async () => {
+    const el = document.querySelector('riskgate-chat')!;
+    el.mode = 'local';
+    el.maxTokens = 4;
+    let first = NaN;
+    document.addEventListener('riskgate-token', () => { if (Number.isNaN(first)) first = performance.now(); });
+    await el.send('Once upon a time');
+    return { firstTokenMs: first, thresholdsSource: el.status!.thresholdsSource, rung: el.capabilities!.rung };
+  });
+  await page.goto(`http://localhost:${PORT}/`);
+  const cold = await firstToken();
+  await page.reload();
+  const warm = await firstToken();
+  await context.close();
+  pageLoad = { cold_page_load_to_first_token_ms: Math.round(cold.firstTokenMs), warm_page_load_to_first_token_ms: Math.round(warm.firstTokenMs), warm_thresholds_from: warm.thresholdsSource, rung: cold.rung };
 } finally {
   await browser.close();
   await new Promise<void>((r) => server.httpServer.close(() => r()));
 }
 console.table(results);
+console.table([pageLoad]);
 const out = resolve(REPO_ROOT, 'bench-results/local-browser.json');
 mkdirSync(resolve(REPO_ROOT, 'bench-results'), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ chromium: 'Debian headless', prompts: BENCH_PROMPTS.length, repeats: REPEATS, results }, null, 1)}\n`);
+writeFileSync(out, `${JSON.stringify({ chromium: 'Debian headless', prompts: BENCH_PROMPTS.length, repeats: REPEATS, results, page_load: pageLoad }, null, 1)}\n`);
 console.log(`wrote ${out}`);
