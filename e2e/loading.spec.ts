@@ -26,3 +26,28 @@ test('loading reports riskgate-progress per stage with bytes; the model stage en
   expect(result.seen.at(-1)).toMatchObject({ stage: 'ready', text: 'ready: onnx-wasm' });
   expect(result.progressBarAfterReady).toBe(false);
 });
+
+test('cancelling a slow download rejects ready with aborted; a second ready loads from scratch', async ({ page }) => {
+  let held = true;
+  await page.route('**/models/stories260K/model.onnx', async (route) => {
+    while (held) await new Promise((r) => setTimeout(r, 50)); // a download that does not finish until released
+    await route.continue();
+  });
+  await page.goto('/');
+  const outcome = await page.evaluate(async (endpoint) => {
+    document.querySelector('riskgate-chat')?.remove();
+    const el = document.createElement('riskgate-chat');
+    el.setAttribute('endpoint', endpoint);
+    const errors: string[] = [];
+    el.addEventListener('riskgate-error', (e) => errors.push((e as CustomEvent).detail.code));
+    document.body.append(el);
+    const ready = el.ready.then(() => 'ready', (e: { code: string }) => e.code);
+    await new Promise<void>((resolve) => el.addEventListener('riskgate-progress', (e) => { if ((e as CustomEvent).detail.stage === 'thresholds') resolve(); }));
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button.cancel')!.click();
+    return { first: await ready, errors };
+  }, PROXY_URL);
+  expect(outcome).toEqual({ first: 'aborted', errors: ['aborted'] });
+  held = false;
+  const second = await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; await el.ready; return el.capabilities!.rung; });
+  expect(second).toBe('onnx-wasm');
+});

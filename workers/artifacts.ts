@@ -15,8 +15,10 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 export type OnBytes = (loaded: number, total: number | null) => void;
 
 /** Streams the body so a caller can show download progress; a second load comes from the HTTP cache. */
-export async function fetchBytes(url: string, onBytes?: OnBytes): Promise<Uint8Array> {
-  const response = await fetch(url).catch((cause: unknown) => {
+export async function fetchBytes(url: string, onBytes?: OnBytes, signal?: AbortSignal): Promise<Uint8Array> {
+  const aborted = (cause: unknown) => new RouterError('aborted', `download of ${url} cancelled`, { cause });
+  const response = await fetch(url, signal ? { signal } : {}).catch((cause: unknown) => {
+    if (signal?.aborted) throw aborted(cause);
     throw new RouterError('invalid_artifact', `could not fetch ${url}: ${String(cause)}`, { cause });
   });
   if (!response.ok) throw new RouterError('invalid_artifact', `GET ${url} → ${response.status}`);
@@ -26,7 +28,8 @@ export async function fetchBytes(url: string, onBytes?: OnBytes): Promise<Uint8A
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   const reader = response.body.getReader();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+  const read = () => reader.read().catch((cause: unknown) => { throw signal?.aborted ? aborted(cause) : cause; });
+  for (let r = await read(); !r.done; r = await read()) {
     chunks.push(r.value);
     loaded += r.value.byteLength;
     onBytes(loaded, total);
@@ -38,8 +41,8 @@ export async function fetchBytes(url: string, onBytes?: OnBytes): Promise<Uint8A
   return bytes;
 }
 
-export async function fetchVerified(url: string, expectedSha256: string, onBytes?: OnBytes): Promise<{ bytes: Uint8Array; sha256: string }> {
-  const bytes = await fetchBytes(url, onBytes);
+export async function fetchVerified(url: string, expectedSha256: string, onBytes?: OnBytes, signal?: AbortSignal): Promise<{ bytes: Uint8Array; sha256: string }> {
+  const bytes = await fetchBytes(url, onBytes, signal);
   const sha256 = await sha256Hex(bytes);
   if (expectedSha256 && sha256 !== expectedSha256) {
     throw new RouterError('artifact_mismatch', `${url} has sha256 ${sha256.slice(0, 12)}…, the manifest says ${expectedSha256.slice(0, 12)}…`);
@@ -47,8 +50,8 @@ export async function fetchVerified(url: string, expectedSha256: string, onBytes
   return { bytes, sha256 };
 }
 
-export async function fetchManifest(modelsUrl: string): Promise<ModelManifest> {
-  const manifest = JSON.parse(new TextDecoder().decode(await fetchBytes(new URL('manifest.json', modelsUrl).href))) as ModelManifest;
+export async function fetchManifest(modelsUrl: string, signal?: AbortSignal): Promise<ModelManifest> {
+  const manifest = JSON.parse(new TextDecoder().decode(await fetchBytes(new URL('manifest.json', modelsUrl).href, undefined, signal))) as ModelManifest;
   if (manifest.format !== 'riskgate.manifest/1') throw new RouterError('invalid_artifact', 'manifest.json is not riskgate.manifest/1');
   return manifest;
 }

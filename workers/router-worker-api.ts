@@ -38,8 +38,11 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
     return loaded;
   };
 
+  let cancel = new AbortController();
+
   async function load(config: WorkerConfig, onProgress: (p: LoadProgress) => void): Promise<Loaded> {
     const started = performance.now();
+    const { signal } = cancel;
     // Byte progress per artifact, at most every 64 KB (each report is a message to the page).
     const bytesOf = (stage: LoadProgress['stage'], name: string) => {
       let reported = -Infinity;
@@ -50,12 +53,12 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
       };
     };
     const probe = await probePlatform();
-    const manifest = await fetchManifest(config.modelsUrl);
+    const manifest = await fetchManifest(config.modelsUrl, signal);
     onProgress({ stage: 'manifest', loaded: 1, total: 1, text: 'manifest read' });
     const at = (path: string) => new URL(path, config.modelsUrl).href;
     // The gate and its thresholds serve every rung (the picker needs the grid even edge-only);
     // a mismatch among them is a deployment error and is reported, never stepped around.
-    const gateFile = await fetchVerified(at(manifest.gate.onnx), manifest.gate.sha256, bytesOf('gate', 'gate'));
+    const gateFile = await fetchVerified(at(manifest.gate.onnx), manifest.gate.sha256, bytesOf('gate', 'gate'), signal);
     const gate = await createOnnxMarginGate(ort, gateFile.bytes);
     const { file: thresholds, source } = await loadThresholds(gateFile.sha256, at(manifest.thresholds.json), store);
     onProgress({ stage: 'thresholds', loaded: 1, total: 1, text: `thresholds from ${source}` });
@@ -74,8 +77,8 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
       const backend = candidate === 'onnx-webgpu' ? 'webgpu' : 'wasm';
       try {
         const [model, tokenizerBytes] = await Promise.all([
-          fetchVerified(at(manifest.local_model.onnx), manifest.local_model.sha256, bytesOf('model', manifest.local_model.id)),
-          fetchBytes(at(manifest.local_model.tokenizer), bytesOf('tokenizer', 'tokenizer')),
+          fetchVerified(at(manifest.local_model.onnx), manifest.local_model.sha256, bytesOf('model', manifest.local_model.id), signal),
+          fetchBytes(at(manifest.local_model.tokenizer), bytesOf('tokenizer', 'tokenizer'), signal),
         ]);
         onProgress({ stage: 'compile', loaded: 0, total: null, text: `preparing ${manifest.local_model.id} on ${backend}` });
         engine = await OnnxCausalLm.create(ort, model.bytes, parseTok512(tokenizerBytes), {
@@ -85,6 +88,7 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
         break;
       } catch (error) {
         const { code, message } = toErrorPayload(error);
+        if (code === 'aborted') throw error; // a cancelled load is not a broken rung
         tried.push({ rung: candidate, reason: `${code}: ${message}` });
       }
     }
@@ -176,8 +180,14 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
   }
 
   return {
+    cancelLoad() {
+      cancel.abort();
+    },
     async init(config, onProgress) {
-      loaded ??= load(config, (p) => { void onProgress?.(p); });
+      if (!loaded) {
+        cancel = new AbortController();
+        loaded = load(config, (p) => { void onProgress?.(p); });
+      }
       try {
         return (await loaded).status;
       } catch (error) {

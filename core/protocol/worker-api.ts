@@ -83,6 +83,8 @@ export type LocalGeneration = { readonly tokens: number[]; readonly text: string
 
 export interface RouterWorkerApi {
   init(config: WorkerConfig, onProgress?: (progress: LoadProgress) => void): Promise<WorkerStatus>;
+  /** Cancels a load in progress: pending downloads abort and `init` rejects with `aborted`. */
+  cancelLoad(): void;
   /** Routes one prompt; events arrive through `onEvent` in order: decision, tokens, done | error. */
   route(request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>): Promise<void>;
   /** Greedy local generation with the hidden state (golden and parity checks, benchmarks). */

@@ -68,6 +68,11 @@ export class RiskgateChat extends LitElement {
     this.busy = false;
   }
 
+  /** Cancels the model download in progress; `ready` then rejects with `aborted` and a later `ready` starts over. */
+  cancelLoad(): void {
+    void this.#client?.remote.cancelLoad();
+  }
+
   /** The frozen platform probe and the active rung of the fallback ladder (undefined until ready). */
   get capabilities(): Capabilities | undefined {
     return this.status?.capabilities;
@@ -197,7 +202,8 @@ export class RiskgateChat extends LitElement {
           </select></label>
         <span class="status" part="status">${this.status
           ? `${this.status.engine ? `local: ${this.status.engine.model} (${this.status.engine.backend})` : 'edge only'} · ${this.status.capabilities.rung}: ${this.status.capabilities.reason} · thresholds from ${this.status.thresholdsSource}`
-          : html`${this.progress?.text ?? 'loading local model…'} <progress part="progress" max=${this.progress?.total ?? nothing} value=${this.progress?.total ? this.progress.loaded : nothing}></progress>`}</span>
+          : html`${this.progress?.text ?? 'loading local model…'} <progress part="progress" max=${this.progress?.total ?? nothing} value=${this.progress?.total ? this.progress.loaded : nothing}></progress>
+            <button type="button" part="cancel" class="cancel" @click=${() => this.cancelLoad()}>Cancel</button>`}</span>
       </header>
       <ol part="messages">
         ${this.turns.map((t) => html`<li class=${t.role} part="bubble ${t.role}" data-code=${t.code ?? nothing}>${t.role === 'error' ? `⚠ ${t.code}: ` : ''}${t.text}${t.decision ? this.#badge(t.decision, t.servedBy) : nothing}</li>`)}
