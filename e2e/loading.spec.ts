@@ -51,3 +51,28 @@ test('cancelling a slow download rejects ready with aborted; a second ready load
   const second = await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; await el.ready; return el.capabilities!.rung; });
   expect(second).toBe('onnx-wasm');
 });
+
+test('a storage quota failure keeps the thresholds in memory and says so; routing still works', async ({ page }) => {
+  await page.goto('/e2e/harness.html'); // same origin, no widget yet
+  const origin = new URL(page.url()).origin;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'indexeddb' });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1 });
+  await page.goto('/');
+  const result = await page.evaluate(async (endpoint) => {
+    document.querySelector('riskgate-chat')?.remove();
+    const el = document.createElement('riskgate-chat');
+    el.setAttribute('endpoint', endpoint);
+    el.setAttribute('max-tokens', '4');
+    el.setAttribute('mode', 'local');
+    document.body.append(el);
+    await el.ready;
+    await el.updateComplete;
+    const answer = await el.send('Once upon a time');
+    return { notice: el.status!.storageNotice, source: el.status!.thresholdsSource, line: el.shadowRoot!.querySelector('.status')!.textContent, path: answer.path };
+  }, PROXY_URL);
+  expect(result.notice).toMatch(/thresholds kept in memory only \(IndexedDB: QuotaExceededError\)/);
+  expect(result.source).toBe('network');
+  expect(result.line).toContain('⚠ thresholds kept in memory only');
+  expect(result.path).toBe('local');
+});

@@ -60,7 +60,7 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
     // a mismatch among them is a deployment error and is reported, never stepped around.
     const gateFile = await fetchVerified(at(manifest.gate.onnx), manifest.gate.sha256, bytesOf('gate', 'gate'), signal);
     const gate = await createOnnxMarginGate(ort, gateFile.bytes);
-    const { file: thresholds, source } = await loadThresholds(gateFile.sha256, at(manifest.thresholds.json), store);
+    const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, at(manifest.thresholds.json), store);
     onProgress({ stage: 'thresholds', loaded: 1, total: 1, text: `thresholds from ${source}` });
     const representation = thresholds.representation;
     if (representation.modelSha256 !== manifest.local_model.source_sha256 || representation.dim !== gate.dim) {
@@ -100,7 +100,7 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
     const capabilities: Capabilities = Object.freeze({ ...probe, rung, reason, skipped: Object.freeze(tried) });
     onProgress({ stage: 'ready', loaded: 1, total: 1, text: `ready: ${rung}` });
     const status: WorkerStatus = {
-      engine: engine?.info ?? null, capabilities, gateSha256: gateFile.sha256, thresholdsSource: source, grid: operatingGrid(thresholds), loadMs: performance.now() - started,
+      engine: engine?.info ?? null, capabilities, storageNotice, gateSha256: gateFile.sha256, thresholdsSource: source, grid: operatingGrid(thresholds), loadMs: performance.now() - started,
     };
     return { engine, gate, readRepresentation, thresholds, thresholdsSource: source, status };
   }

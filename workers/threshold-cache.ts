@@ -16,12 +16,12 @@ export const thresholdsKey = (gateSha256: string) => `riskgate:thresholds:${gate
 
 export async function loadThresholds(
   gateSha256: string, url: string, store: KeyValueStore = idbStore,
-): Promise<{ file: ThresholdsFile; source: ThresholdsSource }> {
+): Promise<{ file: ThresholdsFile; source: ThresholdsSource; storageNotice: string | null }> {
   const cached = await store.get(thresholdsKey(gateSha256)).catch(() => undefined);
   if (cached !== undefined) {
     try {
       const file = parseThresholdsFile(cached);
-      if (file.gate_sha256 === gateSha256) return { file, source: 'indexeddb' };
+      if (file.gate_sha256 === gateSha256) return { file, source: 'indexeddb', storageNotice: null };
     } catch { /* a corrupt cache entry is replaced from the network below */ }
   }
   const response = await fetch(url);
@@ -30,7 +30,11 @@ export async function loadThresholds(
   if (file.gate_sha256 !== gateSha256) {
     throw new RouterError('artifact_mismatch', `thresholds.json was calibrated for gate ${file.gate_sha256.slice(0, 12)}…, this gate is ${gateSha256.slice(0, 12)}…`);
   }
-  // Quota errors must not stop routing: the table is still in memory for this session.
-  await store.set(thresholdsKey(gateSha256), file).catch(() => undefined);
-  return { file, source: 'network' };
+  // A storage failure (quota, private mode) must not stop routing: the table stays in memory for
+  // this session, and the page is told so it can say the next load will fetch it again.
+  const storageNotice = await store.set(thresholdsKey(gateSha256), file).then(
+    () => null,
+    (error: unknown) => `thresholds kept in memory only (IndexedDB: ${(error as { name?: string })?.name ?? String(error)})`,
+  );
+  return { file, source: 'network', storageNotice };
 }

@@ -20,6 +20,8 @@ export type WorkerStatus = {
   readonly engine: EngineInfo | null;
   /** The frozen probe result and the active rung of the fallback ladder. */
   readonly capabilities: Capabilities;
+  /** Set when persistent storage failed (quota, private mode) and the thresholds live in memory only. */
+  readonly storageNotice: string | null;
   readonly gateSha256: string;
   readonly thresholdsSource: ThresholdsSource;
   readonly grid: { readonly costWeights: readonly number[]; readonly riskLevels: readonly number[] };

@@ -201,7 +201,7 @@ export class RiskgateChat extends LitElement {
             ${(['auto', 'local', 'edge'] as const).map((m) => html`<option ?selected=${m === this.mode}>${m}</option>`)}
           </select></label>
         <span class="status" part="status">${this.status
-          ? `${this.status.engine ? `local: ${this.status.engine.model} (${this.status.engine.backend})` : 'edge only'} · ${this.status.capabilities.rung}: ${this.status.capabilities.reason} · thresholds from ${this.status.thresholdsSource}`
+          ? `${this.status.engine ? `local: ${this.status.engine.model} (${this.status.engine.backend})` : 'edge only'} · ${this.status.capabilities.rung}: ${this.status.capabilities.reason} · thresholds from ${this.status.thresholdsSource}${this.status.storageNotice ? ` · ⚠ ${this.status.storageNotice}` : ''}`
           : html`${this.progress?.text ?? 'loading local model…'} <progress part="progress" max=${this.progress?.total ?? nothing} value=${this.progress?.total ? this.progress.loaded : nothing}></progress>
             <button type="button" part="cancel" class="cancel" @click=${() => this.cancelLoad()}>Cancel</button>`}</span>
       </header>
