@@ -120,3 +120,21 @@ test('a plain page embeds the widget with one script tag and one element, and ge
   await expect(page.locator('riskgate-chat li.assistant')).toContainText(', there was a little girl');
   await expect(page.locator('riskgate-chat li.assistant .badge')).toContainText('local');
 });
+
+test('multi-turn: the second turn continues the first turn’s KV cache, after a local and after an edge answer', async ({ page }) => {
+  await openChat(page, { mode: 'local', 'max-tokens': '12' });
+  await send(page, 'Once upon a time');
+  await send(page, 'The end.');
+  let done = (await events(page)).filter((e) => e.type === 'riskgate-done').map((e) => e.detail.timings as { reusedTokens: number; prefillMs: number });
+  expect(done[0]!.reusedTokens).toBe(0);
+  expect(done[1]!.reusedTokens).toBeGreaterThan(5); // the prompt and the local answer stay cached
+
+  await page.evaluate(() => { const el = document.querySelector('riskgate-chat')!; el.mode = 'edge'; });
+  await send(page, 'Lily and Ben went to the beach.');
+  await page.evaluate(() => { const el = document.querySelector('riskgate-chat')!; el.mode = 'local'; });
+  await send(page, 'They saw a big fish.');
+  done = (await events(page)).filter((e) => e.type === 'riskgate-done').map((e) => e.detail.timings as { reusedTokens: number; prefillMs: number });
+  // After the edge turn only the edge's reply and the new prompt are prefilled.
+  expect(done[3]!.reusedTokens).toBeGreaterThan(done[1]!.reusedTokens);
+  expect(done[3]!.prefillMs).toBeGreaterThan(0);
+});

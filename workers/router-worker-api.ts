@@ -144,7 +144,7 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
         const decodeStarted = performance.now();
         const timings = () => {
           const decodeS = (performance.now() - decodeStarted) / 1000;
-          return { prefillMs: prefill?.prefillMs ?? 0, gateMs, firstTokenMs, totalMs: performance.now() - started, tokensPerSecond: completionTokens > 0 ? completionTokens / decodeS : null };
+          return { prefillMs: prefill?.prefillMs ?? 0, reusedTokens: prefill?.reusedTokens ?? 0, gateMs, firstTokenMs, totalMs: performance.now() - started, tokensPerSecond: completionTokens > 0 ? completionTokens / decodeS : null };
         };
         if (path === 'local' && engine) {
           const stream = engine.decode({ maxTokens, ...(request.temperature !== undefined ? { temperature: request.temperature } : {}), ...(request.seed !== undefined ? { seed: request.seed } : {}) });
@@ -157,7 +157,7 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
             await emit(step.value.text);
           }
         }
-        engine?.reset(); // the edge answers; this prefill's cache is not continued
+        // The edge answers; the cache keeps this prompt, so the next turn prefills only the edge's reply and what follows.
         const edge = streamFromEdge({
           endpoint: request.endpoint, messages: request.messages, maxTokens,
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),

@@ -12,11 +12,28 @@ export type RoutePath = 'local' | 'edge';
 export type RouteMode = 'auto' | 'local' | 'edge';
 
 /**
- * The text the local model reads for a conversation: the last user message. stories260K has no
+ * The last user message: what the replay upstream matches recordings on. stories260K has no
  * chat template, and the gate was trained on single prompts, so the representation must be
  * computed from the same text (docs/decisions/003-local-prompt-and-truncation.md).
  */
 export function localPromptText(messages: readonly ChatMessage[]): string {
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'user') return messages[i]!.content;
   return '';
+}
+
+/**
+ * The text the local model reads for a whole conversation, so that a turn can continue the KV
+ * cache of the previous one (issue 5). stories260K continues text rather than answering, so an
+ * assistant turn follows its prompt directly (exactly what local decoding produced) and each later
+ * user turn starts on a new line. A single user message reads exactly as `localPromptText`, so the
+ * gate's representation of a one-turn prompt is unchanged. System messages are not read locally.
+ */
+export function conversationText(messages: readonly ChatMessage[]): string {
+  let text = '';
+  for (const m of messages) {
+    if (m.role === 'system') continue;
+    if (m.role === 'user' && text !== '') text += '\n';
+    text += m.content;
+  }
+  return text;
 }

@@ -21,6 +21,8 @@ export type Prefill = {
   readonly lastLogits: Float32Array;
   /** Prompt tokens actually prefilled (after left truncation), BOS included. */
   readonly tokenCount: number;
+  /** Leading tokens already in the KV cache from the previous turn (not prefilled again). */
+  readonly reusedTokens: number;
   /** Prompt tokens dropped by left truncation to fit the context window. */
   readonly truncatedTokens: number;
   readonly prefillMs: number;

@@ -68,7 +68,10 @@ export type Decision = {
 };
 
 export type Timings = {
+  /** Time to prefill this turn's new tokens (after an edge turn: the edge's reply and the new prompt). */
   readonly prefillMs: number;
+  /** Conversation tokens continued from the previous turn's KV cache instead of prefilled again. */
+  readonly reusedTokens: number;
   readonly gateMs: number;
   readonly firstTokenMs: number | null;
   readonly totalMs: number;

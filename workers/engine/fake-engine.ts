@@ -23,7 +23,7 @@ export class FakeEngine implements LocalEngine {
     const hiddenState = new Float32Array(this.info.hiddenSize);
     [...text].forEach((ch, i) => { hiddenState[i % 8]! += ch.charCodeAt(0) / 1000; });
     const lastLogits = new Float32Array(16).map((_, i) => hiddenState[i % 8]! - i / 16);
-    return { hiddenState, lastLogits, tokenCount: tokens.length + 1, truncatedTokens: Math.max(0, text.length - tokens.length), prefillMs: 0 };
+    return { hiddenState, lastLogits, reusedTokens: 0, tokenCount: tokens.length + 1, truncatedTokens: Math.max(0, text.length - tokens.length), prefillMs: 0 };
   }
 
   async *decode(options: DecodeOptions): AsyncGenerator<DecodedToken, FinishReason> {

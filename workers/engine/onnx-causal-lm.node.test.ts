@@ -24,3 +24,37 @@ describe('OnnxCausalLm on onnxruntime-node (converted stories260K)', () => {
     expect(engine.counters()).toEqual({ prefillCalls: 1, forwardCalls: 1 + 9, prefilledTokens: 5 });
   });
 });
+
+describe('multi-turn KV reuse (OnnxCausalLm, Node)', () => {
+  const turn1 = [{ role: 'user' as const, content: 'Once upon a time' }];
+
+  it('a local turn continues the cache: the next turn prefills only its new tokens, with the same hidden state as a fresh prefill', async () => {
+    const engine = await createNodeEngine();
+    await engine.prefill(turn1);
+    const { text } = await collectDecode(engine.decode({ maxTokens: 12 }));
+    const turn2 = [...turn1, { role: 'assistant' as const, content: text }, { role: 'user' as const, content: 'The end.' }];
+    const before = engine.counters().prefilledTokens;
+    const continued = await engine.prefill(turn2);
+    const fresh = await (await createNodeEngine()).prefill(turn2);
+    expect(continued.reusedTokens).toBeGreaterThan(5);
+    expect(engine.counters().prefilledTokens - before).toBe(continued.tokenCount - continued.reusedTokens);
+    expect(continued.tokenCount).toBe(fresh.tokenCount);
+    expect(maxAbsDiff(continued.hiddenState, Array.from(fresh.hiddenState))).toBeLessThan(1e-4);
+    // And the continued cache decodes what a fresh one decodes.
+    const a = await collectDecode(engine.decode({ maxTokens: 8 }));
+    const freshEngine = await createNodeEngine();
+    await freshEngine.prefill(turn2);
+    expect(a.tokens).toEqual((await collectDecode(freshEngine.decode({ maxTokens: 8 }))).tokens);
+  });
+
+  it('after an edge turn, the edge reply is what gets prefilled; an unrelated conversation starts over', async () => {
+    const engine = await createNodeEngine();
+    const first = await engine.prefill(turn1);
+    const reply = ', there was a little girl named Lily.';
+    const turn2 = [...turn1, { role: 'assistant' as const, content: reply }, { role: 'user' as const, content: 'She liked to play.' }];
+    const second = await engine.prefill(turn2);
+    expect(second.reusedTokens).toBe(first.tokenCount);
+    const other = await engine.prefill([{ role: 'user' as const, content: 'Tim had a red ball.' }]);
+    expect(other.reusedTokens).toBe(0);
+  });
+});

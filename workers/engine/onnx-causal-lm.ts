@@ -7,7 +7,7 @@
  */
 import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-common';
 import { RouterError } from '../../core/errors.js';
-import { localPromptText, type ChatMessage } from '../../core/protocol/chat.js';
+import { conversationText, type ChatMessage } from '../../core/protocol/chat.js';
 import type {
   DecodedToken, DecodeOptions, EngineCounters, EngineInfo, FinishReason, LocalEngine, Prefill,
 } from '../../core/protocol/local-engine.js';
@@ -42,6 +42,8 @@ export class OnnxCausalLm implements LocalEngine {
   #nextLogits: Float32Array | undefined;
   #lastToken = BOS_ID;
   #position = 0;
+  /** The token ids whose keys and values are in #cache, in order. */
+  #cachedTokens: number[] = [];
   #counters = { prefillCalls: 0, forwardCalls: 0, prefilledTokens: 0 };
 
   private constructor(ort: OrtRuntime, session: InferenceSession, tokenizer: Tokenizer, info: EngineInfo, kvShape: [number, number]) {
@@ -71,22 +73,34 @@ export class OnnxCausalLm implements LocalEngine {
     return new OnnxCausalLm(ort, session, tokenizer, info, [meta.kvHeads, meta.headSize]);
   }
 
+  /**
+   * Prefills the conversation. When the previous turn's cache holds a prefix of it (the earlier
+   * turns, the local answer or the edge's reply appended), only the new tokens are run: a local
+   * turn continues the cache, and after an edge turn the edge's reply is what gets prefilled.
+   */
   async prefill(messages: readonly ChatMessage[]): Promise<Prefill> {
     const started = performance.now();
-    const encoded = this.#tokenizer.encode(localPromptText(messages));
+    const encoded = this.#tokenizer.encode(conversationText(messages));
     const { tokens, dropped } = truncatePromptTokens(encoded, this.info.contextLength);
-    this.#cache = this.#emptyCache();
-    const outputs = await this.#forward(tokens);
+    const cached = this.#cachedTokens;
+    const reusable = dropped === 0 && this.#cache !== undefined && cached.length < tokens.length && cached.every((t, i) => t === tokens[i]);
+    if (!reusable) {
+      this.#cache = this.#emptyCache();
+      this.#cachedTokens = [];
+    }
+    const fresh = tokens.slice(this.#cachedTokens.length);
+    const outputs = await this.#forward(fresh);
     const hidden = outputs.hidden_states!.data as Float32Array;
     const d = this.info.hiddenSize;
     this.#counters.prefillCalls++;
-    this.#counters.prefilledTokens += tokens.length;
+    this.#counters.prefilledTokens += fresh.length;
     this.#lastToken = tokens[tokens.length - 1]!;
     this.#position = tokens.length;
     return {
-      hiddenState: hidden.slice((tokens.length - 1) * d, tokens.length * d),
+      hiddenState: hidden.slice((fresh.length - 1) * d, fresh.length * d),
       lastLogits: this.#nextLogits!.slice(),
       tokenCount: tokens.length,
+      reusedTokens: tokens.length - fresh.length,
       truncatedTokens: dropped,
       prefillMs: performance.now() - started,
     };
@@ -112,6 +126,7 @@ export class OnnxCausalLm implements LocalEngine {
 
   reset(): void {
     this.#cache = undefined;
+    this.#cachedTokens = [];
     this.#nextLogits = undefined;
     this.#position = 0;
   }
@@ -132,6 +147,7 @@ export class OnnxCausalLm implements LocalEngine {
     const next: Cache = {};
     for (const name of this.#cacheNames) next[name] = outputs[name.replace('past_key_values.', 'present.')]!;
     this.#cache = next;
+    this.#cachedTokens.push(...tokens);
     const logits = outputs.logits!.data as Float32Array;
     const vocab = logits.length / tokens.length;
     this.#nextLogits = logits.slice(logits.length - vocab);

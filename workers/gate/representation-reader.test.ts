@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyCountSketch, createCountSketch, LOGIT_SKETCH_SEED } from '../../core/representation/count-sketch.js';
 import { createRepresentationReader } from './representation-reader.js';
 
-const prefill = { hiddenState: Float32Array.of(1, 2, 3, 4), lastLogits: Float32Array.from({ length: 32 }, (_, i) => Math.sin(i)), tokenCount: 3, truncatedTokens: 0, prefillMs: 1 };
+const prefill = { hiddenState: Float32Array.of(1, 2, 3, 4), lastLogits: Float32Array.from({ length: 32 }, (_, i) => Math.sin(i)), tokenCount: 3, reusedTokens: 0, truncatedTokens: 0, prefillMs: 1 };
 const info = (kind: 'hidden_state_last' | 'logit_sketch' | 'lexical', dim: number) => ({ modelId: 'm', modelSha256: 's', kind, dim });
 
 describe('representation reader (what the worker feeds the gate)', () => {
