@@ -12,9 +12,8 @@ export type RoutePath = 'local' | 'edge';
 export type RouteMode = 'auto' | 'local' | 'edge';
 
 /**
- * The last user message: what the replay upstream matches recordings on. stories260K has no
- * chat template, and the gate was trained on single prompts, so the representation must be
- * computed from the same text (docs/decisions/003-local-prompt-and-truncation.md).
+ * The last user message: what the replay upstream matches recordings on (the local engine reads
+ * `conversationText`, decision 010).
  */
 export function localPromptText(messages: readonly ChatMessage[]): string {
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'user') return messages[i]!.content;
