@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import { createNodeEngine } from '../cli/local-model.js';
+import { collectDecode } from '../workers/engine/collect-decode.js';
 import { loadGolden } from '../cli/golden.js';
 import { events, openChat, send, PROXY_URL } from './fixtures.js';
 
@@ -100,7 +102,11 @@ test('two prompts sent at once are answered in order, without interleaving', asy
     return [a.text, b.text];
   });
   expect(results[0]!.startsWith(', there was a little girl')).toBe(true);
-  expect(results[1]!.startsWith(' They saw a big box')).toBe(true);
+  // The second prompt is the conversation's second turn: it must read exactly as Node's engine
+  // decodes that conversation (no interleaving with the first answer's decoding).
+  const engine = await createNodeEngine();
+  await engine.prefill([{ role: 'user', content: 'Once upon a time' }, { role: 'assistant', content: results[0]! }, { role: 'user', content: 'Lily and Ben went to the beach.' }]);
+  expect(results[1]).toBe((await collectDecode(engine.decode({ maxTokens: 20 }))).text);
   const order = (await events(page)).map((e) => e.type).filter((t) => t !== 'riskgate-token');
   expect(order).toEqual(['riskgate-decision', 'riskgate-done', 'riskgate-decision', 'riskgate-done']);
 });
