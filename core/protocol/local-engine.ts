@@ -7,7 +7,7 @@
 import type { ChatMessage } from './chat.js';
 
 export type EngineInfo = {
-  readonly kind: 'onnx' | 'fake';
+  readonly kind: 'onnx' | 'webllm' | 'fake';
   readonly backend: 'wasm' | 'webgpu' | 'cpu';
   readonly model: string;
   readonly hiddenSize: number;

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { collectDecode } from './collect-decode.js';
+import { runLocalEngineContract } from './local-engine.contract.js';
+import { mapWebLlmError, WebLlmEngine, type WebLlmModel } from './webllm-engine.js';
+import { createWebLlmDouble, doubleHiddenState, doubleLogits, doublePromptTokens, DOUBLE_HIDDEN, type DoubleOptions } from './webllm/webllm.double.js';
+
+const model: WebLlmModel = {
+  modelId: 'Llama-3.2-1B-Instruct-q4f16_1-MLC', model: 'https://models.example/Llama-3.2-1B/resolve/main/', modelLib: 'https://models.example/lib.wasm', contextLength: 64, hiddenSize: DOUBLE_HIDDEN,
+  f32: { modelId: 'Llama-3.2-1B-Instruct-q4f32_1-MLC', model: 'https://models.example/Llama-3.2-1B-f32/resolve/main/', modelLib: 'https://models.example/lib-f32.wasm', contextLength: 64, hiddenSize: DOUBLE_HIDDEN },
+};
+const gpu = { webgpu: { available: true, shaderF16: true, adapter: 'test', reason: null }, crossOriginIsolated: false, sharedArrayBuffer: false, wasmThreads: 1 };
+const user = (content: string) => [{ role: 'user' as const, content }];
+const create = (options: DoubleOptions, probe = gpu) => {
+  const double = createWebLlmDouble(options);
+  return { double, engine: WebLlmEngine.create(double.createEngine, model, probe) };
+};
+
+for (const abi of [undefined, 'single', 'batch'] as const) {
+  describe(`WebLLM engine, Llama library, ${abi ?? '0.2.79-style (no resolvedModelABI)'} prefill`, () => {
+    it('the wrapped prefill yields the post-norm last hidden state with no extra prefill, and logits equal to stock', async () => {
+      const { double, engine: pending } = create({ hiddenStateFunctions: true, ...(abi ? { prefillABI: abi } : {}) });
+      const engine = await pending;
+      expect(engine.info).toMatchObject({ kind: 'webllm', backend: 'webgpu', representation: 'hidden_state_last' });
+      const prefill = await engine.prefill(user('Once upon a time'));
+      const truth = doubleHiddenState(doublePromptTokens(user('Once upon a time')));
+      Array.from(prefill.hiddenState).forEach((v, i) => expect(v).toBeCloseTo(truth[i]!, 6));
+      Array.from(prefill.lastLogits).forEach((v, i) => expect(v).toBeCloseTo(doubleLogits(truth)[i]!, 6));
+      expect(prefill.tokenCount).toBe(16);
+      expect(double.calls).toMatchObject({ tappedPrefills: 1, stockPrefills: 0 });
+    });
+
+    it('generates the same text as an untapped engine, decoding from the same prefill', async () => {
+      const tapped = await create({ hiddenStateFunctions: true, ...(abi ? { prefillABI: abi } : {}) }).engine;
+      const plain = await create({ hiddenStateFunctions: false, ...(abi ? { prefillABI: abi } : {}) }).engine;
+      await tapped.prefill(user('Lily and Ben'));
+      await plain.prefill(user('Lily and Ben'));
+      const a = await collectDecode(tapped.decode({ maxTokens: 10 }));
+      const b = await collectDecode(plain.decode({ maxTokens: 10 }));
+      expect(a.text).toBe(b.text);
+      expect(a.tokens).toEqual(b.tokens);
+      expect(a.tokens.every((id) => id >= 0)).toBe(true); // ids come from processSampledToken
+    });
+  });
+}
+
+runLocalEngineContract('WebLlmEngine over the web-llm test double (Llama library, batch ABI)', () => create({ hiddenStateFunctions: true, prefillABI: 'batch' }).engine);
+
+describe('WebLLM engine fallbacks and errors', () => {
+  it('without the compiled hidden-state functions it reads the prefill logits through the public LogitProcessor', async () => {
+    const { double, engine: pending } = create({ hiddenStateFunctions: false, prefillABI: 'single' });
+    const engine = await pending;
+    expect(engine.info.representation).toBe('logit_sketch');
+    expect(engine.info.representationNote).toContain('not a Llama-architecture library');
+    const prefill = await engine.prefill(user('The dog barked'));
+    expect(prefill.hiddenState).toHaveLength(0);
+    const truth = doubleLogits(doubleHiddenState(doublePromptTokens(user('The dog barked'))));
+    Array.from(prefill.lastLogits).forEach((v, i) => expect(v).toBeCloseTo(truth[i]!, 6));
+    expect(double.calls.stockPrefills).toBe(1);
+  });
+
+  it('fails fast without WebGPU, and picks the f32 build when the adapter lacks shader-f16', async () => {
+    const noGpu = { ...gpu, webgpu: { available: false, shaderF16: false, adapter: null, reason: 'no WebGPU adapter' } };
+    await expect(create({ hiddenStateFunctions: true }, noGpu).engine).rejects.toMatchObject({ code: 'engine_failed', message: expect.stringContaining('no WebGPU adapter') });
+    const { double, engine } = create({ hiddenStateFunctions: true }, { ...gpu, webgpu: { ...gpu.webgpu, shaderF16: false } });
+    expect((await engine).info.model).toBe('Llama-3.2-1B-Instruct-q4f32_1-MLC');
+    expect(double.calls.createdModelId).toBe('Llama-3.2-1B-Instruct-q4f32_1-MLC');
+  });
+
+  it('a deferred prompt interrupts the pending generation before the next prefill', async () => {
+    const { double, engine: pending } = create({ hiddenStateFunctions: true, prefillABI: 'batch' });
+    const engine = await pending;
+    await engine.prefill(user('first'));
+    await engine.prefill(user('second'));
+    expect(double.calls.interrupts).toBe(1);
+  });
+
+  it('maps web-llm errors to stable codes', async () => {
+    await expect(create({ hiddenStateFunctions: true, failWith: 'Out of memory: allocation failed' }).engine).rejects.toMatchObject({ code: 'engine_failed', message: expect.stringContaining('out of GPU memory') });
+    expect(mapWebLlmError(new Error('Prompt tokens exceed context window size: 5000 > 4096'))).toMatchObject({ code: 'context_window_exceeded' });
+    expect(mapWebLlmError(new Error('GPU device was lost'))).toMatchObject({ code: 'engine_failed', message: expect.stringContaining('device lost') });
+    expect(mapWebLlmError(new Error('WebGPU is not supported in your current environment'))).toMatchObject({ code: 'engine_failed', message: expect.stringContaining('no usable WebGPU') });
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * @module engine/webllm/webllm.double
+ * Tests only: a test double of web-llm's engine and chat pipeline that follows WEBLLM.md's field
+ * names and call signatures (loadedModelIdToPipeline, pipeline.{tvm, vm, device, params, kvCache,
+ * prefill, resolvedModelABI}, the packed functions and their argument order, LogitProcessor calls)
+ * around a tiny deterministic model whose post-norm hidden state and logits we know exactly:
+ * h_n = normalize(mean of the token embeddings up to n), logits = E·h (no bias: Llama-like).
+ * Nothing here is web-llm's code; it is what our engine and tap may rely on, made checkable.
+ */
+import type { CreateMlcEngine, MlcEngineLike } from '../webllm-engine.js';
+import type { LogitCapture } from './logit-capture.js';
+
+export const DOUBLE_VOCAB = 32;
+export const DOUBLE_HIDDEN = 8;
+
+class FakeNDArray {
+  constructor(readonly shape: readonly number[], readonly data: Float32Array | Int32Array) {}
+  view(shape: readonly number[]): FakeNDArray { return new FakeNDArray(shape, this.data); }
+  copyFrom(source: FakeNDArray | Float32Array | Int32Array): FakeNDArray { this.data.set(source instanceof FakeNDArray ? source.data : source); return this; }
+  toArray(): Float32Array | Int32Array { return this.data; }
+}
+
+const embedding = Array.from({ length: DOUBLE_VOCAB }, (_, v) => Float32Array.from({ length: DOUBLE_HIDDEN }, (_, i) => Math.sin(1 + v * 7 + i * 3)));
+const tokenize = (text: string) => [...text].map((c) => c.charCodeAt(0) % DOUBLE_VOCAB);
+const detokenize = (id: number) => String.fromCharCode(97 + (id % 26));
+
+/** The model's true post-norm hidden state after `tokens`. */
+export function doubleHiddenState(tokens: readonly number[]): Float32Array {
+  const h = new Float32Array(DOUBLE_HIDDEN);
+  for (const t of tokens) for (let i = 0; i < DOUBLE_HIDDEN; i++) h[i]! += embedding[t]![i]! / tokens.length;
+  const norm = Math.hypot(...h) || 1;
+  return h.map((x) => x / norm);
+}
+export const doubleLogits = (h: Float32Array) => Float32Array.from(embedding, (e) => e.reduce((s, x, i) => s + x * h[i]!, 0));
+export const doublePromptTokens = (messages: readonly { content: string }[]) => tokenize(messages.map((m) => m.content).join('\n'));
+
+export type DoubleOptions = {
+  /** undefined: a 0.2.79-style pipeline without resolvedModelABI (single prefill). */
+  readonly prefillABI?: 'single' | 'batch';
+  /** false: a non-Llama library that does not compile the hidden-state functions. */
+  readonly hiddenStateFunctions: boolean;
+  readonly failWith?: string;
+};
+
+export function createWebLlmDouble(options: DoubleOptions) {
+  const calls: { createdModelId?: string; interrupts: number; stockPrefills: number; tappedPrefills: number } = { interrupts: 0, stockPrefills: 0, tappedPrefills: 0 };
+  const tvm = {
+    beginScope() {}, endScope() {},
+    detachFromCurrentScope: <T>(v: T) => v,
+    empty: (shape: readonly number[], dtype: string) => new FakeNDArray(shape, dtype === 'int32' ? new Int32Array(shape.reduce((a, b) => a * b, 1)) : new Float32Array(shape.reduce((a, b) => a * b, 1))),
+    cpu: () => 'cpu',
+  };
+  // The embedding NDArray carries token ids in a side table so the double can recompute h.
+  const tokensOf = new WeakMap<FakeNDArray, number[]>();
+  const hiddenAll = (emb: FakeNDArray) => {
+    const tokens = tokensOf.get(emb)!;
+    const out = new Float32Array(tokens.length * DOUBLE_HIDDEN);
+    tokens.forEach((_, n) => out.set(doubleHiddenState(tokens.slice(0, n + 1)), n * DOUBLE_HIDDEN));
+    return new FakeNDArray([1, tokens.length, DOUBLE_HIDDEN], out);
+  };
+  const functions: Record<string, (...args: unknown[]) => unknown> = {
+    prefill_to_last_hidden_states: (emb, kv) => { calls.tappedPrefills++; const h = hiddenAll(emb as FakeNDArray); return { get: (i: number) => (i === 0 ? h : kv) }; },
+    batch_select_last_hidden_states: (hidden, positions) => {
+      const h = hidden as FakeNDArray;
+      const p = (positions as FakeNDArray).data[0]!;
+      return new FakeNDArray([1, DOUBLE_HIDDEN], h.data.slice(p * DOUBLE_HIDDEN, (p + 1) * DOUBLE_HIDDEN));
+    },
+    get_logits: (hidden) => new FakeNDArray([1, DOUBLE_VOCAB], doubleLogits((hidden as FakeNDArray).data as Float32Array)),
+  };
+  const stockPrefill = (emb: FakeNDArray, kv: unknown) => {
+    calls.stockPrefills++;
+    const tokens = tokensOf.get(emb)!;
+    return { get: (i: number) => (i === 0 ? new FakeNDArray([1, 1, DOUBLE_VOCAB], doubleLogits(doubleHiddenState(tokens))) : kv) };
+  };
+  const pipeline = {
+    tvm, device: 'webgpu', params: 'params', kvCache: 'kv',
+    vm: { getFunction(name: string) { if (!options.hiddenStateFunctions || !functions[name]) throw new Error(`Cannot find function ${name}`); return functions[name]!; } },
+    prefill: (options.prefillABI === 'batch'
+      ? (emb: unknown, positions: unknown, kv: unknown, params: unknown) => { void positions; void params; return stockPrefill(emb as FakeNDArray, kv); }
+      : (emb: unknown, kv: unknown, params: unknown) => { void params; return stockPrefill(emb as FakeNDArray, kv); }) as (...args: unknown[]) => unknown,
+    ...(options.prefillABI ? { resolvedModelABI: { prefillABI: options.prefillABI } } : {}),
+  };
+
+  const createEngine: CreateMlcEngine = async (modelId, config) => {
+    calls.createdModelId = modelId;
+    if (options.failWith) throw new Error(options.failWith);
+    const processor: LogitCapture = config.logitProcessorRegistry.get(modelId)!;
+    let interrupted = false;
+    const engine: MlcEngineLike & { loadedModelIdToPipeline: Map<string, typeof pipeline> } = {
+      loadedModelIdToPipeline: new Map([[modelId, pipeline]]),
+      interruptGenerate() { interrupted = true; calls.interrupts++; },
+      async resetChat() {},
+      chat: { completions: { async create(request) {
+        interrupted = false;
+        const tokens = doublePromptTokens(request.messages);
+        const emb = new FakeNDArray([1, tokens.length, DOUBLE_HIDDEN], new Float32Array(tokens.length * DOUBLE_HIDDEN));
+        tokensOf.set(emb, tokens);
+        async function* generate() {
+          // web-llm: prefill → device.sync → processLogits (first call = the prefill logits) → sample.
+          const out = (pipeline.prefill as (...a: unknown[]) => { get(i: number): FakeNDArray })(...(options.prefillABI === 'batch' ? [emb, 'positions', pipeline.kvCache, pipeline.params] : [emb, pipeline.kvCache, pipeline.params]));
+          let logits = Float32Array.from(out.get(0).data as Float32Array);
+          const generated = [...tokens];
+          for (let step = 0; step < request.max_tokens; step++) {
+            if (interrupted) return;
+            const processed = processor.processLogits(logits);
+            let id = 0;
+            for (let v = 1; v < processed.length; v++) if (processed[v]! > processed[id]!) id = v;
+            processor.processSampledToken(id);
+            generated.push(id);
+            yield { choices: [{ delta: { content: detokenize(id) }, finish_reason: null }] };
+            logits = doubleLogits(doubleHiddenState(generated));
+          }
+          yield { choices: [{ delta: {}, finish_reason: 'length' }] };
+        }
+        return generate();
+      } } },
+    };
+    return engine;
+  };
+  return { createEngine, calls, pipeline };
+}
