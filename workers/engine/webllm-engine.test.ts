@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collectDecode } from './collect-decode.js';
+import type { PlatformProbe } from '../../core/protocol/capabilities.js';
 import { runLocalEngineContract } from './local-engine.contract.js';
 import { mapWebLlmError, WebLlmEngine, type WebLlmModel } from './webllm-engine.js';
 import { createWebLlmDouble, doubleHiddenState, doubleLogits, doublePromptTokens, DOUBLE_HIDDEN, type DoubleOptions } from './webllm/webllm.double.js';
@@ -8,7 +9,7 @@ const model: WebLlmModel = {
   modelId: 'Llama-3.2-1B-Instruct-q4f16_1-MLC', model: 'https://models.example/Llama-3.2-1B/resolve/main/', modelLib: 'https://models.example/lib.wasm', contextLength: 64, hiddenSize: DOUBLE_HIDDEN,
   f32: { modelId: 'Llama-3.2-1B-Instruct-q4f32_1-MLC', model: 'https://models.example/Llama-3.2-1B-f32/resolve/main/', modelLib: 'https://models.example/lib-f32.wasm', contextLength: 64, hiddenSize: DOUBLE_HIDDEN },
 };
-const gpu = { webgpu: { available: true, shaderF16: true, adapter: 'test', reason: null }, crossOriginIsolated: false, sharedArrayBuffer: false, wasmThreads: 1 };
+const gpu: PlatformProbe = { webgpu: { available: true, shaderF16: true, adapter: 'test', reason: null }, crossOriginIsolated: false, sharedArrayBuffer: false, wasmThreads: 1 };
 const user = (content: string) => [{ role: 'user' as const, content }];
 const create = (options: DoubleOptions, probe = gpu) => {
   const double = createWebLlmDouble(options);
@@ -59,7 +60,7 @@ describe('WebLLM engine fallbacks and errors', () => {
   });
 
   it('fails fast without WebGPU, and picks the f32 build when the adapter lacks shader-f16', async () => {
-    const noGpu = { ...gpu, webgpu: { available: false, shaderF16: false, adapter: null, reason: 'no WebGPU adapter' } };
+    const noGpu: PlatformProbe = { ...gpu, webgpu: { available: false, shaderF16: false, adapter: null, reason: 'no WebGPU adapter' } };
     await expect(create({ hiddenStateFunctions: true }, noGpu).engine).rejects.toMatchObject({ code: 'engine_failed', message: expect.stringContaining('no WebGPU adapter') });
     const { double, engine } = create({ hiddenStateFunctions: true }, { ...gpu, webgpu: { ...gpu.webgpu, shaderF16: false } });
     expect((await engine).info.model).toBe('Llama-3.2-1B-Instruct-q4f32_1-MLC');
