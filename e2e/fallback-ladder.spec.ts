@@ -79,3 +79,20 @@ test('the local model fails to load: edge-only rung, prompts still answered by t
   });
   expect(local).toBe('engine_not_ready');
 });
+
+test('a WebLLM model in models.json is tried first with the real web-llm; when it cannot load, the ladder falls to ORT', async ({ page }) => {
+  // Self-hosted paths (relative to the models folder) that this server does not have: web-llm's
+  // own loader fails on them, as it would on a missing or blocked download.
+  await page.route('**/models/models.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({
+    format: 'riskgate.models/1',
+    webllm: {
+      model_id: 'SmolLM2-135M-Instruct-q0f32-MLC', model: 'webllm/SmolLM2-135M/resolve/main/', model_lib: 'webllm/SmolLM2-135M-webgpu.wasm',
+      context_length: 2048, hidden_size: 576, gate: { onnx: 'webllm/gate.onnx', sha256: '' }, thresholds: { json: 'webllm/thresholds.json' },
+    },
+  }) }));
+  const { caps } = await mount(page, { endpoint: PROXY_URL });
+  expect(caps.rung).toBe('onnx-wasm');
+  const webllm = caps.skipped.find((s: { rung: string }) => s.rung === 'webllm-webgpu');
+  expect(webllm.reason).toMatch(/^engine_failed: /);
+  expect(caps.reason).toContain('fell back: webllm-webgpu');
+});

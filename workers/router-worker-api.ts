@@ -21,6 +21,7 @@ import { encodeRepresentation } from '../core/protocol/representation-wire.js';
 import { fetchBytes, fetchManifest, fetchVerified } from './artifacts.js';
 import { streamFromEdge } from './edge-client.js';
 import { createSingleFlight } from './single-flight.js';
+import { fetchModelsConfig, loadWebLlmRung, type WebLlmRung } from './engine/webllm-rung.js';
 import { probePlatform } from './capability-probe.js';
 import { ladderFor, type Capabilities, type Rung } from '../core/protocol/capabilities.js';
 import { idbStore, loadThresholds, type KeyValueStore } from './threshold-cache.js';
@@ -66,14 +67,30 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
     if (representation.modelSha256 !== manifest.local_model.source_sha256 || representation.dim !== gate.dim) {
       throw new RouterError('artifact_mismatch', `the gate reads ${representation.modelId} (${representation.dim}-d) but the local model is ${manifest.local_model.id}`);
     }
-    const readRepresentation = createRepresentationReader(representation);
+    let readRepresentation = createRepresentationReader(representation);
+    const models = await fetchModelsConfig(config.modelsUrl, signal);
     // The engine walks the fallback ladder: a rung that fails to load hands over to the next.
-    const { order, skipped } = ladderFor(probe, config.backend ?? 'auto');
+    const { order, skipped } = ladderFor(probe, config.backend ?? 'auto', models.webllm !== undefined);
     const tried = [...skipped];
     let engine: LocalEngine | undefined;
+    let webllm: WebLlmRung | undefined;
     let rung: Rung = 'edge-only';
     for (const candidate of order) {
-      if (candidate === 'edge-only' || candidate === 'webllm-webgpu') continue;
+      if (candidate === 'edge-only') continue;
+      if (candidate === 'webllm-webgpu') {
+        try {
+          webllm = await loadWebLlmRung(ort, models.webllm!, config.modelsUrl, probe, store, onProgress, signal);
+          engine = webllm.engine;
+          readRepresentation = webllm.readRepresentation;
+          rung = candidate;
+          break;
+        } catch (error) {
+          const { code, message } = toErrorPayload(error);
+          if (code === 'aborted') throw error;
+          tried.push({ rung: candidate, reason: `${code}: ${message}` });
+          continue;
+        }
+      }
       const backend = candidate === 'onnx-webgpu' ? 'webgpu' : 'wasm';
       try {
         const [model, tokenizerBytes] = await Promise.all([
@@ -92,17 +109,21 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
         tried.push({ rung: candidate, reason: `${code}: ${message}` });
       }
     }
+    // Rungs that were tried and failed (not the ones the probe ruled out up front) explain a fallback.
+    const failed = tried.slice(skipped.length).map((t) => `${t.rung}: ${t.reason}`).join('; ');
     const reason = rung === 'edge-only'
-      ? `no local engine could load (${tried.filter((t) => t.rung !== 'webllm-webgpu').map((t) => `${t.rung}: ${t.reason}`).join('; ') || 'none configured'})`
-      : tried.some((t) => t.rung !== 'webllm-webgpu' && order.indexOf(t.rung) < order.indexOf(rung))
-        ? `fell back: ${tried.filter((t) => t.rung !== 'webllm-webgpu').map((t) => `${t.rung}: ${t.reason}`).join('; ')}`
-        : config.backend === 'webgpu' ? 'WebGPU requested' : config.backend === 'wasm' ? 'WASM requested' : 'measured default for this model (decision 003)';
+      ? `no local engine could load (${failed || 'none configured'})`
+      : failed
+        ? `fell back: ${failed}`
+        : rung === 'webllm-webgpu' ? `WebLLM model configured (${webllm!.engine.info.representationNote})` : config.backend === 'webgpu' ? 'WebGPU requested' : config.backend === 'wasm' ? 'WASM requested' : 'measured default for this model (decision 003)';
     const capabilities: Capabilities = Object.freeze({ ...probe, rung, reason, skipped: Object.freeze(tried) });
     onProgress({ stage: 'ready', loaded: 1, total: 1, text: `ready: ${rung}` });
+    const active = webllm ?? { gate, gateSha256: gateFile.sha256, thresholds, source, storageNotice };
     const status: WorkerStatus = {
-      engine: engine?.info ?? null, capabilities, storageNotice, gateSha256: gateFile.sha256, thresholdsSource: source, grid: operatingGrid(thresholds), loadMs: performance.now() - started,
+      engine: engine?.info ?? null, capabilities, storageNotice: active.storageNotice, gateSha256: active.gateSha256, thresholdsSource: active.source,
+      grid: operatingGrid(active.thresholds), loadMs: performance.now() - started,
     };
-    return { engine, gate, readRepresentation, thresholds, thresholdsSource: source, status };
+    return { engine, gate: active.gate, readRepresentation, thresholds: active.thresholds, thresholdsSource: active.source, status };
   }
 
   const requireEngine = async (): Promise<LocalEngine> => {

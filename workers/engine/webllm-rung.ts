@@ -1,0 +1,68 @@
+/**
+ * @module engine/webllm-rung
+ * The top rung of the fallback ladder: a WebLLM model declared in `models.json` beside the
+ * manifest (optional; absent = ONNX only), with the gate and thresholds trained on that model's
+ * representation. URLs in it may be relative: they are made absolute from the models folder, so a
+ * self-hosted model is a config change. web-llm itself is loaded only when such a model is tried.
+ */
+import { RouterError } from '../../core/errors.js';
+import type { PlatformProbe } from '../../core/protocol/capabilities.js';
+import type { MarginGate } from '../../core/protocol/margin-gate.js';
+import type { LoadProgress } from '../../core/protocol/worker-api.js';
+import type { ThresholdsFile } from '../../core/calibration/threshold-table.js';
+import { fetchBytes, fetchVerified } from '../artifacts.js';
+import { createOnnxMarginGate } from '../gate/onnx-margin-gate.js';
+import { createRepresentationReader, type RepresentationReader } from '../gate/representation-reader.js';
+import { loadThresholds, type KeyValueStore } from '../threshold-cache.js';
+import type { OrtRuntime } from './onnx-causal-lm.js';
+import { WebLlmEngine, type CreateMlcEngine, type MlcEngineLike, type WebLlmModel } from './webllm-engine.js';
+
+type ModelEntry = { model_id: string; model: string; model_lib: string; context_length: number; hidden_size: number };
+export type WebLlmEntry = ModelEntry & { f32?: ModelEntry; gate: { onnx: string; sha256: string }; thresholds: { json: string } };
+export type ModelsConfig = { readonly format: 'riskgate.models/1'; readonly webllm?: WebLlmEntry };
+
+export async function fetchModelsConfig(modelsUrl: string, signal?: AbortSignal): Promise<ModelsConfig> {
+  const bytes = await fetchBytes(new URL('models.json', modelsUrl).href, undefined, signal).catch((error: unknown) => {
+    if ((error as { code?: string }).code === 'aborted') throw error;
+    return undefined; // no models.json: the embedded ONNX model only
+  });
+  const text = bytes ? new TextDecoder().decode(bytes).trim() : '';
+  // Static hosts with a single-page fallback answer a missing file with index.html: that is "absent".
+  if (!text.startsWith('{')) return { format: 'riskgate.models/1' };
+  let config: ModelsConfig;
+  try {
+    config = JSON.parse(text) as ModelsConfig;
+  } catch (cause) {
+    throw new RouterError('invalid_artifact', `models.json is not valid JSON: ${String(cause)}`, { cause });
+  }
+  if (config.format !== 'riskgate.models/1') throw new RouterError('invalid_artifact', 'models.json is not riskgate.models/1');
+  return config;
+}
+
+const absolute = (entry: ModelEntry, base: string): Omit<WebLlmModel, 'f32'> => ({
+  modelId: entry.model_id, model: new URL(entry.model, base).href, modelLib: new URL(entry.model_lib, base).href,
+  contextLength: entry.context_length, hiddenSize: entry.hidden_size,
+});
+
+const createFromWebLlm: CreateMlcEngine = async (modelId, config) =>
+  (await import('@mlc-ai/web-llm')).CreateMLCEngine(modelId, config as never) as unknown as MlcEngineLike;
+
+export type WebLlmRung = { engine: WebLlmEngine; gate: MarginGate; gateSha256: string; thresholds: ThresholdsFile; source: 'network' | 'indexeddb'; storageNotice: string | null; readRepresentation: RepresentationReader };
+
+export async function loadWebLlmRung(
+  ort: OrtRuntime, entry: WebLlmEntry, modelsUrl: string, probe: PlatformProbe, store: KeyValueStore,
+  onProgress: (p: LoadProgress) => void, signal?: AbortSignal, createEngine: CreateMlcEngine = createFromWebLlm,
+): Promise<WebLlmRung> {
+  const model: WebLlmModel = { ...absolute(entry, modelsUrl), ...(entry.f32 ? { f32: absolute(entry.f32, modelsUrl) } : {}) };
+  const engine = await WebLlmEngine.create(createEngine, model, probe, (r) => onProgress({ stage: 'model', loaded: r.progress, total: 1, text: r.text }));
+  const gateFile = await fetchVerified(new URL(entry.gate.onnx, modelsUrl).href, entry.gate.sha256, undefined, signal);
+  const gate = await createOnnxMarginGate(ort, gateFile.bytes);
+  const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, new URL(entry.thresholds.json, modelsUrl).href, store);
+  const r = thresholds.representation;
+  // A gate is bound to one model's representation: refuse any other (decision 011).
+  if (r.kind !== engine.info.representation || !r.modelId.startsWith(engine.info.model) || r.dim !== gate.dim) {
+    engine.reset();
+    throw new RouterError('artifact_mismatch', `the WebLLM gate reads ${r.kind} of ${r.modelId}, but ${engine.info.model} provides ${engine.info.representation}`);
+  }
+  return { engine, gate, gateSha256: gateFile.sha256, thresholds, source, storageNotice, readRepresentation: createRepresentationReader(r) };
+}
