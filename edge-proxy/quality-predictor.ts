@@ -8,8 +8,6 @@
  */
 import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-common';
 
-export { decodeRepresentation } from '../core/protocol/representation-wire.js';
-
 export interface QualityPredictor {
   /** Model ids in output order (selector.onnx metadata `riskgate.selector.models`). */
   readonly models: readonly string[];

@@ -75,32 +75,29 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
     let engine: LocalEngine | undefined;
     let webllm: WebLlmRung | undefined;
     let rung: Rung = 'edge-only';
+    // The ONNX model's bytes are fetched once, whichever ONNX rung uses them.
+    let onnxBytes: Promise<[{ bytes: Uint8Array }, Uint8Array]> | undefined;
+    const loadOnnx = async (backend: 'webgpu' | 'wasm'): Promise<LocalEngine> => {
+      onnxBytes ??= Promise.all([
+        fetchVerified(at(manifest.local_model.onnx), manifest.local_model.sha256, bytesOf('model', manifest.local_model.id), signal),
+        fetchBytes(at(manifest.local_model.tokenizer), bytesOf('tokenizer', 'tokenizer'), signal),
+      ]);
+      const [model, tokenizerBytes] = await onnxBytes;
+      onProgress({ stage: 'compile', loaded: 0, total: null, text: `preparing ${manifest.local_model.id} on ${backend}` });
+      return OnnxCausalLm.create(ort, model.bytes, parseTok512(tokenizerBytes), {
+        modelId: manifest.local_model.id, backend, contextLength: manifest.local_model.context_length, executionProviders: [backend],
+      });
+    };
     for (const candidate of order) {
       if (candidate === 'edge-only') continue;
-      if (candidate === 'webllm-webgpu') {
-        try {
+      try {
+        if (candidate === 'webllm-webgpu') {
           webllm = await loadWebLlmRung(ort, models.webllm!, config.modelsUrl, probe, store, onProgress, signal);
           engine = webllm.engine;
           readRepresentation = webllm.readRepresentation;
-          rung = candidate;
-          break;
-        } catch (error) {
-          const { code, message } = toErrorPayload(error);
-          if (code === 'aborted') throw error;
-          tried.push({ rung: candidate, reason: `${code}: ${message}` });
-          continue;
+        } else {
+          engine = await loadOnnx(candidate === 'onnx-webgpu' ? 'webgpu' : 'wasm');
         }
-      }
-      const backend = candidate === 'onnx-webgpu' ? 'webgpu' : 'wasm';
-      try {
-        const [model, tokenizerBytes] = await Promise.all([
-          fetchVerified(at(manifest.local_model.onnx), manifest.local_model.sha256, bytesOf('model', manifest.local_model.id), signal),
-          fetchBytes(at(manifest.local_model.tokenizer), bytesOf('tokenizer', 'tokenizer'), signal),
-        ]);
-        onProgress({ stage: 'compile', loaded: 0, total: null, text: `preparing ${manifest.local_model.id} on ${backend}` });
-        engine = await OnnxCausalLm.create(ort, model.bytes, parseTok512(tokenizerBytes), {
-          modelId: manifest.local_model.id, backend, contextLength: manifest.local_model.context_length, executionProviders: [backend],
-        });
         rung = candidate;
         break;
       } catch (error) {
