@@ -2,6 +2,7 @@
  * @module cli/main
  * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, bench-local, recordings, import.
  */
+import { RouterError } from '../core/errors.js';
 import { CALIBRATE_HELP, calibrate } from './commands/calibrate.js';
 import { CONVERT_HELP, convert } from './commands/convert.js';
 import { TRAIN_HELP, train } from './commands/train.js';
@@ -28,5 +29,12 @@ if (!command) {
 } else if (argv.includes('--help')) {
   console.log(command.help);
 } else {
-  await command.run(argv);
+  try {
+    await command.run(argv);
+  } catch (error) {
+    // Bad input is a message with its code, not a stack trace.
+    if (!(error instanceof RouterError)) throw error;
+    console.error(`riskgate ${name}: ${error.code}: ${error.message}`);
+    process.exit(2);
+  }
 }

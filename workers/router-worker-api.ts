@@ -106,6 +106,9 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
         tried.push({ rung: candidate, reason: `${code}: ${message}` });
       }
     }
+    // The ONNX model was checked against the gate by sha256; this checks that it gives what the
+    // gate reads (a model without hidden_states only has logits). A deployment error: reported.
+    if (engine && !webllm) readRepresentation = createRepresentationReader(representation, engine.info);
     // Rungs that were tried and failed (not the ones the probe ruled out up front) explain a fallback.
     const failed = tried.slice(skipped.length).map((t) => `${t.rung}: ${t.reason}`).join('; ');
     const reason = rung === 'edge-only'

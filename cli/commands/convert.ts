@@ -7,19 +7,25 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ModelManifest } from '../../core/protocol/manifest.js';
+import { RouterError } from '../../core/errors.js';
 import { convertCheckpoint, sha256Hex } from '../local-model.js';
 import { CHECKPOINT_PATH, GATE_PATH, LOCAL_MODEL_ID, LOCAL_ONNX_PATH, MANIFEST_PATH, MODELS_DIR, THRESHOLDS_PATH, TOKENIZER_PATH } from '../paths.js';
 
-export const CONVERT_HELP = `riskgate convert [--checkpoint FILE] [--out FILE]
+export const CONVERT_HELP = `riskgate convert [--checkpoint FILE] [--out FILE] [--layout riskgate|transformers]
   Converts a llama2.c checkpoint (default: the embedded stories260K) to ONNX with
   input_ids / past_key_values.N.key|value → logits / present.N.key|value / hidden_states,
-  and refreshes public/models/manifest.json.`;
+  and refreshes public/models/manifest.json. --layout transformers writes the layout of
+  Optimum / transformers.js exports instead (attention_mask and position_ids inputs, no
+  hidden_states output); it needs --out, since the embedded gate reads hidden_states.`;
 
 export async function convert(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { checkpoint: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { checkpoint: { type: 'string' }, out: { type: 'string' }, layout: { type: 'string', default: 'riskgate' } } });
   const started = Date.now();
-  const model = convertCheckpoint(values.checkpoint ?? CHECKPOINT_PATH);
+  const layout = values.layout;
+  if (layout !== 'riskgate' && layout !== 'transformers') throw new RouterError('invalid_request', `--layout must be riskgate or transformers, not ${layout}`);
   const out = values.out ?? LOCAL_ONNX_PATH;
+  if (layout === 'transformers' && out === LOCAL_ONNX_PATH) throw new RouterError('invalid_request', '--layout transformers needs --out: the embedded gate reads hidden_states, which that layout lacks');
+  const model = convertCheckpoint(values.checkpoint ?? CHECKPOINT_PATH, LOCAL_MODEL_ID, layout);
   const unchanged = existsSync(out) && sha256Hex(readFileSync(out)) === sha256Hex(model.onnx);
   if (!unchanged) writeFileSync(out, model.onnx);
   console.log(`convert: ${out} ${unchanged ? 'up to date' : 'written'} (${model.onnx.byteLength} bytes, ${Date.now() - started} ms)`);

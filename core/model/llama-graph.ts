@@ -6,7 +6,7 @@
  * (the prefill representation the margin gate reads; ARCHITECTURE.md §5).
  *
  * Positions are derived inside the graph from the past length, so a caller only feeds ids
- * and the cache. Layout follows llama2.c `forward()` in `run.c` exactly: RMSNorm (eps 1e-5),
+ * and the cache (layout `riskgate`; `transformers` takes them as inputs, see below). Layout follows llama2.c `forward()` in `run.c` exactly: RMSNorm (eps 1e-5),
  * RoPE on adjacent pairs, grouped-query attention, SwiGLU FFN, shared classifier.
  */
 import { createGraphBuilder, type GraphBuilder, type OnnxModelSpec } from '../onnx/graph.js';
@@ -58,7 +58,17 @@ function rope(g: GraphBuilder, x: string, cos: string, sin: string, pairShape: s
   return g.op1('Reshape', [stacked, headShape]);
 }
 
-export type LlamaGraphOptions = { readonly modelId: string; readonly sourceSha256: string };
+/**
+ * `riskgate`: positions and the causal mask are derived from the past length, and the graph
+ * outputs `hidden_states`. `transformers`: the layout of Hugging Face Optimum / transformers.js
+ * decoder exports — the caller feeds `attention_mask` [batch, past+new] and `position_ids`
+ * [batch, new], and there is no `hidden_states` output (an engine reads the logits instead).
+ * Both layouts compute the same function; the second exists so the engine is tested against a
+ * model it did not shape itself.
+ */
+export type LlamaGraphLayout = 'riskgate' | 'transformers';
+
+export type LlamaGraphOptions = { readonly modelId: string; readonly sourceSha256: string; readonly layout?: LlamaGraphLayout };
 
 export function buildLlamaGraph(checkpoint: LlamaCheckpoint, options: LlamaGraphOptions): OnnxModelSpec {
   const { config: c, weights: w } = checkpoint;
@@ -95,10 +105,13 @@ export function buildLlamaGraph(checkpoint: LlamaCheckpoint, options: LlamaGraph
   const pastLength = g.op1('Gather', [g.op1('Shape', ['past_key_values.0.key']), 'index_2'], { axis: 0 });
   const newLength = g.op1('Gather', [g.op1('Shape', ['input_ids']), 'index_1'], { axis: 0 });
   const totalLength = g.op1('Add', [pastLength, newLength]);
-  const positions = g.op1('Range', [pastLength, totalLength, 'one_i']);
+  const fedByCaller = options.layout === 'transformers'; // batch 1: squeeze the batch axis
+  const positions = fedByCaller ? g.op1('Squeeze', ['position_ids', 'axis_0']) : g.op1('Range', [pastLength, totalLength, 'one_i']);
   const keyPositions = g.op1('Range', ['zero_i', totalLength, 'one_i']);
   const future = g.op1('Greater', [g.op1('Unsqueeze', [keyPositions, 'axis_0']), g.op1('Unsqueeze', [positions, 'axis_1'])]);
-  const maskBias = g.op1('Where', [future, 'mask_bias', 'zero_f']);
+  // attention_mask 0 marks a padded key: masked like a future one.
+  const padded = fedByCaller ? g.op1('Unsqueeze', [g.op1('Equal', [g.op1('Squeeze', ['attention_mask', 'axis_0']), 'zero_i']), 'axis_0']) : undefined;
+  const maskBias = g.op1('Where', [padded ? g.op1('Or', [future, padded]) : future, 'mask_bias', 'zero_f']);
   const cos = g.op1('Gather', ['rope_cos', positions], { axis: 0 });
   const sin = g.op1('Gather', ['rope_sin', positions], { axis: 0 });
 
@@ -147,7 +160,7 @@ export function buildLlamaGraph(checkpoint: LlamaCheckpoint, options: LlamaGraph
   g.floats('final_norm', [c.dim], w.rmsFinal);
   g.floats('classifier_t', [c.dim, c.vocabSize], transposed(w.classifier, 0, c.vocabSize, c.dim));
   const hidden = rmsNorm(g, x, 'final_norm', 'eps');
-  g.op1('Identity', [hidden], {}, { output: 'hidden_states' });
+  if (!fedByCaller) g.op1('Identity', [hidden], {}, { output: 'hidden_states' });
   g.op1('MatMul', [hidden, 'classifier_t'], {}, { output: 'logits' });
 
   const kvShape = (past: string) => ['batch', c.nKvHeads, past, c.headSize] as const;
@@ -157,11 +170,15 @@ export function buildLlamaGraph(checkpoint: LlamaCheckpoint, options: LlamaGraph
     opset: 18,
     inputs: [
       { name: 'input_ids', type: 'int64', shape: ['batch', 'sequence'] },
+      ...(fedByCaller ? [
+        { name: 'attention_mask', type: 'int64' as const, shape: ['batch', 'total_sequence'] },
+        { name: 'position_ids', type: 'int64' as const, shape: ['batch', 'sequence'] },
+      ] : []),
       ...cacheNames.map((n) => ({ name: `past_key_values.${n}`, type: 'float32' as const, shape: kvShape('past_sequence') })),
     ],
     outputs: [
       { name: 'logits', type: 'float32', shape: ['batch', 'sequence', c.vocabSize] },
-      { name: 'hidden_states', type: 'float32', shape: ['batch', 'sequence', c.dim] },
+      ...(fedByCaller ? [] : [{ name: 'hidden_states', type: 'float32' as const, shape: ['batch', 'sequence', c.dim] }]),
       ...cacheNames.map((n) => ({ name: `present.${n}`, type: 'float32' as const, shape: kvShape('total_sequence') })),
     ],
     metadata: {
@@ -172,7 +189,7 @@ export function buildLlamaGraph(checkpoint: LlamaCheckpoint, options: LlamaGraph
       'riskgate.num_layers': String(c.nLayers),
       'riskgate.num_kv_heads': String(c.nKvHeads),
       'riskgate.head_size': String(c.headSize),
-      'riskgate.hidden_states': 'final-normed last-layer residual (the vector the classifier multiplies)',
+      ...(fedByCaller ? {} : { 'riskgate.hidden_states': 'final-normed last-layer residual (the vector the classifier multiplies)' }),
     },
   });
 }

@@ -10,12 +10,15 @@ export type EngineInfo = {
   readonly kind: 'onnx' | 'webllm' | 'fake';
   readonly backend: 'wasm' | 'webgpu' | 'cpu';
   readonly model: string;
+  /** 0 when the engine does not expose its hidden state. */
   readonly hiddenSize: number;
   readonly contextLength: number;
+  /** What `Prefill` gives the gate: the hidden state, or only the logits (read as a count-sketch). */
+  readonly representation: 'hidden_state_last' | 'logit_sketch';
 };
 
 export type Prefill = {
-  /** Final-normed last-layer hidden state at the last prompt position. */
+  /** Final-normed last-layer hidden state at the last prompt position (empty when hiddenSize is 0). */
   readonly hiddenState: Float32Array;
   /** Next-token logits at the last prompt position (the input of the logit-sketch representation). */
   readonly lastLogits: Float32Array;

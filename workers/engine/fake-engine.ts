@@ -9,7 +9,7 @@ import { localPromptText, type ChatMessage } from '../../core/protocol/chat.js';
 import type { DecodedToken, DecodeOptions, EngineCounters, EngineInfo, FinishReason, LocalEngine, Prefill } from '../../core/protocol/local-engine.js';
 
 export class FakeEngine implements LocalEngine {
-  readonly info: EngineInfo = { kind: 'fake', backend: 'cpu', model: 'fake', hiddenSize: 8, contextLength: 64 };
+  readonly info: EngineInfo = { kind: 'fake', backend: 'cpu', model: 'fake', hiddenSize: 8, contextLength: 64, representation: 'hidden_state_last' };
   #pending: string | undefined;
   #counters = { prefillCalls: 0, forwardCalls: 0, prefilledTokens: 0 };
 

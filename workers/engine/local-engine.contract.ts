@@ -11,13 +11,20 @@ const user = (content: string) => [{ role: 'user' as const, content }];
 
 export function runLocalEngineContract(name: string, create: () => Promise<LocalEngine>): void {
   describe(`LocalEngine contract: ${name}`, () => {
-    it('prefill returns a hidden state of the advertised size that depends on the prompt', async () => {
+    it('prefill returns the representation the engine advertises, and it depends on the prompt', async () => {
       const engine = await create();
       const a = await engine.prefill(user('Once upon a time'));
       const b = await engine.prefill(user('The dog barked'));
       expect(a.hiddenState).toHaveLength(engine.info.hiddenSize);
       expect(a.tokenCount).toBeGreaterThan(1);
-      expect(Array.from(a.hiddenState)).not.toEqual(Array.from(b.hiddenState));
+      expect(a.lastLogits.length).toBeGreaterThan(1);
+      expect(Array.from(a.lastLogits)).not.toEqual(Array.from(b.lastLogits));
+      if (engine.info.representation === 'hidden_state_last') {
+        expect(engine.info.hiddenSize).toBeGreaterThan(0);
+        expect(Array.from(a.hiddenState)).not.toEqual(Array.from(b.hiddenState));
+      } else {
+        expect(engine.info.hiddenSize).toBe(0);
+      }
     });
 
     it('refuses to decode without a prefill, and after reset, with engine_not_ready', async () => {

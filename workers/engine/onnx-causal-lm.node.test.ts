@@ -58,3 +58,34 @@ describe('multi-turn KV reuse (OnnxCausalLm, Node)', () => {
     expect(other.reusedTokens).toBe(0);
   });
 });
+
+describe('an Optimum / transformers.js-layout export: attention_mask and position_ids fed, no hidden_states', () => {
+  it('declares the extra inputs and no hidden_states, so the engine reads the logit sketch', async () => {
+    const engine = await createNodeEngine('transformers');
+    expect(engine.info).toMatchObject({ hiddenSize: 0, representation: 'logit_sketch' });
+    const prefill = await engine.prefill([{ role: 'user', content: 'Once upon a time' }]);
+    expect(prefill.hiddenState).toHaveLength(0);
+    const reference = await (await createNodeEngine()).prefill([{ role: 'user', content: 'Once upon a time' }]);
+    expect(maxAbsDiff(prefill.lastLogits, Array.from(reference.lastLogits))).toBeLessThan(1e-4);
+  });
+
+  // The graph takes its RoPE positions and key mask from the feeds: wrong positions or a mask of
+  // zeros would change every token after the first.
+  it.each(Object.entries(golden.cases))('matches golden case %s token for token', async (_, c) => {
+    const engine = await createNodeEngine('transformers');
+    await engine.prefill([{ role: 'user', content: c.prompt }]);
+    const { tokens } = await collectDecode(engine.decode({ maxTokens: c.generated_tokens.length }));
+    expect(tokens).toEqual(c.generated_tokens);
+  });
+
+  it('continues a conversation from its cache with positions that go on from the past length', async () => {
+    const turn1 = [{ role: 'user' as const, content: 'Once upon a time' }];
+    const turn2 = [...turn1, { role: 'assistant' as const, content: ', there was a little girl.' }, { role: 'user' as const, content: 'She liked to play.' }];
+    const engine = await createNodeEngine('transformers');
+    await engine.prefill(turn1);
+    const continued = await engine.prefill(turn2);
+    expect(continued.reusedTokens).toBeGreaterThan(0);
+    const fresh = await (await createNodeEngine('transformers')).prefill(turn2);
+    expect(maxAbsDiff(continued.lastLogits, Array.from(fresh.lastLogits))).toBeLessThan(1e-4);
+  });
+});

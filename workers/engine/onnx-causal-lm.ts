@@ -1,9 +1,15 @@
 /**
  * @module engine/onnx-causal-lm
- * `LocalEngine` over any decoder-only ONNX model with the standard KV-cache names and a
- * `hidden_states` output, run by onnxruntime (web in the worker, node in the proxy and tests —
- * the same code, the runtime is injected). One prefill per prompt; decode continues from the
- * cache that prefill left (ARCHITECTURE.md §3).
+ * `LocalEngine` over any decoder-only ONNX model with the standard KV-cache names
+ * (`input_ids`, `past_key_values.N.key|value` → `logits`, `present.N.key|value`), run by
+ * onnxruntime (web in the worker, node in the proxy and tests — the same code, the runtime is
+ * injected). One prefill per prompt; decode continues from the cache that prefill left
+ * (ARCHITECTURE.md §3).
+ *
+ * Optional parts of that convention are read from the session, not assumed: `attention_mask` and
+ * `position_ids` are fed when the model declares them (Optimum / transformers.js exports do), and
+ * the representation is the `hidden_states` output when there is one, else the logits' count-sketch
+ * (`info.representation` says which; decision 007).
  */
 import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-common';
 import { RouterError } from '../../core/errors.js';
@@ -38,6 +44,8 @@ export class OnnxCausalLm implements LocalEngine {
   readonly #tokenizer: Tokenizer;
   readonly #cacheNames: readonly string[];
   readonly #kvShape: readonly [number, number];
+  readonly #feedsAttentionMask: boolean;
+  readonly #feedsPositionIds: boolean;
   #cache: Cache | undefined;
   #nextLogits: Float32Array | undefined;
   #lastToken = BOS_ID;
@@ -53,6 +61,8 @@ export class OnnxCausalLm implements LocalEngine {
     this.info = info;
     this.#kvShape = kvShape;
     this.#cacheNames = session.inputNames.filter((n) => n.startsWith('past_key_values.'));
+    this.#feedsAttentionMask = session.inputNames.includes('attention_mask');
+    this.#feedsPositionIds = session.inputNames.includes('position_ids');
   }
 
   static async create(ort: OrtRuntime, model: Uint8Array, tokenizer: Tokenizer, options: OnnxCausalLmOptions): Promise<OnnxCausalLm> {
@@ -63,12 +73,13 @@ export class OnnxCausalLm implements LocalEngine {
       throw new RouterError('engine_failed', `could not load ${options.modelId} on ${options.backend}: ${String(cause)}`, { cause });
     }
     const missing = ['input_ids', 'past_key_values.0.key'].filter((n) => !session.inputNames.includes(n))
-      .concat(['logits', 'hidden_states', 'present.0.key'].filter((n) => !session.outputNames.includes(n)));
-    if (missing.length > 0) throw new RouterError('invalid_model', `${options.modelId} lacks ${missing.join(', ')}`);
-    const meta = readMetadata(session);
+      .concat(['logits', 'present.0.key'].filter((n) => !session.outputNames.includes(n)));
+    if (missing.length > 0) throw new RouterError('invalid_model', `${options.modelId} lacks ${missing.join(', ')} (a decoder-only ONNX with a KV cache is expected)`);
+    const meta = readMetadata(session, options.modelId);
     const info: EngineInfo = {
       kind: 'onnx', backend: options.backend, model: options.modelId,
       hiddenSize: meta.hiddenSize, contextLength: options.contextLength,
+      representation: meta.hiddenSize > 0 ? 'hidden_state_last' : 'logit_sketch',
     };
     return new OnnxCausalLm(ort, session, tokenizer, info, [meta.kvHeads, meta.headSize]);
   }
@@ -90,8 +101,8 @@ export class OnnxCausalLm implements LocalEngine {
     }
     const fresh = tokens.slice(this.#cachedTokens.length);
     const outputs = await this.#forward(fresh);
-    const hidden = outputs.hidden_states!.data as Float32Array;
     const d = this.info.hiddenSize;
+    const hidden = d > 0 ? outputs.hidden_states!.data as Float32Array : new Float32Array(0);
     this.#counters.prefillCalls++;
     this.#counters.prefilledTokens += fresh.length;
     this.#lastToken = tokens[tokens.length - 1]!;
@@ -136,10 +147,15 @@ export class OnnxCausalLm implements LocalEngine {
   }
 
   async #forward(tokens: readonly number[]): Promise<InferenceSession.OnnxValueMapType> {
-    const ids = new this.#ort.Tensor('int64', BigInt64Array.from(tokens, (t) => BigInt(t)), [1, tokens.length]) as TypedTensor<'int64'>;
+    const int64 = (values: BigInt64Array) => new this.#ort.Tensor('int64', values, [1, values.length]) as TypedTensor<'int64'>;
+    const past = this.#cachedTokens.length;
+    const feeds: Record<string, Tensor> = { input_ids: int64(BigInt64Array.from(tokens, (t) => BigInt(t))), ...this.#cache };
+    // No padding (batch 1): every key is attended; positions continue from the cache.
+    if (this.#feedsAttentionMask) feeds.attention_mask = int64(new BigInt64Array(past + tokens.length).fill(1n));
+    if (this.#feedsPositionIds) feeds.position_ids = int64(BigInt64Array.from(tokens, (_, i) => BigInt(past + i)));
     let outputs: InferenceSession.OnnxValueMapType;
     try {
-      outputs = await this.#session.run({ input_ids: ids, ...this.#cache });
+      outputs = await this.#session.run(feeds);
     } catch (cause) {
       throw new RouterError('engine_failed', `${this.info.model} forward pass failed: ${String(cause)}`, { cause });
     }
@@ -162,13 +178,16 @@ export class OnnxCausalLm implements LocalEngine {
   }
 }
 
-function readMetadata(session: InferenceSession): { hiddenSize: number; kvHeads: number; headSize: number } {
+/** hiddenSize 0: the model has no `hidden_states` output. */
+function readMetadata(session: InferenceSession, modelId: string): { hiddenSize: number; kvHeads: number; headSize: number } {
   const hidden = session.outputMetadata.find((m) => m.name === 'hidden_states');
   const past = session.inputMetadata.find((m) => m.name === 'past_key_values.0.key');
   const dim = (meta: typeof hidden, i: number): number => {
     const value = meta && meta.isTensor ? meta.shape[i] : undefined;
-    if (typeof value !== 'number') throw new RouterError('invalid_model', `model input/output ${meta?.name ?? '?'} has no static dimension ${i}`);
+    if (typeof value !== 'number') throw new RouterError('invalid_model', `${modelId}: ${meta?.name ?? '?'} has no static dimension ${i}`);
     return value;
   };
-  return { hiddenSize: dim(hidden, 2), kvHeads: dim(past, 1), headSize: dim(past, 3) };
+  // The cache is carried as float32 tensors between steps; a float16 cache needs another code path.
+  if (past?.isTensor && past.type !== 'float32') throw new RouterError('invalid_model', `${modelId}: past_key_values are ${past.type}; this engine carries a float32 KV cache`);
+  return { hiddenSize: hidden ? dim(hidden, 2) : 0, kvHeads: dim(past, 1), headSize: dim(past, 3) };
 }

@@ -51,7 +51,7 @@ export function mapWebLlmError(error: unknown): RouterError {
 }
 
 export class WebLlmEngine implements LocalEngine {
-  readonly info: EngineInfo & { readonly representation: 'hidden_state_last' | 'logit_sketch'; readonly representationNote: string };
+  readonly info: EngineInfo & { readonly representationNote: string };
   readonly #engine: MlcEngineLike;
   readonly #capture: LogitCapture;
   readonly #tap: HiddenStateTap | undefined;

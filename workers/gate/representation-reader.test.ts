@@ -17,3 +17,17 @@ describe('representation reader (what the worker feeds the gate)', () => {
     expect(() => createRepresentationReader(info('lexical', 14))).toThrow(expect.objectContaining({ code: 'artifact_mismatch' }));
   });
 });
+
+describe('representation reader checked against the engine that will feed it', () => {
+  const logitsOnly = { model: 'stories260K (transformers layout)', representation: 'logit_sketch' as const, hiddenSize: 0 };
+  it('refuses a hidden-state gate on an engine without hidden_states, naming both', () => {
+    expect(() => createRepresentationReader(info('hidden_state_last', 64), logitsOnly)).toThrow(expect.objectContaining({ code: 'artifact_mismatch', message: expect.stringContaining('no hidden_states output') }));
+  });
+  it('refuses a hidden-state gate of another width', () => {
+    expect(() => createRepresentationReader(info('hidden_state_last', 64), { model: 'x', representation: 'hidden_state_last', hiddenSize: 128 })).toThrow(expect.objectContaining({ code: 'artifact_mismatch' }));
+  });
+  it('accepts a logit-sketch gate on any engine (every engine has logits)', () => {
+    expect(() => createRepresentationReader(info('logit_sketch', 64), logitsOnly)).not.toThrow();
+    expect(() => createRepresentationReader(info('hidden_state_last', 64), { model: 'x', representation: 'hidden_state_last', hiddenSize: 64 })).not.toThrow();
+  });
+});

@@ -6,14 +6,18 @@
  */
 import { RouterError } from '../../core/errors.js';
 import type { RepresentationInfo } from '../../core/gate/gate-graph.js';
-import type { Prefill } from '../../core/protocol/local-engine.js';
+import type { EngineInfo, Prefill } from '../../core/protocol/local-engine.js';
 import { applyCountSketch, createCountSketch, LOGIT_SKETCH_SEED } from '../../core/representation/count-sketch.js';
 
 export type RepresentationReader = (prefill: Prefill) => Float32Array;
 
-export function createRepresentationReader(info: RepresentationInfo): RepresentationReader {
+/** `engine`, when given, is checked up front: every engine has logits, not every one a hidden state. */
+export function createRepresentationReader(info: RepresentationInfo, engine?: Pick<EngineInfo, 'model' | 'representation' | 'hiddenSize'>): RepresentationReader {
   switch (info.kind) {
     case 'hidden_state_last':
+      if (engine && (engine.representation !== 'hidden_state_last' || engine.hiddenSize !== info.dim)) {
+        throw new RouterError('artifact_mismatch', `the gate reads the ${info.dim}-d hidden state of ${info.modelId}, but ${engine.model} gives ${engine.representation === 'hidden_state_last' ? `a ${engine.hiddenSize}-d one` : 'only logits (no hidden_states output)'}`);
+      }
       return (prefill) => prefill.hiddenState;
     case 'logit_sketch': {
       let sketch: ReturnType<typeof createCountSketch> | undefined;
