@@ -17,6 +17,9 @@ import { REPO_ROOT } from '../cli/paths.js';
 const PORT = 4174;
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 64);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const CONFIGURATIONS = [
+  { backend: 'wasm', threads: 1 }, { backend: 'wasm', threads: 2 }, { backend: 'webgpu', threads: 1 },
+] as const;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const server = await preview({ root: REPO_ROOT, preview: { port: PORT, strictPort: true }, logLevel: 'warn' });
@@ -27,13 +30,14 @@ const browser = await chromium.launch({
 const results: Record<string, unknown>[] = [];
 let pageLoad: Record<string, unknown> = {};
 try {
-  for (const backend of ['wasm', 'webgpu'] as const) {
+  // Each configuration in a fresh page: ORT fixes its thread count when its WASM module starts.
+  for (const { backend, threads } of CONFIGURATIONS) {
     const page = await browser.newPage();
     await page.goto(`http://localhost:${PORT}/e2e/harness.html`);
-    const figures = await page.evaluate(async ({ backend, prompts, tokens, repeats }) => {
+    const figures = await page.evaluate(async ({ backend, threads, prompts, tokens, repeats }) => {
       const t0 = performance.now();
       const client = window.riskgateHarness.createRouterClient();
-      const status = await client.init({ modelsUrl: new URL('/models/', location.href).href, backend });
+      const status = await client.init({ modelsUrl: new URL('/models/', location.href).href, backend, threads });
       const readyMs = performance.now() - t0;
       const adapter = backend === 'webgpu' ? await (navigator as unknown as { gpu: { requestAdapter(): Promise<{ info: { architecture: string } }> } }).gpu.requestAdapter() : undefined;
       const runs: { prefillMs: number; gateMs: number; tokensPerSecond: number | null; firstTokenMs: number | null }[] = [];
@@ -45,12 +49,15 @@ try {
         }
       }
       client.terminate();
-      return { readyMs, loadMs: status.loadMs, adapter: adapter?.info.architecture ?? null, runs, crossOriginIsolated };
-    }, { backend, prompts: BENCH_PROMPTS, tokens: TOKENS, repeats: REPEATS });
+      return { readyMs, loadMs: status.loadMs, adapter: adapter?.info.architecture ?? null, runs, crossOriginIsolated, wasmThreads: status.capabilities.wasmThreads, rung: status.capabilities.rung };
+    }, { backend, threads, prompts: BENCH_PROMPTS, tokens: TOKENS, repeats: REPEATS });
     await page.close();
-    const label = backend === 'webgpu' ? `webgpu (${figures.adapter === 'swiftshader' ? 'SwiftShader-CPU' : figures.adapter})` : 'wasm (1 thread)';
+    if (figures.rung !== `onnx-${backend}` || (backend === 'wasm' && figures.wasmThreads !== threads)) {
+      throw new Error(`asked for ${backend} with ${threads} threads, got ${figures.rung} with ${figures.wasmThreads}`);
+    }
+    const label = backend === 'webgpu' ? `webgpu (${figures.adapter === 'swiftshader' ? 'SwiftShader-CPU' : figures.adapter})` : `wasm (${threads} thread${threads > 1 ? 's' : ''})`;
     results.push({
-      backend: label,
+      backend: label, wasm_threads: figures.wasmThreads,
       page_to_ready_ms: Math.round(figures.readyMs),
       prefill_ms_median: +median(figures.runs.map((r) => r.prefillMs)).toFixed(2),
       gate_ms_median: +median(figures.runs.map((r) => r.gateMs)).toFixed(2),

@@ -1,21 +1,6 @@
-import { chromium, expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test } from '@playwright/test';
 import config from '../playwright.config.js';
-import { PROXY_URL } from './fixtures.js';
-
-/** A fresh <riskgate-chat> with its attributes set before it connects (the backend is read once). */
-async function mount(page: Page, attributes: Record<string, string>) {
-  await page.goto('/');
-  return page.evaluate(async (attrs) => {
-    document.querySelector('riskgate-chat')?.remove();
-    const el = document.createElement('riskgate-chat');
-    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-    document.body.append(el);
-    await el.ready;
-    await el.updateComplete;
-    const caps = el.capabilities!;
-    return { caps: JSON.parse(JSON.stringify(caps)), frozen: Object.isFrozen(caps) && Object.isFrozen(caps.webgpu), status: el.shadowRoot!.querySelector('.status')!.textContent ?? '' };
-  }, attributes);
-}
+import { mount, PROXY_URL, withoutIsolation } from './fixtures.js';
 
 test('default rung: ORT on WASM (measured default); the probe is frozen and sees the page cross-origin isolated', async ({ page }) => {
   const { caps, frozen, status } = await mount(page, { endpoint: PROXY_URL });
@@ -27,11 +12,7 @@ test('default rung: ORT on WASM (measured default); the probe is frozen and sees
 });
 
 test('a page without SharedArrayBuffer (no COOP/COEP): still the WASM rung, with one WASM thread', async ({ page }) => {
-  await page.route((url) => url.pathname === '/', async (route) => {
-    const response = await route.fetch();
-    const headers = Object.fromEntries(Object.entries(response.headers()).filter(([k]) => !k.startsWith('cross-origin-')));
-    await route.fulfill({ response, headers });
-  });
+  await withoutIsolation(page);
   const { caps } = await mount(page, { endpoint: PROXY_URL });
   expect(caps).toMatchObject({ rung: 'onnx-wasm', crossOriginIsolated: false, sharedArrayBuffer: false, wasmThreads: 1 });
 });

@@ -41,3 +41,27 @@ export function send(page: Page, text: string): Promise<SendOutcome> {
 export function events(page: Page): Promise<{ type: string; detail: Record<string, unknown> }[]> {
   return page.evaluate(() => (window as unknown as { events: { type: string; detail: Record<string, unknown> }[] }).events);
 }
+
+/** A fresh <riskgate-chat> with its attributes set before it connects (the backend is read once). */
+export async function mount(page: Page, attributes: Record<string, string>) {
+  await page.goto('/');
+  return page.evaluate(async (attrs) => {
+    document.querySelector('riskgate-chat')?.remove();
+    const el = document.createElement('riskgate-chat');
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    document.body.append(el);
+    await el.ready;
+    await el.updateComplete;
+    const caps = el.capabilities!;
+    return { caps: JSON.parse(JSON.stringify(caps)), frozen: Object.isFrozen(caps) && Object.isFrozen(caps.webgpu), status: el.shadowRoot!.querySelector('.status')!.textContent ?? '' };
+  }, attributes);
+}
+
+/** Serves the demo page without COOP/COEP: not cross-origin isolated, so no SharedArrayBuffer. */
+export async function withoutIsolation(page: Page): Promise<void> {
+  await page.route((url) => url.pathname === '/', async (route) => {
+    const response = await route.fetch();
+    const headers = Object.fromEntries(Object.entries(response.headers()).filter(([k]) => !k.startsWith('cross-origin-')));
+    await route.fulfill({ response, headers });
+  });
+}

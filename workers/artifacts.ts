@@ -3,6 +3,7 @@
  * Fetches what the worker runs (manifest, local model, tokenizer, gate) and checks each
  * sha256 the manifest names, so a stale or swapped file fails loudly instead of routing wrongly.
  */
+import { isThreadsPreference } from '../core/protocol/capabilities.js';
 import { RouterError } from '../core/errors.js';
 import type { ModelManifest } from '../core/protocol/manifest.js';
 
@@ -53,5 +54,9 @@ export async function fetchVerified(url: string, expectedSha256: string, onBytes
 export async function fetchManifest(modelsUrl: string, signal?: AbortSignal): Promise<ModelManifest> {
   const manifest = JSON.parse(new TextDecoder().decode(await fetchBytes(new URL('manifest.json', modelsUrl).href, undefined, signal))) as ModelManifest;
   if (manifest.format !== 'riskgate.manifest/1') throw new RouterError('invalid_artifact', 'manifest.json is not riskgate.manifest/1');
+  const runtime = manifest.local_model.runtime;
+  if (runtime && (!['wasm', 'webgpu'].includes(runtime.backend) || typeof runtime.wasm_threads !== 'number' || !isThreadsPreference(runtime.wasm_threads))) {
+    throw new RouterError('invalid_artifact', `manifest.json local_model.runtime needs backend wasm|webgpu and wasm_threads 1..64, not ${JSON.stringify(runtime)}`);
+  }
   return manifest;
 }

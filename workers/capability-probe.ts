@@ -11,7 +11,7 @@ type GpuLike = { requestAdapter(): Promise<{ features: { has(name: string): bool
 export async function probePlatform(scope: { navigator?: { gpu?: GpuLike; hardwareConcurrency?: number }; crossOriginIsolated?: boolean } = globalThis as never): Promise<PlatformProbe> {
   const isolated = scope.crossOriginIsolated === true;
   const sharedArrayBuffer = typeof SharedArrayBuffer !== 'undefined' && isolated;
-  const wasmThreads = sharedArrayBuffer ? Math.min(4, Math.max(1, (scope.navigator?.hardwareConcurrency ?? 2) - 1)) : 1;
+  const maxWasmThreads = sharedArrayBuffer ? Math.max(1, scope.navigator?.hardwareConcurrency ?? 1) : 1;
   const gpu = scope.navigator?.gpu;
   let webgpu: PlatformProbe['webgpu'] = { available: false, shaderF16: false, adapter: null, reason: 'navigator.gpu is missing (no WebGPU in this browser)' };
   if (gpu) {
@@ -24,5 +24,5 @@ export async function probePlatform(scope: { navigator?: { gpu?: GpuLike; hardwa
       webgpu = { available: false, shaderF16: false, adapter: null, reason: `requestAdapter failed: ${String(error)}` };
     }
   }
-  return { webgpu, crossOriginIsolated: isolated, sharedArrayBuffer, wasmThreads };
+  return { webgpu, crossOriginIsolated: isolated, sharedArrayBuffer, maxWasmThreads };
 }

@@ -23,7 +23,7 @@ import { streamFromEdge } from './edge-client.js';
 import { createSingleFlight } from './single-flight.js';
 import { fetchModelsConfig, loadWebLlmRung, type WebLlmRung } from './engine/webllm-rung.js';
 import { probePlatform } from './capability-probe.js';
-import { ladderFor, type Capabilities, type Rung } from '../core/protocol/capabilities.js';
+import { isThreadsPreference, ladderFor, UNMEASURED_RUNTIME, wasmThreadsFor, type Capabilities, type MeasuredRuntime, type Rung } from '../core/protocol/capabilities.js';
 import { idbStore, loadThresholds, type KeyValueStore } from './threshold-cache.js';
 
 type Loaded = { engine: LocalEngine | undefined; gate: MarginGate; readRepresentation: RepresentationReader; thresholds: ThresholdsFile; thresholdsSource: ThresholdsSource; status: WorkerStatus };
@@ -40,6 +40,7 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
   };
 
   let cancel = new AbortController();
+  let appliedThreads: { threads: number; reason: string } | undefined;
 
   async function load(config: WorkerConfig, onProgress: (p: LoadProgress) => void): Promise<Loaded> {
     const started = performance.now();
@@ -53,10 +54,20 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
         onProgress({ stage, loaded, total, text: `downloading ${name}: ${Math.round(loaded / 1024)}${total ? ` / ${Math.round(total / 1024)}` : ''} KB` });
       };
     };
+    if (config.threads !== undefined && !isThreadsPreference(config.threads)) {
+      throw new RouterError('invalid_request', `threads must be 'auto' or a whole number from 1 to 64, not ${JSON.stringify(config.threads)}`);
+    }
     const probe = await probePlatform();
     const manifest = await fetchManifest(config.modelsUrl, signal);
     onProgress({ stage: 'manifest', loaded: 1, total: 1, text: 'manifest read' });
     const at = (path: string) => new URL(path, config.modelsUrl).href;
+    const runtime = manifest.local_model.runtime;
+    const measured: MeasuredRuntime = runtime ? { backend: runtime.backend, wasmThreads: runtime.wasm_threads } : UNMEASURED_RUNTIME;
+    // ORT reads numThreads when its WASM module starts (the first session, the gate's below); a
+    // later init in the same worker keeps the count the first one set.
+    const threads = wasmThreadsFor(probe, config.threads ?? 'auto', measured);
+    if (ort.env && appliedThreads === undefined) ort.env.wasm.numThreads = threads.threads;
+    appliedThreads ??= threads;
     // The gate and its thresholds serve every rung (the picker needs the grid even edge-only);
     // a mismatch among them is a deployment error and is reported, never stepped around.
     const gateFile = await fetchVerified(at(manifest.gate.onnx), manifest.gate.sha256, bytesOf('gate', 'gate'), signal);
@@ -70,7 +81,7 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
     let readRepresentation = createRepresentationReader(representation);
     const models = await fetchModelsConfig(config.modelsUrl, signal);
     // The engine walks the fallback ladder: a rung that fails to load hands over to the next.
-    const { order, skipped } = ladderFor(probe, config.backend ?? 'auto', models.webllm !== undefined);
+    const { order, skipped } = ladderFor(probe, config.backend ?? 'auto', models.webllm !== undefined, measured);
     const tried = [...skipped];
     let engine: LocalEngine | undefined;
     let webllm: WebLlmRung | undefined;
@@ -115,8 +126,8 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
       ? `no local engine could load (${failed || 'none configured'})`
       : failed
         ? `fell back: ${failed}`
-        : rung === 'webllm-webgpu' ? `WebLLM model configured (${webllm!.engine.info.representationNote})` : config.backend === 'webgpu' ? 'WebGPU requested' : config.backend === 'wasm' ? 'WASM requested' : 'measured default for this model (decision 003)';
-    const capabilities: Capabilities = Object.freeze({ ...probe, rung, reason, skipped: Object.freeze(tried) });
+        : rung === 'webllm-webgpu' ? `WebLLM model configured (${webllm!.engine.info.representationNote})` : config.backend === 'webgpu' ? 'WebGPU requested' : config.backend === 'wasm' ? 'WASM requested' : `measured default for this model (${runtime?.measured ?? 'decision 003'})`;
+    const capabilities: Capabilities = Object.freeze({ ...probe, rung, reason, skipped: Object.freeze(tried), wasmThreads: appliedThreads.threads, wasmThreadsReason: appliedThreads.reason });
     onProgress({ stage: 'ready', loaded: 1, total: 1, text: `ready: ${rung}` });
     const active = webllm ?? { gate, gateSha256: gateFile.sha256, thresholds, source, storageNotice };
     const status: WorkerStatus = {

@@ -18,6 +18,13 @@ export const CONVERT_HELP = `riskgate convert [--checkpoint FILE] [--out FILE] [
   Optimum / transformers.js exports instead (attention_mask and position_ids inputs, no
   hidden_states output); it needs --out, since the embedded gate reads hidden_states.`;
 
+/**
+ * The EP and thread count `auto` uses for the embedded model: the fastest in `npm run bench:browser`
+ * (decision 012). A 260K-parameter model is dispatch-bound: a second WASM thread or the GPU's
+ * dispatches cost more than they save. A larger model is measured again and gets its own entry.
+ */
+const EMBEDDED_MODEL_RUNTIME = { backend: 'wasm', wasm_threads: 1, measured: 'decision 012: WASM, 1 thread, fastest in bench:browser' } as const;
+
 export async function convert(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { checkpoint: { type: 'string' }, out: { type: 'string' }, layout: { type: 'string', default: 'riskgate' } } });
   const started = Date.now();
@@ -36,6 +43,7 @@ export async function convert(argv: string[]): Promise<void> {
     local_model: {
       id: LOCAL_MODEL_ID, onnx: rel(LOCAL_ONNX_PATH), tokenizer: rel(TOKENIZER_PATH), sha256: sha256Hex(model.onnx),
       source_sha256: model.sourceSha256, context_length: model.config.seqLen, hidden_size: model.config.dim,
+      runtime: EMBEDDED_MODEL_RUNTIME,
     },
     gate: { onnx: rel(GATE_PATH), sha256: existsSync(GATE_PATH) ? sha256Hex(readFileSync(GATE_PATH)) : '' },
     thresholds: { json: rel(THRESHOLDS_PATH) },

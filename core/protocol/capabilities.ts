@@ -8,13 +8,15 @@
 
 export type Rung = 'webllm-webgpu' | 'onnx-webgpu' | 'onnx-wasm' | 'edge-only';
 export type BackendPreference = 'auto' | 'wasm' | 'webgpu';
+/** ORT WASM threads: `auto` = the model's measured default, else a count (capped by the page). */
+export type ThreadsPreference = 'auto' | number;
 
 export type PlatformProbe = {
   readonly webgpu: { readonly available: boolean; readonly shaderF16: boolean; readonly adapter: string | null; readonly reason: string | null };
   readonly crossOriginIsolated: boolean;
   readonly sharedArrayBuffer: boolean;
-  /** WASM threads ORT may use: >1 only when the page is cross-origin isolated. */
-  readonly wasmThreads: number;
+  /** The most WASM threads ORT could use: the core count when cross-origin isolated, else 1. */
+  readonly maxWasmThreads: number;
 };
 
 export type Capabilities = PlatformProbe & {
@@ -23,20 +25,49 @@ export type Capabilities = PlatformProbe & {
   readonly reason: string;
   /** Rungs tried before this one, with the error code that ended each. */
   readonly skipped: readonly { readonly rung: Rung; readonly reason: string }[];
+  /** The WASM threads ORT runs with, and why that many. */
+  readonly wasmThreads: number;
+  readonly wasmThreadsReason: string;
 };
+
+/** What the model's manifest says was measured fastest for it (decision 012). */
+export type MeasuredRuntime = { readonly backend: 'wasm' | 'webgpu'; readonly wasmThreads: number };
+
+/** Used when a manifest records no measurement: decision 003's figures for a tiny model. */
+export const UNMEASURED_RUNTIME: MeasuredRuntime = { backend: 'wasm', wasmThreads: 1 };
+
+/**
+ * ORT's WASM thread count. Threads need SharedArrayBuffer, so a page that is not cross-origin
+ * isolated gets one whatever was asked; otherwise the ask is capped at the core count.
+ */
+export function wasmThreadsFor(probe: PlatformProbe, preference: ThreadsPreference, measured: MeasuredRuntime): { threads: number; reason: string } {
+  const wanted = preference === 'auto' ? measured.wasmThreads : preference;
+  const asked = preference === 'auto' ? `the measured default for this model (${wanted})` : `${wanted} requested`;
+  if (wanted > 1 && !probe.sharedArrayBuffer) return { threads: 1, reason: `${asked}, but the page is not cross-origin isolated (no SharedArrayBuffer)` };
+  const threads = Math.min(wanted, probe.maxWasmThreads);
+  return { threads, reason: threads < wanted ? `${asked}, capped at the ${threads} cores this device reports` : asked };
+}
+
+/** Rejects a thread count that is not a whole number from 1 to 64 (a widget attribute, a config field). */
+export function isThreadsPreference(value: unknown): value is ThreadsPreference {
+  return value === 'auto' || (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 64);
+}
 
 /**
  * The rungs to try, in order, and the ones skipped up front. WebLLM needs a WebLLM model in the
  * models config (none is embedded: its weights are not reachable offline). For the ONNX model,
- * `auto` means the measured default (decision 003: stories260K decodes faster on WASM than through
- * GPU dispatches), with the other EP as the fallback; edge-only is always last.
+ * `auto` means the EP measured fastest for it (decisions 003, 012: stories260K decodes faster on
+ * WASM than through GPU dispatches), with the other EP as the fallback; edge-only is always last.
  */
-export function ladderFor(probe: PlatformProbe, preference: BackendPreference, hasWebLlmModel = false): { order: Rung[]; skipped: { rung: Rung; reason: string }[] } {
+export function ladderFor(
+  probe: PlatformProbe, preference: BackendPreference, hasWebLlmModel = false, measured: MeasuredRuntime = UNMEASURED_RUNTIME,
+): { order: Rung[]; skipped: { rung: Rung; reason: string }[] } {
   const skipped: { rung: Rung; reason: string }[] = [];
   const webgpuReason = probe.webgpu.reason ?? 'no WebGPU adapter';
   if (!hasWebLlmModel) skipped.push({ rung: 'webllm-webgpu', reason: 'no WebLLM model in the models config' });
   else if (!probe.webgpu.available) skipped.push({ rung: 'webllm-webgpu', reason: webgpuReason });
-  const onnx: Rung[] = preference === 'webgpu' ? ['onnx-webgpu', 'onnx-wasm'] : ['onnx-wasm', 'onnx-webgpu'];
+  const first = preference === 'auto' ? measured.backend : preference;
+  const onnx: Rung[] = first === 'webgpu' ? ['onnx-webgpu', 'onnx-wasm'] : ['onnx-wasm', 'onnx-webgpu'];
   const order: Rung[] = hasWebLlmModel && probe.webgpu.available ? ['webllm-webgpu'] : [];
   for (const rung of onnx) {
     if (rung === 'onnx-webgpu' && !probe.webgpu.available) skipped.push({ rung, reason: webgpuReason });

@@ -6,13 +6,15 @@
 import type { ErrorPayload } from '../errors.js';
 import type { ChatMessage, RouteMode, RoutePath } from './chat.js';
 import type { EngineCounters, EngineInfo, FinishReason } from './local-engine.js';
-import type { BackendPreference, Capabilities } from './capabilities.js';
+import type { BackendPreference, Capabilities, ThreadsPreference } from './capabilities.js';
 
 export type WorkerConfig = {
   /** Absolute URL of the folder holding manifest.json. */
   readonly modelsUrl: string;
   /** Preferred execution provider; `auto` = the measured default, then the fallback ladder. @default 'auto' */
   readonly backend?: BackendPreference;
+  /** ORT WASM threads; `auto` = the measured default; more than one needs a cross-origin isolated page. @default 'auto' */
+  readonly threads?: ThreadsPreference;
 };
 
 export type WorkerStatus = {

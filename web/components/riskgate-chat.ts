@@ -1,14 +1,14 @@
 /**
  * @module riskgate-chat
  * `<riskgate-chat>`: the drop-in chat widget. Attributes `endpoint`, `cost-weight`, `risk-level`,
- * `mode` (auto|local|edge), `backend` (auto|wasm|webgpu), `models-url`. Public `send(text)`. Events
+ * `mode` (auto|local|edge), `backend` (auto|wasm|webgpu), `threads` (auto|N), `models-url`. Public `send(text)`. Events
  * (bubbling, composed): `riskgate-decision`, `riskgate-token`, `riskgate-done`, `riskgate-error`.
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { RouterError, fromErrorPayload, type ErrorPayload } from '../../core/errors.js';
 import type { ChatMessage, RouteMode, RoutePath } from '../../core/protocol/chat.js';
 import type { Decision, LoadProgress, RouteEvent, WorkerStatus } from '../../core/protocol/worker-api.js';
-import type { BackendPreference, Capabilities } from '../../core/protocol/capabilities.js';
+import type { BackendPreference, Capabilities, ThreadsPreference } from '../../core/protocol/capabilities.js';
 import { createRouterClient, type RouterClient } from '../worker-client.js';
 import { chatStyles } from './riskgate-chat.styles.js';
 
@@ -29,6 +29,8 @@ export class RiskgateChat extends LitElement {
     riskLevel: { type: Number, attribute: 'risk-level' },
     mode: { type: String },
     backend: { type: String },
+    // 'auto' or a count; anything else reaches the worker as NaN and is refused with invalid_request.
+    threads: { converter: (value: string | null): ThreadsPreference => (value === null || value === 'auto' ? 'auto' : Number(value)) },
     modelsUrl: { type: String, attribute: 'models-url' },
     maxTokens: { type: Number, attribute: 'max-tokens' },
     status: { state: true },
@@ -44,6 +46,7 @@ export class RiskgateChat extends LitElement {
   declare riskLevel: number;
   declare mode: RouteMode;
   declare backend: BackendPreference;
+  declare threads: ThreadsPreference;
   declare modelsUrl: string;
   declare maxTokens: number;
   declare status: WorkerStatus | undefined;
@@ -61,6 +64,7 @@ export class RiskgateChat extends LitElement {
     this.riskLevel = 0.1;
     this.mode = 'auto';
     this.backend = 'auto';
+    this.threads = 'auto';
     this.modelsUrl = 'models/';
     this.maxTokens = 96;
     this.status = undefined;
@@ -85,7 +89,7 @@ export class RiskgateChat extends LitElement {
       this.progress = p;
       this.#emit('riskgate-progress', { ...p });
     };
-    this.#ready ??= this.#client.init({ modelsUrl: new URL(this.modelsUrl, document.baseURI).href, backend: this.backend }, onProgress)
+    this.#ready ??= this.#client.init({ modelsUrl: new URL(this.modelsUrl, document.baseURI).href, backend: this.backend, threads: this.threads }, onProgress)
       // Structured clone drops Object.freeze; the page gets the probe frozen again.
       .then((status) => (this.status = { ...status, capabilities: deepFreeze(status.capabilities) }))
       .catch((error: unknown) => {
@@ -201,7 +205,7 @@ export class RiskgateChat extends LitElement {
             ${(['auto', 'local', 'edge'] as const).map((m) => html`<option ?selected=${m === this.mode}>${m}</option>`)}
           </select></label>
         <span class="status" part="status">${this.status
-          ? `${this.status.engine ? `local: ${this.status.engine.model} (${this.status.engine.backend})` : 'edge only'} · ${this.status.capabilities.rung}: ${this.status.capabilities.reason} · thresholds from ${this.status.thresholdsSource}${this.status.storageNotice ? ` · ⚠ ${this.status.storageNotice}` : ''}`
+          ? `${this.status.engine ? `local: ${this.status.engine.model} (${this.status.engine.backend}${this.status.engine.backend === 'wasm' ? `, ${this.status.capabilities.wasmThreads} thread${this.status.capabilities.wasmThreads > 1 ? 's' : ''}` : ''})` : 'edge only'} · ${this.status.capabilities.rung}: ${this.status.capabilities.reason} · thresholds from ${this.status.thresholdsSource}${this.status.storageNotice ? ` · ⚠ ${this.status.storageNotice}` : ''}`
           : html`${this.progress?.text ?? 'loading local model…'} <progress part="progress" max=${this.progress?.total ?? nothing} value=${this.progress?.total ? this.progress.loaded : nothing}></progress>
             <button type="button" part="cancel" class="cancel" @click=${() => this.cancelLoad()}>Cancel</button>`}</span>
       </header>

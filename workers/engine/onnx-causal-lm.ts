@@ -25,6 +25,8 @@ import { truncatePromptTokens } from '../../core/tokenizer/truncate.js';
 export type OrtRuntime = {
   readonly InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
   readonly Tensor: typeof Tensor;
+  /** onnxruntime-web's global settings; read once, before the first session (absent in Node). */
+  readonly env?: { readonly wasm: { numThreads?: number } };
 };
 
 export type OnnxCausalLmOptions = {

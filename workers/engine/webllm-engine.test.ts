@@ -9,7 +9,7 @@ const model: WebLlmModel = {
   modelId: 'Llama-3.2-1B-Instruct-q4f16_1-MLC', model: 'https://models.example/Llama-3.2-1B/resolve/main/', modelLib: 'https://models.example/lib.wasm', contextLength: 64, hiddenSize: DOUBLE_HIDDEN,
   f32: { modelId: 'Llama-3.2-1B-Instruct-q4f32_1-MLC', model: 'https://models.example/Llama-3.2-1B-f32/resolve/main/', modelLib: 'https://models.example/lib-f32.wasm', contextLength: 64, hiddenSize: DOUBLE_HIDDEN },
 };
-const gpu: PlatformProbe = { webgpu: { available: true, shaderF16: true, adapter: 'test', reason: null }, crossOriginIsolated: false, sharedArrayBuffer: false, wasmThreads: 1 };
+const gpu: PlatformProbe = { webgpu: { available: true, shaderF16: true, adapter: 'test', reason: null }, crossOriginIsolated: false, sharedArrayBuffer: false, maxWasmThreads: 1 };
 const user = (content: string) => [{ role: 'user' as const, content }];
 const create = (options: DoubleOptions, probe = gpu) => {
   const double = createWebLlmDouble(options);
