@@ -2,9 +2,10 @@
  * @module cli/routing-experiment
  * What `train` and `calibrate` share: the dataset (first suite of `--data`), the routing table
  * under the configured cost model, the representation the browser gate reads (the local model's
- * prefill hidden state), the seeded split and the full-information margin Δ(x, ξ; λ).
+ * prefill hidden state, or the count-sketch of its logits for a model without `hidden_states`), the seeded split and the full-information margin Δ(x, ξ; λ).
  */
 import { resolve } from 'node:path';
+import { RouterError } from '../core/errors.js';
 import type { RoutingRecord } from '../core/data/routing-dataset.js';
 import { splitIndices, type SplitName } from '../core/data/split.js';
 import type { RepresentationInfo } from '../core/gate/gate-graph.js';
@@ -32,13 +33,21 @@ export type RoutingExperiment = {
   margin(row: number, costWeight: number): number;
 };
 
-export async function loadRoutingExperiment(options: { dataPath?: string; seed?: number; configPath?: string; log?: (s: string) => void }): Promise<RoutingExperiment> {
+/** What an in-page engine can give the gate (decision 013): the hidden state, or the logits' sketch. */
+export type BrowserRepresentation = 'hidden_state_last' | 'logit_sketch';
+
+export function parseBrowserRepresentation(value: string | undefined): BrowserRepresentation {
+  if (value === undefined || value === 'hidden_state_last' || value === 'logit_sketch') return value ?? 'hidden_state_last';
+  throw new RouterError('invalid_request', `--representation must be hidden_state_last or logit_sketch (what the in-page engine reads), not ${value}`);
+}
+
+export async function loadRoutingExperiment(options: { dataPath?: string; seed?: number; configPath?: string; representation?: BrowserRepresentation; log?: (s: string) => void }): Promise<RoutingExperiment> {
   const seed = options.seed ?? DEFAULT_SEED;
   const suite = loadSuites(resolve(options.dataPath ?? resolve(SHARED_DIR, 'data')))[0]!;
   const config = loadRoutingConfig(options.configPath, suite.roles);
   const records = suite.records.filter((r) => r.outcomes[config.roles.local] !== undefined && config.roles.edge.some((m) => r.outcomes[m] !== undefined));
   const table = buildRoutingTable(records, config, seed);
-  const rep = await loadRepresentation('hidden_state_last', records, options.log);
+  const rep = await loadRepresentation(options.representation ?? 'hidden_state_last', records, options.log);
   return {
     records, config, table, seed, representation: rep.info, representations: rep.vectors,
     split: splitIndices(records.length, seed),

@@ -9,18 +9,21 @@ import { calibrateThreshold, type CalibrationPoint } from '../../core/calibratio
 import { toJsonThreshold, type ThresholdRow, type ThresholdsFile } from '../../core/calibration/threshold-table.js';
 import { sha256Hex } from '../local-model.js';
 import { createNodeGate } from '../gate-node.js';
+import { readOnnxMetadata } from '../onnx-write.js';
 import { GATE_PATH, THRESHOLDS_PATH } from '../paths.js';
-import { COST_WEIGHT_GRID, DEFAULT_SEED, RISK_LEVEL_GRID, loadRoutingExperiment } from '../routing-experiment.js';
+import { COST_WEIGHT_GRID, DEFAULT_SEED, RISK_LEVEL_GRID, loadRoutingExperiment, parseBrowserRepresentation } from '../routing-experiment.js';
 
 export const CALIBRATE_HELP = `riskgate calibrate [--data FILE|DIR] [--config FILE] [--seed N] [--gate FILE] [--out FILE]
-  Conformal risk control (false-acceptance loss, B = 1) on the calibration split for every
+  Conformal risk control (on the representation the gate's metadata names) (false-acceptance loss, B = 1) on the calibration split for every
   (λ, α) in λ ∈ {${COST_WEIGHT_GRID.join(', ')}} × α ∈ {${RISK_LEVEL_GRID.join(', ')}}.`;
 
 export async function calibrate(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, gate: { type: 'string' }, out: { type: 'string' } } });
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
-  const experiment = await loadRoutingExperiment({ ...(values.data ? { dataPath: values.data } : {}), ...(values.config ? { configPath: values.config } : {}), seed, log: console.log });
   const gateBytes = readFileSync(values.gate ?? GATE_PATH);
+  // The thresholds are calibrated on what this gate reads, as its metadata says.
+  const representation = parseBrowserRepresentation(readOnnxMetadata(gateBytes)['riskgate.representation.kind']);
+  const experiment = await loadRoutingExperiment({ ...(values.data ? { dataPath: values.data } : {}), ...(values.config ? { configPath: values.config } : {}), seed, representation, log: console.log });
   const scoreAll = await createNodeGate(gateBytes);
   const reps = (rows: number[]) => rows.map((i) => experiment.representations[i]!);
   const rows: ThresholdRow[] = [];

@@ -12,18 +12,20 @@ import { sha256Hex } from '../local-model.js';
 import { encodeOnnxModel } from '../onnx-write.js';
 import { GATE_PATH, SELECTOR_PATH } from '../paths.js';
 import { MAX_COST_WEIGHT } from '../evaluation/predictors.js';
-import { DEFAULT_SEED, loadRoutingExperiment } from '../routing-experiment.js';
+import { DEFAULT_SEED, loadRoutingExperiment, parseBrowserRepresentation } from '../routing-experiment.js';
 
-export const TRAIN_HELP = `riskgate train [--data FILE|DIR] [--config FILE] [--seed N] [--out FILE] [--selector-out FILE]
-  Trains the margin gate g(h, λ) ≈ Δ(x, ξ; λ) (λ ~ U[0, ${MAX_COST_WEIGHT}]) on stories260K prefill hidden states of
+export const TRAIN_HELP = `riskgate train [--data FILE|DIR] [--config FILE] [--seed N] [--representation hidden_state_last|logit_sketch] [--out FILE] [--selector-out FILE]
+  Trains the margin gate g(h, λ) ≈ Δ(x, ξ; λ) (λ ~ U[0, ${MAX_COST_WEIGHT}]) on stories260K prefill hidden states
+  (or, with --representation logit_sketch, the count-sketch of its logits: for a model without hidden_states) of
   the first suite of --data (default ../shared/data: RouteLLM MMLU+GSM8K, device Mixtral-8x7B, edge
   GPT-4) under the README's cost model, and one quality predictor per recorded model for the edge
   selector. Writes public/models/gate.onnx and public/models/selector.onnx.`;
 
 export async function train(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, 'selector-out': { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, representation: { type: 'string' }, out: { type: 'string' }, 'selector-out': { type: 'string' } } });
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
-  const experiment = await loadRoutingExperiment({ ...(values.data ? { dataPath: values.data } : {}), ...(values.config ? { configPath: values.config } : {}), seed, log: console.log });
+  const representation = parseBrowserRepresentation(values.representation);
+  const experiment = await loadRoutingExperiment({ ...(values.data ? { dataPath: values.data } : {}), ...(values.config ? { configPath: values.config } : {}), seed, representation, log: console.log });
   const rows = experiment.split.train;
   const reps = rows.map((i) => experiment.representations[i]!);
   const provenance = { representation: experiment.representation, trainingDataSha256: experiment.dataSha256, seed };
