@@ -45,9 +45,15 @@ function failureResponse(error: unknown, headers: Record<string, string>): Respo
   return errorResponse(openAiError('upstream_failed', toErrorPayload(error).message), headers);
 }
 
-/** Q̂_m from the request's representation, or undefined (priors) when there is none or it does not fit. */
-async function predictQuality(predictor: QualityPredictor | undefined, representation: string | undefined) {
+/**
+ * Q̂_m from the request's representation, or undefined (priors) when there is none or it does not
+ * fit: another width, or another representation of the same width (a hidden state and a logit
+ * sketch are both 64-d for stories260K; reading one as the other would rank models on noise).
+ */
+async function predictQuality(predictor: QualityPredictor | undefined, router: ChatRequest['router']) {
+  const representation = router?.representation;
   if (!predictor || !representation) return undefined;
+  if (router.representation_model && predictor.representationModelId && router.representation_model !== predictor.representationModelId) return undefined;
   const vector = decodeRepresentation(representation);
   return vector?.length === predictor.dim ? predictor.predict(vector) : undefined;
 }
@@ -61,7 +67,7 @@ export async function answerChat(ctx: ChatContext, { body, requestId, caller, si
     seed: body.seed ?? 0,
   };
   const pinned = body.model && body.model !== 'auto' ? body.model : undefined;
-  const predicted = await predictQuality(ctx.qualityPredictor, body.router?.representation);
+  const predicted = await predictQuality(ctx.qualityPredictor, body.router);
   const { ladder } = selector.select(body.router?.cost_weight ?? 0, Math.min(request.maxTokens, config.expected_output_tokens), body.messages, pinned, predicted);
   const headers: Record<string, string> = { 'x-request-id': requestId, 'x-router-decision': 'edge', 'x-router-quality-source': predicted ? 'selector' : 'prior' };
   metrics.decisions.inc({ decision: 'edge' });

@@ -27,7 +27,7 @@ const candidates: Candidate[] = [
 let server: Awaited<ReturnType<typeof listen>>;
 let client: OpenAI;
 beforeAll(async () => {
-  const predictor = await createOnnxQualityPredictor(ort as unknown as OrtForPredictor, encodeOnnxModel(buildSelectorGraph([{ id: 'a', weights: weights(1) }, { id: 'b', weights: weights(-1) }], provenance)), ['a', 'b']);
+  const predictor = await createOnnxQualityPredictor(ort as unknown as OrtForPredictor, encodeOnnxModel(buildSelectorGraph([{ id: 'a', weights: weights(1) }, { id: 'b', weights: weights(-1) }], provenance)), ['a', 'b'], 't');
   server = await listen(createProxyApp({ candidates, qualityPredictor: predictor }).fetch, 0);
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused' });
 });
@@ -55,6 +55,14 @@ describe('edge selector reads the representation the browser sent (selector.onnx
     expect(wrong.response.headers.get('x-router-served-by')).toBe('b');
   });
 
+  it('falls back to the priors for a representation of the right size but another kind, and says so', async () => {
+    const same = await ask({ cost_weight: 0, representation: encodeRepresentation(Float32Array.of(0.9, 0)), representation_model: 't' });
+    expect(same.response.headers.get('x-router-served-by')).toBe('a');
+    const other = await ask({ cost_weight: 0, representation: encodeRepresentation(Float32Array.of(0.9, 0)), representation_model: 't+count-sketch(seed 1)' });
+    expect(other.response.headers.get('x-router-quality-source')).toBe('prior');
+    expect(other.response.headers.get('x-router-served-by')).toBe('b');
+  });
+
   it('the default proxy loads the committed selector.onnx and uses it for a 64-d representation', async () => {
     const proxy = await startProxy(0);
     try {
@@ -64,6 +72,12 @@ describe('edge selector reads the representation the browser sent (selector.onnx
       });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-router-quality-source')).toBe('selector');
+      // The committed selector reads stories260K's hidden state, not its logit sketch.
+      const sketch = await fetch(`${proxy.url}/v1/chat/completions`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'Once upon a time' }], max_tokens: 4, router: { cost_weight: 0, representation: encodeRepresentation(new Float32Array(64).fill(0.1)), representation_model: 'stories260K+count-sketch(seed 1)' } }),
+      });
+      expect(sketch.headers.get('x-router-quality-source')).toBe('prior');
     } finally { await proxy.close(); }
   });
 });

@@ -28,6 +28,8 @@ export const chatRequestSchema = z.object({
     mode: z.enum(['prefer_local', 'only_local', 'prefer_edge', 'only_edge']).optional(),
     /** The prefill representation, base64 of little-endian float32. */
     representation: z.string().max(65_536).regex(/^[A-Za-z0-9+/]*={0,2}$/).optional(),
+    /** What that vector is: the gate's `riskgate.representation.model_id` (stories260K, stories260K+count-sketch(seed 1), …). */
+    representation_model: z.string().max(256).optional(),
     /** Multi-turn switching state: which side holds the conversation's KV cache. */
     switching: z.object({ previous_path: z.enum(['local', 'edge']).optional(), context_tokens: z.number().int().min(0).optional() }).optional(),
   }).strict().optional(),

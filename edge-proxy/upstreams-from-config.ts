@@ -53,6 +53,7 @@ export async function loadQualityPredictor(selector: string | null | undefined, 
   const path = selector ? resolve(baseDir, selector) : SELECTOR_PATH;
   if (!selector && !existsSync(path)) return undefined;
   const bytes = readFileSync(path);
-  const models = JSON.parse(readOnnxMetadata(bytes)['riskgate.selector.models'] ?? '[]') as string[];
-  return createOnnxQualityPredictor(ort as unknown as OrtForPredictor, bytes, models);
+  const metadata = readOnnxMetadata(bytes);
+  const models = JSON.parse(metadata['riskgate.selector.models'] ?? '[]') as string[];
+  return createOnnxQualityPredictor(ort as unknown as OrtForPredictor, bytes, models, metadata['riskgate.representation.model_id'] ?? null);
 }

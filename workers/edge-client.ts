@@ -16,7 +16,7 @@ export type EdgeRequest = {
   readonly maxTokens: number;
   readonly temperature?: number;
   readonly seed?: number;
-  readonly router: { readonly cost_weight: number; readonly risk_level: number; readonly score?: number; readonly threshold: number | null; readonly representation?: string };
+  readonly router: { readonly cost_weight: number; readonly risk_level: number; readonly score?: number; readonly threshold: number | null; readonly representation?: string; readonly representation_model?: string };
 };
 
 export type EdgeResult = { readonly model: string; readonly finishReason: string; readonly promptTokens: number; readonly completionTokens: number };

@@ -194,7 +194,7 @@ export function createRouterWorkerApi(ort: OrtRuntime, store: KeyValueStore = id
           endpoint: request.endpoint, messages: request.messages, maxTokens,
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
           ...(request.seed !== undefined ? { seed: request.seed } : {}),
-          router: { cost_weight: request.costWeight, risk_level: request.riskLevel, ...(Number.isFinite(score) ? { score } : {}), threshold: Number.isFinite(threshold) ? threshold : null, ...(representation ? { representation: encodeRepresentation(representation) } : {}) },
+          router: { cost_weight: request.costWeight, risk_level: request.riskLevel, ...(Number.isFinite(score) ? { score } : {}), threshold: Number.isFinite(threshold) ? threshold : null, ...(representation ? { representation: encodeRepresentation(representation), representation_model: thresholds.representation.modelId } : {}) },
         });
         for (;;) {
           const step = await edge.next();
