@@ -15,11 +15,13 @@ export type FakeOpenAiServer = {
   requests: number;
   /** Requests whose client connection closed before the answer finished. */
   aborted: number;
+  /** TCP connections accepted (keep-alive reuse shows as fewer connections than requests). */
+  connections: number;
   close(): Promise<void>;
 };
 
 export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number } = {}): Promise<FakeOpenAiServer> {
-  const state: Omit<FakeOpenAiServer, 'url' | 'close'> = { behaviour: 'ok', answer: 'Paris is the capital of France .'.split(' '), requests: 0, aborted: 0 };
+  const state: Omit<FakeOpenAiServer, 'url' | 'close'> = { behaviour: 'ok', answer: 'Paris is the capital of France .'.split(' '), requests: 0, aborted: 0, connections: 0 };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => { body += d.toString(); });
@@ -63,6 +65,7 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
       else go();
     });
   });
+  server.on('connection', () => { state.connections++; });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const address = server.address();

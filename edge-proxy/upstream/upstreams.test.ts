@@ -72,6 +72,17 @@ describe('OpenAI-compatible HTTP specifics', () => {
     expect(error.retryable).toBe(true);
   });
 
+  it('reads a finished answer to its end, so sequential answers share one kept-alive connection', async () => {
+    fake.behaviour = 'ok';
+    const upstream = http();
+    await drainUpstream(upstream, [{ role: 'user', content: 'warm-up' }], 10);
+    const before = { connections: fake.connections, aborted: fake.aborted, requests: fake.requests };
+    for (let i = 0; i < 3; i++) expect((await drainUpstream(upstream, [{ role: 'user', content: 'hi' }], 10)).pieces.join('')).toBe('Paris is the capital of France .');
+    expect(fake.requests - before.requests).toBe(3);
+    expect(fake.connections - before.connections).toBe(0);
+    expect(fake.aborted).toBe(before.aborted);
+  });
+
   it('aborts the upstream when our client goes away mid-stream', async () => {
     fake.behaviour = 'slow_first_token';
     const before = fake.aborted;
