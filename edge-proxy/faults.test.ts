@@ -7,6 +7,7 @@ import type { Candidate } from './selector.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
 import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
 import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
+import { undiciTransport } from './upstream/undici-transport.js';
 
 // The ladder: a controllable upstream on loopback first (higher prior quality), then the
 // embedded model. Every fault must end in a failover or a clean error, never a hung stream.
@@ -14,7 +15,7 @@ let fake: FakeOpenAiServer;
 let proxy: RunningProxy;
 let client: OpenAI;
 const fakeCandidate = (baseUrl: string): Candidate => ({
-  upstream: createOpenAiHttpUpstream({ id: 'remote', baseUrl, upstreamModel: 'remote', idleTimeoutMs: 300 }),
+  upstream: createOpenAiHttpUpstream({ id: 'remote', baseUrl, upstreamModel: 'remote', idleTimeoutMs: 300, transport: undiciTransport }),
   priorQuality: 0.9, usdPer1kTokens: 0.01, ttftMs: 100, tokensPerSecond: 50,
 });
 const embedded = (): Candidate => ({ upstream: createEmbeddedOnnxUpstream(createNodeEngine), priorQuality: 0.1, usdPer1kTokens: 0, ttftMs: 5, tokensPerSecond: 1000 });

@@ -14,6 +14,7 @@ import { defaultModels, type ModelConfig } from './config.js';
 import type { Candidate } from './selector.js';
 import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
 import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
+import { undiciTransport } from './upstream/undici-transport.js';
 import { createReplayUpstream } from './upstream/replay.js';
 import type { Upstream } from './upstream/upstream.js';
 
@@ -25,7 +26,7 @@ function upstreamOf(model: ModelConfig, baseDir: string, idleTimeoutMs: number):
       return createEmbeddedOnnxUpstream(createNodeEngine, model.id);
     case 'openai':
       return createOpenAiHttpUpstream({
-        id: model.id, baseUrl: model.base_url, upstreamModel: model.upstream_model ?? model.id, idleTimeoutMs,
+        id: model.id, baseUrl: model.base_url, upstreamModel: model.upstream_model ?? model.id, idleTimeoutMs, transport: undiciTransport,
         apiKey: model.api_key ?? (model.api_key_env ? process.env[model.api_key_env] : undefined),
       });
     case 'replay':

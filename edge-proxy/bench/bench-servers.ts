@@ -7,11 +7,12 @@ import { createProxyApp } from '../app.js';
 import { listen } from '../server.js';
 import { startFakeOpenAiServer } from '../testing/fake-openai-server.js';
 import { createOpenAiHttpUpstream } from '../upstream/openai-http.js';
+import { undiciTransport } from '../upstream/undici-transport.js';
 
 const upstream = await startFakeOpenAiServer();
 const app = createProxyApp({
   config: { rate_limit_per_minute: 100_000_000, keepalive_ms: 60_000 },
-  candidates: [{ upstream: createOpenAiHttpUpstream({ id: 'canned', baseUrl: upstream.url, upstreamModel: 'canned', idleTimeoutMs: 30_000 }), priorQuality: 1, usdPer1kTokens: 0, ttftMs: 1, tokensPerSecond: 1000 }],
+  candidates: [{ upstream: createOpenAiHttpUpstream({ id: 'canned', baseUrl: upstream.url, upstreamModel: 'canned', idleTimeoutMs: 30_000, transport: undiciTransport }), priorQuality: 1, usdPer1kTokens: 0, ttftMs: 1, tokensPerSecond: 1000 }],
 });
 const proxy = await listen(app.fetch, 0);
 console.log(JSON.stringify({ upstream: upstream.url, proxy: `${proxy.url}/v1` }));

@@ -7,6 +7,7 @@ import { createParser } from 'eventsource-parser';
 import type { ChatCompletionChunk, OpenAiErrorBody } from '../../core/protocol/openai.js';
 import type { Upstream, UpstreamRequest, UpstreamResult } from './upstream.js';
 import { UpstreamError } from './upstream-error.js';
+import { fetchTransport, type HttpTransport, type TransportResponse } from './http-transport.js';
 
 export type OpenAiHttpOptions = {
   readonly id: string;
@@ -15,12 +16,22 @@ export type OpenAiHttpOptions = {
   readonly apiKey?: string | undefined;
   /** Abort when nothing arrives for this long (connect, first byte, or between chunks). */
   readonly idleTimeoutMs: number;
+  /** How the request is sent. @default fetchTransport (any runtime); the Node server passes undiciTransport */
+  readonly transport?: HttpTransport;
 };
 
+function parseErrorBody(text: string): OpenAiErrorBody | null {
+  try {
+    return JSON.parse(text) as OpenAiErrorBody;
+  } catch {
+    return null;
+  }
+}
+
 /** Reads what follows [DONE] (normally nothing) up to a bound; false when the upstream keeps going. */
-async function drained(reader: ReadableStreamDefaultReader<Uint8Array>, limit = 65_536): Promise<boolean> {
+async function drained(body: TransportResponse['body'], limit = 65_536): Promise<boolean> {
   for (let bytes = 0; bytes <= limit;) {
-    const chunk = await reader.read();
+    const chunk = await body.next();
     if (chunk.done) return true;
     bytes += chunk.value.byteLength;
   }
@@ -29,6 +40,7 @@ async function drained(reader: ReadableStreamDefaultReader<Uint8Array>, limit = 
 
 export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
   const url = `${options.baseUrl.replace(/\/$/, '')}/chat/completions`;
+  const headers = { 'content-type': 'application/json', ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) };
 
   async function* generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult> {
     const controller = new AbortController();
@@ -54,20 +66,15 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
     let responded = false;
     let finished = false;
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        signal: controller.signal,
-        headers: { 'content-type': 'application/json', ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) },
-        body: JSON.stringify({
-          model: options.upstreamModel, messages: request.messages, max_tokens: request.maxTokens, temperature: request.temperature,
-          seed: request.seed, stream: true, stream_options: { include_usage: true },
-        }),
-      });
+      const response = await (options.transport ?? fetchTransport).post(url, headers, JSON.stringify({
+        model: options.upstreamModel, messages: request.messages, max_tokens: request.maxTokens, temperature: request.temperature,
+        seed: request.seed, stream: true, stream_options: { include_usage: true },
+      }), controller.signal);
       responded = true;
-      if (!response.ok || !response.body) {
-        const body = (await response.json().catch(() => null)) as OpenAiErrorBody | null;
-        const message = `${options.id} answered ${response.status}: ${body?.error?.message ?? response.statusText}`;
-        if (response.status === 429) throw new UpstreamError('rate_limited', message, { status: 429, retryAfter: response.headers.get('retry-after') ?? undefined });
+      if (response.status < 200 || response.status >= 300) {
+        const body = parseErrorBody(await response.text().catch(() => ''));
+        const message = `${options.id} answered ${response.status}: ${body?.error?.message ?? 'no error message'}`;
+        if (response.status === 429) throw new UpstreamError('rate_limited', message, { status: 429, retryAfter: response.header('retry-after') ?? undefined });
         throw new UpstreamError('http', message, { status: response.status });
       }
       const result = { finishReason: 'stop' as UpstreamResult['finishReason'], promptTokens: 0, completionTokens: 0 };
@@ -76,17 +83,16 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
       // (TextDecoderStream, EventSourceParserStream) cost more CPU than the proxy's own work.
       const pending: string[] = [];
       const parser = createParser({ onEvent: (event) => { pending.push(event.data); } });
-      const reader = response.body.getReader();
       const decoder = new TextDecoder();
       for (;;) {
-        const chunk = await reader.read();
+        const chunk = await response.body.next();
         if (chunk.done) break;
         arm();
         parser.feed(decoder.decode(chunk.value, { stream: true }));
         for (let data = pending.shift(); data !== undefined; data = pending.shift()) {
           if (data === '[DONE]') {
             // Reading the body to its end lets the connection go back to the pool; an abort would close it.
-            finished = await drained(reader);
+            finished = await drained(response.body);
             return { ...result, completionTokens: result.completionTokens || pieces };
           }
           const parsed = JSON.parse(data) as Partial<ChatCompletionChunk> & Partial<OpenAiErrorBody>;

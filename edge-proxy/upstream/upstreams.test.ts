@@ -5,6 +5,8 @@ import { DEFAULT_RECORDINGS } from '../upstreams-from-config.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../testing/fake-openai-server.js';
 import { createEmbeddedOnnxUpstream } from './embedded-onnx.js';
 import { createOpenAiHttpUpstream } from './openai-http.js';
+import { fetchTransport } from './http-transport.js';
+import { undiciTransport } from './undici-transport.js';
 import { createReplayUpstream, replayPieces } from './replay.js';
 import { drainUpstream, runUpstreamContract } from './upstream.contract.js';
 import { UpstreamError } from './upstream-error.js';
@@ -17,10 +19,13 @@ const firstRecording = JSON.parse(readFileSync(DEFAULT_RECORDINGS, 'utf8').split
 const replay = () => createReplayUpstream({ id: 'gpt-4-1106-preview', recordingsPath: DEFAULT_RECORDINGS, recordedModel: firstRecording.model, ttftMs: 5, tokensPerSecond: 2000 });
 
 runUpstreamContract('embedded ONNX (stories260K in onnxruntime-node)', async () => ({ upstream: createEmbeddedOnnxUpstream(createNodeEngine), known: 'Once upon a time' }));
-runUpstreamContract('OpenAI-compatible HTTP (a real server on loopback)', async () => {
-  fake.behaviour = 'ok';
-  return { upstream: createOpenAiHttpUpstream({ id: 'fake', baseUrl: fake.url, upstreamModel: 'fake', idleTimeoutMs: 2000 }), known: 'What is the capital of France?' };
-});
+const TRANSPORTS = [['fetch', fetchTransport], ['undici', undiciTransport]] as const;
+for (const [name, transport] of TRANSPORTS) {
+  runUpstreamContract(`OpenAI-compatible HTTP over ${name} (a real server on loopback)`, async () => {
+    fake.behaviour = 'ok';
+    return { upstream: createOpenAiHttpUpstream({ id: 'fake', baseUrl: fake.url, upstreamModel: 'fake', idleTimeoutMs: 2000, transport }), known: 'What is the capital of France?' };
+  });
+}
 runUpstreamContract('record/replay (RouteLLM GSM8K answers)', async () => ({ upstream: replay(), known: firstRecording.prompt }));
 
 describe('record/replay specifics', () => {
@@ -47,8 +52,8 @@ describe('record/replay specifics', () => {
   });
 });
 
-describe('OpenAI-compatible HTTP specifics', () => {
-  const http = (idleTimeoutMs = 300) => createOpenAiHttpUpstream({ id: 'fake', baseUrl: fake.url, upstreamModel: 'fake', idleTimeoutMs });
+describe.each(TRANSPORTS)('OpenAI-compatible HTTP specifics over %s', (_, transport) => {
+  const http = (idleTimeoutMs = 300) => createOpenAiHttpUpstream({ id: 'fake', baseUrl: fake.url, upstreamModel: 'fake', idleTimeoutMs, transport });
   it('passes 429 and its Retry-After up', async () => {
     fake.behaviour = 'status429';
     const error = (await drainUpstream(http(), [{ role: 'user', content: 'hi' }], 5).catch((e: unknown) => e)) as UpstreamError;
