@@ -23,20 +23,19 @@ export interface HttpTransport {
 export const fetchTransport: HttpTransport = {
   async post(url, headers, body, signal) {
     const response = await fetch(url, { method: 'POST', headers, body, signal });
-    const reader = response.body?.getReader();
+    // The reader is taken on the first read, so an error answer can still use response.text().
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     return {
       status: response.status,
       header: (name) => response.headers.get(name),
       body: {
-        next: async () => (reader ? reader.read() as Promise<IteratorResult<Uint8Array>> : { done: true, value: undefined }),
+        next: async () => {
+          if (!response.body) return { done: true, value: undefined };
+          reader ??= response.body.getReader();
+          return reader.read() as Promise<IteratorResult<Uint8Array>>;
+        },
       },
-      text: async () => {
-        if (!reader) return '';
-        const decoder = new TextDecoder();
-        let text = '';
-        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
-        return text + decoder.decode();
-      },
+      text: () => response.text(),
     };
   },
 };
