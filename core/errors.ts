@@ -8,6 +8,7 @@ export const ERROR_CODES = Object.freeze([
   'invalid_request',
   'invalid_model',
   'invalid_artifact',
+  'asset_unreachable',
   'artifact_mismatch',
   'context_window_exceeded',
   'engine_not_ready',

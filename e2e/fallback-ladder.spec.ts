@@ -44,7 +44,7 @@ test('the local model fails to load: edge-only rung, prompts still answered by t
   await page.route('**/models/stories260K/model.onnx', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
   const { caps, status } = await mount(page, { endpoint: PROXY_URL, 'max-tokens': '8' });
   expect(caps.rung).toBe('edge-only');
-  expect(caps.reason).toContain('invalid_artifact');
+  expect(caps.reason).toContain('asset_unreachable');
   expect(status).toContain('edge only');
   const auto = await page.evaluate(async () => {
     const r = await document.querySelector('riskgate-chat')!.send('Once upon a time');

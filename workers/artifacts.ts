@@ -20,9 +20,9 @@ export async function fetchBytes(url: string, onBytes?: OnBytes, signal?: AbortS
   const aborted = (cause: unknown) => new RouterError('aborted', `download of ${url} cancelled`, { cause });
   const response = await fetch(url, signal ? { signal } : {}).catch((cause: unknown) => {
     if (signal?.aborted) throw aborted(cause);
-    throw new RouterError('invalid_artifact', `could not fetch ${url}: ${String(cause)}`, { cause });
+    throw new RouterError('asset_unreachable', `could not fetch ${url} (offline, blocked by CORS, or the server is down): ${String(cause)}`, { cause });
   });
-  if (!response.ok) throw new RouterError('invalid_artifact', `GET ${url} → ${response.status}`);
+  if (!response.ok) throw new RouterError('asset_unreachable', `GET ${url} → ${response.status}`);
   const length = Number(response.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 && !response.headers.get('content-encoding') ? length : null;
   if (!onBytes || !response.body) return new Uint8Array(await response.arrayBuffer());

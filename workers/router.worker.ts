@@ -1,15 +1,18 @@
 /**
  * @module router.worker
  * The only file that touches the worker global: exposes the router API over comlink.
- * ORT's WASM thread count is set by the API at init, from the model's measured default or the
- * page's `threads` (decisions 003, 012).
+ * onnxruntime-web is imported on demand, per build: the WASM-only build for the gate and the WASM
+ * rung, the WebGPU-capable build only when a WebGPU rung is tried (workers/load/ort-runtimes.ts).
  */
 import { expose } from 'comlink';
-import * as ort from 'onnxruntime-web';
 import { createRouterWorkerApi } from './router-worker-api.js';
 import type { OrtRuntime } from './engine/onnx-causal-lm.js';
+import type { OrtLoader } from './load/ort-runtimes.js';
 
-// With threads, ORT starts its pthread workers from this same script, named "em-pthread": they
+const loadOrt: OrtLoader = async (flavour) =>
+  (flavour === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm')) as unknown as OrtRuntime;
+
+// With threads, ORT starts its pthread workers from its own script, named "em-pthread": they
 // must not answer comlink (its listener would reply to every Emscripten message).
 const isOrtPthread = (globalThis as { name?: string }).name?.startsWith('em-pthread') === true;
-if (!isOrtPthread) expose(createRouterWorkerApi(ort as unknown as OrtRuntime));
+if (!isOrtPthread) expose(createRouterWorkerApi(loadOrt));

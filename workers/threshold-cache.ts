@@ -24,8 +24,10 @@ export async function loadThresholds(
       if (file.gate_sha256 === gateSha256) return { file, source: 'indexeddb', storageNotice: null };
     } catch { /* a corrupt cache entry is replaced from the network below */ }
   }
-  const response = await fetch(url);
-  if (!response.ok) throw new RouterError('invalid_artifact', `GET ${url} → ${response.status}`);
+  const response = await fetch(url).catch((cause: unknown) => {
+    throw new RouterError('asset_unreachable', `could not fetch ${url}: ${String(cause)}`, { cause });
+  });
+  if (!response.ok) throw new RouterError('asset_unreachable', `GET ${url} → ${response.status}`);
   const file = parseThresholdsFile(await response.json());
   if (file.gate_sha256 !== gateSha256) {
     throw new RouterError('artifact_mismatch', `thresholds.json was calibrated for gate ${file.gate_sha256.slice(0, 12)}…, this gate is ${gateSha256.slice(0, 12)}…`);

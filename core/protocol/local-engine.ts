@@ -48,6 +48,11 @@ export interface LocalEngine {
   readonly info: EngineInfo;
   prefill(messages: readonly ChatMessage[]): Promise<Prefill>;
   /**
+   * Tokens `prefill(messages)` would read, BOS included, before any truncation (the history
+   * window decides what fits; an engine without a tokenizer at hand may over-estimate, never under).
+   */
+  countTokens(messages: readonly ChatMessage[]): number;
+  /**
    * Continues from the last prefill's KV cache (no second prefill). Yields tokens until
    * `maxTokens`, a stop token, the context limit or abort; `finishReason()` then says which.
    * @throws RouterError `engine_not_ready` when there is no prefill to continue from.

@@ -5,7 +5,7 @@
  */
 import type { ErrorPayload } from '../errors.js';
 import type { ChatMessage, RouteMode, RoutePath } from './chat.js';
-import type { EngineCounters, EngineInfo, FinishReason } from './local-engine.js';
+import type { EngineCounters, EngineInfo } from './local-engine.js';
 import type { BackendPreference, Capabilities, ThreadsPreference } from './capabilities.js';
 
 export type WorkerConfig = {
@@ -15,6 +15,8 @@ export type WorkerConfig = {
   readonly backend?: BackendPreference;
   /** ORT WASM threads; `auto` = the measured default; more than one needs a cross-origin isolated page. @default 'auto' */
   readonly threads?: ThreadsPreference;
+  /** Set by the page client when the worker script is on another origin (CDN): ORT cannot start its thread workers then. */
+  readonly crossOriginScript?: boolean;
 };
 
 export type WorkerStatus = {
@@ -53,7 +55,19 @@ export type RouteRequest = {
   readonly seed?: number;
 };
 
+/**
+ * Why the path was taken: the gate's score against τ; a forced `mode`; the prompt does not fit the
+ * local model's window (decision 015); or no local engine could load (edge-only rung).
+ */
+export type DecisionReason = 'gate' | 'forced' | 'context' | 'no-engine';
+
 export type Decision = {
+  readonly reason: DecisionReason;
+  /**
+   * Earlier messages of the conversation the local model did not read (the history window kept
+   * the latest turns that fit); 0 when it read them all. The edge always gets the whole conversation.
+   */
+  readonly droppedMessages: number;
   readonly path: RoutePath;
   readonly mode: RouteMode;
   /** The gate's margin estimate ĝ(h, λ). */
@@ -80,10 +94,13 @@ export type Timings = {
   readonly tokensPerSecond: number | null;
 };
 
+/** `length`: cut by max-tokens or the window; `aborted`: stopped by `stop()`. */
+export type RouteFinishReason = 'stop' | 'length' | 'aborted';
+
 export type RouteEvent =
   | { readonly type: 'decision'; readonly decision: Decision }
   | { readonly type: 'token'; readonly text: string }
-  | { readonly type: 'done'; readonly path: RoutePath; readonly model: string; readonly finishReason: FinishReason | 'error'; readonly usage: { readonly promptTokens: number; readonly completionTokens: number }; readonly timings: Timings }
+  | { readonly type: 'done'; readonly path: RoutePath; readonly model: string; readonly finishReason: RouteFinishReason; readonly usage: { readonly promptTokens: number; readonly completionTokens: number }; readonly timings: Timings }
   | { readonly type: 'error'; readonly error: ErrorPayload };
 
 export type LocalGeneration = { readonly tokens: number[]; readonly text: string; readonly hiddenState: Float32Array; readonly prefillMs: number; readonly decodeMs: number };
@@ -92,6 +109,11 @@ export interface RouterWorkerApi {
   init(config: WorkerConfig, onProgress?: (progress: LoadProgress) => void): Promise<WorkerStatus>;
   /** Cancels a load in progress: pending downloads abort and `init` rejects with `aborted`. */
   cancelLoad(): void;
+  /**
+   * Stops the prompt being answered (local decoding or the edge stream): it ends with `done`,
+   * `finishReason: 'aborted'`, keeping the text so far. Prompts queued behind it still run.
+   */
+  stopRoute(): void;
   /** Routes one prompt; events arrive through `onEvent` in order: decision, tokens, done | error. */
   route(request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>): Promise<void>;
   /** Greedy local generation with the hidden state (golden and parity checks, benchmarks). */

@@ -1,43 +1,33 @@
 /**
  * @module riskgate-chat
- * `<riskgate-chat>`: the drop-in chat widget. Attributes `endpoint`, `cost-weight`, `risk-level`,
- * `mode` (auto|local|edge), `backend` (auto|wasm|webgpu), `threads` (auto|N), `models-url`. Public `send(text)`. Events
- * (bubbling, composed): `riskgate-decision`, `riskgate-token`, `riskgate-done`, `riskgate-error`.
+ * `<riskgate-chat>`: the drop-in chat widget. It composes two reactive controllers (the worker
+ * connection, the conversation) and five render parts (operating point, status line, message
+ * list, composer, footer). Attributes: see `attributes.ts` and the README. Public: `send(text)`,
+ * `stop()`, `clear()`, `ready`, `capabilities`, `status`, `stats`, `cancelLoad()`. Events
+ * (bubbling, composed): `riskgate-decision`, `riskgate-token`, `riskgate-done`, `riskgate-error`,
+ * `riskgate-progress`.
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { RouterError, fromErrorPayload, type ErrorPayload } from '../../core/errors.js';
-import type { ChatMessage, RouteMode, RoutePath } from '../../core/protocol/chat.js';
-import type { Decision, LoadProgress, RouteEvent, WorkerStatus } from '../../core/protocol/worker-api.js';
+import { RouterError } from '../../core/errors.js';
+import type { RouteMode } from '../../core/protocol/chat.js';
+import type { LoadProgress, WorkerStatus } from '../../core/protocol/worker-api.js';
 import type { BackendPreference, Capabilities, ThreadsPreference } from '../../core/protocol/capabilities.js';
-import { createRouterClient, type RouterClient } from '../worker-client.js';
+import { ATTRIBUTES, attributeProperties, type AttributeName, type Preload } from './attributes.js';
 import { chatStyles } from './riskgate-chat.styles.js';
+import { WorkerConnection } from '../controllers/worker-connection.js';
+import { Conversation, type SendResult, type SessionStats } from '../controllers/conversation.js';
+import { renderOperatingPoint } from '../render/operating-point.js';
+import { renderStatusLine } from '../render/status-line.js';
+import { renderMessageList } from '../render/message-list.js';
+import { renderComposer } from '../render/composer.js';
 
-type Turn = { role: 'user' | 'assistant' | 'error'; text: string; decision?: Decision; servedBy?: string; code?: string };
-export type SendResult = { path: RoutePath; text: string; decision: Decision; model: string };
-
-const deepFreeze = <T>(value: T): T => {
-  if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) deepFreeze(v);
-  return Object.freeze(value);
-};
-const formatThreshold = (t: number) => (t === Infinity ? '+∞' : t === -Infinity ? '−∞' : t.toFixed(3));
+export type { SendResult, SessionStats };
 
 export class RiskgateChat extends LitElement {
+  /** Where `models-url` points when it is not set: the `models/` folder beside the script (set by embed.ts). */
+  static defaultModelsUrl = '';
   static override styles = chatStyles;
-  static override properties = {
-    endpoint: { type: String },
-    costWeight: { type: Number, attribute: 'cost-weight' },
-    riskLevel: { type: Number, attribute: 'risk-level' },
-    mode: { type: String },
-    backend: { type: String },
-    // 'auto' or a count; anything else reaches the worker as NaN and is refused with invalid_request.
-    threads: { converter: (value: string | null): ThreadsPreference => (value === null || value === 'auto' ? 'auto' : Number(value)) },
-    modelsUrl: { type: String, attribute: 'models-url' },
-    maxTokens: { type: Number, attribute: 'max-tokens' },
-    status: { state: true },
-    progress: { state: true },
-    turns: { state: true },
-    busy: { state: true },
-  };
+  static override properties = { ...attributeProperties, hint: { state: true }, announcement: { state: true } };
 
   // Reactive properties are `declare`d and set in the constructor: a class-field initializer
   // would shadow Lit's accessors (standard [[Define]] semantics) and nothing would re-render.
@@ -49,182 +39,148 @@ export class RiskgateChat extends LitElement {
   declare threads: ThreadsPreference;
   declare modelsUrl: string;
   declare maxTokens: number;
-  declare status: WorkerStatus | undefined;
-  declare progress: LoadProgress | undefined;
-  declare turns: Turn[];
-  declare busy: boolean;
-  #client: RouterClient | undefined;
-  #ready: Promise<WorkerStatus> | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
+  declare preload: Preload;
+  declare hint: string | undefined;
+  declare announcement: string;
+
+  readonly #connection: WorkerConnection;
+  readonly #conversation: Conversation;
 
   constructor() {
     super();
-    this.endpoint = 'http://localhost:8787';
-    this.costWeight = 0.5;
-    this.riskLevel = 0.1;
-    this.mode = 'auto';
-    this.backend = 'auto';
-    this.threads = 'auto';
-    this.modelsUrl = 'models/';
-    this.maxTokens = 96;
-    this.status = undefined;
-    this.turns = [];
-    this.busy = false;
+    for (const [name, spec] of Object.entries(ATTRIBUTES)) (this as Record<string, unknown>)[name] = spec.fallback();
+    this.hint = undefined;
+    this.announcement = '';
+    this.#connection = new WorkerConnection(this, () => ({
+      modelsUrl: new URL(this.modelsUrl || RiskgateChat.defaultModelsUrl || 'models/', document.baseURI).href, backend: this.backend, threads: this.threads,
+    }), {
+      progress: (p: LoadProgress) => this.#emit('riskgate-progress', { ...p }),
+      failed: (error: RouterError) => {
+        this.#conversation.reportLoadFailure(error);
+        this.#emit('riskgate-error', { code: error.code, message: error.message });
+      },
+    });
+    this.#conversation = new Conversation(this, this.#connection, () => ({
+      costWeight: this.costWeight, riskLevel: this.riskLevel, mode: this.mode, endpoint: new URL(this.endpoint, document.baseURI).href, maxTokens: this.maxTokens,
+    }), (name, detail) => {
+      if (name === 'riskgate-done') this.#announce(detail as { path: string; model: string; text: string });
+      this.#emit(name, detail);
+    });
   }
 
-  /** Cancels the model download in progress; `ready` then rejects with `aborted` and a later `ready` starts over. */
-  cancelLoad(): void {
-    void this.#client?.remote.cancelLoad();
+  /** Resolves when the local model, gate and thresholds are loaded (starts loading if `preload="none"` held it back). */
+  get ready(): Promise<WorkerStatus> {
+    return this.#connection.ready();
+  }
+
+  get status(): WorkerStatus | undefined {
+    return this.#connection.status;
   }
 
   /** The frozen platform probe and the active rung of the fallback ladder (undefined until ready). */
   get capabilities(): Capabilities | undefined {
-    return this.status?.capabilities;
+    return this.#connection.status?.capabilities;
   }
 
-  /** Resolves when the local model, gate and thresholds are loaded. */
-  get ready(): Promise<WorkerStatus> {
-    this.#client ??= createRouterClient();
-    const onProgress = (p: LoadProgress) => {
-      this.progress = p;
-      this.#emit('riskgate-progress', { ...p });
-    };
-    this.#ready ??= this.#client.init({ modelsUrl: new URL(this.modelsUrl, document.baseURI).href, backend: this.backend, threads: this.threads }, onProgress)
-      // Structured clone drops Object.freeze; the page gets the probe frozen again.
-      .then((status) => (this.status = { ...status, capabilities: deepFreeze(status.capabilities) }))
-      .catch((error: unknown) => {
-        this.#ready = undefined;
-        this.#fail(error as RouterError);
-        throw error;
-      });
-    return this.#ready;
+  /** This session's tally: answered on the device n of m, tokens kept on the device, time saved. */
+  get stats(): SessionStats {
+    return this.#conversation.stats;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.ready.catch(() => undefined);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#client?.terminate();
-    this.#client = undefined;
-    this.#ready = undefined;
+  /** Cancels the model download in progress; `ready` then rejects with `aborted` and a later `ready` starts over. */
+  cancelLoad(): void {
+    this.#connection.cancel();
   }
 
   /** Routes one prompt and resolves with the answer; rejects with a RouterError (its `code`). */
   send(text: string): Promise<SendResult> {
-    const run = this.#queue.then(() => this.#send(text));
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#conversation.send(text);
   }
 
-  async #send(text: string): Promise<SendResult> {
-    await this.ready;
-    const history: ChatMessage[] = this.turns.filter((t) => t.role !== 'error').map((t) => ({ role: t.role as 'user' | 'assistant', content: t.text }));
-    const messages: ChatMessage[] = [...history, { role: 'user', content: text }];
-    this.turns = [...this.turns, { role: 'user', text }];
-    const answer: Turn = { role: 'assistant', text: '' };
-    this.busy = true;
-    let decision: Decision | undefined;
-    let failure: ErrorPayload | undefined;
-    let model = '';
-    try {
-      await this.#client!.route(
-        { messages, costWeight: this.costWeight, riskLevel: this.riskLevel, mode: this.mode, endpoint: this.endpoint, maxTokens: this.maxTokens },
-        (event: RouteEvent) => {
-          if (event.type === 'decision') {
-            decision = event.decision;
-            answer.decision = decision;
-            this.turns = [...this.turns, answer];
-            this.#emit('riskgate-decision', { ...decision });
-          } else if (event.type === 'token') {
-            answer.text += event.text;
-            this.turns = [...this.turns];
-            this.#emit('riskgate-token', { text: event.text, path: decision?.path });
-          } else if (event.type === 'done') {
-            model = event.model;
-            answer.servedBy = event.model;
-            this.turns = [...this.turns];
-            this.#emit('riskgate-done', { path: event.path, model: event.model, text: answer.text, finishReason: event.finishReason, usage: event.usage, timings: event.timings });
-          } else {
-            failure = event.error;
-          }
-        },
-      );
-    } finally {
-      this.busy = false;
-    }
-    if (failure || !decision) {
-      if (answer.decision && answer.text === '') this.turns = this.turns.filter((t) => t !== answer);
-      const error = fromErrorPayload(failure ?? { code: 'internal_error', message: 'no decision was made' });
-      this.#fail(error);
-      throw error;
-    }
-    return { path: decision.path, text: answer.text, decision, model };
+  /** Stops the answer in progress (local decoding or the edge stream): `riskgate-done` with `finishReason: 'aborted'`. */
+  stop(): void {
+    this.#conversation.stop();
   }
 
-  #fail(error: RouterError): void {
-    const code = error.code ?? 'internal_error';
-    this.turns = [...this.turns, { role: 'error', text: error.message, code }];
-    this.#emit('riskgate-error', { code, message: error.message });
+  clear(): void {
+    this.#conversation.clear();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.preload !== 'none') this.ready.catch(() => undefined);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    for (const name of Object.keys(ATTRIBUTES) as AttributeName[]) {
+      if (!changed.has(name)) continue;
+      const spec = ATTRIBUTES[name];
+      const value = this[name];
+      if (spec.valid(value)) continue;
+      const previous = changed.get(name) as unknown;
+      (this as Record<string, unknown>)[name] = spec.valid(previous) ? previous : spec.fallback();
+      const message = `${spec.attribute} must be ${spec.expected}, not ${JSON.stringify(value)}; keeping ${JSON.stringify(this[name])}`;
+      console.warn(`<riskgate-chat>: ${message}`);
+      this.#emit('riskgate-error', { code: 'invalid_request', message });
+    }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    const list = this.renderRoot.querySelector('ol');
+    if (list) list.scrollTop = list.scrollHeight;
   }
 
   #emit(name: string, detail: object): void {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
-  #onSubmit(event: Event): void {
-    event.preventDefault();
-    const input = this.renderRoot.querySelector<HTMLInputElement>('input[name="prompt"]')!;
-    const text = input.value.trim();
-    if (!text) return;
+  #announce(done: { path: string; model: string; text: string }): void {
+    this.announcement = `${done.path === 'local' ? 'Answered on this device' : `Answered by ${done.model}`}: ${done.text}`;
+  }
+
+  #onSend(text: string, input: HTMLTextAreaElement): void {
+    if (text.trim() === '') {
+      this.hint = 'Type a message first.';
+      input.focus();
+      return;
+    }
+    this.hint = undefined;
     input.value = '';
+    input.focus();
     this.send(text).catch(() => undefined); // shown in the message list and as riskgate-error
   }
 
-  protected override updated(changed: PropertyValues): void {
-    if (changed.has('turns')) this.renderRoot.querySelector('ol')?.scrollTo({ top: 1e9 });
-  }
-
   override render() {
-    const grid = this.status?.grid;
-    const option = (value: number, current: number) => html`<option value=${value} ?selected=${value === current}>${value}</option>`;
+    const state = this.#connection.state;
+    const grid = this.#connection.status?.grid;
+    const stats = this.#conversation.stats;
     return html`
       <header part="header">
-        <label>cost weight λ
-          <select name="cost-weight" @change=${(e: Event) => (this.costWeight = Number((e.target as HTMLSelectElement).value))}>
-            ${(grid?.costWeights ?? [this.costWeight]).map((v) => option(v, this.costWeight))}
-          </select></label>
-        <label>risk level α
-          <select name="risk-level" @change=${(e: Event) => (this.riskLevel = Number((e.target as HTMLSelectElement).value))}>
-            ${(grid?.riskLevels ?? [this.riskLevel]).map((v) => option(v, this.riskLevel))}
-          </select></label>
-        <label>mode
-          <select name="mode" @change=${(e: Event) => (this.mode = (e.target as HTMLSelectElement).value as RouteMode)}>
-            ${(['auto', 'local', 'edge'] as const).map((m) => html`<option ?selected=${m === this.mode}>${m}</option>`)}
-          </select></label>
-        <span class="status" part="status">${this.status
-          ? `${this.status.engine ? `local: ${this.status.engine.model} (${this.status.engine.backend}${this.status.engine.backend === 'wasm' ? `, ${this.status.capabilities.wasmThreads} thread${this.status.capabilities.wasmThreads > 1 ? 's' : ''}` : ''})` : 'edge only'} · ${this.status.capabilities.rung}: ${this.status.capabilities.reason} · thresholds from ${this.status.thresholdsSource}${this.status.storageNotice ? ` · ⚠ ${this.status.storageNotice}` : ''}`
-          : html`${this.progress?.text ?? 'loading local model…'} <progress part="progress" max=${this.progress?.total ?? nothing} value=${this.progress?.total ? this.progress.loaded : nothing}></progress>
-            <button type="button" part="cancel" class="cancel" @click=${() => this.cancelLoad()}>Cancel</button>`}</span>
+        ${renderOperatingPoint({
+          costWeights: grid?.costWeights ?? [this.costWeight], riskLevels: grid?.riskLevels ?? [this.riskLevel],
+          costWeight: this.costWeight, riskLevel: this.riskLevel,
+          onCostWeight: (v) => (this.costWeight = v), onRiskLevel: (v) => (this.riskLevel = v),
+        })}
+        ${renderStatusLine({ state, preload: this.preload, onCancel: () => this.cancelLoad() })}
       </header>
-      <ol part="messages">
-        ${this.turns.map((t) => html`<li class=${t.role} part="bubble ${t.role}" data-code=${t.code ?? nothing}>${t.role === 'error' ? `⚠ ${t.code}: ` : ''}${t.text}${t.decision ? this.#badge(t.decision, t.servedBy) : nothing}</li>`)}
-      </ol>
-      <form @submit=${this.#onSubmit} part="form">
-        <input type="text" name="prompt" part="input" placeholder="Once upon a time" autocomplete="off" />
-        <button type="submit" ?disabled=${this.busy}>Send</button>
-      </form>`;
-  }
-
-  #badge(d: Decision, servedBy: string | undefined) {
-    const forced = d.mode === 'auto' ? '' : ` · forced ${d.mode}`;
-    return html`<span class="badge" part="badge" data-path=${d.path}><b class=${d.path}>${d.path}</b> · ${Number.isNaN(d.score) ? 'no local engine' : `score ${d.score.toFixed(3)} · τ ${formatThreshold(d.threshold)}`} · λ ${d.costWeight} · α ${d.riskLevel} · ${servedBy ?? d.model}${forced}</span>`;
+      ${renderMessageList({
+        turns: this.#conversation.turns,
+        onRetry: (id) => void this.#conversation.retry(id),
+        onCopy: (text) => void navigator.clipboard?.writeText(text).catch(() => undefined),
+      })}
+      ${renderComposer({
+        busy: this.#conversation.busy, hint: this.hint,
+        onSend: (text, input) => this.#onSend(text, input), onStop: () => this.stop(),
+        onFocus: () => { if (state.phase === 'idle') this.ready.catch(() => undefined); },
+      })}
+      <footer part="footer">
+        <span class="tally">${stats.prompts === 0 ? '' : `Answered on this device: ${stats.answeredLocally} of ${stats.prompts}`}${stats.tokensKeptOnDevice > 0 ? ` · ${stats.tokensKeptOnDevice} tokens kept off the server` : ''}${stats.estimatedTimeSavedMs ? ` · about ${(stats.estimatedTimeSavedMs / 1000).toFixed(1)} s saved` : ''}</span>
+        ${this.#conversation.turns.length > 0 ? html`<button type="button" class="link clear" @click=${() => this.clear()}>Clear conversation</button>` : nothing}
+      </footer>
+      <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>`;
   }
 }
-
-if (!customElements.get('riskgate-chat')) customElements.define('riskgate-chat', RiskgateChat);
 
 declare global {
   interface HTMLElementTagNameMap { 'riskgate-chat': RiskgateChat }

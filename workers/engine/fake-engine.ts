@@ -26,6 +26,10 @@ export class FakeEngine implements LocalEngine {
     return { hiddenState, lastLogits, reusedTokens: 0, tokenCount: tokens.length + 1, truncatedTokens: Math.max(0, text.length - tokens.length), prefillMs: 0 };
   }
 
+  countTokens(messages: readonly ChatMessage[]): number {
+    return [...localPromptText(messages)].length + 1;
+  }
+
   async *decode(options: DecodeOptions): AsyncGenerator<DecodedToken, FinishReason> {
     const text = this.#pending;
     if (text === undefined) throw new RouterError('engine_not_ready', 'decode() needs a prefill() first');

@@ -27,6 +27,14 @@ export function runLocalEngineContract(name: string, create: () => Promise<Local
       }
     });
 
+    it('countTokens counts what prefill reads (never fewer), so the history window can plan before prefilling', async () => {
+      const engine = await create();
+      const messages = user('Once upon a time there was a little dog');
+      const prefill = await engine.prefill(messages);
+      expect(engine.countTokens(messages)).toBeGreaterThanOrEqual(prefill.tokenCount);
+      expect(engine.countTokens(user('a much longer prompt than the first one, with many more words in it'))).toBeGreaterThan(engine.countTokens(user('short')));
+    });
+
     it('refuses to decode without a prefill, and after reset, with engine_not_ready', async () => {
       const engine = await create();
       await expect(engine.decode({ maxTokens: 3 }).next()).rejects.toMatchObject({ code: 'engine_not_ready' });

@@ -119,6 +119,10 @@ export class OnnxCausalLm implements LocalEngine {
     };
   }
 
+  countTokens(messages: readonly ChatMessage[]): number {
+    return this.#tokenizer.encode(conversationText(messages)).length;
+  }
+
   async *decode(options: DecodeOptions): AsyncGenerator<DecodedToken, FinishReason> {
     if (!this.#cache || !this.#nextLogits) throw new RouterError('engine_not_ready', 'decode() needs a prefill() first');
     const random = createRandom(options.seed ?? 0);

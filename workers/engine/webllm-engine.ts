@@ -117,6 +117,16 @@ export class WebLlmEngine implements LocalEngine {
     };
   }
 
+  /**
+   * An upper bound without web-llm's tokenizer at hand: a byte-level BPE never makes more tokens
+   * than UTF-8 bytes, plus the chat template's few special tokens per message. It over-estimates
+   * (so the history window keeps fewer turns than would fit), never under (decision 015).
+   */
+  countTokens(messages: readonly ChatMessage[]): number {
+    const bytes = new TextEncoder();
+    return 1 + messages.reduce((n, m) => n + bytes.encode(m.content).length + 8, 0);
+  }
+
   async *decode(options: DecodeOptions): AsyncGenerator<DecodedToken, FinishReason> {
     if (!this.#stream || !this.#first) throw new RouterError('engine_not_ready', 'decode() needs a prefill() first');
     let step = await this.#first;

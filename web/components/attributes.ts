@@ -1,0 +1,44 @@
+/**
+ * @module attributes
+ * The element's public attributes: each has a default (what removing the attribute restores, as
+ * Lit and HTML do) and a validity rule. Invalid values are refused with `invalid_request` and the
+ * previous value is kept (riskgate-chat.ts `willUpdate`).
+ */
+import type { ThreadsPreference } from '../../core/protocol/capabilities.js';
+
+export type Preload = 'none' | 'auto';
+
+type Spec<T> = { readonly attribute: string; readonly fallback: () => T; readonly parse: (value: string) => unknown; readonly valid: (value: unknown) => value is T; readonly expected: string };
+
+const oneOf = <T extends string>(...values: T[]) => (v: unknown): v is T => values.includes(v as T);
+const numberIn = (min: number, max: number, { integer = false, exclusive = false } = {}) => (v: unknown): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && (!integer || Number.isInteger(v)) && (exclusive ? v > min && v < max : v >= min && v <= max);
+const isUrl = (v: unknown): v is string => {
+  if (typeof v !== 'string' || v.trim() === '') return false;
+  try { return ['http:', 'https:'].includes(new URL(v, document.baseURI).protocol); } catch { return false; }
+};
+
+export const ATTRIBUTES = {
+  endpoint: { attribute: 'endpoint', fallback: () => 'http://localhost:8787', parse: String, valid: isUrl, expected: 'an http(s) URL' } as Spec<string>,
+  costWeight: { attribute: 'cost-weight', fallback: () => 0.5, parse: Number, valid: numberIn(0, 1e6), expected: 'a number ≥ 0' } as Spec<number>,
+  riskLevel: { attribute: 'risk-level', fallback: () => 0.1, parse: Number, valid: numberIn(0, 1, { exclusive: true }), expected: 'a number between 0 and 1' } as Spec<number>,
+  mode: { attribute: 'mode', fallback: () => 'auto', parse: String, valid: oneOf('auto', 'local', 'edge'), expected: 'auto, local or edge' } as Spec<'auto' | 'local' | 'edge'>,
+  backend: { attribute: 'backend', fallback: () => 'auto', parse: String, valid: oneOf('auto', 'wasm', 'webgpu'), expected: 'auto, wasm or webgpu' } as Spec<'auto' | 'wasm' | 'webgpu'>,
+  threads: {
+    attribute: 'threads', fallback: () => 'auto', parse: (v) => (v === 'auto' ? v : Number(v)),
+    valid: (v: unknown): v is ThreadsPreference => v === 'auto' || numberIn(1, 64, { integer: true })(v), expected: "'auto' or a whole number from 1 to 64",
+  } as Spec<ThreadsPreference>,
+  modelsUrl: { attribute: 'models-url', fallback: () => '', parse: String, valid: (v: unknown): v is string => v === '' || isUrl(v), expected: 'a URL of the models folder' } as Spec<string>,
+  maxTokens: { attribute: 'max-tokens', fallback: () => 96, parse: Number, valid: numberIn(1, 4096, { integer: true }), expected: 'a whole number from 1 to 4096' } as Spec<number>,
+  preload: { attribute: 'preload', fallback: () => 'auto', parse: String, valid: oneOf('none', 'auto'), expected: 'none or auto' } as Spec<Preload>,
+} as const;
+
+export type AttributeName = keyof typeof ATTRIBUTES;
+
+/** Lit property declarations: removing the attribute gives the default, any other value is parsed for checking. */
+export const attributeProperties = Object.fromEntries(
+  Object.entries(ATTRIBUTES).map(([name, spec]) => [name, {
+    attribute: spec.attribute,
+    converter: { fromAttribute: (value: string | null) => (value === null ? spec.fallback() : spec.parse(value)) },
+  }]),
+) as Record<AttributeName, { attribute: string; converter: { fromAttribute(value: string | null): unknown } }>;

@@ -1,0 +1,37 @@
+/**
+ * @module render/badge
+ * Under each answer: who answered, in plain words, then the routing figures (score ĝ, threshold τ,
+ * λ, α, timings) behind a details toggle.
+ */
+import { html, nothing } from 'lit';
+import type { AnswerTurn } from '../controllers/conversation.js';
+
+const formatThreshold = (t: number) => (t === Infinity ? '+∞' : t === -Infinity ? '−∞' : t.toFixed(3));
+const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v)} ms`);
+
+const WHY: Record<AnswerTurn['decision']['reason'], string> = {
+  gate: 'chosen by the gate',
+  forced: 'forced by the mode setting',
+  context: 'too long for the on-device model',
+  'no-engine': 'the on-device model is not available',
+};
+
+export function renderBadge(turn: AnswerTurn) {
+  const d = turn.decision;
+  const who = d.path === 'local' ? 'Answered on this device' : `Answered by ${turn.servedBy && turn.servedBy !== 'edge' ? turn.servedBy : 'the server'}`;
+  const t = turn.timings;
+  return html`<div class="badge" part="badge" data-path=${d.path}>
+    <span class="who ${d.path}">${who}</span>${d.reason === 'context' ? html` · <span>too long to answer on this device</span>` : nothing}
+    <details>
+      <summary>Details</summary>
+      <dl>
+        <dt>Path</dt><dd>${d.path} (${WHY[d.reason]})</dd>
+        <dt>Gate score ĝ</dt><dd>${Number.isNaN(d.score) ? 'not computed' : d.score.toFixed(3)}</dd>
+        <dt>Threshold τ(λ, α)</dt><dd>${formatThreshold(d.threshold)} · λ ${d.costWeight} · α ${d.riskLevel}</dd>
+        <dt>Local model</dt><dd>${d.engine ? `${d.engine.model} on ${d.engine.backend}` : 'none'}</dd>
+        ${t ? html`<dt>Timings</dt><dd>prefill ${ms(t.prefillMs)} · gate ${ms(t.gateMs)} · first token ${ms(t.firstTokenMs)} · total ${ms(t.totalMs)}${t.tokensPerSecond ? ` · ${t.tokensPerSecond.toFixed(1)} tok/s` : ''}</dd>` : nothing}
+        ${turn.usage ? html`<dt>Tokens</dt><dd>${turn.usage.promptTokens} in · ${turn.usage.completionTokens} out</dd>` : nothing}
+      </dl>
+    </details>
+  </div>`;
+}

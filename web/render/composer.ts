@@ -1,0 +1,33 @@
+/**
+ * @module render/composer
+ * The message box: a labelled textarea (Enter sends, Shift+Enter adds a line), Send, and Stop
+ * while an answer is being produced. Focus stays in the box after sending.
+ */
+import { html, nothing } from 'lit';
+
+export type ComposerProps = {
+  readonly busy: boolean;
+  readonly hint: string | undefined;
+  readonly onSend: (text: string, input: HTMLTextAreaElement) => void;
+  readonly onStop: () => void;
+  readonly onFocus: () => void;
+};
+
+export function renderComposer(p: ComposerProps) {
+  const submit = (form: HTMLFormElement) => {
+    const input = form.querySelector('textarea')!;
+    p.onSend(input.value, input);
+  };
+  return html`<form part="form" @submit=${(e: Event) => { e.preventDefault(); submit(e.target as HTMLFormElement); }}>
+    <label for="prompt" class="sr-only">Your message</label>
+    <textarea id="prompt" name="prompt" part="input" rows="1" placeholder="Type a message" autocomplete="off"
+      aria-describedby=${p.hint ? 'composer-hint' : nothing} aria-invalid=${p.hint ? 'true' : 'false'}
+      @focus=${p.onFocus}
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit((e.target as HTMLElement).closest('form')!); }
+      }}></textarea>
+    ${p.busy ? html`<button type="button" class="stop" part="stop" @click=${p.onStop}>Stop</button>` : nothing}
+    <button type="submit" part="send">Send</button>
+    ${p.hint ? html`<p id="composer-hint" class="hint" role="status">${p.hint}</p>` : nothing}
+  </form>`;
+}

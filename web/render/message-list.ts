@@ -1,0 +1,60 @@
+/**
+ * @module render/message-list
+ * The conversation. Every answer ends in words a visitor understands: an answer cut by the length
+ * limit or stopped says so, an empty answer says why it is empty, a prompt the local model read
+ * only partly says which part, an error says what happened and offers Retry.
+ */
+import { html, nothing } from 'lit';
+import type { AnswerTurn, ErrorTurn, Turn } from '../controllers/conversation.js';
+import { renderBadge } from './badge.js';
+import { renderMarkdown } from './markdown.js';
+
+export type MessageListProps = { readonly turns: readonly Turn[]; readonly onRetry: (id: number) => void; readonly onCopy: (text: string) => void };
+
+const ERROR_WORDS: Record<string, string> = {
+  edge_unreachable: 'The server could not be reached.',
+  edge_error: 'The server could not answer.',
+  edge_stream_error: 'The server’s answer broke off.',
+  asset_unreachable: 'Part of the chat could not be downloaded.',
+  context_window_exceeded: 'This message is too long for the on-device model.',
+  engine_not_ready: 'The on-device model is not available.',
+  aborted: 'Loading was cancelled.',
+  invalid_request: 'That request was not valid.',
+};
+
+function notes(turn: AnswerTurn) {
+  const out: string[] = [];
+  if (turn.decision.droppedMessages > 0 && turn.decision.path === 'local') out.push(`The on-device model read only the latest part of this conversation (${turn.decision.droppedMessages} earlier messages did not fit).`);
+  if (turn.decision.reason === 'context') out.push('Too long for the on-device model, so the server answered.');
+  if (turn.streaming) return out;
+  if (turn.text.trim() === '') out.push(turn.finishReason === 'aborted' ? 'Stopped before any text came.' : 'The model returned no text for this message. Try rephrasing it.');
+  else if (turn.finishReason === 'length') out.push('Cut off at the length limit.');
+  else if (turn.finishReason === 'aborted') out.push('Stopped.');
+  return out;
+}
+
+function renderAnswer(turn: AnswerTurn, onCopy: (text: string) => void) {
+  return html`<li class="assistant" part="bubble assistant" data-finish=${turn.finishReason ?? nothing} aria-busy=${turn.streaming ? 'true' : 'false'}>
+    <div class="text">${turn.streaming ? turn.text : renderMarkdown(turn.text)}</div>
+    ${notes(turn).map((n) => html`<p class="note">${n}</p>`)}
+    ${renderBadge(turn)}
+    ${!turn.streaming && turn.text ? html`<button type="button" class="link copy" @click=${() => onCopy(turn.text)}>Copy</button>` : nothing}
+  </li>`;
+}
+
+function renderError(turn: ErrorTurn, onRetry: (id: number) => void) {
+  return html`<li class="error" part="bubble error" role="alert" data-code=${turn.code}>
+    <span>${ERROR_WORDS[turn.code] ?? 'Something went wrong.'}</span>
+    <details><summary>Details</summary><code>${turn.code}</code>: ${turn.message}</details>
+    ${turn.retry !== undefined || turn.reload ? html`<button type="button" class="retry" @click=${() => onRetry(turn.id)}>Retry</button>` : nothing}
+  </li>`;
+}
+
+export function renderMessageList(p: MessageListProps) {
+  return html`<ol part="messages" aria-label="Conversation">
+    ${p.turns.length === 0 ? html`<li class="empty">Ask anything. Short, simple messages are answered right here on your device.</li>` : nothing}
+    ${p.turns.map((t) => t.role === 'user'
+      ? html`<li class="user" part="bubble user" data-state=${t.state}>${t.text}${t.state === 'waiting' ? html`<p class="note">Waiting for the model to be ready…</p>` : t.state === 'unsent' ? html`<p class="note">Not sent.</p>` : nothing}</li>`
+      : t.role === 'assistant' ? renderAnswer(t, p.onCopy) : renderError(t, p.onRetry))}
+  </ol>`;
+}

@@ -1,0 +1,48 @@
+/**
+ * @module render/operating-point
+ * The two choices a visitor makes, in plain words. "Cheaper ↔ Better" is a slider over the
+ * calibrated cost weights λ (U = quality − λ·cost, METHODS §CR²): more weight on cost = cheaper.
+ * "How often may a local answer fall short?" picks the risk level α that conformal risk control
+ * guarantees (the share of prompts answered on the device that the larger model would have
+ * answered better). The Greek letters stay in the details.
+ */
+import { html } from 'lit';
+
+export type OperatingPointProps = {
+  readonly costWeights: readonly number[];
+  readonly riskLevels: readonly number[];
+  readonly costWeight: number;
+  readonly riskLevel: number;
+  readonly onCostWeight: (value: number) => void;
+  readonly onRiskLevel: (value: number) => void;
+};
+
+const nearestIndex = (values: readonly number[], target: number) =>
+  values.reduce((best, v, i) => (Math.abs(v - target) < Math.abs(values[best]! - target) ? i : best), 0);
+
+const inWords = (alpha: number) => `at most ${Math.round(alpha * 100)}% of the time`;
+
+export function renderOperatingPoint(p: OperatingPointProps) {
+  // Slider left = cheaper (largest λ), right = better (smallest λ).
+  const weights = [...p.costWeights].sort((a, b) => b - a);
+  const index = nearestIndex(weights, p.costWeight);
+  return html`
+    <fieldset class="operating-point" part="controls">
+      <legend class="sr-only">How answers are chosen</legend>
+      <div class="control">
+        <label for="tradeoff">Cheaper <span aria-hidden="true">↔</span> Better</label>
+        <input id="tradeoff" name="tradeoff" type="range" min="0" max=${Math.max(0, weights.length - 1)} step="1" .value=${String(index)}
+          aria-valuetext=${`${index + 1} of ${weights.length}: ${index === 0 ? 'cheapest' : index === weights.length - 1 ? 'best answers' : 'balanced'} (cost weight ${weights[index]})`}
+          aria-describedby="tradeoff-help"
+          @change=${(e: Event) => p.onCostWeight(weights[Number((e.target as HTMLInputElement).value)]!)} />
+        <small id="tradeoff-help">Cheaper answers more on this device; better sends more to the larger model.</small>
+      </div>
+      <div class="control">
+        <label for="risk">A device answer may fall short</label>
+        <select id="risk" name="risk" aria-describedby="risk-help" @change=${(e: Event) => p.onRiskLevel(Number((e.target as HTMLSelectElement).value))}>
+          ${p.riskLevels.map((a) => html`<option value=${a} ?selected=${a === p.riskLevel}>${inWords(a)}</option>`)}
+        </select>
+        <small id="risk-help">How often an answer given here may be worse than the larger model's. Lower is safer and sends more to the server.</small>
+      </div>
+    </fieldset>`;
+}

@@ -1,0 +1,67 @@
+/**
+ * @module route/decide
+ * One prompt's decision: fit the conversation into the local window (decision 015), prefill once,
+ * read the representation, score it with the gate (ĝ(h, λ), METHODS §CR²) and compare with the
+ * CRC threshold τ(λ, α): accept locally when ĝ ≥ τ, else defer.
+ */
+import { RouterError } from '../../core/errors.js';
+import { lookupThreshold, type ThresholdsFile } from '../../core/calibration/threshold-table.js';
+import { fitHistory } from '../../core/routing/history-window.js';
+import type { LocalEngine, Prefill } from '../../core/protocol/local-engine.js';
+import type { MarginGate } from '../../core/protocol/margin-gate.js';
+import type { Decision, RouteRequest, ThresholdsSource } from '../../core/protocol/worker-api.js';
+import type { RepresentationReader } from '../gate/representation-reader.js';
+
+export type ActiveRouter = {
+  readonly engine: LocalEngine | undefined;
+  readonly gate: MarginGate;
+  readonly readRepresentation: RepresentationReader;
+  readonly thresholds: ThresholdsFile;
+  readonly thresholdsSource: ThresholdsSource;
+  /** Why there is no engine (the edge-only rung's reason). */
+  readonly noEngineReason: string;
+};
+
+export type RoutePlan = { readonly decision: Decision; readonly prefill: Prefill | undefined; readonly representation: Float32Array | undefined; readonly gateMs: number };
+
+export function validateRequest(request: RouteRequest): void {
+  const last = request.messages.at(-1);
+  if (!last) throw new RouterError('invalid_request', 'messages must not be empty');
+  if (last.role !== 'user' || typeof last.content !== 'string' || last.content.trim() === '') {
+    throw new RouterError('invalid_request', 'the last message must be a non-empty user message');
+  }
+  if (!Number.isFinite(request.costWeight) || request.costWeight < 0) throw new RouterError('invalid_request', `costWeight must be a number ≥ 0, not ${request.costWeight}`);
+  if (!Number.isFinite(request.riskLevel) || request.riskLevel <= 0 || request.riskLevel >= 1) throw new RouterError('invalid_request', `riskLevel must be in (0, 1), not ${request.riskLevel}`);
+  if (!['auto', 'local', 'edge'].includes(request.mode)) throw new RouterError('invalid_request', `mode must be auto, local or edge, not ${String(request.mode)}`);
+}
+
+export async function decide(request: RouteRequest, active: ActiveRouter, maxTokens: number): Promise<RoutePlan> {
+  const { engine, gate, thresholds } = active;
+  const { threshold } = lookupThreshold(thresholds, { costWeight: request.costWeight, riskLevel: request.riskLevel });
+  const base = { mode: request.mode, threshold, costWeight: request.costWeight, riskLevel: request.riskLevel, thresholdsSource: active.thresholdsSource };
+  if (!engine) {
+    if (request.mode === 'local') throw new RouterError('engine_not_ready', `no local engine on this device: ${active.noEngineReason}`);
+    // Edge-only rung: no prefill and no gate; every prompt defers.
+    return { decision: { ...base, path: 'edge', reason: 'no-engine', score: NaN, model: 'edge', engine: null, droppedMessages: 0 }, prefill: undefined, representation: undefined, gateMs: 0 };
+  }
+  const engineRef = { kind: engine.info.kind, backend: engine.info.backend, model: engine.info.model };
+  const window = fitHistory(request.messages, (m) => engine.countTokens(m), engine.info.contextLength, maxTokens);
+  if (!window.fits) {
+    const why = `the prompt is ${window.promptTokens} tokens; the local model reads at most ${window.budget} with room for the answer`;
+    if (request.mode === 'local') throw new RouterError('context_window_exceeded', why);
+    return { decision: { ...base, path: 'edge', reason: 'context', score: NaN, model: 'edge', engine: engineRef, droppedMessages: request.messages.length - 1 }, prefill: undefined, representation: undefined, gateMs: 0 };
+  }
+  const prefill = await engine.prefill(window.messages);
+  const gateStarted = performance.now();
+  const representation = active.readRepresentation(prefill);
+  const score = await gate.score(representation, request.costWeight);
+  const gateMs = performance.now() - gateStarted;
+  const path = request.mode === 'auto' ? (score >= threshold ? 'local' : 'edge') : request.mode;
+  return {
+    decision: {
+      ...base, path, reason: request.mode === 'auto' ? 'gate' : 'forced', score, model: path === 'local' ? engine.info.model : 'edge',
+      engine: engineRef, droppedMessages: window.droppedMessages,
+    },
+    prefill, representation, gateMs,
+  };
+}
