@@ -143,7 +143,7 @@ export class Conversation implements ReactiveController {
       await this.connection.client!.route({ ...this.options(), messages }, (event: RouteEvent) => {
         if (event.type === 'decision') {
           answer = { id: this.#nextId++, role: 'assistant', text: '', decision: event.decision, streaming: true };
-          this.#push(answer);
+          this.#push(answer, prompt);
           this.emit('riskgate-decision', { ...event.decision });
         } else if (event.type === 'token' && answer) {
           answer.text += event.text;
@@ -167,7 +167,7 @@ export class Conversation implements ReactiveController {
       if (answer && answer.text === '') this.turns = this.turns.filter((t) => t !== answer);
       else if (answer) answer.streaming = false;
       const error = fromErrorPayload(failure ?? { code: 'internal_error', message: 'the answer ended without a result' });
-      this.#fail(error, prompt.text);
+      this.#fail(error, prompt.text, prompt);
       throw error;
     }
     return { path: answer.decision.path, text: answer.text, decision: answer.decision, model: answer.servedBy ?? answer.decision.model, finishReason: answer.finishReason! };
@@ -185,14 +185,16 @@ export class Conversation implements ReactiveController {
     return [...messages, { role: 'user', content: prompt.text }];
   }
 
-  #fail(error: RouterError, retry?: string): void {
+  #fail(error: RouterError, retry: string, after: UserTurn): void {
     const code = error.code ?? 'internal_error';
-    this.#push({ id: this.#nextId++, role: 'error', code, message: error.message, ...(retry !== undefined ? { retry } : {}) });
+    this.#push({ id: this.#nextId++, role: 'error', code, message: error.message, retry }, after);
     this.emit('riskgate-error', { code, message: error.message });
   }
 
-  #push(turn: Turn): void {
-    this.turns = [...this.turns, turn];
+  /** Appends a turn, or puts it right after `after` (an answer lands under its own prompt when prompts were queued). */
+  #push(turn: Turn, after?: UserTurn): void {
+    const at = after ? this.turns.indexOf(after) : -1;
+    this.turns = at < 0 ? [...this.turns, turn] : [...this.turns.slice(0, at + 1), turn, ...this.turns.slice(at + 1)];
     this.host.requestUpdate();
   }
 }
