@@ -46,7 +46,11 @@ export type EngineCounters = { readonly prefillCalls: number; readonly forwardCa
 
 export interface LocalEngine {
   readonly info: EngineInfo;
-  prefill(messages: readonly ChatMessage[]): Promise<Prefill>;
+  /**
+   * `maxPromptTokens` (default: the context length) is where left truncation cuts, so a caller can
+   * keep room in the window for the answer.
+   */
+  prefill(messages: readonly ChatMessage[], options?: { readonly maxPromptTokens?: number }): Promise<Prefill>;
   /**
    * Tokens `prefill(messages)` would read, BOS included, before any truncation (the history
    * window decides what fits; an engine without a tokenizer at hand may over-estimate, never under).

@@ -5,6 +5,7 @@
  * promise chain), because an engine owns one KV cache.
  */
 import type { LocalEngine } from '../../core/protocol/local-engine.js';
+import { answerReserve } from '../../core/routing/history-window.js';
 import type { Upstream, UpstreamRequest, UpstreamResult } from './upstream.js';
 
 export function createEmbeddedOnnxUpstream(createEngine: () => Promise<LocalEngine>, id = 'stories260K'): Upstream {
@@ -19,7 +20,9 @@ export function createEmbeddedOnnxUpstream(createEngine: () => Promise<LocalEngi
     try {
       engine ??= createEngine();
       const e = await engine;
-      const prefill = await e.prefill(request.messages);
+      // A prompt that fills the window leaves no room to answer (an empty 200 reply): read its
+      // last part, keeping the answer's room (decision 003's left truncation; decision 015).
+      const prefill = await e.prefill(request.messages, { maxPromptTokens: e.info.contextLength - answerReserve(e.info.contextLength, request.maxTokens) });
       const stream = e.decode({ maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed, signal });
       let completionTokens = 0;
       for (;;) {

@@ -43,8 +43,8 @@ function renderAnswer(turn: AnswerTurn, onCopy: (text: string) => void) {
 }
 
 function renderError(turn: ErrorTurn, onRetry: (id: number) => void) {
-  return html`<li class="error" part="bubble error" role="alert" data-code=${turn.code}>
-    <span>${ERROR_WORDS[turn.code] ?? 'Something went wrong.'}</span>
+  return html`<li class="error" part="bubble error" data-code=${turn.code}>
+    <span role="alert">${ERROR_WORDS[turn.code] ?? 'Something went wrong.'}</span>
     <details><summary>Details</summary><code>${turn.code}</code>: ${turn.message}</details>
     ${turn.retry !== undefined || turn.reload ? html`<button type="button" class="retry" @click=${() => onRetry(turn.id)}>Retry</button>` : nothing}
   </li>`;

@@ -91,10 +91,10 @@ export class OnnxCausalLm implements LocalEngine {
    * turns, the local answer or the edge's reply appended), only the new tokens are run: a local
    * turn continues the cache, and after an edge turn the edge's reply is what gets prefilled.
    */
-  async prefill(messages: readonly ChatMessage[]): Promise<Prefill> {
+  async prefill(messages: readonly ChatMessage[], options: { readonly maxPromptTokens?: number } = {}): Promise<Prefill> {
     const started = performance.now();
     const encoded = this.#tokenizer.encode(conversationText(messages));
-    const { tokens, dropped } = truncatePromptTokens(encoded, this.info.contextLength);
+    const { tokens, dropped } = truncatePromptTokens(encoded, Math.min(this.info.contextLength, options.maxPromptTokens ?? Infinity));
     const cached = this.#cachedTokens;
     const reusable = dropped === 0 && this.#cache !== undefined && cached.length < tokens.length && cached.every((t, i) => t === tokens[i]);
     if (!reusable) {
