@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { preview } from 'vite';
+import { startStaticServer } from '../cli/static-server.js';
 import { BENCH_PROMPTS } from '../core/bench-prompts.js';
 import { REPO_ROOT } from '../cli/paths.js';
 
@@ -22,7 +22,7 @@ const CONFIGURATIONS = [
 ] as const;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const server = await preview({ root: REPO_ROOT, preview: { port: PORT, strictPort: true }, logLevel: 'warn' });
+const server = await startStaticServer({ port: PORT, pages: true });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--enable-unsafe-webgpu'],
@@ -90,7 +90,7 @@ try {
   pageLoad = { cold_page_load_to_first_token_ms: Math.round(cold.firstTokenMs), warm_page_load_to_first_token_ms: Math.round(warm.firstTokenMs), warm_thresholds_from: warm.thresholdsSource, rung: cold.rung };
 } finally {
   await browser.close();
-  await new Promise<void>((r) => server.httpServer.close(() => r()));
+  await server.close();
 }
 console.table(results);
 const fastest = [...results].sort((a, b) => (a.local_answer_ms_median as number) - (b.local_answer_ms_median as number))[0]!;

@@ -1,0 +1,45 @@
+/**
+ * @module e2e/screenshots
+ * `npm run screenshots`: the widget as a visitor sees it, desktop and 390 px mobile, in four
+ * states (ready, a local answer, an edge answer, an error), written to docs/screenshots/.
+ * Runs the production static server and the edge proxy itself.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../cli/paths.js';
+import { startStaticServer } from '../cli/static-server.js';
+import { loadConfig, startProxy } from '../edge-proxy/server.js';
+
+const OUT = resolve(REPO_ROOT, 'docs/screenshots');
+mkdirSync(OUT, { recursive: true });
+const { config, baseDir } = loadConfig();
+const proxy = await startProxy(8795, { config, baseDir });
+const site = await startStaticServer({ port: 4177, pages: true, endpoint: proxy.url });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+
+async function shoot(page: Page, name: string) {
+  await page.locator('riskgate-chat').screenshot({ path: resolve(OUT, `${name}.png`) });
+  console.log(`docs/screenshots/${name}.png`);
+}
+
+try {
+  for (const [label, viewport] of [['desktop', { width: 1024, height: 820 }], ['mobile', { width: 390, height: 844 }]] as const) {
+    const page = await browser.newPage({ viewport });
+    await page.goto(site.url);
+    await page.evaluate(() => document.querySelector('riskgate-chat')!.ready);
+    await shoot(page, `${label}-ready`);
+    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.mode = 'local'; el.maxTokens = 40; await el.send('Once upon a time'); });
+    await page.locator('riskgate-chat li.assistant details').first().evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    await shoot(page, `${label}-local-answer`);
+    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.mode = 'edge'; await el.send('Lily and Ben went to the beach.'); });
+    await shoot(page, `${label}-edge-answer`);
+    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.endpoint = 'http://localhost:9'; await el.send('What is the capital of France?').catch(() => undefined); });
+    await shoot(page, `${label}-error`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await site.close();
+  await proxy.close();
+}
