@@ -9,7 +9,7 @@ test('default: the manifest\'s measured thread count (1 for stories260K), named 
   expect(caps).toMatchObject({ rung: 'onnx-wasm', wasmThreads: 1, wasmThreadsReason: 'the measured default for this model (1)' });
   expect(page.workers()).toHaveLength(1);
   expect(caps.reason).toContain('decision 012');
-  expect(status).toContain('(wasm, 1 thread)');
+  expect(status).toContain('wasm, 1 thread)');
 });
 
 test('threads="2" on a cross-origin isolated page: ORT runs threaded and answers as on one thread', async ({ page }) => {
@@ -19,7 +19,7 @@ test('threads="2" on a cross-origin isolated page: ORT runs threaded and answers
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const expected = Math.min(2, cores);
   expect(caps).toMatchObject({ rung: 'onnx-wasm', sharedArrayBuffer: true, wasmThreads: expected });
-  if (expected === 2) expect(status).toContain('(wasm, 2 threads)');
+  if (expected === 2) expect(status).toContain('wasm, 2 threads)');
   else expect(caps.wasmThreadsReason).toContain('capped at the 1 cores');
   // ORT's extra threads are workers of their own: the router worker plus threads − 1.
   expect(page.workers()).toHaveLength(expected);
