@@ -17,6 +17,7 @@ import { openAiError } from './openai-error.js';
 import { chatRequestSchema } from './request-schema.js';
 import { createEdgeSelector, type Candidate } from './selector.js';
 import type { QualityPredictor } from './quality-predictor.js';
+import { createMemoryIdempotencyStore, IDEMPOTENCY_KEY, remember, replay, type IdempotencyStore } from './idempotency.js';
 
 export type ProxyOptions = {
   readonly config?: Partial<ProxyConfig>;
@@ -27,9 +28,11 @@ export type ProxyOptions = {
   readonly budget?: BudgetStore;
   /** selector.onnx, loaded by server.ts (or a test); absent = prior qualities only. */
   readonly qualityPredictor?: QualityPredictor;
+  /** Finished answers by `Idempotency-Key` (default: in memory, bounded). */
+  readonly idempotency?: IdempotencyStore;
 };
 
-const ROUTER_HEADERS = ['x-request-id', 'x-router-served-by', 'x-router-decision', 'x-router-quality-source', 'retry-after'];
+const ROUTER_HEADERS = ['x-request-id', 'x-router-served-by', 'x-router-decision', 'x-router-quality-source', 'retry-after', 'idempotent-replayed'];
 type Vars = { Variables: { caller: string } };
 
 export function createProxyApp(options: ProxyOptions) {
@@ -38,6 +41,7 @@ export function createProxyApp(options: ProxyOptions) {
   const selector = createEdgeSelector(options.candidates, { ewmaWeight: config.ewma_weight, latencyNormalizerS: config.latency_normalizer_s });
   const rateLimiter = options.rateLimiter ?? createMemoryRateLimiter(config.rate_limit_per_minute);
   const budget = options.budget ?? createMemoryBudgetStore();
+  const idempotency = options.idempotency ?? createMemoryIdempotencyStore();
   const tokens = new Set(config.tokens);
   const app = new Hono<Vars>();
   const fail = (error: ReturnType<typeof openAiError>, headers: Record<string, string> = {}) => {
@@ -49,7 +53,7 @@ export function createProxyApp(options: ProxyOptions) {
     await next();
     metrics.requests.inc({ route: c.req.routePath, status: String(c.res.status) });
   });
-  app.use('*', cors({ origin: config.cors_origins.includes('*') ? '*' : [...config.cors_origins], exposeHeaders: ROUTER_HEADERS, allowHeaders: ['content-type', 'authorization', 'x-request-id'] }));
+  app.use('*', cors({ origin: config.cors_origins.includes('*') ? '*' : [...config.cors_origins], exposeHeaders: ROUTER_HEADERS, allowHeaders: ['content-type', 'authorization', 'x-request-id', 'idempotency-key'] }));
   app.use('/v1/*', bodyLimit({
     maxSize: config.max_body_bytes,
     onError: () => fail({ status: 413, body: openAiError('invalid_request', `request body exceeds ${config.max_body_bytes} bytes`).body }),
@@ -98,7 +102,17 @@ export function createProxyApp(options: ProxyOptions) {
       return fail(openAiError('invalid_model', `model ${body.model} is not served here; use "auto" or one of GET /v1/models`, 'model'));
     }
     const requestId = c.req.header('x-request-id')?.slice(0, 128) ?? crypto.randomUUID();
-    return answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor }, { body, requestId, caller, signal: c.req.raw.signal });
+    const answer = () => answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor }, { body, requestId, caller, signal: c.req.raw.signal });
+    const idempotencyKey = c.req.header('idempotency-key');
+    if (idempotencyKey === undefined) return answer();
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) return fail(openAiError('invalid_request', 'Idempotency-Key must be 8–128 characters of A–Z a–z 0–9 _ . : -', 'Idempotency-Key'));
+    const key = `${caller}|${idempotencyKey}`;
+    const seen = await idempotency.begin(key);
+    if (seen === 'running') {
+      return fail({ status: 409, body: { error: { message: 'a request with this Idempotency-Key is still being answered', type: 'invalid_request_error', code: 'idempotency_in_progress', param: 'Idempotency-Key' } } }, { 'retry-after': '1' });
+    }
+    if (seen !== 'new') return replay(seen, body.stream === true, requestId);
+    return remember(await answer(), body.stream === true, (kept) => (kept ? idempotency.finish(key, kept) : idempotency.forget(key)));
   });
 
   app.notFound((c) => fail(openAiError('not_found', `no route for ${c.req.method} ${c.req.path}`)));

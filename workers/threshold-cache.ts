@@ -1,40 +1,49 @@
 /**
  * @module threshold-cache
- * Thresholds come from IndexedDB when a table for this gate's sha256 is cached, else from the
- * network (then cached). A table is only ever used with the gate it was calibrated for.
+ * Thresholds come from IndexedDB when a copy whose bytes hash to the sha256 the manifest names is
+ * cached, else from the network (then cached under that sha256). A cached copy is verified, never
+ * trusted: a recalibrated `thresholds.json` (new sha256) is fetched, a tampered entry is refused and
+ * replaced. A table is only ever used with the gate it was calibrated for (issue 16).
  */
 import { get, set } from 'idb-keyval';
 import { RouterError } from '../core/errors.js';
 import { parseThresholdsFile, type ThresholdsFile } from '../core/calibration/threshold-table.js';
 import type { ThresholdsSource } from '../core/protocol/worker-api.js';
+import { fetchBytes, sha256Hex } from './artifacts.js';
 
 export type KeyValueStore = { get(key: string): Promise<unknown>; set(key: string, value: unknown): Promise<void> };
 
 export const idbStore: KeyValueStore = { get: (key) => get(key), set: (key, value) => set(key, value) };
 
-export const thresholdsKey = (gateSha256: string) => `riskgate:thresholds:${gateSha256}`;
+/** Without a sha256 to verify against (a models.json entry that names none) the network is asked every load. */
+export const thresholdsKey = (sha256: string) => `riskgate:thresholds:${sha256}`;
+
+const parse = (bytes: Uint8Array) => parseThresholdsFile(JSON.parse(new TextDecoder().decode(bytes)) as unknown);
 
 export async function loadThresholds(
-  gateSha256: string, url: string, store: KeyValueStore = idbStore,
+  gateSha256: string, artifact: { readonly url: string; readonly sha256?: string }, store: KeyValueStore = idbStore,
 ): Promise<{ file: ThresholdsFile; source: ThresholdsSource; storageNotice: string | null }> {
-  const cached = await store.get(thresholdsKey(gateSha256)).catch(() => undefined);
-  if (cached !== undefined) {
+  const expected = artifact.sha256 || undefined;
+  const cached = expected ? await store.get(thresholdsKey(expected)).catch(() => undefined) : undefined;
+  if (cached instanceof Uint8Array && (await sha256Hex(cached)) === expected) {
     try {
-      const file = parseThresholdsFile(cached);
+      const file = parse(cached);
       if (file.gate_sha256 === gateSha256) return { file, source: 'indexeddb', storageNotice: null };
-    } catch { /* a corrupt cache entry is replaced from the network below */ }
+    } catch { /* unreadable although its hash matched: replaced from the network below */ }
   }
-  const response = await fetch(url).catch((cause: unknown) => {
-    throw new RouterError('asset_unreachable', `could not fetch ${url}: ${String(cause)}`, { cause });
-  });
-  if (!response.ok) throw new RouterError('asset_unreachable', `GET ${url} → ${response.status}`);
-  const file = parseThresholdsFile(await response.json());
+  const bytes = await fetchBytes(artifact.url);
+  const sha256 = await sha256Hex(bytes);
+  if (expected && sha256 !== expected) {
+    throw new RouterError('artifact_mismatch', `${artifact.url} has sha256 ${sha256.slice(0, 12)}…, the manifest says ${expected.slice(0, 12)}…`);
+  }
+  const file = parse(bytes);
   if (file.gate_sha256 !== gateSha256) {
     throw new RouterError('artifact_mismatch', `thresholds.json was calibrated for gate ${file.gate_sha256.slice(0, 12)}…, this gate is ${gateSha256.slice(0, 12)}…`);
   }
+  if (!expected) return { file, source: 'network', storageNotice: null };
   // A storage failure (quota, private mode) must not stop routing: the table stays in memory for
   // this session, and the page is told so it can say the next load will fetch it again.
-  const storageNotice = await store.set(thresholdsKey(gateSha256), file).then(
+  const storageNotice = await store.set(thresholdsKey(sha256), bytes).then(
     () => null,
     (error: unknown) => `thresholds kept in memory only (IndexedDB: ${(error as { name?: string })?.name ?? String(error)})`,
   );

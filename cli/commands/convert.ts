@@ -46,7 +46,7 @@ export async function convert(argv: string[]): Promise<void> {
       runtime: EMBEDDED_MODEL_RUNTIME,
     },
     gate: { onnx: rel(GATE_PATH), sha256: existsSync(GATE_PATH) ? sha256Hex(readFileSync(GATE_PATH)) : '' },
-    thresholds: { json: rel(THRESHOLDS_PATH) },
+    thresholds: { json: rel(THRESHOLDS_PATH), sha256: existsSync(THRESHOLDS_PATH) ? sha256Hex(readFileSync(THRESHOLDS_PATH)) : '' },
   };
   writeFileSync(MANIFEST_PATH, `${JSON.stringify(manifest, null, 1)}\n`);
 }

@@ -18,5 +18,6 @@ export type ModelManifest = {
     readonly runtime?: { readonly backend: 'wasm' | 'webgpu'; readonly wasm_threads: number; readonly measured: string };
   };
   readonly gate: { readonly onnx: string; readonly sha256: string };
-  readonly thresholds: { readonly json: string };
+  /** `sha256` verifies the network copy and keys the cached one (absent in manifests written before it). */
+  readonly thresholds: { readonly json: string; readonly sha256?: string };
 };

@@ -18,7 +18,7 @@ import type { OrtRuntime } from './onnx-causal-lm.js';
 import { WebLlmEngine, type CreateMlcEngine, type MlcEngineLike, type WebLlmModel } from './webllm-engine.js';
 
 type ModelEntry = { model_id: string; model: string; model_lib: string; context_length: number; hidden_size: number };
-export type WebLlmEntry = ModelEntry & { f32?: ModelEntry; gate: { onnx: string; sha256: string }; thresholds: { json: string } };
+export type WebLlmEntry = ModelEntry & { f32?: ModelEntry; gate: { onnx: string; sha256: string }; thresholds: { json: string; sha256?: string } };
 export type ModelsConfig = { readonly format: 'riskgate.models/1'; readonly webllm?: WebLlmEntry };
 
 export async function fetchModelsConfig(modelsUrl: string, signal?: AbortSignal): Promise<ModelsConfig> {
@@ -57,7 +57,7 @@ export async function loadWebLlmRung(
   const engine = await WebLlmEngine.create(createEngine, model, probe, (r) => onProgress({ stage: 'model', loaded: r.progress, total: 1, text: r.text }));
   const gateFile = await fetchVerified(new URL(entry.gate.onnx, modelsUrl).href, entry.gate.sha256, undefined, signal);
   const gate = await createOnnxMarginGate(ort, gateFile.bytes);
-  const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, new URL(entry.thresholds.json, modelsUrl).href, store);
+  const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, { url: new URL(entry.thresholds.json, modelsUrl).href, ...(entry.thresholds.sha256 ? { sha256: entry.thresholds.sha256 } : {}) }, store);
   const r = thresholds.representation;
   // A gate is bound to one model's representation: refuse any other (decision 011).
   if (r.kind !== engine.info.representation || !r.modelId.startsWith(engine.info.model) || r.dim !== gate.dim) {

@@ -29,7 +29,7 @@ export async function loadSharedArtifacts(
   const at = (path: string) => new URL(path, modelsUrl).href;
   const gateFile = await fetchVerified(at(manifest.gate.onnx), manifest.gate.sha256, byteProgress(report, 'gate', 'gate'), signal);
   const gate = await createOnnxMarginGate(ort, gateFile.bytes);
-  const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, at(manifest.thresholds.json), store);
+  const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, { url: at(manifest.thresholds.json), sha256: manifest.thresholds.sha256 }, store);
   report({ stage: 'thresholds', loaded: 1, total: 1, text: `thresholds from ${source}` });
   const representation = thresholds.representation;
   if (representation.modelSha256 !== manifest.local_model.source_sha256 || representation.dim !== gate.dim) {
