@@ -25,17 +25,24 @@ export const ERROR_CODES = Object.freeze([
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** A plain, structured-clone-safe error description (what crosses boundaries). */
-export type ErrorPayload = { readonly code: ErrorCode; readonly message: string };
+export type ErrorPayload = {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** Set when trying the same request later may succeed (the edge unreachable, a 5xx, a 409): what the offline outbox queues. */
+  readonly retryLater?: boolean;
+};
 
 export class RouterError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  readonly retryLater: boolean;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryLater?: boolean }) {
     super(message, options);
     this.name = 'RouterError';
     this.code = code;
+    this.retryLater = options?.retryLater ?? code === 'edge_unreachable';
   }
   toPayload(): ErrorPayload {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...(this.retryLater ? { retryLater: true } : {}) };
   }
 }
 
@@ -47,13 +54,13 @@ function isErrorCode(value: unknown): value is ErrorCode {
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof RouterError) return error.toPayload();
   if (typeof error === 'object' && error !== null && isErrorCode((error as { code?: unknown }).code)) {
-    const { code, message } = error as { code: ErrorCode; message?: unknown };
-    return { code, message: typeof message === 'string' ? message : code };
+    const { code, message, retryLater } = error as { code: ErrorCode; message?: unknown; retryLater?: unknown };
+    return { code, message: typeof message === 'string' ? message : code, ...(retryLater === true ? { retryLater: true } : {}) };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal_error', message };
 }
 
 export function fromErrorPayload(payload: ErrorPayload): RouterError {
-  return new RouterError(payload.code, payload.message);
+  return new RouterError(payload.code, payload.message, { retryLater: payload.retryLater === true });
 }

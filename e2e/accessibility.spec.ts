@@ -26,8 +26,8 @@ test('axe-core finds no serious or critical violation while loading, ready, answ
   await answering;
   expect(await seriousViolations(page), 'answered').toEqual([]);
 
-  await page.evaluate(() => { const el = document.querySelector('riskgate-chat')!; el.mode = 'edge'; el.endpoint = 'http://localhost:9'; });
-  expect(await send(page, 'Hello')).toEqual({ ok: false, code: 'edge_unreachable' });
+  await page.evaluate(() => { const el = document.querySelector('riskgate-chat')!; el.mode = 'local'; });
+  expect(await send(page, 'The dog ran to the park. '.repeat(120))).toEqual({ ok: false, code: 'context_window_exceeded' });
   await expect(page.locator('riskgate-chat li.error')).toBeVisible();
   expect(await seriousViolations(page), 'error').toEqual([]);
 });

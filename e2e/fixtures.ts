@@ -17,21 +17,21 @@ export async function openChat(page: Page, attributes: WidgetAttributes = {}): P
     for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', ...attrs })) el.setAttribute(k, v as string);
     const w = window as unknown as { events: { type: string; detail: unknown }[] };
     w.events = [];
-    for (const type of ['riskgate-decision', 'riskgate-token', 'riskgate-done', 'riskgate-error']) {
+    for (const type of ['riskgate-decision', 'riskgate-token', 'riskgate-done', 'riskgate-error', 'riskgate-queued', 'riskgate-delivered']) {
       document.addEventListener(type, (e) => w.events.push({ type, detail: (e as CustomEvent).detail }));
     }
     await el.ready;
   }, attributes);
 }
 
-export type SendOutcome = { ok: true; path: string; text: string; model: string; decision: { path: string; score: number; threshold: number; thresholdsSource: string } } | { ok: false; code: string };
+export type SendOutcome = { ok: true; path: string; text: string; model: string; queued?: string; decision: { path: string; score: number; threshold: number; thresholdsSource: string } } | { ok: false; code: string };
 
 export function send(page: Page, text: string): Promise<SendOutcome> {
   return page.evaluate(async (t) => {
     const el = document.querySelector('riskgate-chat')!;
     try {
       const r = await el.send(t);
-      return { ok: true as const, path: r.path, text: r.text, model: r.model, decision: r.decision };
+      return { ok: true as const, path: r.path, text: r.text, model: r.model, decision: r.decision, ...(r.queued ? { queued: r.queued } : {}) };
     } catch (e) {
       return { ok: false as const, code: (e as { code: string }).code };
     }

@@ -61,12 +61,14 @@ test('after a reload the thresholds come from IndexedDB, not the network', async
   expect(seen.find((e) => e.type === 'riskgate-decision')?.detail.thresholdsSource).toBe('indexeddb');
 });
 
-test('with the proxy down the edge path fails with a clear code and the page keeps working', async ({ page }) => {
+test('with the proxy down a deferred prompt is queued (not lost), the page says so and keeps working', async ({ page }) => {
   await openChat(page, { endpoint: 'http://localhost:9', mode: 'edge', 'max-tokens': '8' });
-  const failed = await send(page, 'What is the capital of France?');
-  expect(failed).toEqual({ ok: false, code: 'edge_unreachable' });
-  expect((await events(page)).find((e) => e.type === 'riskgate-error')?.detail).toMatchObject({ code: 'edge_unreachable' });
-  await expect(page.locator('riskgate-chat li.error')).toHaveAttribute('data-code', 'edge_unreachable');
+  const queued = await send(page, 'What is the capital of France?');
+  expect(queued).toMatchObject({ ok: true, path: 'edge', text: '', queued: expect.stringMatching(/^[\w-]{36}$/) });
+  expect((await events(page)).find((e) => e.type === 'riskgate-queued')?.detail).toMatchObject({ prompt: 'What is the capital of France?', attempts: 0 });
+  await expect(page.locator('riskgate-chat li.user')).toHaveAttribute('data-state', 'queued');
+  await expect(page.locator('riskgate-chat .connectivity')).toContainText('1 message waiting to be sent');
+  await expect(page.locator('riskgate-chat .connectivity')).toContainText('cannot be reached');
   await page.evaluate(() => document.querySelector('riskgate-chat')!.setAttribute('mode', 'local'));
   const recovered = await send(page, 'Once upon a time');
   expect(recovered).toMatchObject({ ok: true, path: 'local' });

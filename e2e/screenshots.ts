@@ -34,7 +34,7 @@ try {
     await shoot(page, `${label}-local-answer`);
     await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.mode = 'edge'; await el.send('Lily and Ben went to the beach.'); });
     await shoot(page, `${label}-edge-answer`);
-    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.endpoint = 'http://localhost:9'; await el.send('What is the capital of France?').catch(() => undefined); });
+    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.mode = 'local'; await el.send('The little dog ran to the park and played with a ball in the sun. '.repeat(40)).catch(() => undefined); });
     await shoot(page, `${label}-error`);
     await page.close();
   }

@@ -16,6 +16,8 @@ export type EdgeRequest = {
   readonly maxTokens: number;
   readonly temperature?: number;
   readonly seed?: number;
+  /** Sent as `Idempotency-Key` and `x-request-id`: a retry with the same key gets the proxy's kept answer. */
+  readonly idempotencyKey?: string;
   readonly router: { readonly cost_weight: number; readonly risk_level: number; readonly score?: number; readonly threshold: number | null; readonly representation?: string; readonly representation_model?: string };
 };
 
@@ -27,7 +29,7 @@ export async function* streamFromEdge(request: EdgeRequest, signal?: AbortSignal
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey, 'x-request-id': request.idempotencyKey } : {}) },
       body: JSON.stringify({
         model: 'auto', messages: request.messages, max_tokens: request.maxTokens, stream: true,
         stream_options: { include_usage: true }, temperature: request.temperature, seed: request.seed, router: request.router,
@@ -39,14 +41,16 @@ export async function* streamFromEdge(request: EdgeRequest, signal?: AbortSignal
   }
   if (!response.ok || !response.body) {
     const body = (await response.json().catch(() => null)) as OpenAiErrorBody | null;
-    throw new RouterError('edge_error', `edge proxy answered ${response.status}: ${body?.error?.message ?? response.statusText}`);
+    // 5xx (no upstream could answer), 409 (this key is still being answered), 429: later may work.
+    const retryLater = response.status >= 500 || response.status === 409 || response.status === 429;
+    throw new RouterError('edge_error', `edge proxy answered ${response.status}: ${body?.error?.message ?? response.statusText}`, { retryLater });
   }
   const result = { model: '', finishReason: 'stop', promptTokens: 0, completionTokens: 0 };
   const events = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
   for await (const event of events) {
     if (event.data === '[DONE]') return result;
     const data = JSON.parse(event.data) as Partial<ChatCompletionChunk> & Partial<OpenAiErrorBody>;
-    if (data.error) throw new RouterError('edge_stream_error', `edge stream failed: ${data.error.message}`);
+    if (data.error) throw new RouterError('edge_stream_error', `edge stream failed: ${data.error.message}`, { retryLater: true });
     if (data.model) result.model = data.model;
     if (data.usage) {
       result.promptTokens = data.usage.prompt_tokens;
@@ -56,5 +60,5 @@ export async function* streamFromEdge(request: EdgeRequest, signal?: AbortSignal
     if (choice?.finish_reason) result.finishReason = choice.finish_reason;
     if (choice?.delta.content) yield choice.delta.content;
   }
-  throw new RouterError('edge_stream_error', 'edge stream ended without [DONE]');
+  throw new RouterError('edge_stream_error', 'edge stream ended without [DONE]', { retryLater: true });
 }

@@ -53,6 +53,8 @@ export type RouteRequest = {
   readonly maxTokens?: number;
   readonly temperature?: number;
   readonly seed?: number;
+  /** Sent to the edge as its Idempotency-Key (the offline outbox's entry id). */
+  readonly requestId?: string;
 };
 
 /**

@@ -30,6 +30,11 @@ export const ATTRIBUTES = {
   } as Spec<ThreadsPreference>,
   modelsUrl: { attribute: 'models-url', fallback: () => '', parse: String, valid: (v: unknown): v is string => v === '' || isUrl(v), expected: 'a URL of the models folder' } as Spec<string>,
   maxTokens: { attribute: 'max-tokens', fallback: () => 96, parse: Number, valid: numberIn(1, 4096, { integer: true }), expected: 'a whole number from 1 to 4096' } as Spec<number>,
+  offline: { attribute: 'offline', fallback: () => 'queue', parse: String, valid: oneOf('queue', 'local'), expected: 'queue or local' } as Spec<'queue' | 'local'>,
+  conversation: {
+    attribute: 'conversation', fallback: () => 'default', parse: String,
+    valid: (v: unknown): v is string => typeof v === 'string' && /^[\w.-]{0,64}$/.test(v), expected: 'a name of up to 64 letters, digits, _ . - (empty: not kept)',
+  } as Spec<string>,
   preload: { attribute: 'preload', fallback: () => 'auto', parse: String, valid: oneOf('none', 'auto'), expected: 'none or auto' } as Spec<Preload>,
 } as const;
 

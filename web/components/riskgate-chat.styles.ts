@@ -44,6 +44,8 @@ export const chatStyles = css`
   button.link { background: none; color: #1f4fb5; padding: 2px 4px; text-decoration: underline; font-size: 12px; }
   button.retry { background: #7d1a1a; padding: 4px 10px; }
   button:focus-visible, textarea:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible { outline: 2px solid #1f4fb5; outline-offset: 2px; }
+  .connectivity { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; padding: 4px 8px; border-radius: 6px; background: #fff6e0; color: #5c3b00; }
+  .connectivity .warn { color: #7a4a00; }
   footer { display: flex; justify-content: space-between; align-items: center; font-size: 12px; color: #3f4757; min-height: 1.5em; }
   pre { overflow-x: auto; background: #fff; padding: 6px; border-radius: 6px; }
 `;

@@ -15,11 +15,14 @@ import type { BackendPreference, Capabilities, ThreadsPreference } from '../../c
 import { ATTRIBUTES, attributeProperties, type AttributeName, type Preload } from './attributes.js';
 import { chatStyles } from './riskgate-chat.styles.js';
 import { WorkerConnection } from '../controllers/worker-connection.js';
-import { Conversation, type SendResult, type SessionStats } from '../controllers/conversation.js';
+import { Conversation, type OfflinePolicy, type SendResult, type SessionStats } from '../controllers/conversation.js';
+import { OutboxDelivery } from '../controllers/outbox-delivery.js';
+import type { OutboxEntry } from '../../core/offline/outbox.js';
 import { renderOperatingPoint } from '../render/operating-point.js';
 import { renderStatusLine } from '../render/status-line.js';
 import { renderMessageList } from '../render/message-list.js';
 import { renderComposer } from '../render/composer.js';
+import { renderConnectivityLine } from '../render/connectivity-line.js';
 
 export type { SendResult, SessionStats };
 
@@ -27,7 +30,7 @@ export class RiskgateChat extends LitElement {
   /** Where `models-url` points when it is not set: the `models/` folder beside the script (set by embed.ts). */
   static defaultModelsUrl = '';
   static override styles = chatStyles;
-  static override properties = { ...attributeProperties, hint: { state: true }, announcement: { state: true } };
+  static override properties = { ...attributeProperties, hint: { state: true }, announcement: { state: true }, updateAvailable: { state: true } };
 
   // Reactive properties are `declare`d and set in the constructor: a class-field initializer
   // would shadow Lit's accessors (standard [[Define]] semantics) and nothing would re-render.
@@ -40,11 +43,15 @@ export class RiskgateChat extends LitElement {
   declare modelsUrl: string;
   declare maxTokens: number;
   declare preload: Preload;
+  declare offline: OfflinePolicy;
+  declare conversation: string;
+  declare updateAvailable: (() => void) | undefined;
   declare hint: string | undefined;
   declare announcement: string;
 
   readonly #connection: WorkerConnection;
   readonly #conversation: Conversation;
+  readonly #outbox: OutboxDelivery;
 
   constructor() {
     super();
@@ -60,12 +67,40 @@ export class RiskgateChat extends LitElement {
         this.#emit('riskgate-error', { code: error.code, message: error.message });
       },
     });
-    this.#conversation = new Conversation(this, this.#connection, () => ({
-      costWeight: this.costWeight, riskLevel: this.riskLevel, mode: this.mode, endpoint: new URL(this.endpoint, document.baseURI).href, maxTokens: this.maxTokens,
-    }), (name, detail) => {
-      if (name === 'riskgate-done') this.#announce(detail as { path: string; model: string; text: string });
-      this.#emit(name, detail);
+    const endpoint = () => new URL(this.endpoint, document.baseURI).href;
+    this.#outbox = new OutboxDelivery(this, {
+      endpoint,
+      deliver: (entry) => this.#conversation.deliver(entry),
+      undeliverable: (entry, error) => this.#conversation.undeliverable(entry, error),
+      emit: (name, detail) => this.#emit(name, detail),
     });
+    this.#conversation = new Conversation(this, this.#connection, {
+      request: () => ({ costWeight: this.costWeight, riskLevel: this.riskLevel, mode: this.mode, endpoint: endpoint(), maxTokens: this.maxTokens }),
+      offline: () => this.offline,
+      storageName: () => this.conversation || null,
+      queue: (entry: OutboxEntry) => this.#outbox.enqueue(entry),
+      unqueue: (id: string) => this.#outbox.cancel(id),
+      emit: (name, detail) => {
+        if (name === 'riskgate-done') this.#announce(detail as { path: string; model: string; text: string });
+        this.#emit(name, detail);
+      },
+    });
+    this.updateAvailable = undefined;
+  }
+
+  /** Prompts waiting for the edge, in delivery order (id, prompt, attempts, next attempt, last error). */
+  get outbox(): readonly { id: string; prompt: string; attempts: number; nextAttemptAt: number; lastError: { code: string; message: string } | null }[] {
+    return this.#outbox.entries.map((e) => ({ id: e.id, prompt: e.messages.at(-1)!.content, attempts: e.attempts, nextAttemptAt: e.nextAttemptAt, lastError: e.lastError }));
+  }
+
+  /** Resolves once a conversation kept from an earlier visit is back on screen. */
+  get restored(): Promise<void> {
+    return this.#conversation.restored;
+  }
+
+  /** Cancels a queued prompt (it stays on screen, marked not sent). */
+  cancelQueued(id: string): Promise<void> {
+    return this.#conversation.cancelQueued(id);
   }
 
   /** Resolves when the local model, gate and thresholds are loaded (starts loading if `preload="none"` held it back). */
@@ -163,11 +198,18 @@ export class RiskgateChat extends LitElement {
           onCostWeight: (v) => (this.costWeight = v), onRiskLevel: (v) => (this.riskLevel = v),
         })}
         ${renderStatusLine({ state, preload: this.preload, onCancel: () => this.cancelLoad() })}
+        ${renderConnectivityLine({
+          connectivity: this.#outbox.connectivity, queued: this.#outbox.entries.length,
+          notices: [this.#outbox.notice, this.#conversation.storageNotice, ...this.#outbox.quarantined.map((q) => `a queued message could not be read and was set aside (${q.reason})`)],
+          onRetryNow: () => this.#outbox.retryNow(), onUpdate: this.updateAvailable,
+        })}
       </header>
       ${renderMessageList({
         turns: this.#conversation.turns,
         onRetry: (id) => void this.#conversation.retry(id),
         onCopy: (text) => void navigator.clipboard?.writeText(text).catch(() => undefined),
+        onCancelQueued: (id) => void this.#conversation.cancelQueued(id),
+        onAskEdgeLater: (id) => void this.#conversation.askEdgeLater(id),
       })}
       ${renderComposer({
         busy: this.#conversation.busy, hint: this.hint,

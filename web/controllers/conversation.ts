@@ -1,26 +1,36 @@
 /**
  * @module controllers/conversation
  * A Lit reactive controller for one conversation: the turns on screen, the order prompts run in
- * (one after the other, as the worker does), Stop, Retry, Clear and the session tally. A prompt
- * sent before the model is ready waits on screen and runs when it is; if loading fails it stays
- * on screen, marked unsent, with a Retry (never dropped).
+ * (one after the other, as the worker does), Stop, Retry, Clear, the session tally, and what
+ * happens when the edge cannot be reached (`offline`: queue the prompt in the outbox, or answer it
+ * on the device and offer to ask the edge later). A prompt sent before the model is ready waits
+ * on screen and runs when it is; nothing typed is dropped. The turns are kept in IndexedDB.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { RouterError, fromErrorPayload, type ErrorPayload } from '../../core/errors.js';
 import type { ChatMessage, RoutePath } from '../../core/protocol/chat.js';
 import type { Decision, RouteEvent, RouteFinishReason, RouteRequest, Timings } from '../../core/protocol/worker-api.js';
+import type { RouteMode } from '../../core/protocol/chat.js';
+import { newEntry, type OutboxEntry } from '../../core/offline/outbox.js';
 import type { WorkerConnection } from './worker-connection.js';
+import { loadConversation, saveConversation } from '../offline/conversation-store.js';
 
-export type UserTurn = { readonly id: number; readonly role: 'user'; readonly text: string; state: 'waiting' | 'sent' | 'unsent' };
+/** `queued`: in the outbox until the edge is reachable (`outboxId`). */
+export type UserTurn = { readonly id: number; readonly role: 'user'; readonly text: string; state: 'waiting' | 'sent' | 'unsent' | 'queued'; outboxId?: string };
 export type AnswerTurn = {
   readonly id: number; readonly role: 'assistant'; text: string; decision: Decision; streaming: boolean;
   servedBy?: string; finishReason?: RouteFinishReason; timings?: Timings; usage?: { promptTokens: number; completionTokens: number };
+  /** Answered on the device because the edge was unreachable (offline="local"); below the quality target. */
+  offlineLocal?: true;
+  /** The prompt this answers (its user turn id). */
+  promptId?: number;
 };
 /** `retry`: the prompt to send again; `reload`: the model failed to load (Retry reloads it, then sends every unsent prompt). */
 export type ErrorTurn = { readonly id: number; readonly role: 'error'; readonly code: string; readonly message: string; readonly retry?: string; readonly reload?: true };
 export type Turn = UserTurn | AnswerTurn | ErrorTurn;
 
-export type SendResult = { path: RoutePath; text: string; decision: Decision; model: string; finishReason: RouteFinishReason };
+export type SendResult = { path: RoutePath; text: string; decision: Decision; model: string; finishReason: RouteFinishReason; queued?: string };
+export type OfflinePolicy = 'queue' | 'local';
 
 /** The session tally shown in the footer and exposed as `element.stats`. */
 export type SessionStats = {
@@ -37,29 +47,52 @@ export type SessionStats = {
 };
 
 type Emit = (name: string, detail: object) => void;
-type RequestOptions = () => Omit<RouteRequest, 'messages'>;
+export type ConversationOptions = {
+  readonly request: () => Omit<RouteRequest, 'messages'>;
+  readonly offline: () => OfflinePolicy;
+  /** The conversation's storage name; null = not kept. */
+  readonly storageName: () => string | null;
+  readonly queue: (entry: OutboxEntry) => Promise<void>;
+  readonly unqueue: (id: string) => Promise<void>;
+  readonly emit: Emit;
+};
+
+type Outcome = { answer: AnswerTurn | undefined; failure: ErrorPayload | undefined };
 
 export class Conversation implements ReactiveController {
   turns: Turn[] = [];
   busy = false;
+  storageNotice: string | null = null;
   #nextId = 1;
   #queue: Promise<unknown> = Promise.resolve();
+  #restored: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly connection: WorkerConnection,
-    private readonly options: RequestOptions,
-    private readonly emit: Emit,
-  ) {
+  constructor(private readonly host: ReactiveControllerHost, private readonly connection: WorkerConnection, private readonly options: ConversationOptions) {
     host.addController(this);
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    const name = this.options.storageName();
+    if (!name) return;
+    this.#restored = loadConversation<Turn>(name).then((saved) => {
+      if (!saved || this.turns.length > 0) return;
+      // An answer that was streaming when the page went away ends there, marked stopped.
+      this.turns = saved.turns.map((t) => (t.role === 'assistant' && t.streaming ? { ...t, streaming: false, finishReason: 'aborted' } : t));
+      this.#nextId = saved.nextId;
+      this.host.requestUpdate();
+    });
+    this.#queue = this.#queue.then(() => this.#restored);
+  }
+
+  /** Resolves once the saved conversation (if any) is on screen. */
+  get restored(): Promise<void> {
+    return this.#restored;
+  }
 
   send(text: string): Promise<SendResult> {
     if (typeof text !== 'string' || text.trim() === '') {
       const error = new RouterError('invalid_request', 'the message is empty');
-      this.emit('riskgate-error', { code: error.code, message: error.message });
+      this.options.emit('riskgate-error', { code: error.code, message: error.message });
       return Promise.reject(error);
     }
     const turn: UserTurn = { id: this.#nextId++, role: 'user', text, state: this.connection.status ? 'sent' : 'waiting' };
@@ -74,10 +107,12 @@ export class Conversation implements ReactiveController {
     if (this.busy) void this.connection.client?.remote.stopRoute();
   }
 
+  /** Empties the conversation; its queued prompts are cancelled with it. */
   clear(): void {
     this.stop();
+    for (const t of this.turns) if (t.role === 'user' && t.outboxId && t.state === 'queued') void this.options.unqueue(t.outboxId);
     this.turns = [];
-    this.host.requestUpdate();
+    this.#changed();
   }
 
   /** The model failed to load: one error turn with a Retry (prompts waiting on it are marked unsent). */
@@ -95,7 +130,7 @@ export class Conversation implements ReactiveController {
     const error = this.turns.find((t): t is ErrorTurn => t.id === errorId && t.role === 'error');
     if (!error) throw new RouterError('invalid_request', 'nothing to retry');
     this.turns = this.turns.filter((t) => t !== error);
-    this.host.requestUpdate();
+    this.#changed();
     if (error.reload) {
       await this.connection.retry().catch(() => undefined); // a second failure reports itself
       if (this.connection.state.phase !== 'ready') return;
@@ -108,6 +143,54 @@ export class Conversation implements ReactiveController {
     const prompt = error.retry;
     this.turns = this.turns.filter((t) => !(t.role === 'user' && t.state === 'unsent' && t.text === prompt));
     await this.send(prompt).catch(() => undefined);
+  }
+
+  /** Cancels a queued prompt: out of the outbox, marked unsent (its text stays on screen). */
+  async cancelQueued(outboxId: string): Promise<void> {
+    await this.options.unqueue(outboxId);
+    const turn = this.#userTurnOf(outboxId);
+    if (turn) { turn.state = 'unsent'; this.#changed(); }
+  }
+
+  /** Answers the device gave offline: "ask the edge when back online" queues the prompt again. */
+  async askEdgeLater(answerId: number): Promise<void> {
+    const answer = this.turns.find((t): t is AnswerTurn => t.id === answerId && t.role === 'assistant');
+    const prompt = this.turns.find((t): t is UserTurn => t.role === 'user' && t.id === answer?.promptId);
+    if (!answer || !prompt) return;
+    await this.#enqueue(prompt, this.#history(prompt));
+  }
+
+  /**
+   * Delivers one outbox entry (called by the outbox's scheduler): the edge answers the queued
+   * prompt with the entry id as Idempotency-Key, and the answer lands under its own prompt.
+   * @throws RouterError when the delivery failed (the scheduler backs off, or gives up if it cannot work later).
+   */
+  deliver(entry: OutboxEntry): Promise<SendResult> {
+    const run = this.#queue.then(async () => {
+      const prompt = this.#userTurnOf(entry.id);
+      // Answered already (the page went away between the answer and the outbox update).
+      const existing = prompt && this.turns.find((t): t is AnswerTurn => t.role === 'assistant' && t.promptId === prompt.id && t.decision.path === 'edge' && !t.streaming);
+      if (existing) return this.#result(existing);
+      await this.connection.ready();
+      const target = prompt ?? this.#push({ id: this.#nextId++, role: 'user', text: entry.messages.at(-1)!.content, state: 'queued', outboxId: entry.id }) as UserTurn;
+      const { answer, failure } = await this.#route(target, entry.messages, { mode: 'edge', requestId: entry.id });
+      if (failure || !answer) {
+        if (answer && answer.text === '') this.#remove(answer);
+        throw fromErrorPayload(failure ?? { code: 'internal_error', message: 'the answer ended without a result' });
+      }
+      target.state = 'sent';
+      this.#changed();
+      return this.#result(answer);
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The outbox gave up on an entry it can never deliver: the prompt gets an error turn with Retry. */
+  undeliverable(entry: OutboxEntry, error: RouterError): void {
+    const prompt = this.#userTurnOf(entry.id);
+    if (prompt) prompt.state = 'unsent';
+    this.#fail(error, entry.messages.at(-1)!.content, prompt);
   }
 
   get stats(): SessionStats {
@@ -130,46 +213,75 @@ export class Conversation implements ReactiveController {
     } catch (thrown) {
       // The load failure is on screen once, with its Retry (reportLoadFailure); the prompt stays, unsent.
       prompt.state = 'unsent';
-      this.host.requestUpdate();
+      this.#changed();
       throw thrown;
     }
     prompt.state = 'sent';
     const messages = this.#history(prompt);
-    this.busy = true;
-    this.host.requestUpdate();
-    let answer: AnswerTurn | undefined;
-    let failure: ErrorPayload | undefined;
-    try {
-      await this.connection.client!.route({ ...this.options(), messages }, (event: RouteEvent) => {
-        if (event.type === 'decision') {
-          answer = { id: this.#nextId++, role: 'assistant', text: '', decision: event.decision, streaming: true };
-          this.#push(answer, prompt);
-          this.emit('riskgate-decision', { ...event.decision });
-        } else if (event.type === 'token' && answer) {
-          answer.text += event.text;
-          this.host.requestUpdate();
-          this.emit('riskgate-token', { text: event.text, path: answer.decision.path });
-        } else if (event.type === 'done' && answer) {
-          Object.assign(answer, { streaming: false, servedBy: event.model, finishReason: event.finishReason, timings: event.timings, usage: event.usage });
-          this.host.requestUpdate();
-          this.emit('riskgate-done', { path: event.path, model: event.model, text: answer.text, finishReason: event.finishReason, usage: event.usage, timings: event.timings });
-        } else if (event.type === 'error') {
-          failure = event.error;
-        }
-      });
-    } catch (thrown) {
-      failure = { code: (thrown as RouterError).code ?? 'internal_error', message: (thrown as Error).message };
-    } finally {
-      this.busy = false;
-      this.host.requestUpdate();
+    let { answer, failure } = await this.#route(prompt, messages, {});
+    // The edge could not be reached (offline, proxy down, 5xx after its failover): nothing is lost.
+    if (failure?.retryLater && !(answer && answer.text !== '')) {
+      if (answer) this.#remove(answer);
+      if (this.options.offline() === 'local' && this.connection.status?.engine) {
+        ({ answer, failure } = await this.#route(prompt, messages, { mode: 'local' }));
+        if (answer && !failure) { answer.offlineLocal = true; this.#changed(); }
+      } else {
+        await this.#enqueue(prompt, messages);
+        return { path: 'edge', text: '', decision: answer?.decision as Decision, model: 'edge', finishReason: 'stop', queued: prompt.outboxId! };
+      }
     }
-    if (failure || !answer || answer.streaming) {
-      if (answer && answer.text === '') this.turns = this.turns.filter((t) => t !== answer);
+    if (failure || !answer) {
+      if (answer && answer.text === '') this.#remove(answer);
       else if (answer) answer.streaming = false;
       const error = fromErrorPayload(failure ?? { code: 'internal_error', message: 'the answer ended without a result' });
       this.#fail(error, prompt.text, prompt);
       throw error;
     }
+    return this.#result(answer);
+  }
+
+  async #route(prompt: UserTurn, messages: ChatMessage[] | readonly ChatMessage[], override: { mode?: RouteMode; requestId?: string }): Promise<Outcome> {
+    this.busy = true;
+    this.host.requestUpdate();
+    const outcome: Outcome = { answer: undefined, failure: undefined };
+    const emit = this.options.emit;
+    try {
+      await this.connection.client!.route({ ...this.options.request(), ...override, messages }, (event: RouteEvent) => {
+        if (event.type === 'decision') {
+          outcome.answer = { id: this.#nextId++, role: 'assistant', text: '', decision: event.decision, streaming: true, promptId: prompt.id };
+          this.#push(outcome.answer, this.#lastTurnOf(prompt));
+          emit('riskgate-decision', { ...event.decision });
+        } else if (event.type === 'token' && outcome.answer) {
+          outcome.answer.text += event.text;
+          this.host.requestUpdate();
+          emit('riskgate-token', { text: event.text, path: outcome.answer.decision.path });
+        } else if (event.type === 'done' && outcome.answer) {
+          Object.assign(outcome.answer, { streaming: false, servedBy: event.model, finishReason: event.finishReason, timings: event.timings, usage: event.usage });
+          this.#changed();
+          emit('riskgate-done', { path: event.path, model: event.model, text: outcome.answer.text, finishReason: event.finishReason, usage: event.usage, timings: event.timings });
+        } else if (event.type === 'error') {
+          outcome.failure = event.error;
+        }
+      });
+    } catch (thrown) {
+      outcome.failure = { code: (thrown as RouterError).code ?? 'internal_error', message: (thrown as Error).message };
+    } finally {
+      this.busy = false;
+      this.host.requestUpdate();
+    }
+    if (outcome.failure && outcome.answer?.streaming) outcome.answer.streaming = false;
+    return outcome;
+  }
+
+  async #enqueue(prompt: UserTurn, messages: readonly ChatMessage[]): Promise<void> {
+    const entry = newEntry(crypto.randomUUID(), this.options.storageName() ?? 'page', messages, Date.now());
+    prompt.state = 'queued';
+    prompt.outboxId = entry.id;
+    this.#changed();
+    await this.options.queue(entry);
+  }
+
+  #result(answer: AnswerTurn): SendResult {
     return { path: answer.decision.path, text: answer.text, decision: answer.decision, model: answer.servedBy ?? answer.decision.model, finishReason: answer.finishReason! };
   }
 
@@ -181,20 +293,52 @@ export class Conversation implements ReactiveController {
       if (t.role === 'user' && t.state === 'sent') messages.push({ role: 'user', content: t.text });
       else if (t.role === 'assistant' && t.text !== '') messages.push({ role: 'assistant', content: t.text });
     }
-    // Two user messages in a row (a failed turn between them) read as one conversation anyway.
     return [...messages, { role: 'user', content: prompt.text }];
   }
 
-  #fail(error: RouterError, retry: string, after: UserTurn): void {
+  #userTurnOf(outboxId: string): UserTurn | undefined {
+    return this.turns.find((t): t is UserTurn => t.role === 'user' && t.outboxId === outboxId);
+  }
+
+  /** The last turn that belongs to `prompt` (its answers follow it until the next prompt). */
+  #lastTurnOf(prompt: UserTurn): Turn {
+    const at = this.turns.indexOf(prompt);
+    let last: Turn = prompt;
+    for (let i = at + 1; i < this.turns.length && this.turns[i]!.role !== 'user'; i++) last = this.turns[i]!;
+    return last;
+  }
+
+  #fail(error: RouterError, retry: string, after: UserTurn | undefined): void {
     const code = error.code ?? 'internal_error';
-    this.#push({ id: this.#nextId++, role: 'error', code, message: error.message, retry }, after);
-    this.emit('riskgate-error', { code, message: error.message });
+    this.#push({ id: this.#nextId++, role: 'error', code, message: error.message, retry }, after && this.#lastTurnOf(after));
+    this.options.emit('riskgate-error', { code, message: error.message });
+  }
+
+  #remove(turn: Turn): void {
+    this.turns = this.turns.filter((t) => t !== turn);
+    this.#changed();
   }
 
   /** Appends a turn, or puts it right after `after` (an answer lands under its own prompt when prompts were queued). */
-  #push(turn: Turn, after?: UserTurn): void {
+  #push(turn: Turn, after?: Turn): Turn {
     const at = after ? this.turns.indexOf(after) : -1;
     this.turns = at < 0 ? [...this.turns, turn] : [...this.turns.slice(0, at + 1), turn, ...this.turns.slice(at + 1)];
+    this.#changed();
+    return turn;
+  }
+
+  #saving = false;
+  /** Re-render, and keep the conversation (once per task, not per token). */
+  #changed(): void {
     this.host.requestUpdate();
+    const name = this.options.storageName();
+    if (!name || this.#saving) return;
+    this.#saving = true;
+    queueMicrotask(() => {
+      this.#saving = false;
+      void saveConversation(name, this.turns, this.#nextId).then((notice) => {
+        if (notice !== this.storageNotice) { this.storageNotice = notice; this.host.requestUpdate(); }
+      });
+    });
   }
 }

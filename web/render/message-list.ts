@@ -5,11 +5,17 @@
  * only partly says which part, an error says what happened and offers Retry.
  */
 import { html, nothing } from 'lit';
-import type { AnswerTurn, ErrorTurn, Turn } from '../controllers/conversation.js';
+import type { AnswerTurn, ErrorTurn, Turn, UserTurn } from '../controllers/conversation.js';
 import { renderBadge } from './badge.js';
 import { renderMarkdown } from './markdown.js';
 
-export type MessageListProps = { readonly turns: readonly Turn[]; readonly onRetry: (id: number) => void; readonly onCopy: (text: string) => void };
+export type MessageListProps = {
+  readonly turns: readonly Turn[];
+  readonly onRetry: (id: number) => void;
+  readonly onCopy: (text: string) => void;
+  readonly onCancelQueued: (outboxId: string) => void;
+  readonly onAskEdgeLater: (answerId: number) => void;
+};
 
 const ERROR_WORDS: Record<string, string> = {
   edge_unreachable: 'The server could not be reached.',
@@ -24,6 +30,7 @@ const ERROR_WORDS: Record<string, string> = {
 
 function notes(turn: AnswerTurn) {
   const out: string[] = [];
+  if (turn.offlineLocal) out.push('Answered on this device while the server was out of reach — below your quality target.');
   if (turn.decision.droppedMessages > 0 && turn.decision.path === 'local') out.push(`The on-device model read only the latest part of this conversation (${turn.decision.droppedMessages} earlier messages did not fit).`);
   if (turn.decision.reason === 'context') out.push('Too long for the on-device model, so the server answered.');
   if (turn.streaming) return out;
@@ -33,12 +40,13 @@ function notes(turn: AnswerTurn) {
   return out;
 }
 
-function renderAnswer(turn: AnswerTurn, onCopy: (text: string) => void) {
+function renderAnswer(turn: AnswerTurn, p: MessageListProps) {
   return html`<li class="assistant" part="bubble assistant" data-finish=${turn.finishReason ?? nothing} aria-busy=${turn.streaming ? 'true' : 'false'}>
     <div class="text">${turn.streaming ? turn.text : renderMarkdown(turn.text)}</div>
     ${notes(turn).map((n) => html`<p class="note">${n}</p>`)}
     ${renderBadge(turn)}
-    ${!turn.streaming && turn.text ? html`<button type="button" class="link copy" @click=${() => onCopy(turn.text)}>Copy</button>` : nothing}
+    ${!turn.streaming && turn.text ? html`<button type="button" class="link copy" @click=${() => p.onCopy(turn.text)}>Copy</button>` : nothing}
+    ${turn.offlineLocal ? html`<button type="button" class="link ask-edge" @click=${() => p.onAskEdgeLater(turn.id)}>Ask the server when back online</button>` : nothing}
   </li>`;
 }
 
@@ -50,11 +58,17 @@ function renderError(turn: ErrorTurn, onRetry: (id: number) => void) {
   </li>`;
 }
 
+function renderPrompt(turn: UserTurn, p: MessageListProps) {
+  const note = turn.state === 'waiting' ? 'Waiting for the model to be ready…'
+    : turn.state === 'unsent' ? 'Not sent.'
+      : turn.state === 'queued' ? 'Queued: it will be sent when the server can be reached.' : undefined;
+  return html`<li class="user" part="bubble user" data-state=${turn.state}>${turn.text}${note ? html`<p class="note">${note}</p>` : nothing}
+    ${turn.state === 'queued' && turn.outboxId ? html`<button type="button" class="link cancel-queued" @click=${() => p.onCancelQueued(turn.outboxId!)}>Cancel</button>` : nothing}</li>`;
+}
+
 export function renderMessageList(p: MessageListProps) {
   return html`<ol part="messages" aria-label="Conversation">
     ${p.turns.length === 0 ? html`<li class="empty">Ask anything. Short, simple messages are answered right here on your device.</li>` : nothing}
-    ${p.turns.map((t) => t.role === 'user'
-      ? html`<li class="user" part="bubble user" data-state=${t.state}>${t.text}${t.state === 'waiting' ? html`<p class="note">Waiting for the model to be ready…</p>` : t.state === 'unsent' ? html`<p class="note">Not sent.</p>` : nothing}</li>`
-      : t.role === 'assistant' ? renderAnswer(t, p.onCopy) : renderError(t, p.onRetry))}
+    ${p.turns.map((t) => t.role === 'user' ? renderPrompt(t, p) : t.role === 'assistant' ? renderAnswer(t, p) : renderError(t, p.onRetry))}
   </ol>`;
 }

@@ -36,6 +36,7 @@ export type EdgeHints = { readonly score: number; readonly threshold: number; re
 export async function streamEdge(request: RouteRequest, maxTokens: number, hints: EdgeHints, emit: Emit, signal: AbortSignal): Promise<StreamEnd> {
   const edge = streamFromEdge({
     endpoint: request.endpoint, messages: request.messages, maxTokens, ...sampling(request),
+    ...(request.requestId ? { idempotencyKey: request.requestId } : {}),
     router: {
       cost_weight: request.costWeight, risk_level: request.riskLevel,
       ...(Number.isFinite(hints.score) ? { score: hints.score } : {}),
