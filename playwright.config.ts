@@ -4,7 +4,7 @@ import { defineConfig } from '@playwright/test';
 export const E2E_APP_PORT = 4173;
 export const E2E_PROXY_PORT = 8788;
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
   '--enable-unsafe-webgpu', // Debian's headless Chromium exposes WebGPU (SwiftShader) only with this flag

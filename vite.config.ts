@@ -3,6 +3,48 @@ import { resolve } from 'node:path';
 import { rmSync } from 'node:fs';
 import { constants } from 'node:zlib';
 import { compression, defineAlgorithm } from 'vite-plugin-compression2';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/**
+ * The offline-first assistant (issue 16; docs/decisions/016-offline-first.md): a Workbox service
+ * worker (`sw.js`) and a web app manifest, built into dist/ beside the widget. A page opts in with
+ * `registerOfflineApp()` from riskgate-chat.js. Precached (content-revisioned, so a new build is a
+ * new version): the widget, its worker, the WASM-only ORT build and the models. The WebGPU ORT
+ * build and web-llm are cached when first used; pages are cached by the page itself on its first
+ * visit and served network-first.
+ */
+const offlineApp = VitePWA({
+  strategies: 'generateSW',
+  registerType: 'prompt',
+  injectRegister: false,
+  filename: 'sw.js',
+  manifestFilename: 'manifest.webmanifest',
+  includeManifestIcons: false,
+  manifest: {
+    name: 'riskgate assistant', short_name: 'riskgate', description: 'A chat that answers on your device when it safely can, and asks a larger model otherwise.',
+    start_url: './', scope: './', display: 'standalone', background_color: '#f6f7fb', theme_color: '#2c5cc5',
+    icons: [
+      { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+      { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+      { src: 'icons/icon.svg', sizes: 'any', type: 'image/svg+xml' },
+    ],
+  },
+  workbox: {
+    globPatterns: [
+      'riskgate-chat.js', 'manifest.webmanifest', 'icons/*',
+      'assets/router.worker-*.js', 'assets/rolldown-runtime-*.js', 'assets/ort.wasm.bundle.min-*.js', 'assets/ort-wasm-simd-threaded-*.{wasm,mjs}',
+      'models/**/*.{json,onnx,bin,md}',
+    ],
+    globIgnores: ['**/*.br', '**/*.gz'],
+    maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+    navigateFallback: null,
+    cleanupOutdatedCaches: true,
+    runtimeCaching: [
+      { urlPattern: ({ request }) => request.mode === 'navigate', handler: 'NetworkFirst', options: { cacheName: 'riskgate-pages', networkTimeoutSeconds: 4 } },
+      { urlPattern: /\/assets\/[^/]+-[\w-]{8}\.(js|mjs|wasm)$/, handler: 'CacheFirst', options: { cacheName: 'riskgate-assets', expiration: { maxEntries: 40 } } },
+    ],
+  },
+});
 
 /**
  * `dist/` is what a site owner copies: the widget (`riskgate-chat.js`, its chunks, the worker and
@@ -32,6 +74,7 @@ export default defineConfig({
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   plugins: [
     dropFromDist(NOT_SHIPPED),
+    offlineApp,
     // Precompressed copies beside each file; the production server (sirv) sends them as they are.
     // Brotli quality 9, not 11: the ORT wasm is 2.69 MB instead of 2.36 MB, and the build takes
     // 10 s instead of 90 s (measured here); gzip stays for clients without brotli.

@@ -31,6 +31,8 @@ export type StaticServerOptions = {
   readonly pages?: boolean;
   /** Send COOP/COEP on pages (default true). */
   readonly isolation?: boolean;
+  /** Re-read files on every request (a test deploys a new build into the served folder). */
+  readonly watch?: boolean;
 };
 
 export type StaticServer = { readonly url: string; readonly server: Server; close(): Promise<void> };
@@ -39,7 +41,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   const mount = options.mount ?? '/';
   const isolation = options.isolation ?? true;
   const files = sirv(options.distDir ?? resolve(REPO_ROOT, 'dist'), {
-    brotli: true, gzip: true, etag: true, dev: false,
+    brotli: true, gzip: true, etag: true, dev: options.watch ?? false,
     setHeaders(res, pathname) {
       for (const [k, v] of Object.entries(CROSS_ORIGIN_ASSET_HEADERS)) res.setHeader(k, v);
       if (isolation) for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);

@@ -6,6 +6,7 @@
  * wherever `dist/` was copied and whichever origin serves it (decision 014).
  */
 import { RiskgateChat } from './components/riskgate-chat.js';
+import { registerServiceWorker, type OfflineAppOptions } from './offline/register-offline-app.js';
 
 RiskgateChat.defaultModelsUrl = new URL('models/', import.meta.url).href;
 if (!customElements.get('riskgate-chat')) customElements.define('riskgate-chat', RiskgateChat);
@@ -13,3 +14,6 @@ if (!customElements.get('riskgate-chat')) customElements.define('riskgate-chat',
 export { RiskgateChat };
 /** The router worker client without the element (benchmarks, custom UIs). */
 export { createRouterClient } from './worker-client.js';
+
+/** Makes the page an offline-first app with the service worker built beside this script (decision 016). */
+export const registerOfflineApp = (options?: OfflineAppOptions) => registerServiceWorker(new URL(/* @vite-ignore */ 'sw.js', import.meta.url).href, options);

@@ -98,6 +98,11 @@ export class RiskgateChat extends LitElement {
     return this.#conversation.restored;
   }
 
+  /** Resolves when no answer is being produced (an update waits for this before reloading). */
+  async whenIdle(): Promise<void> {
+    while (this.#conversation.busy) await new Promise((r) => setTimeout(r, 100));
+  }
+
   /** Cancels a queued prompt (it stays on screen, marked not sent). */
   cancelQueued(id: string): Promise<void> {
     return this.#conversation.cancelQueued(id);
