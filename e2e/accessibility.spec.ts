@@ -7,7 +7,7 @@ async function seriousViolations(page: Page) {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-test('axe-core finds no serious or critical violation while loading, ready, answering, after an answer and on an error', async ({ page }) => {
+test('axe-core finds no serious or critical violation while loading, ready, answering, after an answer, on an error and with a queued prompt', async ({ page }) => {
   let release!: () => void;
   const held = new Promise<void>((r) => { release = r; });
   await page.route('**/models/stories260K/model.onnx', async (route) => { await held; await route.continue(); });
@@ -30,4 +30,9 @@ test('axe-core finds no serious or critical violation while loading, ready, answ
   expect(await send(page, 'The dog ran to the park. '.repeat(120))).toEqual({ ok: false, code: 'context_window_exceeded' });
   await expect(page.locator('riskgate-chat li.error')).toBeVisible();
   expect(await seriousViolations(page), 'error').toEqual([]);
+
+  await page.evaluate(() => { const el = document.querySelector('riskgate-chat')!; el.mode = 'edge'; el.endpoint = 'http://localhost:9'; });
+  expect(await send(page, 'Hello')).toMatchObject({ ok: true, queued: expect.any(String) });
+  await expect(page.locator('riskgate-chat .connectivity')).toBeVisible();
+  expect(await seriousViolations(page), 'queued').toEqual([]);
 });

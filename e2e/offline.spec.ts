@@ -1,62 +1,13 @@
-import { expect, test, type BrowserContext, type BrowserType, type Page } from '@playwright/test';
-import { cpSync, mkdtempSync, appendFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { CHROMIUM_ARGS } from '../playwright.config.js';
-import { REPO_ROOT } from '../cli/paths.js';
-import { startStaticServer, type StaticServer } from '../cli/static-server.js';
-import { startProxy, type RunningProxy } from '../edge-proxy/server.js';
-import { startDroppingProxy, type DroppingProxy } from './dropping-proxy.js';
+import { expect, test } from '@playwright/test';
+import { appendFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { closeRigs, firstVisit, launch, rig, siteDown, siteUp, type Rig } from './offline-rig.js';
 
 // The offline-first assistant as a visitor uses it: a persistent browser profile, the built
 // dist/ on the production server (stopped to take the network away, not only emulated), a
 // dedicated edge proxy whose metrics count the answers it produced.
 test.describe.configure({ timeout: 180_000 });
-
-const freePort = () => new Promise<number>((ok) => { const s = createServer().listen(0, () => { const { port } = s.address() as { port: number }; s.close(() => ok(port)); }); });
-
-type Rig = { dist: string; port: number; site?: StaticServer; proxy: RunningProxy; front: DroppingProxy; profile: string };
-const rigs: Rig[] = [];
-async function rig(drop = 0): Promise<Rig> {
-  const dist = mkdtempSync(join(tmpdir(), 'riskgate-dist-'));
-  cpSync(resolve(REPO_ROOT, 'dist'), dist, { recursive: true });
-  const proxy = await startProxy(0);
-  const r: Rig = { dist, port: await freePort(), proxy, front: await startDroppingProxy(proxy.url, drop), profile: mkdtempSync(join(tmpdir(), 'riskgate-profile-')) };
-  rigs.push(r);
-  return r;
-}
-const siteUp = async (r: Rig) => { r.site = await startStaticServer({ port: r.port, distDir: r.dist, pages: true, endpoint: r.front.url, watch: true }); };
-const siteDown = async (r: Rig) => { await r.site?.close(); r.site = undefined; };
-test.afterAll(async () => {
-  for (const r of rigs.splice(0)) {
-    await siteDown(r);
-    await r.front.close();
-    await r.proxy.close();
-    rmSync(r.profile, { recursive: true, force: true });
-  }
-});
-
-const launch = (playwright: { chromium: BrowserType }, r: Rig) =>
-  playwright.chromium.launchPersistentContext(r.profile, { headless: true, executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-
-async function firstVisit(context: BrowserContext, r: Rig, attributes: Record<string, string> = {}): Promise<Page> {
-  const page = context.pages()[0] ?? await context.newPage();
-  await page.goto(`http://localhost:${r.port}/`);
-  await setAttributes(page, attributes);
-  // The service worker has precached the app and the models; the page cached itself.
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    await document.querySelector('riskgate-chat')!.ready;
-    for (let i = 0; i < 100 && !(await caches.match(location.href)); i++) await new Promise((ok) => setTimeout(ok, 50));
-  });
-  return page;
-}
-
-const setAttributes = (page: Page, attributes: Record<string, string>) => page.evaluate((attrs) => {
-  const el = document.querySelector('riskgate-chat')!;
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-}, attributes);
+test.afterAll(closeRigs);
 
 const edgeAnswers = async (r: Rig) => Number(/riskgate_decisions_total\{decision="edge"\} (\d+)/.exec(await (await fetch(`${r.proxy.url}/metrics`)).text())?.[1] ?? 0);
 

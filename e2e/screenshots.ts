@@ -1,7 +1,8 @@
 /**
  * @module e2e/screenshots
- * `npm run screenshots`: the widget as a visitor sees it, desktop and 390 px mobile, in four
- * states (ready, a local answer, an edge answer, an error), written to docs/screenshots/.
+ * `npm run screenshots`: the widget as a visitor sees it, desktop and 390 px mobile: ready, a
+ * local answer, an edge answer, an error, a prompt queued for the edge, an answer given on the
+ * device because the edge was out of reach (offline="local"); written to docs/screenshots/.
  * Runs the production static server and the edge proxy itself.
  */
 import { mkdirSync } from 'node:fs';
@@ -36,6 +37,10 @@ try {
     await shoot(page, `${label}-edge-answer`);
     await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.mode = 'local'; await el.send('The little dog ran to the park and played with a ball in the sun. '.repeat(40)).catch(() => undefined); });
     await shoot(page, `${label}-error`);
+    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.mode = 'edge'; el.endpoint = 'http://localhost:9'; await el.send('What is the capital of France?'); });
+    await shoot(page, `${label}-queued`);
+    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.offline = 'local'; el.maxTokens = 30; await el.send('Once upon a time'); });
+    await shoot(page, `${label}-offline-local`);
     await page.close();
   }
 } finally {

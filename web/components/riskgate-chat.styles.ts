@@ -27,8 +27,10 @@ export const chatStyles = css`
   ol { list-style: none; margin: 0; padding: 0; flex: 1; overflow-y: auto; display: flex; flex-direction: column; gap: 8px; min-height: 120px; }
   li { padding: 8px 10px; border-radius: var(--riskgate-message-border-radius, 10px); max-width: 85%; overflow-wrap: anywhere; }
   li.empty { align-self: center; color: #4d5566; max-width: 100%; }
-  li.user { align-self: flex-end; background: var(--riskgate-color-primary, #2c5cc5); color: #fff; white-space: pre-wrap; }
+  li.user { align-self: flex-end; background: var(--riskgate-color-primary, #2c5cc5); color: #fff; }
+  li.user .text { white-space: pre-wrap; }
   li.user .note { color: #e8eefc; }
+  li.user button.link { color: #fff; padding-left: 0; }
   li.assistant { align-self: flex-start; background: var(--riskgate-color-secondary, #eef1f6); }
   li.assistant .text > :first-child { margin-top: 0; } li.assistant .text > :last-child { margin-bottom: 0; }
   li.error { align-self: stretch; max-width: 100%; background: #fdecec; color: #7d1a1a; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }

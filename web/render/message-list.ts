@@ -28,6 +28,9 @@ const ERROR_WORDS: Record<string, string> = {
   invalid_request: 'That request was not valid.',
 };
 
+/** Sending these again gives the same error: no Retry. */
+const NOT_RETRYABLE = new Set(['context_window_exceeded', 'invalid_request']);
+
 function notes(turn: AnswerTurn) {
   const out: string[] = [];
   if (turn.offlineLocal) out.push('Answered on this device while the server was out of reach — below your quality target.');
@@ -54,7 +57,7 @@ function renderError(turn: ErrorTurn, onRetry: (id: number) => void) {
   return html`<li class="error" part="bubble error" data-code=${turn.code}>
     <span role="alert">${ERROR_WORDS[turn.code] ?? 'Something went wrong.'}</span>
     <details><summary>Details</summary><code>${turn.code}</code>: ${turn.message}</details>
-    ${turn.retry !== undefined || turn.reload ? html`<button type="button" class="retry" @click=${() => onRetry(turn.id)}>Retry</button>` : nothing}
+    ${(turn.retry !== undefined && !NOT_RETRYABLE.has(turn.code)) || turn.reload ? html`<button type="button" class="retry" @click=${() => onRetry(turn.id)}>Retry</button>` : nothing}
   </li>`;
 }
 
@@ -62,7 +65,7 @@ function renderPrompt(turn: UserTurn, p: MessageListProps) {
   const note = turn.state === 'waiting' ? 'Waiting for the model to be ready…'
     : turn.state === 'unsent' ? 'Not sent.'
       : turn.state === 'queued' ? 'Queued: it will be sent when the server can be reached.' : undefined;
-  return html`<li class="user" part="bubble user" data-state=${turn.state}>${turn.text}${note ? html`<p class="note">${note}</p>` : nothing}
+  return html`<li class="user" part="bubble user" data-state=${turn.state}><span class="text">${turn.text}</span>${note ? html`<p class="note">${note}</p>` : nothing}
     ${turn.state === 'queued' && turn.outboxId ? html`<button type="button" class="link cancel-queued" @click=${() => p.onCancelQueued(turn.outboxId!)}>Cancel</button>` : nothing}</li>`;
 }
 
