@@ -42,13 +42,16 @@ export function events(page: Page): Promise<{ type: string; detail: Record<strin
   return page.evaluate(() => (window as unknown as { events: { type: string; detail: Record<string, unknown> }[] }).events);
 }
 
-/** A fresh <riskgate-chat> with its attributes set before it connects (the backend is read once). */
+/**
+ * A fresh <riskgate-chat> with its attributes set before it connects (the backend is read once).
+ * Its conversation is not kept (`conversation=""`), so a second mount starts empty.
+ */
 export async function mount(page: Page, attributes: Record<string, string>) {
   await page.goto('/');
   return page.evaluate(async (attrs) => {
     document.querySelector('riskgate-chat')?.remove();
     const el = document.createElement('riskgate-chat');
-    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    for (const [k, v] of Object.entries({ conversation: '', ...attrs })) el.setAttribute(k, v);
     document.body.append(el);
     await el.ready;
     await el.updateComplete;

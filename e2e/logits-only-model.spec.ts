@@ -36,6 +36,7 @@ async function serve(page: Page, gate: Uint8Array, representation: object): Prom
   manifest.local_model.sha256 = sha256Hex(model);
   manifest.gate.sha256 = sha256Hex(gate);
   const thresholds = { ...JSON.parse(committed('thresholds.json')) as object, gate_sha256: sha256Hex(gate), representation };
+  (manifest as { thresholds?: { sha256?: string } }).thresholds!.sha256 = sha256Hex(Buffer.from(JSON.stringify(thresholds)));
   await page.route('**/models/manifest.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(manifest) }));
   await page.route('**/models/stories260K/model.onnx', (route) => route.fulfill({ body: Buffer.from(model) }));
   await page.route('**/models/gate.onnx', (route) => route.fulfill({ body: Buffer.from(gate) }));

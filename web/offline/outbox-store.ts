@@ -30,6 +30,7 @@ function outboxOver(raw: RawStore, kind: OutboxStore['kind']): OutboxStore {
       const quarantined: { key: string; reason: string }[] = [];
       for (const [key, value] of await raw.all()) {
         if (key.startsWith(QUARANTINE)) { quarantined.push({ key, reason: (value as { reason?: string })?.reason ?? 'unreadable' }); continue; }
+        if (!key.startsWith(ENTRY)) continue; // e.g. openOutboxStore's probe, written by another tab
         try {
           found.push(parseOutboxEntry(value));
         } catch (error) {
