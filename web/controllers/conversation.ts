@@ -8,43 +8,17 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { RouterError, fromErrorPayload, type ErrorPayload } from '../../core/errors.js';
-import type { ChatMessage, RoutePath } from '../../core/protocol/chat.js';
-import type { Decision, RouteEvent, RouteFinishReason, RouteRequest, Timings } from '../../core/protocol/worker-api.js';
-import type { RouteMode } from '../../core/protocol/chat.js';
+import type { ChatMessage, RouteMode, RoutePath } from '../../core/protocol/chat.js';
+import type { Decision, RouteEvent, RouteFinishReason, RouteRequest } from '../../core/protocol/worker-api.js';
 import { newEntry, type OutboxEntry } from '../../core/offline/outbox.js';
 import type { WorkerConnection } from './worker-connection.js';
-import { loadConversation, saveConversation } from '../offline/conversation-store.js';
+import { historyBefore, insertAfter, lastTurnOf, sessionStats, userTurnOf, type AnswerTurn, type ErrorTurn, type SessionStats, type Turn, type UserTurn } from './turns.js';
 
-/** `queued`: in the outbox until the edge is reachable (`outboxId`). */
-export type UserTurn = { readonly id: number; readonly role: 'user'; readonly text: string; state: 'waiting' | 'sent' | 'unsent' | 'queued'; outboxId?: string };
-export type AnswerTurn = {
-  readonly id: number; readonly role: 'assistant'; text: string; decision: Decision; streaming: boolean;
-  servedBy?: string; finishReason?: RouteFinishReason; timings?: Timings; usage?: { promptTokens: number; completionTokens: number };
-  /** Answered on the device because the edge was unreachable (offline="local"); below the quality target. */
-  offlineLocal?: true;
-  /** The prompt this answers (its user turn id). */
-  promptId?: number;
-};
-/** `retry`: the prompt to send again; `reload`: the model failed to load (Retry reloads it, then sends every unsent prompt). */
-export type ErrorTurn = { readonly id: number; readonly role: 'error'; readonly code: string; readonly message: string; readonly retry?: string; readonly reload?: true };
-export type Turn = UserTurn | AnswerTurn | ErrorTurn;
+export type { AnswerTurn, ErrorTurn, SessionStats, Turn, UserTurn };
+import { loadConversation, saveConversation } from '../offline/conversation-store.js';
 
 export type SendResult = { path: RoutePath; text: string; decision: Decision; model: string; finishReason: RouteFinishReason; queued?: string };
 export type OfflinePolicy = 'queue' | 'local';
-
-/** The session tally shown in the footer and exposed as `element.stats`. */
-export type SessionStats = {
-  readonly prompts: number;
-  readonly answeredLocally: number;
-  readonly answeredByEdge: number;
-  /** Prompt and answer tokens of the local answers: what the edge did not have to process. */
-  readonly tokensKeptOnDevice: number;
-  /**
-   * (mean edge answer time − mean local answer time) × local answers, from this session's own
-   * timings; null until both paths have answered at least once.
-   */
-  readonly estimatedTimeSavedMs: number | null;
-};
 
 type Emit = (name: string, detail: object) => void;
 export type ConversationOptions = {
@@ -66,6 +40,7 @@ export class Conversation implements ReactiveController {
   #nextId = 1;
   #queue: Promise<unknown> = Promise.resolve();
   #restored: Promise<void> = Promise.resolve();
+  #saving = false;
 
   constructor(private readonly host: ReactiveControllerHost, private readonly connection: WorkerConnection, private readonly options: ConversationOptions) {
     host.addController(this);
@@ -148,7 +123,7 @@ export class Conversation implements ReactiveController {
   /** Cancels a queued prompt: out of the outbox, marked unsent (its text stays on screen). */
   async cancelQueued(outboxId: string): Promise<void> {
     await this.options.unqueue(outboxId);
-    const turn = this.#userTurnOf(outboxId);
+    const turn = userTurnOf(this.turns, outboxId);
     if (turn) { turn.state = 'unsent'; this.#changed(); }
   }
 
@@ -157,7 +132,7 @@ export class Conversation implements ReactiveController {
     const answer = this.turns.find((t): t is AnswerTurn => t.id === answerId && t.role === 'assistant');
     const prompt = this.turns.find((t): t is UserTurn => t.role === 'user' && t.id === answer?.promptId);
     if (!answer || !prompt) return;
-    await this.#enqueue(prompt, this.#history(prompt));
+    await this.#enqueue(prompt, historyBefore(this.turns, prompt));
   }
 
   /**
@@ -167,7 +142,7 @@ export class Conversation implements ReactiveController {
    */
   deliver(entry: OutboxEntry): Promise<SendResult> {
     const run = this.#queue.then(async () => {
-      const prompt = this.#userTurnOf(entry.id);
+      const prompt = userTurnOf(this.turns, entry.id);
       // Answered already (the page went away between the answer and the outbox update).
       const existing = prompt && this.turns.find((t): t is AnswerTurn => t.role === 'assistant' && t.promptId === prompt.id && t.decision.path === 'edge' && !t.streaming);
       if (existing) return this.#result(existing);
@@ -188,23 +163,13 @@ export class Conversation implements ReactiveController {
 
   /** The outbox gave up on an entry it can never deliver: the prompt gets an error turn with Retry. */
   undeliverable(entry: OutboxEntry, error: RouterError): void {
-    const prompt = this.#userTurnOf(entry.id);
+    const prompt = userTurnOf(this.turns, entry.id);
     if (prompt) prompt.state = 'unsent';
     this.#fail(error, entry.messages.at(-1)!.content, prompt);
   }
 
   get stats(): SessionStats {
-    const answers = this.turns.filter((t): t is AnswerTurn => t.role === 'assistant' && !t.streaming);
-    const local = answers.filter((a) => a.decision.path === 'local');
-    const edge = answers.filter((a) => a.decision.path === 'edge');
-    const mean = (xs: AnswerTurn[]) => xs.reduce((s, a) => s + (a.timings?.totalMs ?? 0), 0) / xs.length;
-    return {
-      prompts: answers.length,
-      answeredLocally: local.length,
-      answeredByEdge: edge.length,
-      tokensKeptOnDevice: local.reduce((s, a) => s + (a.usage ? a.usage.promptTokens + a.usage.completionTokens : 0), 0),
-      estimatedTimeSavedMs: local.length > 0 && edge.length > 0 ? Math.max(0, mean(edge) - mean(local)) * local.length : null,
-    };
+    return sessionStats(this.turns);
   }
 
   async #run(prompt: UserTurn): Promise<SendResult> {
@@ -217,7 +182,7 @@ export class Conversation implements ReactiveController {
       throw thrown;
     }
     prompt.state = 'sent';
-    const messages = this.#history(prompt);
+    const messages = historyBefore(this.turns, prompt);
     let { answer, failure } = await this.#route(prompt, messages, {});
     // The edge could not be reached (offline, proxy down, 5xx after its failover): nothing is lost.
     if (failure?.retryLater && !(answer && answer.text !== '')) {
@@ -249,7 +214,7 @@ export class Conversation implements ReactiveController {
       await this.connection.client!.route({ ...this.options.request(), ...override, messages }, (event: RouteEvent) => {
         if (event.type === 'decision') {
           outcome.answer = { id: this.#nextId++, role: 'assistant', text: '', decision: event.decision, streaming: true, promptId: prompt.id };
-          this.#push(outcome.answer, this.#lastTurnOf(prompt));
+          this.#push(outcome.answer, lastTurnOf(this.turns, prompt));
           emit('riskgate-decision', { ...event.decision });
         } else if (event.type === 'token' && outcome.answer) {
           outcome.answer.text += event.text;
@@ -285,32 +250,9 @@ export class Conversation implements ReactiveController {
     return { path: answer.decision.path, text: answer.text, decision: answer.decision, model: answer.servedBy ?? answer.decision.model, finishReason: answer.finishReason! };
   }
 
-  /** The conversation before `prompt` as the models read it: sent prompts and the answers they got. */
-  #history(prompt: UserTurn): ChatMessage[] {
-    const messages: ChatMessage[] = [];
-    for (const t of this.turns) {
-      if (t === prompt) break;
-      if (t.role === 'user' && t.state === 'sent') messages.push({ role: 'user', content: t.text });
-      else if (t.role === 'assistant' && t.text !== '') messages.push({ role: 'assistant', content: t.text });
-    }
-    return [...messages, { role: 'user', content: prompt.text }];
-  }
-
-  #userTurnOf(outboxId: string): UserTurn | undefined {
-    return this.turns.find((t): t is UserTurn => t.role === 'user' && t.outboxId === outboxId);
-  }
-
-  /** The last turn that belongs to `prompt` (its answers follow it until the next prompt). */
-  #lastTurnOf(prompt: UserTurn): Turn {
-    const at = this.turns.indexOf(prompt);
-    let last: Turn = prompt;
-    for (let i = at + 1; i < this.turns.length && this.turns[i]!.role !== 'user'; i++) last = this.turns[i]!;
-    return last;
-  }
-
   #fail(error: RouterError, retry: string, after: UserTurn | undefined): void {
     const code = error.code ?? 'internal_error';
-    this.#push({ id: this.#nextId++, role: 'error', code, message: error.message, retry }, after && this.#lastTurnOf(after));
+    this.#push({ id: this.#nextId++, role: 'error', code, message: error.message, retry }, after && lastTurnOf(this.turns, after));
     this.options.emit('riskgate-error', { code, message: error.message });
   }
 
@@ -321,13 +263,11 @@ export class Conversation implements ReactiveController {
 
   /** Appends a turn, or puts it right after `after` (an answer lands under its own prompt when prompts were queued). */
   #push(turn: Turn, after?: Turn): Turn {
-    const at = after ? this.turns.indexOf(after) : -1;
-    this.turns = at < 0 ? [...this.turns, turn] : [...this.turns.slice(0, at + 1), turn, ...this.turns.slice(at + 1)];
+    this.turns = insertAfter(this.turns, turn, after);
     this.#changed();
     return turn;
   }
 
-  #saving = false;
   /** Re-render, and keep the conversation (once per task, not per token). */
   #changed(): void {
     this.host.requestUpdate();

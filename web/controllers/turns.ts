@@ -1,0 +1,76 @@
+/**
+ * @module controllers/turns
+ * The conversation's turns and the pure rules over them: where an answer goes (under its own
+ * prompt, after what already answers it), what the models read before a prompt, the session tally.
+ */
+import type { ChatMessage } from '../../core/protocol/chat.js';
+import type { Decision, RouteFinishReason, Timings } from '../../core/protocol/worker-api.js';
+
+/** `queued`: in the outbox until the edge is reachable (`outboxId`). */
+export type UserTurn = { readonly id: number; readonly role: 'user'; readonly text: string; state: 'waiting' | 'sent' | 'unsent' | 'queued'; outboxId?: string };
+export type AnswerTurn = {
+  readonly id: number; readonly role: 'assistant'; text: string; decision: Decision; streaming: boolean;
+  servedBy?: string; finishReason?: RouteFinishReason; timings?: Timings; usage?: { promptTokens: number; completionTokens: number };
+  /** Answered on the device because the edge was unreachable (offline="local"); below the quality target. */
+  offlineLocal?: true;
+  /** The prompt this answers (its user turn id). */
+  promptId?: number;
+};
+/** `retry`: the prompt to send again; `reload`: the model failed to load (Retry reloads it, then sends every unsent prompt). */
+export type ErrorTurn = { readonly id: number; readonly role: 'error'; readonly code: string; readonly message: string; readonly retry?: string; readonly reload?: true };
+export type Turn = UserTurn | AnswerTurn | ErrorTurn;
+
+/** The session tally shown in the footer and exposed as `element.stats`. */
+export type SessionStats = {
+  readonly prompts: number;
+  readonly answeredLocally: number;
+  readonly answeredByEdge: number;
+  /** Prompt and answer tokens of the local answers: what the edge did not have to process. */
+  readonly tokensKeptOnDevice: number;
+  /**
+   * (mean edge answer time − mean local answer time) × local answers, from this session's own
+   * timings; null until both paths have answered at least once.
+   */
+  readonly estimatedTimeSavedMs: number | null;
+};
+
+/** `turns` with `turn` right after `after` (appended when `after` is absent or gone). */
+export function insertAfter(turns: readonly Turn[], turn: Turn, after?: Turn): Turn[] {
+  const at = after ? turns.indexOf(after) : -1;
+  return at < 0 ? [...turns, turn] : [...turns.slice(0, at + 1), turn, ...turns.slice(at + 1)];
+}
+
+/** The last turn that belongs to `prompt` (its answers and errors follow it until the next prompt). */
+export function lastTurnOf(turns: readonly Turn[], prompt: UserTurn): Turn {
+  let last: Turn = prompt;
+  for (let i = turns.indexOf(prompt) + 1; i < turns.length && turns[i]!.role !== 'user'; i++) last = turns[i]!;
+  return last;
+}
+
+/** The conversation before `prompt` as the models read it: sent prompts and the answers they got. */
+export function historyBefore(turns: readonly Turn[], prompt: UserTurn): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  for (const t of turns) {
+    if (t === prompt) break;
+    if (t.role === 'user' && t.state === 'sent') messages.push({ role: 'user', content: t.text });
+    else if (t.role === 'assistant' && t.text !== '') messages.push({ role: 'assistant', content: t.text });
+  }
+  return [...messages, { role: 'user', content: prompt.text }];
+}
+
+export const userTurnOf = (turns: readonly Turn[], outboxId: string): UserTurn | undefined =>
+  turns.find((t): t is UserTurn => t.role === 'user' && t.outboxId === outboxId);
+
+export function sessionStats(turns: readonly Turn[]): SessionStats {
+  const answers = turns.filter((t): t is AnswerTurn => t.role === 'assistant' && !t.streaming);
+  const local = answers.filter((a) => a.decision.path === 'local');
+  const edge = answers.filter((a) => a.decision.path === 'edge');
+  const mean = (xs: AnswerTurn[]) => xs.reduce((s, a) => s + (a.timings?.totalMs ?? 0), 0) / xs.length;
+  return {
+    prompts: answers.length,
+    answeredLocally: local.length,
+    answeredByEdge: edge.length,
+    tokensKeptOnDevice: local.reduce((s, a) => s + (a.usage ? a.usage.promptTokens + a.usage.completionTokens : 0), 0),
+    estimatedTimeSavedMs: local.length > 0 && edge.length > 0 ? Math.max(0, mean(edge) - mean(local)) * local.length : null,
+  };
+}
