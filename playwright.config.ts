@@ -26,6 +26,6 @@ export default defineConfig({
   webServer: [
     // The production static server over the built dist/ (not Vite): what `npm start` serves.
     { command: 'npx tsx cli/static-server.ts', url: `http://localhost:${E2E_APP_PORT}/`, reuseExistingServer: false, env: { PORT: String(E2E_APP_PORT), PROXY_PORT: String(E2E_PROXY_PORT) } },
-    { command: 'npx tsx edge-proxy/server.ts', url: `http://localhost:${E2E_PROXY_PORT}/health`, reuseExistingServer: false, env: { PROXY_PORT: String(E2E_PROXY_PORT) } },
+    { command: 'npx tsx edge-proxy/server.ts', url: `http://localhost:${E2E_PROXY_PORT}/health`, reuseExistingServer: false, env: { PROXY_PORT: String(E2E_PROXY_PORT), CORS_ORIGINS: '*', LOG_LEVEL: 'silent' } },
   ],
 });

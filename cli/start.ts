@@ -16,7 +16,8 @@ const proxyPort = config.port;
 
 await convert([]);
 await build({ root: REPO_ROOT, logLevel: 'warn' });
-const proxy = await startProxy(proxyPort, { config, baseDir });
+// The proxy answers the app this command serves; CORS_ORIGINS or the config adds other sites.
+const proxy = await startProxy(proxyPort, { config: { ...config, cors_origins: [...config.cors_origins, `http://localhost:${appPort}`, `http://127.0.0.1:${appPort}`] }, baseDir });
 const server = await startStaticServer({ port: appPort, pages: true, endpoint: proxy.url });
 console.log(`\nriskgate is running\n  app:        http://localhost:${appPort}/\n  edge proxy: ${proxy.url}/v1/chat/completions \n  ${describeAuth(config)}\n`);
 const stop = async () => { await Promise.all([proxy.close(), server.close()]); process.exit(0); };

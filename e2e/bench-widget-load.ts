@@ -16,7 +16,7 @@ import { loadConfig, startProxy } from '../edge-proxy/server.js';
 import { hostPage, serveSite, siteWithWidget } from './deploy-servers.js';
 
 const { config, baseDir } = loadConfig();
-const proxy = await startProxy(8796, { config, baseDir });
+const proxy = await startProxy(8796, { config: { ...config, cors_origins: ['*'] }, baseDir });
 const attrs = (preload: string) => `endpoint="${proxy.url}" mode="local" max-tokens="16" preload="${preload}"`;
 const root = siteWithWidget('riskgate', {
   'none.html': hostPage('/riskgate/riskgate-chat.js', attrs('none')),

@@ -23,7 +23,7 @@ const rigs: Rig[] = [];
 export async function rig(drop = 0): Promise<Rig> {
   const dist = mkdtempSync(join(tmpdir(), 'riskgate-dist-'));
   cpSync(resolve(REPO_ROOT, 'dist'), dist, { recursive: true });
-  const proxy = await startProxy(0);
+  const proxy = await startProxy(0, { config: { cors_origins: ['*'] } });
   const r: Rig = { dist, port: await freePort(), proxy, front: await startDroppingProxy(proxy.url, drop), profile: mkdtempSync(join(tmpdir(), 'riskgate-profile-')) };
   rigs.push(r);
   return r;

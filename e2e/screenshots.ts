@@ -15,7 +15,7 @@ import { loadConfig, startProxy } from '../edge-proxy/server.js';
 const OUT = resolve(REPO_ROOT, 'docs/screenshots');
 mkdirSync(OUT, { recursive: true });
 const { config, baseDir } = loadConfig();
-const proxy = await startProxy(8795, { config, baseDir });
+const proxy = await startProxy(8795, { config: { ...config, cors_origins: ['*'] }, baseDir });
 const site = await startStaticServer({ port: 4177, pages: true, endpoint: proxy.url });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
 

@@ -17,6 +17,7 @@ import { openAiError } from './openai-error.js';
 import { chatRequestSchema } from './request-schema.js';
 import { createEdgeSelector, type Candidate } from './selector.js';
 import type { QualityPredictor } from './quality-predictor.js';
+import { silentLogger, type ProxyLogger } from './log.js';
 import { createMemoryIdempotencyStore, IDEMPOTENCY_KEY, remember, replay, type IdempotencyStore } from './idempotency.js';
 
 export type ProxyOptions = {
@@ -30,7 +31,14 @@ export type ProxyOptions = {
   readonly qualityPredictor?: QualityPredictor;
   /** Finished answers by `Idempotency-Key` (default: in memory, bounded). */
   readonly idempotency?: IdempotencyStore;
+  /** Where upstream error details go (default: nowhere; server.ts passes pino). */
+  readonly log?: ProxyLogger;
+  /** The connecting socket's address, from the runtime's env (server.ts: Node's socket). */
+  readonly clientAddress?: (env: unknown) => string | undefined;
 };
+
+/** A request id a client may choose: what we echo and log. Anything else is replaced by a UUID. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 const ROUTER_HEADERS = ['x-request-id', 'x-router-served-by', 'x-router-decision', 'x-router-quality-source', 'retry-after', 'idempotent-replayed'];
 type Vars = { Variables: { caller: string } };
@@ -43,6 +51,8 @@ export function createProxyApp(options: ProxyOptions) {
   const budget = options.budget ?? createMemoryBudgetStore();
   const idempotency = options.idempotency ?? createMemoryIdempotencyStore();
   const tokens = new Set(config.tokens);
+  const log = options.log ?? silentLogger;
+  const trusted = new Set(config.trusted_proxies);
   const app = new Hono<Vars>();
   const fail = (error: ReturnType<typeof openAiError>, headers: Record<string, string> = {}) => {
     metrics.errors.inc({ code: error.body.error.code, upstream: 'none' });
@@ -53,16 +63,24 @@ export function createProxyApp(options: ProxyOptions) {
     await next();
     metrics.requests.inc({ route: c.req.routePath, status: String(c.res.status) });
   });
-  app.use('*', cors({ origin: config.cors_origins.includes('*') ? '*' : [...config.cors_origins], exposeHeaders: ROUTER_HEADERS, allowHeaders: ['content-type', 'authorization', 'x-request-id', 'idempotency-key'] }));
+  app.use('*', cors({ origin: config.cors_origins.includes('*') ? '*' : (origin) => (config.cors_origins.includes(origin) ? origin : null), exposeHeaders: ROUTER_HEADERS, allowHeaders: ['content-type', 'authorization', 'x-request-id', 'idempotency-key'] }));
   app.use('/v1/*', bodyLimit({
     maxSize: config.max_body_bytes,
     onError: () => fail({ status: 413, body: openAiError('invalid_request', `request body exceeds ${config.max_body_bytes} bytes`).body }),
   }));
   app.use('/v1/*', async (c, next) => {
+    // Only JSON bodies: a text/plain POST is a "simple" cross-origin request that skips CORS preflight.
+    if (c.req.method === 'POST' && !/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+      return fail({ status: 415, body: { error: { message: 'send the body as application/json', type: 'invalid_request_error', code: 'unsupported_media_type', param: 'content-type' } } });
+    }
     const bearer = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (tokens.size > 0 && (!bearer || !tokens.has(bearer))) return fail(openAiError('unauthorized', 'missing or unknown bearer token'));
-    // Limits and budgets are per token; with auth off, per client address (as the edge reports it).
-    c.set('caller', tokens.size > 0 ? `token:${bearer}` : `addr:${c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'anonymous'}`);
+    // Limits and budgets are per token; with auth off, per client address: the socket's, or the
+    // first X-Forwarded-For hop when the socket is a configured trusted proxy (else anyone could
+    // pick their own bucket by sending the header).
+    const socket = options.clientAddress?.(c.env) ?? 'unknown';
+    const forwarded = trusted.has(socket) ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+    c.set('caller', tokens.size > 0 ? `token:${bearer}` : `addr:${forwarded || socket}`);
     return next();
   });
 
@@ -95,14 +113,23 @@ export function createProxyApp(options: ProxyOptions) {
       return fail(openAiError('invalid_request', issue?.message ?? 'invalid request', issue?.path.join('.') || null));
     }
     const body = parsed.data;
+    // Admission: what one request may ask of the upstreams (a legal body can still be hostile).
+    if (body.messages.length > config.max_messages) {
+      return fail(openAiError('invalid_request', `${body.messages.length} messages; this proxy accepts at most ${config.max_messages} (max_messages)`, 'messages'));
+    }
+    const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0);
+    if (promptChars > config.max_prompt_chars) {
+      return fail(openAiError('context_window_exceeded', `${promptChars} characters of messages; this proxy accepts at most ${config.max_prompt_chars} (max_prompt_chars)`, 'messages'));
+    }
     if (body.router?.mode === 'only_local') {
       return fail(openAiError('invalid_request', 'router.mode only_local is answered on the device, never by the edge', 'router.mode'));
     }
     if (body.model && body.model !== 'auto' && !selector.candidates.some((k) => k.upstream.model === body.model)) {
       return fail(openAiError('invalid_model', `model ${body.model} is not served here; use "auto" or one of GET /v1/models`, 'model'));
     }
-    const requestId = c.req.header('x-request-id')?.slice(0, 128) ?? crypto.randomUUID();
-    const answer = () => answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor }, { body, requestId, caller, signal: c.req.raw.signal });
+    const offered = c.req.header('x-request-id');
+    const requestId = offered && SAFE_REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
+    const answer = () => answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log }, { body, requestId, caller, signal: c.req.raw.signal });
     const idempotencyKey = c.req.header('idempotency-key');
     if (idempotencyKey === undefined) return answer();
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) return fail(openAiError('invalid_request', 'Idempotency-Key must be 8–128 characters of A–Z a–z 0–9 _ . : -', 'Idempotency-Key'));
@@ -116,6 +143,10 @@ export function createProxyApp(options: ProxyOptions) {
   });
 
   app.notFound((c) => fail(openAiError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
-  app.onError((error) => fail(openAiError('internal_error', toErrorPayload(error).message)));
+  app.onError((error) => {
+    const incident = crypto.randomUUID();
+    log.error({ incident, error: toErrorPayload(error).message }, 'unhandled error');
+    return fail(openAiError('internal_error', `internal error (incident ${incident})`));
+  });
   return app;
 }

@@ -20,6 +20,8 @@ import { decodeRepresentation } from '../core/protocol/representation-wire.js';
 import { createSseWriter, SSE_HEADERS } from './sse-response.js';
 import type { UpstreamRequest } from './upstream/upstream.js';
 import { UpstreamError } from './upstream/upstream-error.js';
+import { NoUpstreamSucceeded } from './failover.js';
+import type { ProxyLogger } from './log.js';
 
 export type ChatContext = {
   readonly config: ProxyConfig;
@@ -27,6 +29,8 @@ export type ChatContext = {
   readonly metrics: Metrics;
   readonly budget: BudgetStore;
   readonly qualityPredictor?: QualityPredictor | undefined;
+  /** Where upstream error details go (never to the client). */
+  readonly log: ProxyLogger;
 };
 
 type Answer = { readonly body: ChatRequest; readonly requestId: string; readonly caller: string; readonly signal: AbortSignal };
@@ -37,12 +41,25 @@ export function errorResponse(error: ReturnType<typeof openAiError>, headers: Re
   return new Response(JSON.stringify(error.body), { status: error.status, headers: { 'content-type': 'application/json', ...headers } });
 }
 
-function failureResponse(error: unknown, headers: Record<string, string>): Response {
+/**
+ * What a client may read about an upstream failure: which kinds of failure, and the request id to
+ * quote. Upstream bodies, hosts and socket errors go to the log only (they leak internals).
+ */
+export function publicFailure(error: unknown, requestId: string, log: ProxyLogger): string {
+  const failures = error instanceof NoUpstreamSucceeded ? error.errors : [error];
+  log.warn({ requestId, errors: failures.map((e) => (e instanceof Error ? { name: e.name, message: e.message, failure: (e as UpstreamError).failure } : String(e))) }, 'upstream failure');
+  const kinds = failures.map((e) => (e instanceof UpstreamError ? e.failure : 'error'));
+  return `no edge model could answer (${kinds.join(', ') || 'none configured'}); request id ${requestId}`;
+}
+
+function failureResponse(error: unknown, headers: Record<string, string>, log: ProxyLogger): Response {
+  const requestId = headers['x-request-id'] ?? '';
   if (error instanceof UpstreamError && error.status === 429) {
-    return errorResponse({ status: 429, body: { error: { message: error.message, type: 'rate_limit_error', code: 'upstream_rate_limited', param: null } } },
+    return errorResponse({ status: 429, body: { error: { message: `the edge models are rate limited; retry later (request id ${requestId})`, type: 'rate_limit_error', code: 'upstream_rate_limited', param: null } } },
       { ...headers, ...(error.retryAfter ? { 'retry-after': error.retryAfter } : {}) });
   }
-  return errorResponse(openAiError('upstream_failed', toErrorPayload(error).message), headers);
+  if (toErrorPayload(error).code === 'aborted') return errorResponse(openAiError('aborted', 'the client went away'), headers);
+  return errorResponse(openAiError('upstream_failed', publicFailure(error, requestId, log)), headers);
 }
 
 /**
@@ -104,7 +121,7 @@ export async function answerChat(ctx: ChatContext, { body, requestId, caller, si
       };
       return new Response(JSON.stringify(completion), { headers: { 'content-type': 'application/json', ...headers, 'x-router-served-by': served.candidate.upstream.id } });
     } catch (error) {
-      return failureResponse(error, headers);
+      return failureResponse(error, headers, ctx.log);
     }
   }
 
@@ -131,7 +148,7 @@ export async function answerChat(ctx: ChatContext, { body, requestId, caller, si
   const first = await Promise.race([opened, served.then(() => 'served' as const, () => 'failed' as const)]);
   if (first === 'failed') {
     clearInterval(keepAlive);
-    return failureResponse(await served.catch((e: unknown) => e), headers);
+    return failureResponse(await served.catch((e: unknown) => e), headers, ctx.log);
   }
   if (first === 'served') headers['x-router-served-by'] ??= (await served).candidate.upstream.id;
   void (async () => {
@@ -148,7 +165,7 @@ export async function answerChat(ctx: ChatContext, { body, requestId, caller, si
     } catch (error) {
       clearInterval(keepAlive);
       metrics.errors.inc({ code: 'stream_error', upstream: headers['x-router-served-by'] ?? 'none' });
-      await sse.data(openAiError('upstream_failed', toErrorPayload(error).message).body);
+      await sse.data(openAiError('upstream_failed', publicFailure(error, requestId, ctx.log)).body);
     }
     await sse.done();
   })();

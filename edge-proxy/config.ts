@@ -49,12 +49,22 @@ export const modelSchema = z.discriminatedUnion('kind', [
 export const configSchema = z.object({
   /** @default 8787 */
   port: z.number().int().min(0).max(65535).default(8787),
+  /** Interface to listen on; `HOST` overrides. Anything but loopback needs tokens or allow_anonymous. @default "127.0.0.1" */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Serve without tokens on a non-loopback address (a public demo; rate limits still apply per client address). @default false */
+  allow_anonymous: z.boolean().default(false),
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed; others' is ignored. @default [] */
+  trusted_proxies: z.array(z.string()).default([]),
   /** Bearer tokens accepted on /v1/*. Empty = auth off (said at start). @default [] */
   tokens: z.array(z.string().min(8)).default([]),
-  /** Origins allowed by CORS. @default ["*"] */
-  cors_origins: z.array(z.string()).default(['*']),
+  /** Origins allowed by CORS (a page on another origin calling the proxy); `CORS_ORIGINS` overrides (comma-separated). `npm start` allows its own app. @default [] */
+  cors_origins: z.array(z.string()).default([]),
   /** @default 1000000 */
   max_body_bytes: z.number().int().positive().default(1_000_000),
+  /** Messages per request; more is a 400 naming the limit. @default 512 */
+  max_messages: z.number().int().positive().default(512),
+  /** Characters of message content per request (all messages); more is a 400 naming the limit. @default 200000 */
+  max_prompt_chars: z.number().int().positive().default(200_000),
   /** Requests per minute per token (or per client address with auth off). @default 600 */
   rate_limit_per_minute: z.number().int().positive().default(600),
   /** USD a token may spend per UTC day; null = unlimited. @default null */

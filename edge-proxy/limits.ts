@@ -15,12 +15,17 @@ export interface BudgetStore {
   add(key: string, day: string, usd: number): Promise<void>;
 }
 
-/** Fixed one-minute windows per key. */
+/** Fixed one-minute windows per key; windows of past minutes are dropped, so memory is bounded by the callers of one minute. */
 export function createMemoryRateLimiter(perMinute: number): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
+  let pruned = 0;
   return {
     async take(key, now = Date.now()) {
       const start = now - (now % 60_000);
+      if (start !== pruned) {
+        for (const [k, w] of windows) if (w.start < start) windows.delete(k);
+        pruned = start;
+      }
       const w = windows.get(key);
       const current = w && w.start === start ? w : { start, count: 0 };
       current.count++;

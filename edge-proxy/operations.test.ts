@@ -9,9 +9,10 @@ const gpt4 = readFileSync(DEFAULT_RECORDINGS, 'utf8').split('\n').filter(Boolean
   .find((r) => r.model === 'gpt-4-1106-preview')!;
 let proxy: RunningProxy;
 beforeAll(async () => {
-  proxy = await startProxy(0, { config: { budget_usd_per_day: 0.001, rate_limit_per_minute: 1000 } });
+  // The test client plays a trusted reverse proxy, so its X-Forwarded-For names the caller.
+  proxy = await startProxy(0, { config: { budget_usd_per_day: 0.001, rate_limit_per_minute: 1000, trusted_proxies: ['127.0.0.1'] } });
 });
-/** With auth off the caller is keyed by x-forwarded-for; each test spends as its own caller. */
+/** With auth off the caller is the (trusted) x-forwarded-for; each test spends as its own caller. */
 const clientFor = (caller: string) => new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'x', maxRetries: 0, defaultHeaders: { 'x-forwarded-for': caller } });
 afterAll(() => proxy.close());
 

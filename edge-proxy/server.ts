@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { createProxyApp } from './app.js';
 import { parseConfig, type ProxyConfig } from './config.js';
 import { candidatesFromConfig, loadQualityPredictor } from './upstreams-from-config.js';
+import { createLogger } from './log.js';
 
 export const DEFAULT_PROXY_PORT = 8787;
 
@@ -21,16 +22,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): { config: Prox
   const path = env.RISKGATE_CONFIG ? resolve(env.RISKGATE_CONFIG) : undefined;
   const raw = path ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
   const tokens = tokensFromEnv(env.RISKGATE_TOKENS ?? '');
-  const config = parseConfig({ ...raw, ...(env.PROXY_PORT ? { port: Number(env.PROXY_PORT) } : {}), ...(tokens.length ? { tokens } : {}) });
+  const cors = env.CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+  const config = parseConfig({
+    ...raw, ...(env.PROXY_PORT ? { port: Number(env.PROXY_PORT) } : {}), ...(tokens.length ? { tokens } : {}),
+    ...(env.HOST ? { host: env.HOST } : {}), ...(cors?.length ? { cors_origins: cors } : {}),
+  });
   return { config, baseDir: path ? dirname(path) : process.cwd() };
 }
 
 export type RunningProxy = { server: ServerType; url: string; close(): Promise<void> };
 
-/** Serves any fetch app on `port` (0 = any free port). */
-export async function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<RunningProxy> {
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Refuses an open proxy: a non-loopback address needs tokens, or allow_anonymous said out loud. */
+export function checkExposure(config: ProxyConfig): void {
+  if (!LOOPBACK.has(config.host) && config.tokens.length === 0 && !config.allow_anonymous) {
+    throw new Error(`refusing to listen on ${config.host} without tokens: set RISKGATE_TOKENS (or config "tokens"), or "allow_anonymous": true for a public demo`);
+  }
+}
+
+/** Serves any fetch app on `port` (0 = any free port), on loopback unless `hostname` says otherwise. */
+export async function listen(fetch: (request: Request, env?: unknown) => Response | Promise<Response>, port: number, hostname = '127.0.0.1'): Promise<RunningProxy> {
   const server = await new Promise<ServerType>((resolvePromise, reject) => {
-    const s = serve({ fetch, port }, () => resolvePromise(s));
+    const s = serve({ fetch, port, hostname }, () => resolvePromise(s));
     s.once('error', reject);
   });
   const address = server.address();
@@ -44,9 +58,11 @@ export async function listen(fetch: (request: Request) => Response | Promise<Res
 
 export async function startProxy(port: number, options: { config?: Partial<ProxyConfig>; baseDir?: string } = {}): Promise<RunningProxy> {
   const config = parseConfig({ ...options.config, port });
+  checkExposure(config);
   const candidates = candidatesFromConfig(config.models, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms });
   const qualityPredictor = await loadQualityPredictor(config.selector, options.baseDir);
-  return listen(createProxyApp({ config, candidates, ...(qualityPredictor ? { qualityPredictor } : {}) }).fetch, port);
+  const app = createProxyApp({ config, candidates, log: createLogger(), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}) });
+  return listen(app.fetch, port, config.host);
 }
 
 export function describeAuth(config: ProxyConfig): string {

@@ -6,13 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { createNodeEngine } from '../cli/local-model.js';
 import { readOnnxMetadata } from '../cli/onnx-write.js';
 import { REPO_ROOT, SELECTOR_PATH } from '../cli/paths.js';
 import { createOnnxQualityPredictor, type OrtForPredictor, type QualityPredictor } from './quality-predictor.js';
 import { defaultModels, type ModelConfig } from './config.js';
 import type { Candidate } from './selector.js';
-import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
+import { createEmbeddedThreadUpstream } from './upstream/embedded-threads.js';
 import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
 import { undiciTransport } from './upstream/undici-transport.js';
 import { createReplayUpstream } from './upstream/replay.js';
@@ -23,7 +22,7 @@ export const DEFAULT_RECORDINGS = resolve(REPO_ROOT, 'edge-proxy/recordings/rout
 function upstreamOf(model: ModelConfig, baseDir: string, idleTimeoutMs: number): Upstream {
   switch (model.kind) {
     case 'embedded':
-      return createEmbeddedOnnxUpstream(createNodeEngine, model.id);
+      return createEmbeddedThreadUpstream({ id: model.id });
     case 'openai':
       return createOpenAiHttpUpstream({
         id: model.id, baseUrl: model.base_url, upstreamModel: model.upstream_model ?? model.id, idleTimeoutMs, transport: undiciTransport,

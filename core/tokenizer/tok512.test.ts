@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { TOKENIZER_PATH } from '../../cli/paths.js';
 import { loadGolden } from '../../cli/golden.js';
 import { loadTokenizer } from '../../cli/local-model.js';
 import { truncatePromptTokens } from './truncate.js';
@@ -16,6 +19,15 @@ describe('tok512 tokenizer', () => {
   it.each(Object.entries(golden.cases))('decodes the golden completion of %s byte for byte', (_, c) => {
     if (c.completion_text !== undefined) expect(tokenizer.decode(c.generated_tokens, c.prompt_tokens.at(-1))).toBe(c.completion_text);
     expect(tokenizer.decode([...c.prompt_tokens.slice(1), ...c.generated_tokens])).toBe(c.full_text);
+  });
+
+  it('merging word by word gives exactly what merging the whole text gives (llama2.c)', () => {
+    const reference = parseTok512(new Uint8Array(readFileSync(TOKENIZER_PATH)), { wholeText: true });
+    const words = ['Once', 'upon', 'a', 'time', ' ', '  ', 'Lily', "didn't", 'Grüße', '東京', '🙂', '\n', 'the', ',', '.', 'aaaa', 'ing'];
+    const text = fc.array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(' ', '', '  ', '\n')), { maxLength: 40 }).map((parts) => parts.map(([w, sep]) => w + sep).join(''));
+    fc.assert(fc.property(text, (text) => {
+      expect(tokenizer.encode(text)).toEqual(reference.encode(text));
+    }), { seed: 17, numRuns: 300 });
   });
 
   it('round-trips text that needs byte fallback', () => {

@@ -35,7 +35,7 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
       switch (state.behaviour) {
         case 'status500':
           res.writeHead(500, { 'content-type': 'application/json' });
-          return end(JSON.stringify({ error: { message: 'boom', type: 'server_error', code: 'internal', param: null } }));
+          return end(JSON.stringify({ error: { message: 'internal boom at db-7.internal:5432 (org-SECRETORG)', type: 'server_error', code: 'internal', param: null } }));
         case 'status429':
           res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' });
           return end(JSON.stringify({ error: { message: 'slow down', type: 'rate_limit_error', code: 'rate_limited', param: null } }));

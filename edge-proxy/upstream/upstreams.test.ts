@@ -9,6 +9,7 @@ import { fetchTransport } from './http-transport.js';
 import { undiciTransport } from './undici-transport.js';
 import { createReplayUpstream, replayPieces } from './replay.js';
 import { drainUpstream, runUpstreamContract } from './upstream.contract.js';
+import { createEmbeddedThreadUpstream } from './embedded-threads.js';
 import { UpstreamError } from './upstream-error.js';
 
 let fake: FakeOpenAiServer;
@@ -19,6 +20,7 @@ const firstRecording = JSON.parse(readFileSync(DEFAULT_RECORDINGS, 'utf8').split
 const replay = () => createReplayUpstream({ id: 'gpt-4-1106-preview', recordingsPath: DEFAULT_RECORDINGS, recordedModel: firstRecording.model, ttftMs: 5, tokensPerSecond: 2000 });
 
 runUpstreamContract('embedded ONNX (stories260K in onnxruntime-node)', async () => ({ upstream: createEmbeddedOnnxUpstream(createNodeEngine), known: 'Once upon a time' }));
+runUpstreamContract('embedded ONNX in a worker-thread pool (off the event loop)', async () => ({ upstream: createEmbeddedThreadUpstream({ threads: 2 }), known: 'Once upon a time' }));
 const TRANSPORTS = [['fetch', fetchTransport], ['undici', undiciTransport]] as const;
 for (const [name, transport] of TRANSPORTS) {
   runUpstreamContract(`OpenAI-compatible HTTP over ${name} (a real server on loopback)`, async () => {
