@@ -18,6 +18,7 @@ import { chatRequestSchema } from './request-schema.js';
 import { createEdgeSelector, type Candidate } from './selector.js';
 import type { QualityPredictor } from './quality-predictor.js';
 import { silentLogger, type ProxyLogger } from './log.js';
+import { createBreakers } from './circuit-breakers.js';
 import { createMemoryIdempotencyStore, IDEMPOTENCY_KEY, remember, replay, type IdempotencyStore } from './idempotency.js';
 
 export type ProxyOptions = {
@@ -52,6 +53,7 @@ export function createProxyApp(options: ProxyOptions) {
   const idempotency = options.idempotency ?? createMemoryIdempotencyStore();
   const tokens = new Set(config.tokens);
   const log = options.log ?? silentLogger;
+  const breakers = createBreakers({ failures: config.circuit_failures, halfOpenAfterMs: config.circuit_half_open_ms });
   const trusted = new Set(config.trusted_proxies);
   const app = new Hono<Vars>();
   const fail = (error: ReturnType<typeof openAiError>, headers: Record<string, string> = {}) => {
@@ -84,11 +86,13 @@ export function createProxyApp(options: ProxyOptions) {
     return next();
   });
 
-  app.get('/health', (c) => c.json({
-    status: 'ok',
-    auth: tokens.size > 0 ? 'bearer' : 'off',
-    upstreams: selector.candidates.map((k) => ({ id: k.upstream.id, kind: k.upstream.kind, ttft_ms: Math.round(k.ttftMs), tokens_per_s: Math.round(k.tokensPerSecond) })),
-  }));
+  app.get('/health', (c) => {
+    const upstreams = selector.candidates.map((k) => ({ id: k.upstream.id, kind: k.upstream.kind, state: breakers.state(k.upstream.id), ttft_ms: Math.round(k.ttftMs), tokens_per_s: Math.round(k.tokensPerSecond) }));
+    const down = upstreams.filter((u) => u.state === 'open').length;
+    // Degraded: some upstream's circuit is open; down: all of them (the proxy cannot answer).
+    const status = down === 0 ? 'ok' : down < upstreams.length ? 'degraded' : 'down';
+    return c.json({ status, auth: tokens.size > 0 ? 'bearer' : 'off', upstreams }, status === 'down' ? 503 : 200);
+  });
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.get('/v1/models', (c) => c.json({ object: 'list', data: selector.candidates.map((k) => ({ id: k.upstream.model, object: 'model', created: 0, owned_by: k.upstream.kind })) }));
 
@@ -129,7 +133,7 @@ export function createProxyApp(options: ProxyOptions) {
     }
     const offered = c.req.header('x-request-id');
     const requestId = offered && SAFE_REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
-    const answer = () => answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log }, { body, requestId, caller, signal: c.req.raw.signal });
+    const answer = () => answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers }, { body, requestId, caller, signal: c.req.raw.signal });
     const idempotencyKey = c.req.header('idempotency-key');
     if (idempotencyKey === undefined) return answer();
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) return fail(openAiError('invalid_request', 'Idempotency-Key must be 8–128 characters of A–Z a–z 0–9 _ . : -', 'Idempotency-Key'));

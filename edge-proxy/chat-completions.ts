@@ -22,6 +22,7 @@ import type { UpstreamRequest } from './upstream/upstream.js';
 import { UpstreamError } from './upstream/upstream-error.js';
 import { NoUpstreamSucceeded } from './failover.js';
 import type { ProxyLogger } from './log.js';
+import type { Breakers } from './circuit-breakers.js';
 
 export type ChatContext = {
   readonly config: ProxyConfig;
@@ -31,6 +32,7 @@ export type ChatContext = {
   readonly qualityPredictor?: QualityPredictor | undefined;
   /** Where upstream error details go (never to the client). */
   readonly log: ProxyLogger;
+  readonly breakers?: Breakers;
 };
 
 type Answer = { readonly body: ChatRequest; readonly requestId: string; readonly caller: string; readonly signal: AbortSignal };
@@ -92,8 +94,12 @@ export async function answerChat(ctx: ChatContext, { body, requestId, caller, si
   const created = Math.floor(Date.now() / 1000);
   const abort = new AbortController();
   signal.addEventListener('abort', () => abort.abort(), { once: true });
-  const options = { attemptsPerUpstream: config.attempts_per_upstream, backoffMs: config.backoff_ms };
-  const onAttemptFailed = (c: Candidate, e: unknown) => metrics.errors.inc({ code: e instanceof UpstreamError ? e.failure : 'upstream_failed', upstream: c.upstream.id });
+  const options = { attemptsPerUpstream: config.attempts_per_upstream, backoffMs: config.backoff_ms, firstByteTimeoutMs: config.first_byte_timeout_ms, ...(ctx.breakers ? { breakers: ctx.breakers } : {}) };
+  const onAttemptFailed = (c: Candidate, e: unknown) => {
+    metrics.errors.inc({ code: e instanceof UpstreamError ? e.failure : 'upstream_failed', upstream: c.upstream.id });
+    // A failure costs the upstream in the selector too, so a failing upstream stops coming first.
+    if (!(e instanceof UpstreamError) || (e.failure !== 'aborted' && e.failure !== 'circuit_open')) ctx.selector.observeFailure(c.upstream.id, config.first_byte_timeout_ms);
+  };
 
   const account = async (served: Served) => {
     const { candidate: c, result } = served;

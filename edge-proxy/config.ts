@@ -73,6 +73,12 @@ export const configSchema = z.object({
   keepalive_ms: z.number().int().positive().default(10_000),
   /** Give up on an upstream that sends nothing for this long. @default 30000 */
   upstream_timeout_ms: z.number().int().positive().default(30_000),
+  /** An upstream that sends nothing for this long before its first byte is abandoned for the next rung (not retried). @default 10000 */
+  first_byte_timeout_ms: z.number().int().positive().default(10_000),
+  /** Consecutive failures that open an upstream's circuit (it is then skipped). @default 3 */
+  circuit_failures: z.number().int().positive().default(3),
+  /** How long an open circuit stays open before one request tries the upstream again. @default 10000 */
+  circuit_half_open_ms: z.number().int().positive().default(10_000),
   /** Tries per upstream before the next rung of the failover ladder. @default 2 */
   attempts_per_upstream: z.number().int().min(1).max(5).default(2),
   /** Backoff before a retry, doubled each time. @default 100 */

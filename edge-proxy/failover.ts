@@ -1,15 +1,25 @@
 /**
  * @module failover
  * Runs a request down the selector's ladder: each upstream gets `attempts` tries with doubling
- * backoff for retryable failures, then the next rung. Once the first piece has been sent to the
+ * backoff for retryable failures, then the next rung. An upstream whose circuit is open is
+ * skipped at once; one that sends nothing within `firstByteTimeoutMs` is abandoned for the next
+ * rung (a hang is not retried: it would hang again). Once the first piece has been sent to the
  * client the answer is committed to that upstream: a later failure is reported, not retried
  * (a retry would repeat text the client already has).
  */
+import { BrokenCircuitError } from 'cockatiel';
+import type { Breakers } from './circuit-breakers.js';
 import type { Candidate } from './selector.js';
 import type { UpstreamRequest, UpstreamResult } from './upstream/upstream.js';
 import { UpstreamError } from './upstream/upstream-error.js';
 
-export type FailoverOptions = { readonly attemptsPerUpstream: number; readonly backoffMs: number };
+export type FailoverOptions = {
+  readonly attemptsPerUpstream: number;
+  readonly backoffMs: number;
+  /** Abandon an attempt that has sent nothing for this long (before its first piece). */
+  readonly firstByteTimeoutMs?: number;
+  readonly breakers?: Breakers;
+};
 
 export type Served = { readonly candidate: Candidate; readonly result: UpstreamResult; readonly ttftMs: number; readonly durationMs: number };
 
@@ -38,25 +48,48 @@ export async function serveWithFailover(ladder: readonly Candidate[], request: U
     for (let attempt = 0; attempt < options.attemptsPerUpstream; attempt++) {
       if (signal.aborted) throw new UpstreamError('aborted', 'client went away');
       if (attempt > 0) await sleep(options.backoffMs * 2 ** (attempt - 1));
-      const started = performance.now();
-      let ttftMs: number | undefined;
-      const stream = candidate.upstream.generate(request, signal);
+      const state: { ttftMs?: number } = {};
       try {
-        for (;;) {
-          const step = await stream.next();
-          if (step.done) return { candidate, result: step.value, ttftMs: ttftMs ?? performance.now() - started, durationMs: performance.now() - started };
-          ttftMs ??= performance.now() - started;
-          await events.onPiece(step.value, candidate);
-        }
-      } catch (error) {
-        if (ttftMs !== undefined || signal.aborted) throw error; // committed, or nobody is listening
+        const run = () => attemptOnce(candidate, request, signal, options, events, state);
+        return options.breakers ? await options.breakers.get(candidate.upstream.id).execute(run) : await run();
+      } catch (thrown) {
+        const error = thrown instanceof BrokenCircuitError ? new UpstreamError('circuit_open', `${candidate.upstream.id}: circuit open (recent failures)`) : thrown;
+        if (state.ttftMs !== undefined || signal.aborted) throw error; // committed, or nobody is listening
         errors.push(error);
         events.onAttemptFailed?.(candidate, error);
-        if (!(error instanceof UpstreamError && error.retryable)) break;
-      } finally {
-        await stream.return(undefined as never);
+        const hung = error instanceof UpstreamError && error.failure === 'timeout' && error.message.includes('first byte');
+        if (hung || !(error instanceof UpstreamError && error.retryable)) break;
       }
     }
   }
   throw new NoUpstreamSucceeded(errors);
+}
+
+async function attemptOnce(candidate: Candidate, request: UpstreamRequest, signal: AbortSignal, options: FailoverOptions, events: FailoverEvents, state: { ttftMs?: number }): Promise<Served> {
+  const started = performance.now();
+  // This attempt's own abort: the client going away, or no first byte in time.
+  const attempt = new AbortController();
+  const onClientAbort = () => attempt.abort();
+  signal.addEventListener('abort', onClientAbort, { once: true });
+  let hung = false;
+  const firstByte = options.firstByteTimeoutMs ? setTimeout(() => { hung = true; attempt.abort(); }, options.firstByteTimeoutMs) : undefined;
+  const stream = candidate.upstream.generate(request, attempt.signal);
+  try {
+    for (;;) {
+      const step = await stream.next().catch((error: unknown) => {
+        throw hung ? new UpstreamError('timeout', `${candidate.upstream.id}: no first byte within ${options.firstByteTimeoutMs} ms`, { cause: error }) : error;
+      });
+      if (hung) throw new UpstreamError('timeout', `${candidate.upstream.id}: no first byte within ${options.firstByteTimeoutMs} ms`);
+      if (step.done) return { candidate, result: step.value, ttftMs: state.ttftMs ?? performance.now() - started, durationMs: performance.now() - started };
+      if (state.ttftMs === undefined) {
+        clearTimeout(firstByte);
+        state.ttftMs = performance.now() - started;
+      }
+      await events.onPiece(step.value, candidate);
+    }
+  } finally {
+    clearTimeout(firstByte);
+    signal.removeEventListener('abort', onClientAbort);
+    await stream.return(undefined as never).catch(() => undefined);
+  }
 }

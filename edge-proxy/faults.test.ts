@@ -22,7 +22,8 @@ const embedded = (): Candidate => ({ upstream: createEmbeddedOnnxUpstream(create
 
 beforeAll(async () => {
   fake = await startFakeOpenAiServer({ slowFirstTokenMs: 250 });
-  proxy = await listen(createProxyApp({ config: { backoff_ms: 10, keepalive_ms: 100 }, candidates: [fakeCandidate(fake.url), embedded()] }).fetch, 0);
+  // Breakers off here (each case is one fault, in sequence); failover-speed.test.ts tests them.
+  proxy = await listen(createProxyApp({ config: { backoff_ms: 10, keepalive_ms: 100, circuit_failures: 1000 }, candidates: [fakeCandidate(fake.url), embedded()] }).fetch, 0);
   client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'x', maxRetries: 0, timeout: 10_000 });
 });
 afterAll(async () => { await proxy.close(); await fake.close(); });

@@ -48,6 +48,11 @@ export function createEdgeSelector(candidates: readonly Candidate[], options: Se
       const ladder = [...candidates].sort((a, b) => Number(knows(b)) - Number(knows(a)) || utilities.get(b.upstream.id)! - utilities.get(a.upstream.id)!);
       return { ladder, utilities };
     },
+    /** A failed attempt: counts as a first token after `penaltyMs`, so the upstream's expected latency (and cost) rises. */
+    observeFailure(id: string, penaltyMs: number): void {
+      const c = byId.get(id);
+      if (c) c.ttftMs = (1 - options.ewmaWeight) * c.ttftMs + options.ewmaWeight * Math.max(penaltyMs, 2 * c.ttftMs);
+    },
     /** Feeds one observed answer into that upstream's latency EWMAs. */
     observe(id: string, ttftMs: number, tokensPerSecond: number | undefined): void {
       const c = byId.get(id);

@@ -5,7 +5,8 @@
  */
 import { RouterError } from '../../core/errors.js';
 
-export type UpstreamFailure = 'refused' | 'timeout' | 'http' | 'rate_limited' | 'miss' | 'cut' | 'aborted';
+/** `circuit_open`: skipped without trying, after recent failures (circuit-breakers.ts). */
+export type UpstreamFailure = 'refused' | 'timeout' | 'http' | 'rate_limited' | 'miss' | 'cut' | 'aborted' | 'circuit_open';
 
 export class UpstreamError extends RouterError {
   readonly failure: UpstreamFailure;

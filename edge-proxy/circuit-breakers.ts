@@ -1,0 +1,39 @@
+/**
+ * @module circuit-breakers
+ * One circuit breaker per upstream (cockatiel): after `failures` consecutive failures an upstream
+ * is skipped at once for `halfOpenAfterMs`, then one request tries it again. A dead upstream then
+ * costs nothing instead of a connect attempt per request, and `/health` can say it is down.
+ */
+import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { UpstreamError } from './upstream/upstream-error.js';
+
+export type BreakerOptions = { readonly failures: number; readonly halfOpenAfterMs: number };
+
+/** What counts against an upstream: it failed to serve (not a client's abort, not a miss or a 4xx). */
+const upstreamFault = (error: Error) =>
+  !(error instanceof UpstreamError) || error.failure === 'refused' || error.failure === 'timeout' || error.failure === 'cut'
+  || (error.failure === 'http' && (error.status ?? 500) >= 500);
+
+export type Breakers = {
+  get(id: string): CircuitBreakerPolicy;
+  state(id: string): 'closed' | 'open' | 'half-open';
+};
+
+export function createBreakers(options: BreakerOptions): Breakers {
+  const byId = new Map<string, CircuitBreakerPolicy>();
+  const get = (id: string) => {
+    let breaker = byId.get(id);
+    if (!breaker) {
+      breaker = circuitBreaker(handleWhen(upstreamFault), { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.failures) });
+      byId.set(id, breaker);
+    }
+    return breaker;
+  };
+  return {
+    get,
+    state: (id) => {
+      const s = get(id).state;
+      return s === CircuitState.Open || s === CircuitState.Isolated ? 'open' : s === CircuitState.HalfOpen ? 'half-open' : 'closed';
+    },
+  };
+}
