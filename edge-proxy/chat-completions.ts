@@ -118,7 +118,15 @@ export async function answerChat(ctx: ChatContext, { body, requestId, caller, si
   if (!body.stream) {
     let text = '';
     try {
-      const served = await serveWithFailover(ladder, request, abort.signal, options, { onPiece: async (p) => { text += p; }, onAttemptFailed });
+      const served = await serveWithFailover(ladder, request, abort.signal, { ...options, commitOnFirstPiece: false }, {
+        onDiscard: () => { text = ''; },
+        onPiece: async (p) => {
+          // A non-stream answer is held until it ends: bounded, so twenty of them cannot fill memory.
+          if (text.length + p.length > config.max_answer_chars) throw new UpstreamError('cut', `answer over ${config.max_answer_chars} characters`);
+          text += p;
+        },
+        onAttemptFailed,
+      });
       await account(served);
       const completion: ChatCompletion = {
         id, object: 'chat.completion', created, model: served.candidate.upstream.model,

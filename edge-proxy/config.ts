@@ -61,6 +61,8 @@ export const configSchema = z.object({
   cors_origins: z.array(z.string()).default([]),
   /** @default 1000000 */
   max_body_bytes: z.number().int().positive().default(1_000_000),
+  /** A non-stream answer longer than this is cut with an error (streams are not held). @default 1000000 */
+  max_answer_chars: z.number().int().positive().default(1_000_000),
   /** Messages per request; more is a 400 naming the limit. @default 512 */
   max_messages: z.number().int().positive().default(512),
   /** Characters of message content per request (all messages); more is a 400 naming the limit. @default 200000 */

@@ -16,6 +16,12 @@ import { UpstreamError } from './upstream/upstream-error.js';
 export type FailoverOptions = {
   readonly attemptsPerUpstream: number;
   readonly backoffMs: number;
+  /**
+   * Whether the first piece commits the answer to its upstream: yes for a stream (the client has
+   * it), no for a non-stream answer (the client has nothing yet, so a failure mid-answer still
+   * fails over; `onDiscard` drops what was collected). @default true
+   */
+  readonly commitOnFirstPiece?: boolean;
   /** Abandon an attempt that has sent nothing for this long (before its first piece). */
   readonly firstByteTimeoutMs?: number;
   readonly breakers?: Breakers;
@@ -27,6 +33,8 @@ export type FailoverEvents = {
   /** Called with each piece; the first call commits the answer to `candidate`. */
   onPiece(piece: string, candidate: Candidate): Promise<void>;
   onAttemptFailed?(candidate: Candidate, error: unknown): void;
+  /** The pieces collected from a failed, uncommitted attempt are void. */
+  onDiscard?(): void;
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,7 +62,9 @@ export async function serveWithFailover(ladder: readonly Candidate[], request: U
         return options.breakers ? await options.breakers.get(candidate.upstream.id).execute(run) : await run();
       } catch (thrown) {
         const error = thrown instanceof BrokenCircuitError ? new UpstreamError('circuit_open', `${candidate.upstream.id}: circuit open (recent failures)`) : thrown;
-        if (state.ttftMs !== undefined || signal.aborted) throw error; // committed, or nobody is listening
+        const committed = state.ttftMs !== undefined && options.commitOnFirstPiece !== false;
+        if (committed || signal.aborted) throw error; // the client has pieces of it, or nobody is listening
+        if (state.ttftMs !== undefined) events.onDiscard?.();
         errors.push(error);
         events.onAttemptFailed?.(candidate, error);
         const hung = error instanceof UpstreamError && error.failure === 'timeout' && error.message.includes('first byte');

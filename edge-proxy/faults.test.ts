@@ -43,7 +43,7 @@ async function askStream(): Promise<{ text: string; model: string; error?: unkno
 }
 
 describe('fault matrix: the preferred upstream fails before its first token → the next rung serves', () => {
-  for (const behaviour of ['status500', 'hang', 'status429'] as const) {
+  for (const behaviour of ['status500', 'hang', 'status429', 'huge_event'] as const) {
     it(`${behaviour}: non-stream and stream fail over to the embedded model`, async () => {
       fake.behaviour = behaviour;
       const { data, response } = await ask();
@@ -71,6 +71,15 @@ describe('fault matrix: the preferred upstream fails before its first token → 
     expect(raw).toContain('"model":"remote"');
     expect(raw).toContain('Paris');
     expect(raw.trimEnd().endsWith('data: [DONE]')).toBe(true);
+  });
+});
+
+describe('fault matrix: a non-stream answer the client has not received yet still fails over', () => {
+  it('cut mid-answer (non-stream) → the next rung answers it whole', async () => {
+    fake.behaviour = 'cut';
+    const { data } = await ask();
+    expect(data.model).toBe('stories260K');
+    expect(data.choices[0]!.message.content).toBe(', there was a little girl');
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 
-export type Behaviour = 'ok' | 'status500' | 'status429' | 'hang' | 'cut' | 'slow_first_token';
+export type Behaviour = 'ok' | 'status500' | 'status429' | 'hang' | 'cut' | 'slow_first_token' | 'huge_event';
 
 export type FakeOpenAiServer = {
   readonly url: string; // base URL ending in /v1
@@ -52,6 +52,7 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
       const send = (data: unknown) => res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
       const go = () => {
         send(chunk({ role: 'assistant', content: '' }, null));
+        if (state.behaviour === 'huge_event') { send(chunk({ content: 'x'.repeat(10 * 1024 * 1024) }, null)); finished = true; res.end(); return; }
         for (const [i, w] of words.entries()) {
           if (state.behaviour === 'cut' && i === 2) { finished = true; setTimeout(() => res.destroy(), 30); return; } // after the first words are on the wire
           send(chunk({ content: w }, null));

@@ -16,6 +16,8 @@ export type OpenAiHttpOptions = {
   readonly apiKey?: string | undefined;
   /** Abort when nothing arrives for this long (connect, first byte, or between chunks). */
   readonly idleTimeoutMs: number;
+  /** An SSE event larger than this is refused (a hostile or broken upstream must not fill memory). @default 1 MiB */
+  readonly maxEventBytes?: number;
   /** How the request is sent. @default fetchTransport (any runtime); the Node server passes undiciTransport */
   readonly transport?: HttpTransport;
 };
@@ -72,7 +74,7 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
       }), controller.signal);
       responded = true;
       if (response.status < 200 || response.status >= 300) {
-        const body = parseErrorBody(await response.text().catch(() => ''));
+        const body = parseErrorBody((await response.text().catch(() => '')).slice(0, 65_536));
         const message = `${options.id} answered ${response.status}: ${body?.error?.message ?? 'no error message'}`;
         if (response.status === 429) throw new UpstreamError('rate_limited', message, { status: 429, retryAfter: response.header('retry-after') ?? undefined });
         throw new UpstreamError('http', message, { status: response.status });
@@ -82,12 +84,16 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
       // A reader loop feeding eventsource-parser directly: two TransformStreams per request
       // (TextDecoderStream, EventSourceParserStream) cost more CPU than the proxy's own work.
       const pending: string[] = [];
-      const parser = createParser({ onEvent: (event) => { pending.push(event.data); } });
+      let eventBytes = 0;
+      const maxEventBytes = options.maxEventBytes ?? 1_048_576;
+      const parser = createParser({ onEvent: (event) => { pending.push(event.data); eventBytes = 0; } });
       const decoder = new TextDecoder();
       for (;;) {
         const chunk = await response.body.next();
         if (chunk.done) break;
         arm();
+        eventBytes += chunk.value.byteLength;
+        if (eventBytes > maxEventBytes) throw new UpstreamError('cut', `${options.id} sent an event over ${maxEventBytes} bytes`);
         parser.feed(decoder.decode(chunk.value, { stream: true }));
         for (let data = pending.shift(); data !== undefined; data = pending.shift()) {
           if (data === '[DONE]') {
