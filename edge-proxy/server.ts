@@ -68,7 +68,7 @@ export async function startProxy(port: number, options: { config?: Partial<Proxy
 export function describeAuth(config: ProxyConfig): string {
   return config.tokens.length > 0
     ? `auth: bearer token required (${config.tokens.length} configured)`
-    : 'auth: OFF — no tokens configured (RISKGATE_TOKENS or config "tokens"); anyone who can reach this port can use it';
+    : `auth: OFF — no tokens configured (RISKGATE_TOKENS or config "tokens"); anything that can reach ${config.host}:${config.port} can use it${config.allow_anonymous ? ' (allow_anonymous is on)' : ''}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
