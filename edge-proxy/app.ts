@@ -15,6 +15,7 @@ import { createMemoryBudgetStore, createMemoryRateLimiter, utcDay, type BudgetSt
 import { createMetrics, type Metrics } from './metrics.js';
 import { openAiError } from './openai-error.js';
 import { chatRequestSchema } from './request-schema.js';
+import { readChatRequest } from './openai-compat.js';
 import { createEdgeSelector, type Candidate } from './selector.js';
 import type { QualityPredictor } from './quality-predictor.js';
 import { silentLogger, type ProxyLogger } from './log.js';
@@ -117,11 +118,13 @@ export function createProxyApp(options: ProxyOptions) {
       return fail(openAiError('invalid_request', issue?.message ?? 'invalid request', issue?.path.join('.') || null));
     }
     const body = parsed.data;
+    const read = readChatRequest(body);
+    if ('param' in read) return fail(openAiError('unsupported_parameter', read.message, read.param));
     // Admission: what one request may ask of the upstreams (a legal body can still be hostile).
-    if (body.messages.length > config.max_messages) {
-      return fail(openAiError('invalid_request', `${body.messages.length} messages; this proxy accepts at most ${config.max_messages} (max_messages)`, 'messages'));
+    if (read.messages.length > config.max_messages) {
+      return fail(openAiError('invalid_request', `${read.messages.length} messages; this proxy accepts at most ${config.max_messages} (max_messages)`, 'messages'));
     }
-    const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0);
+    const promptChars = read.messages.reduce((n, m) => n + m.content.length, 0);
     if (promptChars > config.max_prompt_chars) {
       return fail(openAiError('context_window_exceeded', `${promptChars} characters of messages; this proxy accepts at most ${config.max_prompt_chars} (max_prompt_chars)`, 'messages'));
     }
@@ -133,7 +136,7 @@ export function createProxyApp(options: ProxyOptions) {
     }
     const offered = c.req.header('x-request-id');
     const requestId = offered && SAFE_REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
-    const answer = () => answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers }, { body, requestId, caller, signal: c.req.raw.signal });
+    const answer = () => answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers }, { body, read, requestId, caller, signal: c.req.raw.signal });
     const idempotencyKey = c.req.header('idempotency-key');
     if (idempotencyKey === undefined) return answer();
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) return fail(openAiError('invalid_request', 'Idempotency-Key must be 8–128 characters of A–Z a–z 0–9 _ . : -', 'Idempotency-Key'));

@@ -22,6 +22,8 @@ import type { UpstreamRequest } from './upstream/upstream.js';
 import { UpstreamError } from './upstream/upstream-error.js';
 import { NoUpstreamSucceeded } from './failover.js';
 import type { ProxyLogger } from './log.js';
+import { firstUnmet, type ReadRequest } from './openai-compat.js';
+import { withStop } from './upstream/with-stop.js';
 import type { Breakers } from './circuit-breakers.js';
 
 export type ChatContext = {
@@ -35,7 +37,7 @@ export type ChatContext = {
   readonly breakers?: Breakers;
 };
 
-type Answer = { readonly body: ChatRequest; readonly requestId: string; readonly caller: string; readonly signal: AbortSignal };
+type Answer = { readonly body: ChatRequest; readonly read: ReadRequest; readonly requestId: string; readonly caller: string; readonly signal: AbortSignal };
 
 const usageOf = (p: number, c: number): Usage => ({ prompt_tokens: p, completion_tokens: c, total_tokens: p + c });
 
@@ -77,17 +79,25 @@ async function predictQuality(predictor: QualityPredictor | undefined, router: C
   return vector?.length === predictor.dim ? predictor.predict(vector) : undefined;
 }
 
-export async function answerChat(ctx: ChatContext, { body, requestId, caller, signal }: Answer): Promise<Response> {
+export async function answerChat(ctx: ChatContext, { body, read, requestId, caller, signal }: Answer): Promise<Response> {
   const { config, selector, metrics } = ctx;
   const request: UpstreamRequest = {
-    messages: body.messages,
+    messages: read.messages,
+    extra: read.extra,
     maxTokens: body.max_completion_tokens ?? body.max_tokens ?? config.default_max_tokens,
     temperature: body.temperature ?? 0,
     seed: body.seed ?? 0,
   };
   const pinned = body.model && body.model !== 'auto' ? body.model : undefined;
   const predicted = await predictQuality(ctx.qualityPredictor, body.router);
-  const { ladder } = selector.select(body.router?.cost_weight ?? 0, Math.min(request.maxTokens, config.expected_output_tokens), body.messages, pinned, predicted);
+  const selection = selector.select(body.router?.cost_weight ?? 0, Math.min(request.maxTokens, config.expected_output_tokens), read.messages, pinned, predicted);
+  // Only upstreams that can honour every parameter the request sets; `stop` is applied here for all.
+  const ladder = selection.ladder.filter((c) => firstUnmet(read.needs, c.upstream.supports) === undefined)
+    .map((c) => (read.stop.length > 0 ? { ...c, upstream: withStop(c.upstream, read.stop) } : c));
+  if (ladder.length === 0 && selection.ladder.length > 0) {
+    const unmet = firstUnmet(read.needs, selection.ladder[0]!.upstream.supports)!;
+    return errorResponse(openAiError('unsupported_parameter', `${unmet}: no edge model ${pinned ? `(${pinned}) ` : ''}here honours it`, unmet), { 'x-request-id': requestId });
+  }
   const headers: Record<string, string> = { 'x-request-id': requestId, 'x-router-decision': 'edge', 'x-router-quality-source': predicted ? 'selector' : 'prior' };
   metrics.decisions.inc({ decision: 'edge' });
   const id = `chatcmpl-${requestId}`;

@@ -18,7 +18,7 @@ const isPositiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(
 /** A valid request with exactly one field broken. */
 const brokenRequest = fc.oneof(
   fc.record({ messages: notA((v) => Array.isArray(v) && v.length > 0) }),
-  fc.record({ messages: fc.array(fc.record({ role: fc.string().filter((r) => !['system', 'user', 'assistant'].includes(r)), content: fc.string() }), { minLength: 1, maxLength: 3 }) }),
+  fc.record({ messages: fc.array(fc.record({ role: fc.string().filter((r) => !['system', 'developer', 'user', 'assistant', 'tool'].includes(r)), content: fc.string() }), { minLength: 1, maxLength: 3 }) }),
   fc.record({ messages: fc.array(fc.record({ role: fc.constant('user'), content: notA((v) => typeof v === 'string') }), { minLength: 1, maxLength: 3 }) }),
   fc.record({ messages: fc.array(validMessage, { minLength: 1, maxLength: 3 }), max_tokens: notA((v) => v === null || v === undefined || isPositiveInt(v)) }),
   fc.record({ messages: fc.array(validMessage, { minLength: 1, maxLength: 3 }), temperature: notA((v) => v === null || v === undefined || (typeof v === 'number' && v >= 0 && v <= 2)) }),

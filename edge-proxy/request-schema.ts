@@ -9,10 +9,18 @@ export const MAX_TOKENS_LIMIT = 4096;
 
 export const chatRequestSchema = z.object({
   model: z.string().optional(),
+  // Every message shape of the API (openai-compat.ts maps or refuses what the upstreams cannot run).
   messages: z.array(z.object({
-    role: z.enum(['system', 'user', 'assistant']),
-    content: z.string().max(200_000),
-  })).min(1),
+    role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+    content: z.union([
+      z.string().max(200_000),
+      z.array(z.object({ type: z.string().max(64), text: z.string().max(200_000).optional() }).loose()).min(1).max(256),
+      z.null(),
+    ]).optional(),
+    name: z.string().max(256).optional(),
+    tool_calls: z.array(z.unknown()).max(128).optional(),
+    tool_call_id: z.string().max(256).optional(),
+  }).loose().refine((m) => m.role === 'assistant' || (m.content !== null && m.content !== undefined), { message: 'content is required for this role', path: ['content'] })).min(1),
   stream: z.boolean().optional(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   max_tokens: z.number().int().positive().max(MAX_TOKENS_LIMIT).nullish(),

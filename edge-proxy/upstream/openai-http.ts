@@ -70,7 +70,7 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
     try {
       const response = await (options.transport ?? fetchTransport).post(url, headers, JSON.stringify({
         model: options.upstreamModel, messages: request.messages, max_tokens: request.maxTokens, temperature: request.temperature,
-        seed: request.seed, stream: true, stream_options: { include_usage: true },
+        seed: request.seed, ...request.extra, stream: true, stream_options: { include_usage: true },
       }), controller.signal);
       responded = true;
       if (response.status < 200 || response.status >= 300) {
@@ -131,5 +131,6 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
     }
   }
 
-  return { id: options.id, model: options.id, kind: 'openai', generate };
+  // An OpenAI-compatible server takes these as they are (vLLM, llama.cpp server, Ollama, hosted APIs).
+  return { id: options.id, model: options.id, kind: 'openai', generate, supports: new Set(['top_p', 'presence_penalty', 'frequency_penalty', 'response_format', 'logit_bias'] as const) };
 }

@@ -10,7 +10,12 @@ export type UpstreamRequest = {
   readonly maxTokens: number;
   readonly temperature: number;
   readonly seed: number;
+  /** OpenAI parameters passed through unchanged (only to upstreams that declare them). */
+  readonly extra?: Readonly<Record<string, unknown>>;
 };
+
+/** OpenAI parameters an upstream may honour beyond messages, max tokens, temperature and seed. */
+export type UpstreamCapability = 'top_p' | 'presence_penalty' | 'frequency_penalty' | 'response_format' | 'logit_bias';
 
 export type UpstreamResult = { readonly finishReason: 'stop' | 'length'; readonly promptTokens: number; readonly completionTokens: number };
 
@@ -25,6 +30,8 @@ export interface Upstream {
    * @throws UpstreamError (refused, timeout, http, rate_limited, miss, cut, aborted)
    */
   generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult>;
+  /** The parameters it honours (none when absent). */
+  readonly supports?: ReadonlySet<UpstreamCapability>;
   /** Whether this upstream can answer these messages at all (replay: a recording exists). */
   knows?(messages: readonly ChatMessage[]): boolean;
 }

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import OpenAI, { APIError } from 'openai';
+import { createNodeEngine } from '../cli/local-model.js';
+import { createProxyApp } from './app.js';
+import { listen, type RunningProxy } from './server.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
+import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
+import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
+import { undiciTransport } from './upstream/undici-transport.js';
+
+// The unmodified openai SDK against the embedded model, and a proxy with an OpenAI-compatible upstream.
+let embeddedOnly: RunningProxy;
+let withRemote: RunningProxy;
+let fake: FakeOpenAiServer;
+const embedded = () => ({ upstream: createEmbeddedOnnxUpstream(createNodeEngine), priorQuality: 0.1, usdPer1kTokens: 0, ttftMs: 5, tokensPerSecond: 1000 });
+beforeAll(async () => {
+  fake = await startFakeOpenAiServer();
+  embeddedOnly = await listen(createProxyApp({ candidates: [embedded()] }).fetch, 0);
+  withRemote = await listen(createProxyApp({ candidates: [embedded(), { upstream: createOpenAiHttpUpstream({ id: 'remote', baseUrl: fake.url, upstreamModel: 'remote', idleTimeoutMs: 5000, transport: undiciTransport }), priorQuality: 0.05, usdPer1kTokens: 0, ttftMs: 50, tokensPerSecond: 50 }] }).fetch, 0);
+});
+afterAll(async () => { await embeddedOnly.close(); await withRemote.close(); await fake.close(); });
+const client = (p: RunningProxy) => new OpenAI({ baseURL: `${p.url}/v1`, apiKey: 'x', maxRetries: 0 });
+const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as APIError);
+
+describe('OpenAI message shapes and parameters, read honestly', () => {
+  it('takes content parts and the developer role (text is what the model reads)', async () => {
+    const parts = await client(embeddedOnly).chat.completions.create({
+      model: 'auto', max_tokens: 6,
+      messages: [{ role: 'developer', content: 'Be brief.' }, { role: 'user', content: [{ type: 'text', text: 'Once upon a time' }] }],
+    });
+    const plain = await client(embeddedOnly).chat.completions.create({ model: 'auto', max_tokens: 6, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Once upon a time' }] });
+    expect(parts.choices[0]!.message.content).toBe(plain.choices[0]!.message.content);
+  });
+
+  it('refuses what no edge model here can do with 400 unsupported_parameter naming it, never a 200 that ignored it', async () => {
+    const c = client(embeddedOnly);
+    const base = { model: 'auto', max_tokens: 4, messages: [{ role: 'user' as const, content: 'Hi' }] };
+    const cases: [string, Promise<unknown>][] = [
+      ['tools', c.chat.completions.create({ ...base, tools: [{ type: 'function', function: { name: 'f', parameters: {} } }] })],
+      ['n', c.chat.completions.create({ ...base, n: 2 })],
+      ['logprobs', c.chat.completions.create({ ...base, logprobs: true })],
+      ['response_format', c.chat.completions.create({ ...base, response_format: { type: 'json_object' } })],
+      ['top_p', c.chat.completions.create({ ...base, top_p: 0.5 })],
+      ['messages[1]', c.chat.completions.create({ ...base, messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', content: '1', tool_call_id: 't' }] })],
+      ['messages[0].content', c.chat.completions.create({ ...base, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:,' } }] }] })],
+    ];
+    for (const [param, call] of cases) {
+      const error = await refusal(call);
+      expect(error, param).toBeInstanceOf(APIError);
+      expect({ status: error!.status, code: error!.code, param: error!.param }).toEqual({ status: 400, code: 'unsupported_parameter', param });
+    }
+    // Library defaults that change nothing are fine.
+    expect((await c.chat.completions.create({ ...base, top_p: 1, presence_penalty: 0, response_format: { type: 'text' } })).choices[0]!.message.content).toBeTruthy();
+  });
+
+  it('sends pass-through parameters only to an upstream that honours them', async () => {
+    const before = fake.requests;
+    const answer = await client(withRemote).chat.completions.create({ model: 'auto', max_tokens: 4, messages: [{ role: 'user', content: 'Hi' }], response_format: { type: 'json_object' }, top_p: 0.5 });
+    expect(answer.model).toBe('remote'); // the embedded model (first by utility) cannot honour them
+    expect(fake.requests - before).toBe(1);
+  });
+
+  it('applies stop for every upstream: the answer ends before the stop sequence, finish_reason stop', async () => {
+    const full = await client(embeddedOnly).chat.completions.create({ model: 'auto', max_tokens: 20, messages: [{ role: 'user', content: 'Once upon a time' }] });
+    const text = full.choices[0]!.message.content!;
+    const stopAt = 'little';
+    expect(text).toContain(stopAt);
+    const stopped = await client(embeddedOnly).chat.completions.create({ model: 'auto', max_tokens: 20, messages: [{ role: 'user', content: 'Once upon a time' }], stop: [stopAt] });
+    expect(stopped.choices[0]!.message.content).toBe(text.slice(0, text.indexOf(stopAt)));
+    expect(stopped.choices[0]!.finish_reason).toBe('stop');
+    let streamed = '';
+    for await (const chunk of await client(embeddedOnly).chat.completions.create({ model: 'auto', max_tokens: 20, messages: [{ role: 'user', content: 'Once upon a time' }], stop: stopAt, stream: true })) streamed += chunk.choices[0]?.delta.content ?? '';
+    expect(streamed).toBe(text.slice(0, text.indexOf(stopAt)));
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * @module openai-compat
+ * The chat-completions API's message shapes and parameters, read honestly. Every message shape
+ * is accepted (content parts, `developer`, `tool`, assistant `tool_calls` with null content), then
+ * either mapped onto what the upstreams run (`developer` → `system`, text parts joined) or refused
+ * with 400 `unsupported_parameter` naming what no edge model here can do. Parameters an upstream
+ * must honour (`top_p`, penalties, `response_format`, `logit_bias`) go only to upstreams that
+ * declare them; `stop` is applied by the proxy itself, so every upstream honours it. Never a 200
+ * that silently ignored part of the request.
+ */
+import type { ChatMessage } from '../core/protocol/chat.js';
+import type { ChatRequest } from './request-schema.js';
+import type { UpstreamCapability } from './upstream/upstream.js';
+
+export type Unsupported = { readonly param: string; readonly message: string };
+
+export type ReadRequest = {
+  readonly messages: ChatMessage[];
+  /** Parameters passed through to the upstream unchanged; each needs the capability of the same name. */
+  readonly extra: Readonly<Record<string, unknown>>;
+  readonly needs: readonly UpstreamCapability[];
+  readonly stop: readonly string[];
+};
+
+type Part = { type: string; text?: string };
+
+/** Parameters that change nothing at these values are fine anywhere (a client library's defaults). */
+const neutral = (name: string, value: unknown): boolean =>
+  value === undefined || value === null
+  || (name === 'top_p' && value === 1)
+  || ((name === 'presence_penalty' || name === 'frequency_penalty') && value === 0)
+  || (name === 'response_format' && (value as { type?: string }).type === 'text')
+  || (name === 'logit_bias' && Object.keys(value as object).length === 0);
+
+const PASS_THROUGH: readonly UpstreamCapability[] = ['top_p', 'presence_penalty', 'frequency_penalty', 'response_format', 'logit_bias'];
+
+export function readChatRequest(body: ChatRequest): ReadRequest | Unsupported {
+  const raw = body as ChatRequest & Record<string, unknown>;
+  if (typeof raw.n === 'number' && raw.n > 1) return { param: 'n', message: 'n > 1: this proxy returns one choice per request' };
+  if (raw.logprobs === true || raw.top_logprobs !== undefined) return { param: 'logprobs', message: 'logprobs: no edge model here reports them' };
+  if (Array.isArray(raw.tools) && raw.tools.length > 0) return { param: 'tools', message: 'tools: no edge model here calls tools' };
+  if (raw.tool_choice !== undefined && raw.tool_choice !== 'none') return { param: 'tool_choice', message: 'tool_choice: no edge model here calls tools' };
+  const messages: ChatMessage[] = [];
+  for (const [i, m] of body.messages.entries()) {
+    const message = m as { role: string; content?: string | Part[] | null; tool_calls?: unknown[] };
+    if (message.role === 'tool' || (message.tool_calls && message.tool_calls.length > 0)) {
+      return { param: `messages[${i}]`, message: 'tool calls and tool results: no edge model here calls tools' };
+    }
+    let content = '';
+    if (typeof message.content === 'string') content = message.content;
+    else if (Array.isArray(message.content)) {
+      const other = message.content.find((p) => p.type !== 'text');
+      if (other) return { param: `messages[${i}].content`, message: `${other.type} parts: no edge model here reads them` };
+      content = message.content.map((p) => p.text ?? '').join('\n');
+    }
+    messages.push({ role: message.role === 'developer' ? 'system' : (message.role as ChatMessage['role']), content });
+  }
+  const extra: Record<string, unknown> = {};
+  const needs: UpstreamCapability[] = [];
+  for (const name of PASS_THROUGH) {
+    if (neutral(name, raw[name])) continue;
+    extra[name] = raw[name];
+    needs.push(name);
+  }
+  const stop = raw.stop === undefined || raw.stop === null ? [] : (Array.isArray(raw.stop) ? raw.stop : [raw.stop]).filter((s): s is string => typeof s === 'string' && s !== '');
+  return { messages, extra, needs, stop };
+}
+
+/** Whether an upstream can honour what the request needs (and which need it cannot). */
+export function firstUnmet(needs: readonly UpstreamCapability[], supports: ReadonlySet<UpstreamCapability> | undefined): UpstreamCapability | undefined {
+  return needs.find((n) => !supports?.has(n));
+}

@@ -1,0 +1,42 @@
+/**
+ * @module upstream/with-stop
+ * OpenAI's `stop` for any upstream: the answer ends before the first stop sequence, with finish
+ * reason `stop`, and the upstream is told to stop (its generator's `return()`). Text that could be
+ * the start of a stop sequence is held back until it is known not to be one.
+ */
+import type { Upstream, UpstreamRequest, UpstreamResult } from './upstream.js';
+
+export function withStop(upstream: Upstream, stops: readonly string[]): Upstream {
+  if (stops.length === 0) return upstream;
+  const longest = Math.max(...stops.map((s) => s.length));
+  async function* generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult> {
+    const inner = upstream.generate(request, signal);
+    let held = '';
+    let completionTokens = 0;
+    try {
+      for (;;) {
+        const step = await inner.next();
+        if (step.done) {
+          if (held) yield held;
+          return step.value;
+        }
+        completionTokens++;
+        held += step.value;
+        const at = Math.min(...stops.map((s) => held.indexOf(s)).filter((i) => i >= 0));
+        if (Number.isFinite(at)) {
+          if (at > 0) yield held.slice(0, at);
+          return { finishReason: 'stop', promptTokens: 0, completionTokens };
+        }
+        // Keep the tail that might still become a stop sequence.
+        const safe = held.length - (longest - 1);
+        if (safe > 0) {
+          yield held.slice(0, safe);
+          held = held.slice(safe);
+        }
+      }
+    } finally {
+      await inner.return(undefined as never).catch(() => undefined);
+    }
+  }
+  return { ...upstream, generate };
+}
