@@ -95,7 +95,13 @@ export function createProxyApp(options: ProxyOptions) {
     return c.json({ status, auth: tokens.size > 0 ? 'bearer' : 'off', upstreams }, status === 'down' ? 503 : 200);
   });
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
-  app.get('/v1/models', (c) => c.json({ object: 'list', data: selector.candidates.map((k) => ({ id: k.upstream.model, object: 'model', created: 0, owned_by: k.upstream.kind })) }));
+  // `owned_by` says what serves it; a `replay` model answers only the prompts it has recordings of.
+  const modelObject = (k: Candidate) => ({ id: k.upstream.model, object: 'model', created: 0, owned_by: k.upstream.kind, ...(k.upstream.kind === 'replay' ? { recorded_prompts_only: true } : {}) });
+  app.get('/v1/models', (c) => c.json({ object: 'list', data: selector.candidates.map(modelObject) }));
+  app.get('/v1/models/:id{.+}', (c) => {
+    const found = selector.candidates.find((k) => k.upstream.model === c.req.param('id'));
+    return found ? c.json(modelObject(found)) : fail(openAiError('invalid_model', `model ${c.req.param('id')} is not served here`, 'model'));
+  });
 
   app.post('/v1/chat/completions', async (c) => {
     const caller = c.get('caller');

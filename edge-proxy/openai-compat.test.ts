@@ -60,6 +60,13 @@ describe('OpenAI message shapes and parameters, read honestly', () => {
     expect(fake.requests - before).toBe(1);
   });
 
+  it('GET /v1/models/{id} describes a served model (replay ones marked), 404 otherwise', async () => {
+    const c = client(withRemote);
+    expect(await c.models.retrieve('remote')).toMatchObject({ id: 'remote', object: 'model', owned_by: 'openai' });
+    const missing = await refusal(c.models.retrieve('gpt-9'));
+    expect(missing?.status).toBe(404);
+  });
+
   it('applies stop for every upstream: the answer ends before the stop sequence, finish_reason stop', async () => {
     const full = await client(embeddedOnly).chat.completions.create({ model: 'auto', max_tokens: 20, messages: [{ role: 'user', content: 'Once upon a time' }] });
     const text = full.choices[0]!.message.content!;

@@ -29,9 +29,9 @@ describe('edge utility selector: argmax Û = q̂ − λ·c̄', () => {
     expect(s.candidates[0]!.ttftMs).toBe(1550); // EWMA with weight 0.5
   });
 
-  it('puts an upstream that cannot know the prompt last, and a pin allows only that model', () => {
+  it('never offers an upstream that cannot know the prompt (a replay without its recording), and a pin allows only that model', () => {
     const s = createEdgeSelector([candidate('replay', 0.9, 0, 100, 100, false), candidate('live', 0.5, 0, 100, 100)], options);
-    expect(s.select(0, 10, messages).ladder.map((c) => c.upstream.id)).toEqual(['live', 'replay']);
+    expect(s.select(0, 10, messages).ladder.map((c) => c.upstream.id)).toEqual(['live']);
     expect(s.select(0, 10, messages, 'replay').ladder.map((c) => c.upstream.id)).toEqual(['replay']);
     expect(s.select(0, 10, messages, 'nope').ladder).toEqual([]);
   });

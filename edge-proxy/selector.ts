@@ -43,9 +43,9 @@ export function createEdgeSelector(candidates: readonly Candidate[], options: Se
       const quality = (c: Candidate) => predicted?.get(c.qualityModel ?? c.upstream.id) ?? c.priorQuality;
       const utilities = new Map(candidates.map((c) => [c.upstream.id, quality(c) - costWeight * normalizedCost(c, outputTokens)]));
       if (pinned) return { ladder: byId.has(pinned) ? [byId.get(pinned)!] : [], utilities };
-      // Upstreams that cannot know this prompt (a replay miss) go last rather than being tried first.
+      // Upstreams that cannot know this prompt (a replay without its recording) are not candidates.
       const knows = (c: Candidate) => (c.upstream.knows ? c.upstream.knows(messages) : true);
-      const ladder = [...candidates].sort((a, b) => Number(knows(b)) - Number(knows(a)) || utilities.get(b.upstream.id)! - utilities.get(a.upstream.id)!);
+      const ladder = candidates.filter(knows).sort((a, b) => utilities.get(b.upstream.id)! - utilities.get(a.upstream.id)!);
       return { ladder, utilities };
     },
     /** A failed attempt: counts as a first token after `penaltyMs`, so the upstream's expected latency (and cost) rises. */
