@@ -30,19 +30,23 @@ export type ErrorPayload = {
   readonly message: string;
   /** Set when trying the same request later may succeed (the edge unreachable, a 5xx, a 409): what the offline outbox queues. */
   readonly retryLater?: boolean;
+  /** The HTTP status, when the edge proxy answered one (401: ask the page for a fresh token). */
+  readonly httpStatus?: number;
 };
 
 export class RouterError extends Error {
   readonly code: ErrorCode;
   readonly retryLater: boolean;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryLater?: boolean }) {
+  readonly httpStatus: number | undefined;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryLater?: boolean; httpStatus?: number }) {
     super(message, options);
     this.name = 'RouterError';
     this.code = code;
     this.retryLater = options?.retryLater ?? code === 'edge_unreachable';
+    this.httpStatus = options?.httpStatus;
   }
   toPayload(): ErrorPayload {
-    return { code: this.code, message: this.message, ...(this.retryLater ? { retryLater: true } : {}) };
+    return { code: this.code, message: this.message, ...(this.retryLater ? { retryLater: true } : {}), ...(this.httpStatus ? { httpStatus: this.httpStatus } : {}) };
   }
 }
 
@@ -54,13 +58,13 @@ function isErrorCode(value: unknown): value is ErrorCode {
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof RouterError) return error.toPayload();
   if (typeof error === 'object' && error !== null && isErrorCode((error as { code?: unknown }).code)) {
-    const { code, message, retryLater } = error as { code: ErrorCode; message?: unknown; retryLater?: unknown };
-    return { code, message: typeof message === 'string' ? message : code, ...(retryLater === true ? { retryLater: true } : {}) };
+    const { code, message, retryLater, httpStatus } = error as { code: ErrorCode; message?: unknown; retryLater?: unknown; httpStatus?: unknown };
+    return { code, message: typeof message === 'string' ? message : code, ...(retryLater === true ? { retryLater: true } : {}), ...(typeof httpStatus === 'number' ? { httpStatus } : {}) };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal_error', message };
 }
 
 export function fromErrorPayload(payload: ErrorPayload): RouterError {
-  return new RouterError(payload.code, payload.message, { retryLater: payload.retryLater === true });
+  return new RouterError(payload.code, payload.message, { retryLater: payload.retryLater === true, ...(payload.httpStatus ? { httpStatus: payload.httpStatus } : {}) });
 }

@@ -20,6 +20,7 @@ import { createEdgeSelector, type Candidate } from './selector.js';
 import type { QualityPredictor } from './quality-predictor.js';
 import { silentLogger, type ProxyLogger } from './log.js';
 import { createBreakers } from './circuit-breakers.js';
+import { verifyWidgetToken } from './widget-tokens.js';
 import { createMemoryIdempotencyStore, IDEMPOTENCY_KEY, remember, replay, type IdempotencyStore } from './idempotency.js';
 
 export type ProxyOptions = {
@@ -35,6 +36,8 @@ export type ProxyOptions = {
   readonly idempotency?: IdempotencyStore;
   /** Where upstream error details go (default: nowhere; server.ts passes pino). */
   readonly log?: ProxyLogger;
+  /** The secret widget tokens are signed with (server.ts reads it from `widget_token_secret_env`). */
+  readonly widgetTokenSecret?: string;
   /** The connecting socket's address, from the runtime's env (server.ts: Node's socket). */
   readonly clientAddress?: (env: unknown) => string | undefined;
 };
@@ -66,7 +69,7 @@ export function createProxyApp(options: ProxyOptions) {
     await next();
     metrics.requests.inc({ route: c.req.routePath, status: String(c.res.status) });
   });
-  app.use('*', cors({ origin: config.cors_origins.includes('*') ? '*' : (origin) => (config.cors_origins.includes(origin) ? origin : null), exposeHeaders: ROUTER_HEADERS, allowHeaders: ['content-type', 'authorization', 'x-request-id', 'idempotency-key'] }));
+  app.use('*', cors({ origin: config.cors_origins.includes('*') ? '*' : (origin) => (config.cors_origins.includes(origin) ? origin : null), exposeHeaders: [...ROUTER_HEADERS, 'www-authenticate'], allowHeaders: ['content-type', 'authorization', 'x-request-id', 'idempotency-key'] }));
   app.use('/v1/*', bodyLimit({
     maxSize: config.max_body_bytes,
     onError: () => fail({ status: 413, body: openAiError('invalid_request', `request body exceeds ${config.max_body_bytes} bytes`).body }),
@@ -77,13 +80,19 @@ export function createProxyApp(options: ProxyOptions) {
       return fail({ status: 415, body: { error: { message: 'send the body as application/json', type: 'invalid_request_error', code: 'unsupported_media_type', param: 'content-type' } } });
     }
     const bearer = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    if (tokens.size > 0 && (!bearer || !tokens.has(bearer))) return fail(openAiError('unauthorized', 'missing or unknown bearer token'));
+    const secret = options.widgetTokenSecret;
+    const authOn = tokens.size > 0 || secret !== undefined;
+    // A configured token, or a widget token signed with the shared secret (its subject is the caller).
+    const widgetSubject = authOn && bearer && !tokens.has(bearer) && secret ? await verifyWidgetToken(bearer, secret) : undefined;
+    if (authOn && (!bearer || (!tokens.has(bearer) && widgetSubject === undefined))) {
+      return fail(openAiError('unauthorized', 'missing, unknown or expired bearer token'), { 'www-authenticate': 'Bearer realm="riskgate"' });
+    }
     // Limits and budgets are per token; with auth off, per client address: the socket's, or the
     // first X-Forwarded-For hop when the socket is a configured trusted proxy (else anyone could
     // pick their own bucket by sending the header).
     const socket = options.clientAddress?.(c.env) ?? 'unknown';
     const forwarded = trusted.has(socket) ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-    c.set('caller', tokens.size > 0 ? `token:${bearer}` : `addr:${forwarded || socket}`);
+    c.set('caller', widgetSubject !== undefined ? `widget:${widgetSubject}` : authOn ? `token:${bearer}` : `addr:${forwarded || socket}`);
     return next();
   });
 

@@ -55,7 +55,9 @@ export const configSchema = z.object({
   allow_anonymous: z.boolean().default(false),
   /** Addresses of reverse proxies whose X-Forwarded-For is believed; others' is ignored. @default [] */
   trusted_proxies: z.array(z.string()).default([]),
-  /** Bearer tokens accepted on /v1/*. Empty = auth off (said at start). @default [] */
+  /** Name of the env var holding the secret that signs widget tokens (HS256 JWTs, widget-tokens.ts); none = widget tokens off. */
+  widget_token_secret_env: z.string().optional(),
+  /** Bearer tokens accepted on /v1/*. Empty (and no widget token secret) = auth off (said at start). @default [] */
   tokens: z.array(z.string().min(8)).default([]),
   /** Origins allowed by CORS (a page on another origin calling the proxy); `CORS_ORIGINS` overrides (comma-separated). `npm start` allows its own app. @default [] */
   cors_origins: z.array(z.string()).default([]),

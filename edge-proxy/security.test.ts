@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxyApp } from './app.js';
 import { checkExposure, listen, startProxy, type RunningProxy } from './server.js';
 import { parseConfig } from './config.js';
+import { mintWidgetToken } from './widget-tokens.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
 import { createEmbeddedThreadUpstream } from './upstream/embedded-threads.js';
 import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
@@ -115,5 +116,24 @@ describe('edge proxy: hostile input and error hygiene', () => {
     } finally {
       await embedded.close();
     }
+  });
+});
+
+describe('edge proxy: short-lived widget tokens (signed by the site backend)', () => {
+  const secret = 'a-shared-secret-of-the-site-backend';
+  const app = createProxyApp({ widgetTokenSecret: secret, candidates: [] });
+  const call = (token?: string) => app.request('/v1/models', { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('accepts a valid token, refuses a missing, expired, forged or unsigned one with 401 and WWW-Authenticate', async () => {
+    expect((await call(await mintWidgetToken(secret, { subject: 'visitor-1', ttlSeconds: 60 }))).status).toBe(200);
+    const missing = await call();
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="riskgate"');
+    expect((await call(await mintWidgetToken(secret, { subject: 'visitor-1', ttlSeconds: -10 }))).status).toBe(401);
+    expect((await call(await mintWidgetToken('another-secret-entirely', { subject: 'visitor-1' }))).status).toBe(401);
+    const [header, payload] = (await mintWidgetToken(secret, { subject: 'visitor-1' })).split('.');
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${payload}.`;
+    expect(header).toBeTruthy();
+    expect((await call(unsigned)).status).toBe(401);
   });
 });

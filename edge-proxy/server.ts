@@ -35,8 +35,8 @@ export type RunningProxy = { server: ServerType; url: string; close(): Promise<v
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** Refuses an open proxy: a non-loopback address needs tokens, or allow_anonymous said out loud. */
-export function checkExposure(config: ProxyConfig): void {
-  if (!LOOPBACK.has(config.host) && config.tokens.length === 0 && !config.allow_anonymous) {
+export function checkExposure(config: ProxyConfig, widgetTokens = false): void {
+  if (!LOOPBACK.has(config.host) && config.tokens.length === 0 && !widgetTokens && !config.allow_anonymous) {
     throw new Error(`refusing to listen on ${config.host} without tokens: set RISKGATE_TOKENS (or config "tokens"), or "allow_anonymous": true for a public demo`);
   }
 }
@@ -58,10 +58,12 @@ export async function listen(fetch: (request: Request, env?: unknown) => Respons
 
 export async function startProxy(port: number, options: { config?: Partial<ProxyConfig>; baseDir?: string } = {}): Promise<RunningProxy> {
   const config = parseConfig({ ...options.config, port });
-  checkExposure(config);
+  const widgetTokenSecret = config.widget_token_secret_env ? process.env[config.widget_token_secret_env] : undefined;
+  if (config.widget_token_secret_env && !widgetTokenSecret) throw new Error(`widget_token_secret_env names ${config.widget_token_secret_env}, which is not set`);
+  checkExposure(config, widgetTokenSecret !== undefined);
   const candidates = candidatesFromConfig(config.models, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms });
   const qualityPredictor = await loadQualityPredictor(config.selector, options.baseDir);
-  const app = createProxyApp({ config, candidates, log: createLogger(), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}) });
+  const app = createProxyApp({ config, candidates, log: createLogger(), ...(widgetTokenSecret ? { widgetTokenSecret } : {}), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}) });
   return listen(app.fetch, port, config.host);
 }
 

@@ -18,6 +18,8 @@ export type EdgeRequest = {
   readonly seed?: number;
   /** Sent as `Idempotency-Key` and `x-request-id`: a retry with the same key gets the proxy's kept answer. */
   readonly idempotencyKey?: string;
+  /** `Bearer …` for a proxy with auth on (a widget token the page got from its site's backend). */
+  readonly authorization?: string;
   readonly router: { readonly cost_weight: number; readonly risk_level: number; readonly score?: number; readonly threshold: number | null; readonly representation?: string; readonly representation_model?: string };
 };
 
@@ -29,7 +31,7 @@ export async function* streamFromEdge(request: EdgeRequest, signal?: AbortSignal
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey, 'x-request-id': request.idempotencyKey } : {}) },
+      headers: { 'content-type': 'application/json', ...(request.authorization ? { authorization: request.authorization } : {}), ...(request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey, 'x-request-id': request.idempotencyKey } : {}) },
       body: JSON.stringify({
         model: 'auto', messages: request.messages, max_tokens: request.maxTokens, stream: true,
         stream_options: { include_usage: true }, temperature: request.temperature, seed: request.seed, router: request.router,
@@ -43,7 +45,7 @@ export async function* streamFromEdge(request: EdgeRequest, signal?: AbortSignal
     const body = (await response.json().catch(() => null)) as OpenAiErrorBody | null;
     // 5xx (no upstream could answer), 409 (this key is still being answered), 429: later may work.
     const retryLater = response.status >= 500 || response.status === 409 || response.status === 429;
-    throw new RouterError('edge_error', `edge proxy answered ${response.status}: ${body?.error?.message ?? response.statusText}`, { retryLater });
+    throw new RouterError('edge_error', `edge proxy answered ${response.status}: ${body?.error?.message ?? response.statusText}`, { retryLater, httpStatus: response.status });
   }
   const result = { model: '', finishReason: 'stop', promptTokens: 0, completionTokens: 0 };
   const events = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());

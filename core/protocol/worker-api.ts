@@ -55,6 +55,8 @@ export type RouteRequest = {
   readonly seed?: number;
   /** Sent to the edge as its Idempotency-Key (the offline outbox's entry id). */
   readonly requestId?: string;
+  /** Sent to the edge as the Authorization header (`Bearer <widget token>`). */
+  readonly authorization?: string;
 };
 
 /**

@@ -46,6 +46,13 @@ export class RiskgateChat extends LitElement {
   declare offline: OfflinePolicy;
   declare conversation: string;
   declare updateAvailable: (() => void) | undefined;
+  declare token: string;
+  /**
+   * Returns a fresh widget token from the site's backend (for a proxy with auth on); called before
+   * the first edge request and again after a 401. Wins over the `token` attribute.
+   */
+  getToken: (() => string | Promise<string>) | undefined = undefined;
+  #cachedToken: string | undefined;
   declare hint: string | undefined;
   declare announcement: string;
 
@@ -76,6 +83,13 @@ export class RiskgateChat extends LitElement {
     });
     this.#conversation = new Conversation(this, this.#connection, {
       request: () => ({ costWeight: this.costWeight, riskLevel: this.riskLevel, mode: this.mode, endpoint: endpoint(), maxTokens: this.maxTokens }),
+      authorization: async (refresh) => {
+        if (this.getToken) {
+          if (refresh || this.#cachedToken === undefined) this.#cachedToken = await this.getToken();
+          return `Bearer ${this.#cachedToken}`;
+        }
+        return this.token ? `Bearer ${this.token}` : undefined;
+      },
       offline: () => this.offline,
       storageName: () => this.conversation || null,
       queue: (entry: OutboxEntry) => this.#outbox.enqueue(entry),

@@ -23,6 +23,8 @@ export type OfflinePolicy = 'queue' | 'local';
 type Emit = (name: string, detail: object) => void;
 export type ConversationOptions = {
   readonly request: () => Omit<RouteRequest, 'messages'>;
+  /** The Authorization header for the edge (a widget token), fresh when `refresh` (after a 401). */
+  readonly authorization: (refresh: boolean) => Promise<string | undefined>;
   readonly offline: () => OfflinePolicy;
   /** The conversation's storage name; null = not kept. */
   readonly storageName: () => string | null;
@@ -205,13 +207,22 @@ export class Conversation implements ReactiveController {
     return this.#result(answer);
   }
 
+  /** One route; a 401 from the edge asks the page for a fresh token and tries once more. */
   async #route(prompt: UserTurn, messages: ChatMessage[] | readonly ChatMessage[], override: { mode?: RouteMode; requestId?: string }): Promise<Outcome> {
+    const first = await this.#routeOnce(prompt, messages, override, await this.options.authorization(false));
+    if (first.failure?.httpStatus !== 401 || (first.answer && first.answer.text !== '')) return first;
+    if (first.answer) this.#remove(first.answer);
+    const fresh = await this.options.authorization(true).catch(() => undefined);
+    return fresh ? this.#routeOnce(prompt, messages, override, fresh) : first;
+  }
+
+  async #routeOnce(prompt: UserTurn, messages: ChatMessage[] | readonly ChatMessage[], override: { mode?: RouteMode; requestId?: string }, authorization: string | undefined): Promise<Outcome> {
     this.busy = true;
     this.host.requestUpdate();
     const outcome: Outcome = { answer: undefined, failure: undefined };
     const emit = this.options.emit;
     try {
-      await this.connection.client!.route({ ...this.options.request(), ...override, messages }, (event: RouteEvent) => {
+      await this.connection.client!.route({ ...this.options.request(), ...override, ...(authorization ? { authorization } : {}), messages }, (event: RouteEvent) => {
         if (event.type === 'decision') {
           outcome.answer = { id: this.#nextId++, role: 'assistant', text: '', decision: event.decision, streaming: true, promptId: prompt.id };
           this.#push(outcome.answer, lastTurnOf(this.turns, prompt));

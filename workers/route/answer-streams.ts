@@ -37,6 +37,7 @@ export async function streamEdge(request: RouteRequest, maxTokens: number, hints
   const edge = streamFromEdge({
     endpoint: request.endpoint, messages: request.messages, maxTokens, ...sampling(request),
     ...(request.requestId ? { idempotencyKey: request.requestId } : {}),
+    ...(request.authorization ? { authorization: request.authorization } : {}),
     router: {
       cost_weight: request.costWeight, risk_level: request.riskLevel,
       ...(Number.isFinite(hints.score) ? { score: hints.score } : {}),
