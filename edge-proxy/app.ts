@@ -118,9 +118,6 @@ export function createProxyApp(options: ProxyOptions) {
     if (!limit.allowed) {
       return fail({ status: 429, body: { error: { message: 'rate limit exceeded', type: 'rate_limit_error', code: 'rate_limited', param: null } } }, { 'retry-after': String(limit.retryAfterS) });
     }
-    if (config.budget_usd_per_day !== null && (await budget.spent(caller, utcDay())) >= config.budget_usd_per_day) {
-      return fail({ status: 429, body: { error: { message: `daily budget of $${config.budget_usd_per_day} is spent`, type: 'insufficient_quota', code: 'budget_exceeded', param: null } } });
-    }
     let json: unknown;
     try {
       json = await c.req.json();
@@ -151,7 +148,13 @@ export function createProxyApp(options: ProxyOptions) {
     }
     const offered = c.req.header('x-request-id');
     const requestId = offered && SAFE_REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
-    const answer = () => answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers }, { body, read, requestId, caller, signal: c.req.raw.signal });
+    // The budget guards new answers; a kept answer replayed for its Idempotency-Key costs nothing.
+    const answer = async () => {
+      if (config.budget_usd_per_day !== null && (await budget.spent(caller, utcDay())) >= config.budget_usd_per_day) {
+        return fail({ status: 429, body: { error: { message: `daily budget of $${config.budget_usd_per_day} is spent`, type: 'insufficient_quota', code: 'budget_exceeded', param: null } } });
+      }
+      return answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers }, { body, read, requestId, caller, signal: c.req.raw.signal });
+    };
     const idempotencyKey = c.req.header('idempotency-key');
     if (idempotencyKey === undefined) return answer();
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) return fail(openAiError('invalid_request', 'Idempotency-Key must be 8–128 characters of A–Z a–z 0–9 _ . : -', 'Idempotency-Key'));

@@ -71,6 +71,8 @@ export const configSchema = z.object({
   max_prompt_chars: z.number().int().positive().default(200_000),
   /** Requests per minute per token (or per client address with auth off). @default 600 */
   rate_limit_per_minute: z.number().int().positive().default(600),
+  /** Redis for the state several instances share (rate limits, budgets, idempotency keys); `REDIS_URL` overrides; none = this process's memory. */
+  redis_url: z.string().url().optional(),
   /** USD a token may spend per UTC day; null = unlimited. @default null */
   budget_usd_per_day: z.number().positive().nullable().default(null),
   /** `: keep-alive` comment interval while waiting for the first token. @default 10000 */

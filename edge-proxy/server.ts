@@ -5,12 +5,15 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProxyApp } from './app.js';
 import { parseConfig, type ProxyConfig } from './config.js';
 import { candidatesFromConfig, loadQualityPredictor } from './upstreams-from-config.js';
 import { createLogger } from './log.js';
+import { createRedisStores } from './redis-stores.js';
 
 export const DEFAULT_PROXY_PORT = 8787;
 
@@ -25,7 +28,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): { config: Prox
   const cors = env.CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
   const config = parseConfig({
     ...raw, ...(env.PROXY_PORT ? { port: Number(env.PROXY_PORT) } : {}), ...(tokens.length ? { tokens } : {}),
-    ...(env.HOST ? { host: env.HOST } : {}), ...(cors?.length ? { cors_origins: cors } : {}),
+    ...(env.HOST ? { host: env.HOST } : {}), ...(cors?.length ? { cors_origins: cors } : {}), ...(env.REDIS_URL ? { redis_url: env.REDIS_URL } : {}),
   });
   return { config, baseDir: path ? dirname(path) : process.cwd() };
 }
@@ -63,8 +66,12 @@ export async function startProxy(port: number, options: { config?: Partial<Proxy
   checkExposure(config, widgetTokenSecret !== undefined);
   const candidates = candidatesFromConfig(config.models, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms });
   const qualityPredictor = await loadQualityPredictor(config.selector, options.baseDir);
-  const app = createProxyApp({ config, candidates, log: createLogger(), ...(widgetTokenSecret ? { widgetTokenSecret } : {}), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}) });
-  return listen(app.fetch, port, config.host);
+  const shared = config.redis_url ? createRedisStores(config.redis_url, { perMinute: config.rate_limit_per_minute }) : undefined;
+  const app = createProxyApp({
+    config, candidates, log: createLogger(), ...(widgetTokenSecret ? { widgetTokenSecret } : {}),
+    ...(shared ? { rateLimiter: shared.rateLimiter, budget: shared.budget, idempotency: shared.idempotency } : {}), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}) });
+  const running = await listen(app.fetch, port, config.host);
+  return shared ? { ...running, close: async () => { await running.close(); await shared.close(); } } : running;
 }
 
 export function describeAuth(config: ProxyConfig): string {
@@ -75,7 +82,19 @@ export function describeAuth(config: ProxyConfig): string {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { config, baseDir } = loadConfig();
-  const proxy = await startProxy(config.port, { config, baseDir });
-  console.log(`riskgate edge proxy: ${proxy.url}  (POST /v1/chat/completions, GET /v1/models, /health, /metrics)`);
-  console.log(describeAuth(config));
+  // PROXY_WORKERS=N (or "auto" = the cores): N processes share the port (node:cluster). Limits,
+  // budgets and idempotency keys must then live in Redis (REDIS_URL), or each process keeps its own.
+  const wanted = process.env.PROXY_WORKERS === 'auto' ? availableParallelism() : Number(process.env.PROXY_WORKERS ?? 1);
+  if (cluster.isPrimary && wanted > 1) {
+    if (!config.redis_url) console.warn('PROXY_WORKERS > 1 without REDIS_URL: each worker keeps its own rate limits, budgets and idempotency keys');
+    for (let i = 0; i < wanted; i++) cluster.fork();
+    cluster.on('exit', (worker, code) => { if (code !== 0) { console.error(`proxy worker ${worker.process.pid} exited with ${code}; starting another`); cluster.fork(); } });
+    console.log(`riskgate edge proxy: ${wanted} workers on port ${config.port}`);
+  } else {
+    const proxy = await startProxy(config.port, { config, baseDir });
+    if (cluster.isPrimary) {
+      console.log(`riskgate edge proxy: ${proxy.url}  (POST /v1/chat/completions, GET /v1/models, /health, /metrics)`);
+      console.log(describeAuth(config));
+    }
+  }
 }

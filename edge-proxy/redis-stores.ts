@@ -1,0 +1,43 @@
+/**
+ * @module redis-stores
+ * The state several proxy instances must share, in Redis (ioredis), behind the same interfaces
+ * as the in-memory stores: the rate limiter (INCR + EXPIRE per caller and minute), the daily
+ * budget (INCRBYFLOAT per caller and UTC day, expiring after two days) and the idempotency keys
+ * (SET NX for "running", the finished answer as JSON, both with a TTL). Configured by `redis_url`.
+ */
+import { Redis } from 'ioredis';
+import type { BudgetStore, RateLimiter } from './limits.js';
+import type { IdempotencyStore, StoredAnswer } from './idempotency.js';
+
+export type RedisStores = { rateLimiter: RateLimiter; budget: BudgetStore; idempotency: IdempotencyStore; close(): Promise<void> };
+
+export function createRedisStores(url: string, { perMinute, prefix = 'riskgate', idempotencyTtlS = 24 * 3600, runningTtlS = 600 }: { perMinute: number; prefix?: string; idempotencyTtlS?: number; runningTtlS?: number }): RedisStores {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  const rateLimiter: RateLimiter = {
+    async take(key, now = Date.now()) {
+      const start = now - (now % 60_000);
+      const k = `${prefix}:rl:${key}:${start}`;
+      const [[, count]] = (await redis.multi().incr(k).pexpire(k, 61_000).exec()) as [[null, number], [null, number]];
+      return { allowed: count <= perMinute, retryAfterS: Math.ceil((start + 60_000 - now) / 1000) };
+    },
+  };
+  const budget: BudgetStore = {
+    async spent(key, day) { return Number((await redis.get(`${prefix}:budget:${key}:${day}`)) ?? 0); },
+    async add(key, day, usd) {
+      const k = `${prefix}:budget:${key}:${day}`;
+      await redis.multi().incrbyfloat(k, usd).expire(k, 2 * 86_400).exec();
+    },
+  };
+  const idempotency: IdempotencyStore = {
+    async begin(key) {
+      const k = `${prefix}:idem:${key}`;
+      // A crashed instance's "running" mark expires, so the key is not stuck forever.
+      if ((await redis.set(k, 'running', 'EX', runningTtlS, 'NX')) === 'OK') return 'new';
+      const value = await redis.get(k);
+      return value === null || value === 'running' ? 'running' : (JSON.parse(value) as StoredAnswer);
+    },
+    async finish(key, answer) { await redis.set(`${prefix}:idem:${key}`, JSON.stringify(answer), 'EX', idempotencyTtlS); },
+    async forget(key) { await redis.del(`${prefix}:idem:${key}`); },
+  };
+  return { rateLimiter, budget, idempotency, close: async () => { await redis.quit(); } };
+}

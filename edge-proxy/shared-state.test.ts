@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI, { APIError } from 'openai';
+import { createMemoryBudgetStore, createMemoryRateLimiter, type BudgetStore, type RateLimiter } from './limits.js';
+import { createMemoryIdempotencyStore, type IdempotencyStore, type StoredAnswer } from './idempotency.js';
+import { createRedisStores, type RedisStores } from './redis-stores.js';
+import { hasRedisServer, startRedisServer } from './testing/redis-server.js';
+import { DEFAULT_RECORDINGS } from './upstreams-from-config.js';
+import { REPO_ROOT } from '../cli/paths.js';
+
+const redisAvailable = hasRedisServer();
+let redis: Awaited<ReturnType<typeof startRedisServer>> | undefined;
+const stores: RedisStores[] = [];
+beforeAll(async () => { if (redisAvailable) redis = await startRedisServer(); });
+afterAll(async () => { await Promise.all(stores.map((s) => s.close())); await redis?.stop(); });
+let n = 0;
+const redisStores = (perMinute: number) => { const s = createRedisStores(redis!.url, { perMinute, prefix: `t${++n}` }); stores.push(s); return s; };
+
+type Shared = { limiter: (perMinute: number) => RateLimiter; budget: () => BudgetStore; idempotency: () => IdempotencyStore };
+const implementations: [string, Shared][] = [
+  ['memory', { limiter: createMemoryRateLimiter, budget: createMemoryBudgetStore, idempotency: () => createMemoryIdempotencyStore() }],
+  ['redis', { limiter: (p) => redisStores(p).rateLimiter, budget: () => redisStores(1).budget, idempotency: () => redisStores(1).idempotency }],
+];
+const answer: StoredAnswer = { id: 'chatcmpl-1', model: 'm', content: 'hello', finishReason: 'stop', usage: null, headers: {} };
+
+for (const [name, impl] of implementations) {
+  describe.skipIf(name === 'redis' && !redisAvailable)(`shared-state contract: ${name}`, () => {
+    it('rate limiter: per caller and per minute window, with the seconds to wait', async () => {
+      const limiter = impl.limiter(2);
+      const t = Date.UTC(2026, 10, 30, 12, 0, 10);
+      expect((await limiter.take('a', t)).allowed).toBe(true);
+      expect((await limiter.take('a', t)).allowed).toBe(true);
+      expect(await limiter.take('a', t)).toEqual({ allowed: false, retryAfterS: 50 });
+      expect((await limiter.take('b', t)).allowed).toBe(true);
+      expect((await limiter.take('a', t + 60_000)).allowed).toBe(true);
+    });
+
+    it('budget: adds up per caller and day', async () => {
+      const budget = impl.budget();
+      await budget.add('a', '2026-11-30', 0.25);
+      await budget.add('a', '2026-11-30', 0.5);
+      expect(await budget.spent('a', '2026-11-30')).toBeCloseTo(0.75);
+      expect(await budget.spent('a', '2026-12-01')).toBe(0);
+      expect(await budget.spent('b', '2026-11-30')).toBe(0);
+    });
+
+    it('idempotency: new, then running, then the kept answer; forget starts over', async () => {
+      const store = impl.idempotency();
+      expect(await store.begin('k1')).toBe('new');
+      expect(await store.begin('k1')).toBe('running');
+      await store.finish('k1', answer);
+      expect(await store.begin('k1')).toEqual(answer);
+      expect(await store.begin('k2')).toBe('new');
+      await store.forget('k2');
+      expect(await store.begin('k2')).toBe('new');
+    });
+  });
+}
+
+describe.skipIf(!redisAvailable)('two proxy processes sharing one Redis', () => {
+  const children: ChildProcess[] = [];
+  const urls: string[] = [];
+  // Each proxy runs in its own process group (npx → tsx → node): stop the whole group.
+  afterAll(() => { for (const c of children) { try { process.kill(-c.pid!, 'SIGTERM'); } catch { /* already gone */ } c.stdout?.destroy(); } });
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'riskgate-proxy-'));
+    const config = join(dir, 'proxy.json');
+    // GPT-4 replays its recorded answer at $0.03 / 1k tokens: one answer spends the whole budget.
+    writeFileSync(config, JSON.stringify({ budget_usd_per_day: 0.001, rate_limit_per_minute: 1000, selector: null, models: [{ kind: 'replay', id: 'gpt-4-1106-preview', recordings: DEFAULT_RECORDINGS, usd_per_1k_tokens: 0.03, replay_ttft_ms: 0, replay_tokens_per_s: 100000 }] }));
+    for (let i = 0; i < 2; i++) {
+      const child = spawn('npx', ['tsx', 'edge-proxy/server.ts'], { cwd: REPO_ROOT, env: { ...process.env, RISKGATE_CONFIG: config, PROXY_PORT: '0', REDIS_URL: redis!.url, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+      children.push(child);
+      urls.push(await new Promise<string>((ok) => child.stdout!.on('data', (d: Buffer) => { const m = /riskgate edge proxy: (http:\/\/\S+)/.exec(d.toString()); if (m) ok(m[1]!); })));
+    }
+  }, 60_000);
+
+  it('a budget spent through one instance is spent for the other; an idempotency key answered by one is replayed by the other', async () => {
+    const prompt = (JSON.parse(readFileSync(DEFAULT_RECORDINGS, 'utf8').split('\n')[0]!) as { prompt: string }).prompt;
+    const [a, b] = urls.map((u) => new OpenAI({ baseURL: `${u}/v1`, apiKey: 'x', maxRetries: 0 }));
+    const ask = { model: 'auto', messages: [{ role: 'user' as const, content: prompt }], max_tokens: 512 };
+    const first = await a!.chat.completions.create(ask, { headers: { 'Idempotency-Key': 'shared-key-0001' } });
+    expect(first.model).toBe('gpt-4-1106-preview');
+    const replayed = await b!.chat.completions.create(ask, { headers: { 'Idempotency-Key': 'shared-key-0001' } }).withResponse();
+    expect(replayed.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(replayed.data.choices[0]!.message.content).toBe(first.choices[0]!.message.content);
+    const refused = await b!.chat.completions.create(ask).catch((e: unknown) => e as APIError);
+    expect(refused).toBeInstanceOf(APIError);
+    expect({ status: (refused as APIError).status, code: (refused as APIError).code }).toEqual({ status: 429, code: 'budget_exceeded' });
+  });
+});
