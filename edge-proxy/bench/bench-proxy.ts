@@ -1,22 +1,32 @@
 /**
  * @module bench/bench-proxy
- * `npm run bench:proxy`: what the proxy adds on loopback. The same canned OpenAI-compatible
- * upstream is loaded directly and through the proxy (autocannon), non-stream and stream: p50/p99
- * latency with one connection, req/s with 32 connections, and 500 concurrent streams through the
- * proxy. Servers run in a child process so the load generator does not share their event loop.
- * Prints the figures and writes bench-results/proxy.json.
+ * `npm run bench:proxy`: what the proxy adds on loopback, fairly. The canned OpenAI-compatible
+ * upstream and the proxy each run in their own process (neither shares an event loop with the
+ * other or with autocannon, the load generator). Direct vs through the proxy, non-stream and
+ * stream: p50/p99 latency with one connection, req/s with 32 connections, and 500 concurrent
+ * streams for 20 s (errors, p50/p99), with the proxy process's peak RSS. Prints the figures and
+ * writes bench-results/proxy.json.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { REPO_ROOT } from '../../cli/paths.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const STREAMS_S = Number(process.env.BENCH_STREAMS_S ?? 20);
 // Node itself (not npx) so that kill() reaches the server process.
-const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'edge-proxy/bench/bench-servers.ts')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-const urls = await new Promise<{ upstream: string; proxy: string }>((r) => createInterface({ input: child.stdout! }).once('line', (l) => r(JSON.parse(l))));
+const server = async (role: 'upstream' | 'proxy', env: Record<string, string> = {}) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'edge-proxy/bench/bench-servers.ts'), role], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+  const { url } = await new Promise<{ url: string }>((r) => createInterface({ input: child.stdout! }).once('line', (l) => r(JSON.parse(l))));
+  return { child, url };
+};
+const upstreamServer = await server('upstream');
+const proxyServer = await server('proxy', { UPSTREAM_URL: upstreamServer.url });
+const urls = { upstream: upstreamServer.url, proxy: proxyServer.url };
+/** Peak resident memory of a process (Linux VmHWM), in MB. */
+const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
 type Figures = { ms_per_request: number; mean_ms: number; p50_ms: number; p99_ms: number; req_per_s: number; errors: number; non2xx: number };
 async function load(base: string, stream: boolean, connections: number, duration = DURATION_S): Promise<Figures> {
@@ -30,7 +40,7 @@ async function load(base: string, stream: boolean, connections: number, duration
   return { ms_per_request: +(1000 / r.requests.average).toFixed(4), mean_ms: +r.latency.mean.toFixed(3), p50_ms: r.latency.p50, p99_ms: r.latency.p99, req_per_s: r.requests.average, errors: r.errors + r.timeouts, non2xx: r.non2xx };
 }
 
-const results: Record<string, unknown> = { duration_s: DURATION_S, note: 'loopback, canned 7-token answer; latency figures with 1 connection, throughput with 32' };
+const results: Record<string, unknown> = { duration_s: DURATION_S, note: 'loopback, canned 7-token answer, upstream and proxy in separate processes; latency figures with 1 connection, throughput with 32' };
 try {
   for (const stream of [false, true]) {
     const name = stream ? 'stream' : 'non_stream';
@@ -47,9 +57,12 @@ try {
       added_ms_per_request: +(proxyLatency.ms_per_request - directLatency.ms_per_request).toFixed(4),
     };
   }
-  results.concurrent_streams_500 = await load(urls.proxy, true, 500);
+  const direct500 = await load(urls.upstream, true, 500, STREAMS_S);
+  const proxy500 = await load(urls.proxy, true, 500, STREAMS_S);
+  results.concurrent_streams_500 = { duration_s: STREAMS_S, direct: direct500, through_proxy: proxy500, p99_ratio: +(proxy500.p99_ms / direct500.p99_ms).toFixed(2), proxy_peak_rss_mb: +peakRssMb(proxyServer.child.pid!).toFixed(1) };
 } finally {
-  child.kill();
+  proxyServer.child.kill();
+  upstreamServer.child.kill();
 }
 console.log(JSON.stringify(results, null, 1));
 mkdirSync(resolve(REPO_ROOT, 'bench-results'), { recursive: true });
