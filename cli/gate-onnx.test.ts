@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildGateGraph } from '../core/gate/gate-graph.js';
 import { predictMargin, trainMarginGate } from '../core/gate/mlp.js';
 import { createRandom } from '../core/sampling.js';
-import { encodeOnnxModel } from './onnx-write.js';
+import { encodeOnnxModel } from '../node/onnx-write.js';
 import { createNodeGate } from './gate-node.js';
 import * as ort from 'onnxruntime-node';
 import { createTsMarginGate } from '../core/gate/ts-margin-gate.js';

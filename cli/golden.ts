@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SHARED_DIR } from './paths.js';
+import { SHARED_DIR } from '../node/paths.js';
 
 export type GoldenCase = {
   readonly prompt: string;

@@ -14,7 +14,7 @@ import { buildRoutingTable, utilityMargin, type RoutingTable } from '../core/rou
 import { loadSuites } from './evaluation/suites.js';
 import { datasetSha256, loadRepresentation } from './representations/representations.js';
 import { loadRoutingConfig } from './routing-config-file.js';
-import { SHARED_DIR } from './paths.js';
+import { SHARED_DIR } from '../node/paths.js';
 
 export const DEFAULT_SEED = 1;
 /** The shipped operating points: the widget's λ and α pickers offer exactly these. */

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { buildSelectorGraph } from '../core/gate/selector-graph.js';
 import { predictMargin, trainMarginGate } from '../core/gate/mlp.js';
 import { createRandom } from '../core/sampling.js';
-import { encodeOnnxModel, readOnnxMetadata } from './onnx-write.js';
+import { encodeOnnxModel, readOnnxMetadata } from '../node/onnx-write.js';
 
 // Two edge models: A is right when x₀ > 0, B when x₁ > 0.
 const random = createRandom(5);

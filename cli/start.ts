@@ -8,7 +8,7 @@ import { build } from 'vite';
 import { startStaticServer } from './static-server.js';
 import { convert } from './commands/convert.js';
 import { describeAuth, loadConfig, startProxy } from '../edge-proxy/server.js';
-import { REPO_ROOT } from './paths.js';
+import { REPO_ROOT } from '../node/paths.js';
 
 const appPort = Number(process.env.PORT ?? 5173);
 const { config, baseDir } = loadConfig();

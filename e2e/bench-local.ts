@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startStaticServer } from '../cli/static-server.js';
 import { BENCH_PROMPTS } from '../core/bench-prompts.js';
-import { REPO_ROOT } from '../cli/paths.js';
+import { REPO_ROOT } from '../node/paths.js';
 
 const PORT = 4174;
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 64);

@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { REPO_ROOT } from '../cli/paths.js';
+import { REPO_ROOT } from '../node/paths.js';
 import { closeRigs, firstVisit, launch, rig, siteDown, siteUp } from './offline-rig.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { REPO_ROOT } from '../cli/paths.js';
+import { REPO_ROOT } from '../node/paths.js';
 import { loadConfig, startProxy } from '../edge-proxy/server.js';
 import { hostPage, serveSite, siteWithWidget } from './deploy-servers.js';
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createNodeEngine } from '../cli/local-model.js';
+import { createNodeEngine } from '../node/local-model.js';
 import { collectDecode } from '../workers/engine/collect-decode.js';
 import { loadGolden } from '../cli/golden.js';
 import { events, openChat, send, PROXY_URL } from './fixtures.js';

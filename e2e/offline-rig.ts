@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, BrowserType, Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../playwright.config.js';
-import { REPO_ROOT } from '../cli/paths.js';
+import { REPO_ROOT } from '../node/paths.js';
 import { startStaticServer, type StaticServer } from '../cli/static-server.js';
 import { startProxy, type RunningProxy } from '../edge-proxy/server.js';
 import { startDroppingProxy, type DroppingProxy } from './dropping-proxy.js';

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { resolve } from 'node:path';
 import { seededPermutation } from '../core/data/split.js';
-import { createNodeEngine } from '../cli/local-model.js';
+import { createNodeEngine } from '../node/local-model.js';
 import { importRouteLlm } from '../cli/data/routellm.js';
 import { importRouterBench } from '../cli/data/routerbench.js';
-import { SHARED_DIR } from '../cli/paths.js';
+import { SHARED_DIR } from '../node/paths.js';
 import type { Prefill } from '../core/protocol/local-engine.js';
 
 // Decision 007: the evaluation's hidden-state representation is computed in Node; the browser gate

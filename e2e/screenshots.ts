@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { REPO_ROOT } from '../cli/paths.js';
+import { REPO_ROOT } from '../node/paths.js';
 import { startStaticServer } from '../cli/static-server.js';
 import { loadConfig, startProxy } from '../edge-proxy/server.js';
 

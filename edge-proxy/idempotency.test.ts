@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { APIError } from 'openai';
-import { createNodeEngine } from '../cli/local-model.js';
+import { createNodeEngine } from '../node/local-model.js';
 import { createProxyApp } from './app.js';
 import { listen, type RunningProxy } from './server.js';
 import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';

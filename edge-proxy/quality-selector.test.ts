@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { buildSelectorGraph } from '../core/gate/selector-graph.js';
 import type { GateWeights } from '../core/gate/mlp.js';
 import { encodeRepresentation } from '../core/protocol/representation-wire.js';
-import { encodeOnnxModel } from '../cli/onnx-write.js';
+import { encodeOnnxModel } from '../node/onnx-write.js';
 import { createProxyApp } from './app.js';
 import { createOnnxQualityPredictor, type OrtForPredictor } from './quality-predictor.js';
 import type { Candidate } from './selector.js';

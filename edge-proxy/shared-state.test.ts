@@ -9,7 +9,7 @@ import { createMemoryIdempotencyStore, type IdempotencyStore, type StoredAnswer 
 import { createRedisStores, type RedisStores } from './redis-stores.js';
 import { hasRedisServer, startRedisServer } from './testing/redis-server.js';
 import { DEFAULT_RECORDINGS } from './upstreams-from-config.js';
-import { REPO_ROOT } from '../cli/paths.js';
+import { REPO_ROOT } from '../node/paths.js';
 
 const redisAvailable = hasRedisServer();
 let redis: Awaited<ReturnType<typeof startRedisServer>> | undefined;

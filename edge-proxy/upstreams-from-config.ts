@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { readOnnxMetadata } from '../cli/onnx-write.js';
-import { REPO_ROOT, SELECTOR_PATH } from '../cli/paths.js';
+import { readOnnxMetadata } from '../node/onnx-write.js';
+import { REPO_ROOT, SELECTOR_PATH } from '../node/paths.js';
 import { createOnnxQualityPredictor, type OrtForPredictor, type QualityPredictor } from './quality-predictor.js';
 import { defaultModels, type ModelConfig } from './config.js';
 import type { Candidate } from './selector.js';

@@ -7,11 +7,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createNodeEngine } from '../local-model.js';
+import { createNodeEngine } from '../../node/local-model.js';
 import { createNodeGate } from '../gate-node.js';
 import { collectDecode } from '../../workers/engine/collect-decode.js';
 import { BENCH_PROMPTS } from '../../core/bench-prompts.js';
-import { GATE_PATH, REPO_ROOT } from '../paths.js';
+import { GATE_PATH, REPO_ROOT } from '../../node/paths.js';
 
 export const BENCH_LOCAL_HELP = `riskgate bench-local [--out FILE] [--tokens N] [--repeats N]
   Measures prefill, gate and decode speed of stories260K in Node; writes JSON

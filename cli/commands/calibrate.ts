@@ -7,10 +7,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { calibrateThreshold, type CalibrationPoint } from '../../core/calibration/crc.js';
 import { toJsonThreshold, type ThresholdRow, type ThresholdsFile } from '../../core/calibration/threshold-table.js';
-import { sha256Hex } from '../local-model.js';
+import { sha256Hex } from '../../node/local-model.js';
 import { createNodeGate } from '../gate-node.js';
-import { readOnnxMetadata } from '../onnx-write.js';
-import { GATE_PATH, THRESHOLDS_PATH } from '../paths.js';
+import { readOnnxMetadata } from '../../node/onnx-write.js';
+import { GATE_PATH, THRESHOLDS_PATH } from '../../node/paths.js';
 import { COST_WEIGHT_GRID, DEFAULT_SEED, RISK_LEVEL_GRID, loadRoutingExperiment, parseBrowserRepresentation } from '../routing-experiment.js';
 
 export const CALIBRATE_HELP = `riskgate calibrate [--data FILE|DIR] [--config FILE] [--seed N] [--gate FILE] [--out FILE]

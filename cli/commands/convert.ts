@@ -8,8 +8,8 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ModelManifest } from '../../core/protocol/manifest.js';
 import { RouterError } from '../../core/errors.js';
-import { convertCheckpoint, sha256Hex } from '../local-model.js';
-import { CHECKPOINT_PATH, GATE_PATH, LOCAL_MODEL_ID, LOCAL_ONNX_PATH, MANIFEST_PATH, MODELS_DIR, THRESHOLDS_PATH, TOKENIZER_PATH } from '../paths.js';
+import { convertCheckpoint, sha256Hex } from '../../node/local-model.js';
+import { CHECKPOINT_PATH, GATE_PATH, LOCAL_MODEL_ID, LOCAL_ONNX_PATH, MANIFEST_PATH, MODELS_DIR, THRESHOLDS_PATH, TOKENIZER_PATH } from '../../node/paths.js';
 
 export const CONVERT_HELP = `riskgate convert [--checkpoint FILE] [--out FILE] [--layout riskgate|transformers]
   Converts a llama2.c checkpoint (default: the embedded stories260K) to ONNX with

@@ -16,7 +16,7 @@ import { writeSuiteReport, writeIndexReport } from '../evaluation/report.js';
 import { loadSuites } from '../evaluation/suites.js';
 import { loadRepresentation, REPRESENTATION_KINDS } from '../representations/representations.js';
 import { loadRoutingConfig } from '../routing-config-file.js';
-import { SHARED_DIR } from '../paths.js';
+import { SHARED_DIR } from '../../node/paths.js';
 import { DEFAULT_SEED } from '../routing-experiment.js';
 import { evaluateMultiTurn } from '../evaluation/multi-turn.js';
 

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { REPO_ROOT, SHARED_DIR } from '../paths.js';
+import { REPO_ROOT, SHARED_DIR } from '../../node/paths.js';
 
 export const RECORDINGS_HELP = `riskgate recordings [--data DIR] [--out FILE]
   Writes edge-proxy/recordings/routellm-gsm8k.jsonl ({prompt, model, response} per line) from

@@ -8,9 +8,9 @@ import { parseArgs } from 'node:util';
 import { trainMarginGate } from '../../core/gate/mlp.js';
 import { buildGateGraph } from '../../core/gate/gate-graph.js';
 import { buildSelectorGraph } from '../../core/gate/selector-graph.js';
-import { sha256Hex } from '../local-model.js';
-import { encodeOnnxModel } from '../onnx-write.js';
-import { GATE_PATH, SELECTOR_PATH } from '../paths.js';
+import { sha256Hex } from '../../node/local-model.js';
+import { encodeOnnxModel } from '../../node/onnx-write.js';
+import { GATE_PATH, SELECTOR_PATH } from '../../node/paths.js';
 import { MAX_COST_WEIGHT } from '../evaluation/predictors.js';
 import { DEFAULT_SEED, loadRoutingExperiment, parseBrowserRepresentation } from '../routing-experiment.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RouterError } from '../../core/errors.js';
-import { SHARED_DIR } from '../paths.js';
+import { SHARED_DIR } from '../../node/paths.js';
 import { detectFormat, loadRoutingData } from './load-routing-data.js';
 
 const data = (p: string) => resolve(SHARED_DIR, 'data', p);

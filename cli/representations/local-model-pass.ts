@@ -6,7 +6,7 @@
  */
 import { createCountSketch, applyCountSketch, LOGIT_SKETCH_SEED } from '../../core/representation/count-sketch.js';
 import type { RoutingRecord } from '../../core/data/routing-dataset.js';
-import { createNodeEngine } from '../local-model.js';
+import { createNodeEngine } from '../../node/local-model.js';
 
 /** The logit sketch has the hidden state's width, so the two compare at equal gate size. */
 export { LOGIT_SKETCH_SEED };

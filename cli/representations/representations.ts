@@ -15,8 +15,8 @@ import { createHash } from 'node:crypto';
 import type { RoutingRecord } from '../../core/data/routing-dataset.js';
 import type { RepresentationInfo, RepresentationKind } from '../../core/gate/gate-graph.js';
 import { LEXICAL_FEATURES, lexicalFeatures } from '../../core/representation/lexical.js';
-import { convertCheckpoint } from '../local-model.js';
-import { CACHE_DIR, LOCAL_MODEL_ID } from '../paths.js';
+import { convertCheckpoint } from '../../node/local-model.js';
+import { CACHE_DIR, LOCAL_MODEL_ID } from '../../node/paths.js';
 import { localModelPass, LOGIT_SKETCH_SEED } from './local-model-pass.js';
 import { loadSentenceEncoder, SENTENCE_ENCODER_DIM, SENTENCE_ENCODER_ID } from './sentence-encoder.js';
 

@@ -2,7 +2,7 @@
  * @module onnx/graph
  * A plain description of an ONNX graph (nodes, initializers, typed inputs/outputs, metadata)
  * and a small builder that names intermediate values. Pure data: serialising it to protobuf
- * happens at the edge (`cli/onnx-write.ts`), so `core/` stays free of I/O libraries.
+ * happens at the edge (`node/onnx-write.ts`), so `core/` stays free of I/O libraries.
  */
 
 export type ElemType = 'float32' | 'int64' | 'bool';

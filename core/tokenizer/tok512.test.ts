@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { TOKENIZER_PATH } from '../../cli/paths.js';
+import { TOKENIZER_PATH } from '../../node/paths.js';
 import { loadGolden } from '../../cli/golden.js';
-import { loadTokenizer } from '../../cli/local-model.js';
+import { loadTokenizer } from '../../node/local-model.js';
 import { truncatePromptTokens } from './truncate.js';
 import { RouterError } from '../errors.js';
 import { parseTok512 } from './tok512.js';

@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { REPO_ROOT } from '../../cli/paths.js';
+import { REPO_ROOT } from '../../node/paths.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const STREAMS_S = Number(process.env.BENCH_STREAMS_S ?? 20);

@@ -6,7 +6,7 @@
  * `error` (with the UpstreamError fields the failover ladder reads).
  */
 import { parentPort } from 'node:worker_threads';
-import { createNodeEngine } from '../../cli/local-model.js';
+import { createNodeEngine } from '../../node/local-model.js';
 import { createEmbeddedOnnxUpstream } from './embedded-onnx.js';
 import type { UpstreamRequest } from './upstream.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createNodeEngine } from '../../cli/local-model.js';
+import { createNodeEngine } from '../../node/local-model.js';
 import { DEFAULT_RECORDINGS } from '../upstreams-from-config.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../testing/fake-openai-server.js';
 import { createEmbeddedOnnxUpstream } from './embedded-onnx.js';

@@ -1,4 +1,4 @@
-import { createNodeEngine } from '../../cli/local-model.js';
+import { createNodeEngine } from '../../node/local-model.js';
 import { FakeEngine } from './fake-engine.js';
 import { runLocalEngineContract } from './local-engine.contract.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadGolden, maxAbsDiff } from '../../cli/golden.js';
-import { createNodeEngine } from '../../cli/local-model.js';
+import { createNodeEngine } from '../../node/local-model.js';
 import { collectDecode } from './collect-decode.js';
 
 const golden = loadGolden();

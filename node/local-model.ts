@@ -1,5 +1,5 @@
 /**
- * @module cli/local-model
+ * @module node/local-model
  * Converts the embedded llama2.c checkpoint to ONNX and loads it in onnxruntime-node with the
  * same `OnnxCausalLm` the browser worker runs.
  */

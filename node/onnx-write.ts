@@ -1,5 +1,5 @@
 /**
- * @module cli/onnx-write
+ * @module node/onnx-write
  * Serialises a pure `OnnxModelSpec` (core/onnx/graph.ts) to ONNX protobuf bytes with the
  * `onnx-proto` package (the official onnx.proto compiled for protobufjs).
  */

@@ -1,5 +1,5 @@
 /**
- * @module cli/paths
+ * @module node/paths
  * Where the product's artifacts live, relative to the repository root, and where the shared
  * inputs (datasets, golden outputs) are read from.
  */
