@@ -55,6 +55,11 @@ export async function streamEdge(request: RouteRequest, maxTokens: number, hints
       }
       completionTokens++;
       await emit(step.value);
+      // Stopped while this piece was on its way to the page: what the proxy already sent is dropped.
+      if (signal.aborted) {
+        await edge.return(undefined as never).catch(() => undefined);
+        return { model: 'edge', finishReason: 'aborted', promptTokens: 0, completionTokens };
+      }
     }
   } catch (error) {
     // A stop aborts the fetch; that is the user's choice, not an edge failure.
