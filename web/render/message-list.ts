@@ -22,7 +22,7 @@ const ERROR_WORDS: Record<string, string> = {
   edge_error: 'The server could not answer.',
   edge_stream_error: 'The server’s answer broke off.',
   asset_unreachable: 'Part of the chat could not be downloaded.',
-  context_window_exceeded: 'This message is too long for the on-device model.',
+  context_window_exceeded: 'This message is too long for the on-device model. Please shorten it.',
   engine_not_ready: 'The on-device model is not available.',
   aborted: 'Loading was cancelled.',
   invalid_request: 'That request was not valid.',
