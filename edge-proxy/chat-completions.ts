@@ -6,7 +6,7 @@
  * `keepalive_ms` with `: keep-alive` comments; after that, errors arrive as an `error` event.
  */
 import { toErrorPayload } from '../core/errors.js';
-import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/protocol/openai.js';
+import type { ChatCompletion, ChatCompletionChunk, ToolCall, Usage } from '../core/protocol/openai.js';
 import type { ProxyConfig } from './config.js';
 import { serveWithFailover, type Served } from './failover.js';
 import type { BudgetStore } from './limits.js';
@@ -38,6 +38,10 @@ export type ChatContext = {
 };
 
 type Answer = { readonly body: ChatRequest; readonly read: ReadRequest; readonly requestId: string; readonly caller: string; readonly signal: AbortSignal };
+
+/** The assistant message: its text, or (OpenAI's shape for a tool call) null content and the calls. */
+const messageOf = (text: string, toolCalls: readonly ToolCall[] | undefined) =>
+  (toolCalls?.length ? { role: 'assistant' as const, content: text || null, tool_calls: toolCalls } : { role: 'assistant' as const, content: text });
 
 const usageOf = (p: number, c: number): Usage => ({ prompt_tokens: p, completion_tokens: c, total_tokens: p + c });
 
@@ -84,6 +88,7 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
   const request: UpstreamRequest = {
     messages: read.messages,
     extra: read.extra,
+    ...(read.openAiMessages ? { openAiMessages: read.openAiMessages } : {}),
     maxTokens: body.max_completion_tokens ?? body.max_tokens ?? config.default_max_tokens,
     temperature: body.temperature ?? 0,
     seed: body.seed ?? 0,
@@ -140,7 +145,7 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
       await account(served);
       const completion: ChatCompletion = {
         id, object: 'chat.completion', created, model: served.candidate.upstream.model,
-        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: served.result.finishReason }],
+        choices: [{ index: 0, message: messageOf(text, served.result.toolCalls), finish_reason: served.result.finishReason }],
         usage: usageOf(served.result.promptTokens, served.result.completionTokens),
       };
       return new Response(JSON.stringify(completion), { headers: { 'content-type': 'application/json', ...headers, 'x-router-served-by': served.candidate.upstream.id } });
@@ -183,6 +188,8 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
         model = done.candidate.upstream.model;
         await sse.data(chunk({ role: 'assistant', content: '' }, null));
       }
+      // Tool calls go out whole once the upstream has finished them (decision 018).
+      if (done.result.toolCalls?.length) await sse.data(chunk({ tool_calls: done.result.toolCalls.map((call, index) => ({ index, ...call })) }, null));
       await sse.data(chunk({}, done.result.finishReason));
       if (body.stream_options?.include_usage) await sse.data({ ...chunk({}, null), choices: [], usage: usageOf(done.result.promptTokens, done.result.completionTokens) });
       await account(done);

@@ -11,12 +11,15 @@
  */
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { SSE_HEADERS } from './sse-response.js';
+import type { ToolCall } from '../core/protocol/openai.js';
 
 export type StoredAnswer = {
   readonly id: string;
   readonly model: string;
   readonly content: string;
   readonly finishReason: string;
+  /** The tool calls of the answer, when it asked for some. */
+  readonly toolCalls?: readonly ToolCall[];
   readonly usage: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly total_tokens: number } | null;
   readonly headers: Record<string, string>;
 };
@@ -69,9 +72,9 @@ export function remember(response: Response, stream: boolean, keep: (answer: Sto
 }
 
 async function readJson(body: ReadableStream<Uint8Array>, headers: Record<string, string>): Promise<StoredAnswer | null> {
-  const json = await new Response(body).json() as { id: string; model: string; choices: { message: { content: string | null }; finish_reason: string }[]; usage: StoredAnswer['usage'] };
+  const json = await new Response(body).json() as { id: string; model: string; choices: { message: { content: string | null; tool_calls?: ToolCall[] }; finish_reason: string }[]; usage: StoredAnswer['usage'] };
   const choice = json.choices[0];
-  return choice ? { id: json.id, model: json.model, content: choice.message.content ?? '', finishReason: choice.finish_reason, usage: json.usage ?? null, headers } : null;
+  return choice ? { id: json.id, model: json.model, content: choice.message.content ?? '', finishReason: choice.finish_reason, ...(choice.message.tool_calls ? { toolCalls: choice.message.tool_calls } : {}), usage: json.usage ?? null, headers } : null;
 }
 
 async function readStream(body: ReadableStream<Uint8Array>, headers: Record<string, string>): Promise<StoredAnswer | null> {
@@ -80,15 +83,18 @@ async function readStream(body: ReadableStream<Uint8Array>, headers: Record<stri
   let content = '';
   let finishReason = 'stop';
   let usage: StoredAnswer['usage'] = null;
+  let toolCalls: ToolCall[] | undefined;
   for await (const event of body.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).pipeThrough(new EventSourceParserStream())) {
-    if (event.data === '[DONE]') return { id, model, content, finishReason, usage, headers };
-    const chunk = JSON.parse(event.data) as { error?: unknown; id?: string; model?: string; usage?: StoredAnswer['usage']; choices?: { delta?: { content?: string }; finish_reason?: string | null }[] };
+    if (event.data === '[DONE]') return { id, model, content, finishReason, ...(toolCalls ? { toolCalls } : {}), usage, headers };
+    const chunk = JSON.parse(event.data) as { error?: unknown; id?: string; model?: string; usage?: StoredAnswer['usage']; choices?: { delta?: { content?: string; tool_calls?: (ToolCall & { index?: number })[] }; finish_reason?: string | null }[] };
     if (chunk.error) return null; // a failure mid-stream is not an answer to keep
     id ||= chunk.id ?? '';
     model ||= chunk.model ?? '';
     if (chunk.usage) usage = chunk.usage;
     const choice = chunk.choices?.[0];
     if (choice?.delta?.content) content += choice.delta.content;
+    // The proxy sends tool calls whole, in one delta (chat-completions.ts).
+    if (choice?.delta?.tool_calls) toolCalls = choice.delta.tool_calls.map(({ index: _index, ...call }) => call);
     if (choice?.finish_reason) finishReason = choice.finish_reason;
   }
   return null; // cut before [DONE]
@@ -101,11 +107,12 @@ export function replay(answer: StoredAnswer, stream: boolean, requestId: string)
   if (!stream) {
     return Response.json({
       id: answer.id, object: 'chat.completion', created, model: answer.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: answer.content }, finish_reason: answer.finishReason }], usage: answer.usage,
+      choices: [{ index: 0, message: answer.toolCalls ? { role: 'assistant', content: answer.content || null, tool_calls: answer.toolCalls } : { role: 'assistant', content: answer.content }, finish_reason: answer.finishReason }], usage: answer.usage,
     }, { headers });
   }
   const chunk = (delta: object, finish: string | null) => ({ id: answer.id, object: 'chat.completion.chunk', created, model: answer.model, choices: [{ index: 0, delta, finish_reason: finish }] });
-  const events = [chunk({ role: 'assistant', content: answer.content }, null), chunk({}, answer.finishReason), ...(answer.usage ? [{ id: answer.id, object: 'chat.completion.chunk', created, model: answer.model, choices: [], usage: answer.usage }] : [])];
+  const calls = answer.toolCalls ? [chunk({ tool_calls: answer.toolCalls.map((call, index) => ({ index, ...call })) }, null)] : [];
+  const events = [chunk({ role: 'assistant', content: answer.content }, null), ...calls, chunk({}, answer.finishReason), ...(answer.usage ? [{ id: answer.id, object: 'chat.completion.chunk', created, model: answer.model, choices: [], usage: answer.usage }] : [])];
   const text = `${events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('')}data: [DONE]\n\n`;
   return new Response(text, { headers: { ...SSE_HEADERS, ...headers } });
 }

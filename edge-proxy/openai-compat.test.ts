@@ -41,7 +41,8 @@ describe('OpenAI message shapes and parameters, read honestly', () => {
       ['logprobs', c.chat.completions.create({ ...base, logprobs: true })],
       ['response_format', c.chat.completions.create({ ...base, response_format: { type: 'json_object' } })],
       ['top_p', c.chat.completions.create({ ...base, top_p: 0.5 })],
-      ['messages[1]', c.chat.completions.create({ ...base, messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', content: '1', tool_call_id: 't' }] })],
+      ['tools', c.chat.completions.create({ ...base, messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', content: '1', tool_call_id: 't' }] })],
+      ['tools', c.chat.completions.create({ ...base, tool_choice: 'required' })], // tool_choice needs an upstream that calls tools
       ['messages[0].content', c.chat.completions.create({ ...base, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:,' } }] }] })],
     ];
     for (const [param, call] of cases) {
@@ -78,5 +79,32 @@ describe('OpenAI message shapes and parameters, read honestly', () => {
     let streamed = '';
     for await (const chunk of await client(embeddedOnly).chat.completions.create({ model: 'auto', max_tokens: 20, messages: [{ role: 'user', content: 'Once upon a time' }], stop: stopAt, stream: true })) streamed += chunk.choices[0]?.delta.content ?? '';
     expect(streamed).toBe(text.slice(0, text.indexOf(stopAt)));
+  });
+
+  it('runs an agent loop through an upstream that calls tools: the call, the tool result, the answer (JSON and stream)', async () => {
+    const c = client(withRemote);
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] } } }];
+    const ask = [{ role: 'user' as const, content: 'Weather in Paris?' }];
+    const first = await c.chat.completions.create({ model: 'auto', messages: ask, tools });
+    expect(first.model).toBe('remote'); // only the upstream that can call tools is chosen
+    expect(first.choices[0]!.finish_reason).toBe('tool_calls');
+    const call = first.choices[0]!.message.tool_calls![0]!;
+    expect(call).toMatchObject({ id: 'call_fake_1', type: 'function', function: { name: 'get_weather' } });
+    expect(JSON.parse((call as { function: { arguments: string } }).function.arguments)).toEqual({ city: 'Paris', days: 42 });
+    expect(first.choices[0]!.message.content).toBeNull();
+    // The second turn carries the assistant's tool_calls (content null) and the tool's result.
+    const second = await c.chat.completions.create({ model: 'auto', tools, messages: [...ask, first.choices[0]!.message, { role: 'tool', tool_call_id: call.id, content: '18 degrees' }] });
+    expect(second.choices[0]!.message.content).toBe('The tool said: 18 degrees');
+    expect(second.choices[0]!.finish_reason).toBe('stop');
+    // Streamed, the SDK's own accumulator rebuilds the same call.
+    const stream = c.chat.completions.stream({ model: 'auto', messages: ask, tools });
+    const final = await stream.finalChatCompletion();
+    expect(final.choices[0]!.message.tool_calls).toEqual(first.choices[0]!.message.tool_calls);
+    expect(final.choices[0]!.finish_reason).toBe('tool_calls');
+  });
+
+  it('passes JSON mode through to an upstream that honours it', async () => {
+    const answer = await client(withRemote).chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Capital of France as JSON' }], response_format: { type: 'json_object' } });
+    expect(JSON.parse(answer.choices[0]!.message.content!)).toEqual({ answer: 'Paris' });
   });
 });

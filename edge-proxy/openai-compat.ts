@@ -5,8 +5,11 @@
  * either mapped onto what the upstreams run (`developer` → `system`, text parts joined) or refused
  * with 400 `unsupported_parameter` naming what no edge model here can do. Parameters an upstream
  * must honour (`top_p`, penalties, `response_format`, `logit_bias`) go only to upstreams that
- * declare them; `stop` is applied by the proxy itself, so every upstream honours it. Never a 200
- * that silently ignored part of the request.
+ * declare them; so do `tools`, `tool_choice`, `parallel_tool_calls` and a conversation that holds
+ * tool calls or tool results (those messages then go to the upstream exactly as sent). `user`
+ * goes to upstreams that take it (it changes no answer). `stop` is applied by the proxy itself,
+ * so every upstream honours it. `n > 1` and `logprobs` are refused: one choice, no log
+ * probabilities (decision 018). Never a 200 that silently ignored part of the request.
  */
 import type { ChatMessage } from '../core/protocol/chat.js';
 import type { ChatRequest } from './request-schema.js';
@@ -20,6 +23,8 @@ export type ReadRequest = {
   readonly extra: Readonly<Record<string, unknown>>;
   readonly needs: readonly UpstreamCapability[];
   readonly stop: readonly string[];
+  /** The messages as sent, when they hold tool calls or results (see UpstreamRequest). */
+  readonly openAiMessages?: readonly unknown[];
 };
 
 type Part = { type: string; text?: string };
@@ -38,14 +43,12 @@ export function readChatRequest(body: ChatRequest): ReadRequest | Unsupported {
   const raw = body as ChatRequest & Record<string, unknown>;
   if (typeof raw.n === 'number' && raw.n > 1) return { param: 'n', message: 'n > 1: this proxy returns one choice per request' };
   if (raw.logprobs === true || raw.top_logprobs !== undefined) return { param: 'logprobs', message: 'logprobs: no edge model here reports them' };
-  if (Array.isArray(raw.tools) && raw.tools.length > 0) return { param: 'tools', message: 'tools: no edge model here calls tools' };
-  if (raw.tool_choice !== undefined && raw.tool_choice !== 'none') return { param: 'tool_choice', message: 'tool_choice: no edge model here calls tools' };
+  const usesTools = (Array.isArray(raw.tools) && raw.tools.length > 0) || (raw.tool_choice !== undefined && raw.tool_choice !== null && raw.tool_choice !== 'none');
+  let toolConversation = false;
   const messages: ChatMessage[] = [];
   for (const [i, m] of body.messages.entries()) {
     const message = m as { role: string; content?: string | Part[] | null; tool_calls?: unknown[] };
-    if (message.role === 'tool' || (message.tool_calls && message.tool_calls.length > 0)) {
-      return { param: `messages[${i}]`, message: 'tool calls and tool results: no edge model here calls tools' };
-    }
+    if (message.role === 'tool' || (message.tool_calls && message.tool_calls.length > 0)) toolConversation = true;
     let content = '';
     if (typeof message.content === 'string') content = message.content;
     else if (Array.isArray(message.content)) {
@@ -53,17 +56,24 @@ export function readChatRequest(body: ChatRequest): ReadRequest | Unsupported {
       if (other) return { param: `messages[${i}].content`, message: `${other.type} parts: no edge model here reads them` };
       content = message.content.map((p) => p.text ?? '').join('\n');
     }
-    messages.push({ role: message.role === 'developer' ? 'system' : (message.role as ChatMessage['role']), content });
+    // What the selector and the limits read: a tool result counts as input, like a user turn.
+    const role = message.role === 'developer' ? 'system' : message.role === 'tool' ? 'user' : (message.role as ChatMessage['role']);
+    messages.push({ role, content: content || (message.tool_calls ? JSON.stringify(message.tool_calls) : '') });
   }
   const extra: Record<string, unknown> = {};
   const needs: UpstreamCapability[] = [];
+  if (usesTools || toolConversation) {
+    needs.push('tools');
+    for (const name of ['tools', 'tool_choice', 'parallel_tool_calls'] as const) if (raw[name] !== undefined && raw[name] !== null) extra[name] = raw[name];
+  }
+  if (typeof raw.user === 'string') extra.user = raw.user;
   for (const name of PASS_THROUGH) {
     if (neutral(name, raw[name])) continue;
     extra[name] = raw[name];
     needs.push(name);
   }
   const stop = raw.stop === undefined || raw.stop === null ? [] : (Array.isArray(raw.stop) ? raw.stop : [raw.stop]).filter((s): s is string => typeof s === 'string' && s !== '');
-  return { messages, extra, needs, stop };
+  return { messages, extra, needs, stop, ...(toolConversation ? { openAiMessages: body.messages } : {}) };
 }
 
 /** Whether an upstream can honour what the request needs (and which need it cannot). */

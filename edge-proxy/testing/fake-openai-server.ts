@@ -2,6 +2,9 @@
  * @module testing/fake-openai-server
  * A controllable OpenAI-compatible server on loopback (real HTTP) for the upstream contract,
  * the fault matrix and the proxy benchmark. `behaviour` picks what the next requests get.
+ * It also does what an agent needs (issue 12): given `tools` it calls one (the `tool_choice`, or
+ * the first) with arguments that fit the tool's JSON schema; given a tool result it answers with
+ * it; given `response_format` json_object or json_schema it answers with JSON.
  */
 import { createServer, type Server } from 'node:http';
 
@@ -27,8 +30,11 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
     req.on('data', (d: Buffer) => { body += d.toString(); });
     req.on('end', () => {
       state.requests++;
-      const request = JSON.parse(body || '{}') as { stream?: boolean; max_tokens?: number; model?: string };
-      const words = state.answer.slice(0, request.max_tokens ?? state.answer.length).map((w, i) => (i === 0 ? w : ` ${w}`));
+      const request = JSON.parse(body || '{}') as AgentRequest & { stream?: boolean; max_tokens?: number; model?: string };
+      const call = toolCallFor(request);
+      const written = writtenAnswer(request);
+      const source = written ? [written] : state.answer;
+      const words = call ? [] : source.slice(0, request.max_tokens ?? source.length).map((w, i) => (i === 0 ? w : ` ${w}`));
       let finished = false;
       res.on('close', () => { if (!finished) state.aborted++; });
       const end = (data?: string) => { finished = true; res.end(data); };
@@ -46,7 +52,8 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
       const chunk = (delta: object, finish: string | null) => ({ id: 'x', object: 'chat.completion.chunk', created: 0, model: request.model ?? 'fake', choices: [{ index: 0, delta, finish_reason: finish }] });
       if (!request.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        return end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: request.model ?? 'fake', choices: [{ index: 0, message: { role: 'assistant', content: words.join('') }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: words.length, total_tokens: 3 + words.length } }));
+        const message = call ? { role: 'assistant', content: null, tool_calls: [call] } : { role: 'assistant', content: words.join('') };
+        return end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: request.model ?? 'fake', choices: [{ index: 0, message, finish_reason: call ? 'tool_calls' : 'stop' }], usage: { prompt_tokens: 3, completion_tokens: words.length, total_tokens: 3 + words.length } }));
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const send = (data: unknown) => res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
@@ -57,7 +64,13 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
           if (state.behaviour === 'cut' && i === 2) { finished = true; setTimeout(() => res.destroy(), 30); return; } // after the first words are on the wire
           send(chunk({ content: w }, null));
         }
-        send(chunk({}, words.length < state.answer.length ? 'length' : 'stop'));
+        if (call) { // as OpenAI streams it: id and name first, then the arguments in pieces
+          const half = Math.ceil(call.function.arguments.length / 2);
+          send(chunk({ tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }, null));
+          send(chunk({ tool_calls: [{ index: 0, function: { arguments: call.function.arguments.slice(0, half) } }] }, null));
+          send(chunk({ tool_calls: [{ index: 0, function: { arguments: call.function.arguments.slice(half) } }] }, null));
+        }
+        send(chunk({}, call ? 'tool_calls' : words.length < source.length ? 'length' : 'stop'));
         send({ ...chunk({}, null), choices: [], usage: { prompt_tokens: 3, completion_tokens: words.length, total_tokens: 3 + words.length } });
         send('[DONE]');
         end();
@@ -77,4 +90,42 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   });
   return fake;
+}
+
+type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; enum?: unknown[] };
+type AgentRequest = {
+  messages?: { role: string; content?: unknown }[];
+  tools?: { type: string; function: { name: string; parameters?: JsonSchema } }[];
+  tool_choice?: string | { type: string; function: { name: string } };
+  response_format?: { type: string; json_schema?: { schema?: JsonSchema } };
+};
+
+/** A value that fits the schema: the first enum value, else a fixed value per type. */
+function valueFor(schema: JsonSchema | undefined): unknown {
+  if (schema?.enum?.length) return schema.enum[0];
+  switch (schema?.type) {
+    case 'object': return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, valueFor(v)]));
+    case 'array': return [valueFor(schema.items)];
+    case 'number': case 'integer': return 42;
+    case 'boolean': return true;
+    default: return 'Paris';
+  }
+}
+
+/** The call to make: none after a tool result, or when no tool may be called. */
+function toolCallFor(request: AgentRequest) {
+  const tools = request.tools ?? [];
+  if (tools.length === 0 || request.tool_choice === 'none' || request.messages?.at(-1)?.role === 'tool') return undefined;
+  const chosen = typeof request.tool_choice === 'object' ? tools.find((t) => t.function.name === (request.tool_choice as { function: { name: string } }).function.name) : tools[0];
+  if (!chosen) return undefined;
+  return { id: 'call_fake_1', type: 'function' as const, function: { name: chosen.function.name, arguments: JSON.stringify(valueFor(chosen.function.parameters ?? { type: 'object' })) } };
+}
+
+/** After a tool result: an answer that quotes it. In JSON mode: JSON that fits the schema. */
+function writtenAnswer(request: AgentRequest): string | undefined {
+  const last = request.messages?.at(-1);
+  if (last?.role === 'tool') return `The tool said: ${typeof last.content === 'string' ? last.content : JSON.stringify(last.content)}`;
+  if (request.response_format?.type === 'json_object') return JSON.stringify({ answer: 'Paris' });
+  if (request.response_format?.type === 'json_schema') return JSON.stringify(valueFor(request.response_format.json_schema?.schema ?? { type: 'object' }));
+  return undefined;
 }

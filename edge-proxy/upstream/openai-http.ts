@@ -8,6 +8,7 @@ import type { ChatCompletionChunk, OpenAiErrorBody } from '../../core/protocol/o
 import type { Upstream, UpstreamRequest, UpstreamResult } from './upstream.js';
 import { UpstreamError } from './upstream-error.js';
 import { fetchTransport, type HttpTransport, type TransportResponse } from './http-transport.js';
+import { createToolCallCollector } from './tool-call-collector.js';
 
 export type OpenAiHttpOptions = {
   readonly id: string;
@@ -69,7 +70,7 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
     let finished = false;
     try {
       const response = await (options.transport ?? fetchTransport).post(url, headers, JSON.stringify({
-        model: options.upstreamModel, messages: request.messages, max_tokens: request.maxTokens, temperature: request.temperature,
+        model: options.upstreamModel, messages: request.openAiMessages ?? request.messages, max_tokens: request.maxTokens, temperature: request.temperature,
         seed: request.seed, ...request.extra, stream: true, stream_options: { include_usage: true },
       }), controller.signal);
       responded = true;
@@ -80,6 +81,7 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
         throw new UpstreamError('http', message, { status: response.status });
       }
       const result = { finishReason: 'stop' as UpstreamResult['finishReason'], promptTokens: 0, completionTokens: 0 };
+      const toolCalls = createToolCallCollector();
       let pieces = 0;
       // A reader loop feeding eventsource-parser directly: two TransformStreams per request
       // (TextDecoderStream, EventSourceParserStream) cost more CPU than the proxy's own work.
@@ -99,7 +101,8 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
           if (data === '[DONE]') {
             // Reading the body to its end lets the connection go back to the pool; an abort would close it.
             finished = await drained(response.body);
-            return { ...result, completionTokens: result.completionTokens || pieces };
+            const calls = toolCalls.calls();
+            return { ...result, completionTokens: result.completionTokens || pieces, ...(calls.length > 0 ? { toolCalls: calls, finishReason: 'tool_calls' as const } : {}) };
           }
           const parsed = JSON.parse(data) as Partial<ChatCompletionChunk> & Partial<OpenAiErrorBody>;
           if (parsed.error) throw new UpstreamError('cut', `${options.id} stream error: ${parsed.error.message}`);
@@ -109,6 +112,7 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
           }
           const choice = parsed.choices?.[0];
           if (choice?.finish_reason === 'length') result.finishReason = 'length';
+          if (choice?.delta.tool_calls) toolCalls.add(choice.delta.tool_calls);
           if (choice?.delta.content) {
             if (signal.aborted) throw new UpstreamError('aborted', 'client went away');
             // Enforce max tokens ourselves too: an upstream that ignores it must not overrun.
@@ -132,5 +136,5 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
   }
 
   // An OpenAI-compatible server takes these as they are (vLLM, llama.cpp server, Ollama, hosted APIs).
-  return { id: options.id, model: options.id, kind: 'openai', generate, supports: new Set(['top_p', 'presence_penalty', 'frequency_penalty', 'response_format', 'logit_bias'] as const) };
+  return { id: options.id, model: options.id, kind: 'openai', generate, supports: new Set(['top_p', 'presence_penalty', 'frequency_penalty', 'response_format', 'logit_bias', 'tools'] as const) };
 }

@@ -4,6 +4,7 @@
  * stream of text pieces. Implementations share `upstream.contract.ts`.
  */
 import type { ChatMessage } from '../../core/protocol/chat.js';
+import type { ToolCall } from '../../core/protocol/openai.js';
 
 export type UpstreamRequest = {
   readonly messages: readonly ChatMessage[];
@@ -12,12 +13,23 @@ export type UpstreamRequest = {
   readonly seed: number;
   /** OpenAI parameters passed through unchanged (only to upstreams that declare them). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /**
+   * The messages exactly as the client sent them, when they hold what `messages` cannot (tool
+   * calls and tool results). Only upstreams that support `tools` get such a request.
+   */
+  readonly openAiMessages?: readonly unknown[];
 };
 
 /** OpenAI parameters an upstream may honour beyond messages, max tokens, temperature and seed. */
-export type UpstreamCapability = 'top_p' | 'presence_penalty' | 'frequency_penalty' | 'response_format' | 'logit_bias';
+export type UpstreamCapability = 'top_p' | 'presence_penalty' | 'frequency_penalty' | 'response_format' | 'logit_bias' | 'tools';
 
-export type UpstreamResult = { readonly finishReason: 'stop' | 'length'; readonly promptTokens: number; readonly completionTokens: number };
+export type UpstreamResult = {
+  readonly finishReason: 'stop' | 'length' | 'tool_calls';
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  /** The calls the model asks for, whole (an upstream that supports `tools`). */
+  readonly toolCalls?: readonly ToolCall[];
+};
 
 export interface Upstream {
   /** Stable id used in `x-router-served-by` and metrics. */

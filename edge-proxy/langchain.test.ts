@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatOpenAI } from '@langchain/openai';
+import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import { tool } from '@langchain/core/tools';
+import { z } from 'zod';
+import { createNodeEngine } from '../node/local-model.js';
+import { createProxyApp } from './app.js';
+import { listen, type RunningProxy } from './server.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
+import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
+import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
+import { undiciTransport } from './upstream/undici-transport.js';
+
+// LangChain's ChatOpenAI, unmodified, against the proxy: plain text from the embedded model,
+// tools and structured output from an OpenAI-compatible upstream that implements them.
+let proxy: RunningProxy;
+let fake: FakeOpenAiServer;
+beforeAll(async () => {
+  fake = await startFakeOpenAiServer();
+  proxy = await listen(createProxyApp({
+    candidates: [
+      { upstream: createEmbeddedOnnxUpstream(createNodeEngine), priorQuality: 0.1, usdPer1kTokens: 0, ttftMs: 5, tokensPerSecond: 1000 },
+      { upstream: createOpenAiHttpUpstream({ id: 'remote', baseUrl: fake.url, upstreamModel: 'remote', idleTimeoutMs: 5000, transport: undiciTransport }), priorQuality: 0.05, usdPer1kTokens: 0, ttftMs: 50, tokensPerSecond: 50 },
+    ],
+  }).fetch, 0);
+});
+afterAll(async () => { await proxy.close(); await fake.close(); });
+
+const chat = () => new ChatOpenAI({ model: 'auto', apiKey: 'x', maxRetries: 0, temperature: 0, maxTokens: 8, configuration: { baseURL: `${proxy.url}/v1` } });
+const getWeather = tool(async ({ city }) => `18 degrees in ${city}`, {
+  name: 'get_weather', description: 'Current weather in a city', schema: z.object({ city: z.string() }),
+});
+
+describe('LangChain ChatOpenAI through the proxy', () => {
+  it('invoke, stream and batch give the same deterministic answer', async () => {
+    const prompt = 'Once upon a time';
+    const invoked = await chat().invoke(prompt);
+    expect(typeof invoked.content).toBe('string');
+    expect((invoked.content as string).length).toBeGreaterThan(0);
+    let streamed = '';
+    for await (const chunk of await chat().stream(prompt)) streamed += chunk.content as string;
+    expect(streamed).toBe(invoked.content);
+    const batch = await chat().batch([prompt, prompt]);
+    expect(batch.map((m) => m.content)).toEqual([invoked.content, invoked.content]);
+  });
+
+  it('bindTools: the model calls the tool, the tool result goes back, the model answers with it', async () => {
+    const model = chat().bindTools([getWeather]);
+    const messages = [new HumanMessage('Weather in Paris?')];
+    const first = await model.invoke(messages);
+    expect(first.tool_calls).toEqual([{ id: 'call_fake_1', name: 'get_weather', args: { city: 'Paris' }, type: 'tool_call' }]);
+    const result = await getWeather.invoke(first.tool_calls![0]!);
+    expect(result).toBeInstanceOf(ToolMessage);
+    const second = await model.invoke([...messages, first as AIMessage, result as ToolMessage]);
+    expect(second.content).toBe('The tool said: 18 degrees in Paris');
+    // Streamed: LangChain joins the tool-call chunks into the same call.
+    let joined: AIMessage | undefined;
+    for await (const chunk of await model.stream(messages)) joined = joined ? (joined.concat(chunk) as AIMessage) : chunk;
+    expect(joined?.tool_calls?.map((c) => [c.name, c.args])).toEqual([['get_weather', { city: 'Paris' }]]);
+  });
+
+  it('withStructuredOutput returns an object that fits the schema', async () => {
+    const schema = z.object({ city: z.string(), population: z.number() });
+    // By a forced tool call, and by OpenAI's json_schema response format.
+    for (const method of ['functionCalling', 'jsonSchema'] as const) {
+      const answer = await chat().withStructuredOutput(schema, { method }).invoke('The capital of France?');
+      expect(answer, method).toEqual({ city: 'Paris', population: 42 });
+    }
+  });
+
+  it('gets an OpenAI-shaped 400 naming the parameter when no edge model can honour it', async () => {
+    const withLogprobs = new ChatOpenAI({ model: 'auto', apiKey: 'x', maxRetries: 0, logprobs: true, configuration: { baseURL: `${proxy.url}/v1` } });
+    const error = await withLogprobs.invoke('Hi').then(() => undefined, (e: unknown) => e as { status?: number; code?: string; param?: string });
+    expect({ status: error?.status, code: error?.code, param: error?.param }).toEqual({ status: 400, code: 'unsupported_parameter', param: 'logprobs' });
+  });
+});
