@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatOpenAI } from '@langchain/openai';
-import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import { AIMessage, type AIMessageChunk, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
 import { createNodeEngine } from '../node/local-model.js';
@@ -54,8 +54,8 @@ describe('LangChain ChatOpenAI through the proxy', () => {
     const second = await model.invoke([...messages, first as AIMessage, result as ToolMessage]);
     expect(second.content).toBe('The tool said: 18 degrees in Paris');
     // Streamed: LangChain joins the tool-call chunks into the same call.
-    let joined: AIMessage | undefined;
-    for await (const chunk of await model.stream(messages)) joined = joined ? (joined.concat(chunk) as AIMessage) : chunk;
+    let joined: AIMessageChunk | undefined;
+    for await (const chunk of await model.stream(messages)) joined = joined ? joined.concat(chunk) : chunk;
     expect(joined?.tool_calls?.map((c) => [c.name, c.args])).toEqual([['get_weather', { city: 'Paris' }]]);
   });
 
