@@ -5,11 +5,11 @@
  * body limit, rate limit and budget are middleware here; `server.ts` is the only file that
  * listens, so the same app runs unchanged on edge runtimes.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { toErrorPayload } from '../core/errors.js';
-import { answerChat, errorResponse } from './chat-completions.js';
+import { answerChat, errorResponse, type AnswerSlot } from './chat-completions.js';
 import { parseConfig, type ProxyConfig } from './config.js';
 import { createMemoryBudgetStore, createMemoryRateLimiter, utcDay, type BudgetStore, type RateLimiter } from './limits.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -59,6 +59,7 @@ export function createProxyApp(options: ProxyOptions) {
   const log = options.log ?? silentLogger;
   const breakers = createBreakers({ failures: config.circuit_failures, halfOpenAfterMs: config.circuit_half_open_ms });
   const trusted = new Set(config.trusted_proxies);
+  let answering = 0; // chat requests in progress (admission: max_concurrent_requests)
   const app = new Hono<Vars>();
   const fail = (error: ReturnType<typeof openAiError>, headers: Record<string, string> = {}) => {
     metrics.errors.inc({ code: error.body.error.code, upstream: 'none' });
@@ -113,6 +114,21 @@ export function createProxyApp(options: ProxyOptions) {
   });
 
   app.post('/v1/chat/completions', async (c) => {
+    if (answering >= config.max_concurrent_requests) {
+      return fail(openAiError('overloaded', `${answering} requests are being answered, the most this proxy takes at once (max_concurrent_requests); retry shortly`), { 'retry-after': '1' });
+    }
+    answering++;
+    // An open stream keeps its slot until it ends (answerChat releases it); anything else, now.
+    let released = false;
+    const slot = { held: false, release: () => { if (!released) { released = true; answering--; } } };
+    try {
+      return await chatCompletion(c, slot);
+    } finally {
+      if (!slot.held) slot.release();
+    }
+  });
+
+  async function chatCompletion(c: Context<Vars>, slot: AnswerSlot): Promise<Response> {
     const caller = c.get('caller');
     const limit = await rateLimiter.take(caller);
     if (!limit.allowed) {
@@ -153,7 +169,7 @@ export function createProxyApp(options: ProxyOptions) {
       if (config.budget_usd_per_day !== null && (await budget.spent(caller, utcDay())) >= config.budget_usd_per_day) {
         return fail({ status: 429, body: { error: { message: `daily budget of $${config.budget_usd_per_day} is spent`, type: 'insufficient_quota', code: 'budget_exceeded', param: null } } });
       }
-      return answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers }, { body, read, requestId, caller, signal: c.req.raw.signal });
+      return answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers }, { body, read, requestId, caller, signal: c.req.raw.signal, slot });
     };
     const idempotencyKey = c.req.header('idempotency-key');
     if (idempotencyKey === undefined) return answer();
@@ -165,7 +181,7 @@ export function createProxyApp(options: ProxyOptions) {
     }
     if (seen !== 'new') return replay(seen, body.stream === true, requestId);
     return remember(await answer(), body.stream === true, (kept) => (kept ? idempotency.finish(key, kept) : idempotency.forget(key)));
-  });
+  }
 
   app.notFound((c) => fail(openAiError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error) => {

@@ -37,7 +37,10 @@ export type ChatContext = {
   readonly breakers?: Breakers;
 };
 
-type Answer = { readonly body: ChatRequest; readonly read: ReadRequest; readonly requestId: string; readonly caller: string; readonly signal: AbortSignal };
+/** The request's place in `max_concurrent_requests`: a stream that stays open holds it until it ends. */
+export type AnswerSlot = { held: boolean; release(): void };
+
+type Answer = { readonly body: ChatRequest; readonly read: ReadRequest; readonly requestId: string; readonly caller: string; readonly signal: AbortSignal; readonly slot?: AnswerSlot };
 
 /** The assistant message: its text, or (OpenAI's shape for a tool call) null content and the calls. */
 const messageOf = (text: string, toolCalls: readonly ToolCall[] | undefined) =>
@@ -60,8 +63,17 @@ export function publicFailure(error: unknown, requestId: string, log: ProxyLogge
   return `no edge model could answer (${kinds.join(', ') || 'none configured'}); request id ${requestId}`;
 }
 
-function failureResponse(error: unknown, headers: Record<string, string>, log: ProxyLogger): Response {
+function failureResponse(error: unknown, headers: Record<string, string>, log: ProxyLogger, timedOutAfterMs?: number): Response {
   const requestId = headers['x-request-id'] ?? '';
+  if (timedOutAfterMs !== undefined) {
+    publicFailure(error, requestId, log);
+    return errorResponse(openAiError('request_timeout', `no answer within ${timedOutAfterMs} ms (request_timeout_ms); request id ${requestId}`), headers);
+  }
+  const failures = error instanceof NoUpstreamSucceeded ? error.errors : [error];
+  if (failures.length > 0 && failures.every((e) => e instanceof UpstreamError && (e.failure === 'overloaded' || e.failure === 'circuit_open')) && failures.some((e) => (e as UpstreamError).failure === 'overloaded')) {
+    publicFailure(error, requestId, log);
+    return errorResponse(openAiError('overloaded', `every edge model is busy; retry shortly (request id ${requestId})`), { ...headers, 'retry-after': '1' });
+  }
   if (error instanceof UpstreamError && error.status === 429) {
     return errorResponse({ status: 429, body: { error: { message: `the edge models are rate limited; retry later (request id ${requestId})`, type: 'rate_limit_error', code: 'upstream_rate_limited', param: null } } },
       { ...headers, ...(error.retryAfter ? { 'retry-after': error.retryAfter } : {}) });
@@ -83,7 +95,7 @@ async function predictQuality(predictor: QualityPredictor | undefined, router: C
   return vector?.length === predictor.dim ? predictor.predict(vector) : undefined;
 }
 
-export async function answerChat(ctx: ChatContext, { body, read, requestId, caller, signal }: Answer): Promise<Response> {
+export async function answerChat(ctx: ChatContext, { body, read, requestId, caller, signal, slot }: Answer): Promise<Response> {
   const { config, selector, metrics } = ctx;
   const request: UpstreamRequest = {
     messages: read.messages,
@@ -109,6 +121,10 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
   const created = Math.floor(Date.now() / 1000);
   const abort = new AbortController();
   signal.addEventListener('abort', () => abort.abort(), { once: true });
+  // The whole answer's time cap: past it the answer ends, whatever the upstream is doing.
+  let timedOut: number | undefined;
+  const deadline = setTimeout(() => { timedOut = config.request_timeout_ms; abort.abort(); }, config.request_timeout_ms);
+  deadline.unref?.();
   const options = { attemptsPerUpstream: config.attempts_per_upstream, backoffMs: config.backoff_ms, firstByteTimeoutMs: config.first_byte_timeout_ms, ...(ctx.breakers ? { breakers: ctx.breakers } : {}) };
   const onAttemptFailed = (c: Candidate, e: unknown) => {
     metrics.errors.inc({ code: e instanceof UpstreamError ? e.failure : 'upstream_failed', upstream: c.upstream.id });
@@ -150,7 +166,9 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
       };
       return new Response(JSON.stringify(completion), { headers: { 'content-type': 'application/json', ...headers, 'x-router-served-by': served.candidate.upstream.id } });
     } catch (error) {
-      return failureResponse(error, headers, ctx.log);
+      return failureResponse(error, headers, ctx.log, timedOut);
+    } finally {
+      clearTimeout(deadline);
     }
   }
 
@@ -177,8 +195,10 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
   const first = await Promise.race([opened, served.then(() => 'served' as const, () => 'failed' as const)]);
   if (first === 'failed') {
     clearInterval(keepAlive);
-    return failureResponse(await served.catch((e: unknown) => e), headers, ctx.log);
+    clearTimeout(deadline);
+    return failureResponse(await served.catch((e: unknown) => e), headers, ctx.log, timedOut);
   }
+  if (slot) slot.held = true;
   if (first === 'served') headers['x-router-served-by'] ??= (await served).candidate.upstream.id;
   void (async () => {
     try {
@@ -195,9 +215,12 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
       await account(done);
     } catch (error) {
       clearInterval(keepAlive);
-      metrics.errors.inc({ code: 'stream_error', upstream: headers['x-router-served-by'] ?? 'none' });
-      await sse.data(openAiError('upstream_failed', publicFailure(error, requestId, ctx.log)).body);
+      metrics.errors.inc({ code: timedOut !== undefined ? 'request_timeout' : 'stream_error', upstream: headers['x-router-served-by'] ?? 'none' });
+      const message = publicFailure(error, requestId, ctx.log);
+      await sse.data(timedOut !== undefined ? openAiError('request_timeout', `the answer ran past ${timedOut} ms (request_timeout_ms); request id ${requestId}`).body : openAiError('upstream_failed', message).body);
     }
+    clearTimeout(deadline);
+    slot?.release();
     await sse.done();
   })();
   return new Response(sse.body, { headers: { ...SSE_HEADERS, ...headers } });

@@ -64,7 +64,7 @@ export async function startProxy(port: number, options: { config?: Partial<Proxy
   const widgetTokenSecret = config.widget_token_secret_env ? process.env[config.widget_token_secret_env] : undefined;
   if (config.widget_token_secret_env && !widgetTokenSecret) throw new Error(`widget_token_secret_env names ${config.widget_token_secret_env}, which is not set`);
   checkExposure(config, widgetTokenSecret !== undefined);
-  const candidates = candidatesFromConfig(config.models, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms });
+  const candidates = candidatesFromConfig(config.models, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms, embeddedQueuePerThread: config.embedded_queue_per_thread });
   const qualityPredictor = await loadQualityPredictor(config.selector, options.baseDir);
   const shared = config.redis_url ? createRedisStores(config.redis_url, { perMinute: config.rate_limit_per_minute }) : undefined;
   const app = createProxyApp({

@@ -19,10 +19,10 @@ import type { Upstream } from './upstream/upstream.js';
 
 export const DEFAULT_RECORDINGS = resolve(REPO_ROOT, 'edge-proxy/recordings/routellm-gsm8k.jsonl');
 
-function upstreamOf(model: ModelConfig, baseDir: string, idleTimeoutMs: number): Upstream {
+function upstreamOf(model: ModelConfig, baseDir: string, idleTimeoutMs: number, queuePerThread: number): Upstream {
   switch (model.kind) {
     case 'embedded':
-      return createEmbeddedThreadUpstream({ id: model.id });
+      return createEmbeddedThreadUpstream({ id: model.id, queuePerThread });
     case 'openai':
       return createOpenAiHttpUpstream({
         id: model.id, baseUrl: model.base_url, upstreamModel: model.upstream_model ?? model.id, idleTimeoutMs, transport: undiciTransport,
@@ -36,9 +36,9 @@ function upstreamOf(model: ModelConfig, baseDir: string, idleTimeoutMs: number):
   }
 }
 
-export function candidatesFromConfig(models: readonly ModelConfig[] | undefined, options: { baseDir?: string; idleTimeoutMs?: number } = {}): Candidate[] {
+export function candidatesFromConfig(models: readonly ModelConfig[] | undefined, options: { baseDir?: string; idleTimeoutMs?: number; embeddedQueuePerThread?: number } = {}): Candidate[] {
   return (models ?? defaultModels(DEFAULT_RECORDINGS)).map((m) => ({
-    upstream: upstreamOf(m, options.baseDir ?? process.cwd(), options.idleTimeoutMs ?? 30_000),
+    upstream: upstreamOf(m, options.baseDir ?? process.cwd(), options.idleTimeoutMs ?? 30_000, options.embeddedQueuePerThread ?? 8),
     priorQuality: m.prior_quality,
     qualityModel: m.quality_model ?? m.id,
     usdPer1kTokens: m.usd_per_1k_tokens,

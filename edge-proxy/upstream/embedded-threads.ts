@@ -24,7 +24,12 @@ type Thread = { worker: Worker; pending: Map<number, Pending> };
 /** Threads by default: the cores less one for the server's own event loop, at least one. */
 export const defaultEmbeddedThreads = () => Math.max(1, availableParallelism() - 1);
 
-export function createEmbeddedThreadUpstream({ id = 'stories260K', threads = defaultEmbeddedThreads() } = {}): Upstream & { close(): Promise<void> } {
+/**
+ * `queuePerThread` bounds the waiting: when every thread already holds that many requests, a new
+ * one is refused at once as `overloaded` (a queue without a bound only turns overload into
+ * timeouts for everyone).
+ */
+export function createEmbeddedThreadUpstream({ id = 'stories260K', threads = defaultEmbeddedThreads(), queuePerThread = 8 } = {}): Upstream & { close(): Promise<void> } {
   const pool: (Thread | undefined)[] = Array.from({ length: threads }, () => undefined);
   let nextId = 1;
 
@@ -58,6 +63,7 @@ export function createEmbeddedThreadUpstream({ id = 'stories260K', threads = def
 
   async function* generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult> {
     const thread = leastBusy();
+    if (thread.pending.size >= queuePerThread) throw new UpstreamError('overloaded', `${id}: ${threads} threads × ${queuePerThread} requests already waiting`, { status: 503, retryAfter: '1' });
     const requestId = nextId++;
     const inbox: Out[] = [];
     let wake: (() => void) | undefined;

@@ -5,8 +5,11 @@
  */
 import { RouterError } from '../../core/errors.js';
 
-/** `circuit_open`: skipped without trying, after recent failures (circuit-breakers.ts). */
-export type UpstreamFailure = 'refused' | 'timeout' | 'http' | 'rate_limited' | 'miss' | 'cut' | 'aborted' | 'circuit_open';
+/**
+ * `circuit_open`: skipped without trying, after recent failures (circuit-breakers.ts).
+ * `overloaded`: its queue is full; not retried (it would still be full), the next rung is tried.
+ */
+export type UpstreamFailure = 'refused' | 'timeout' | 'http' | 'rate_limited' | 'miss' | 'cut' | 'aborted' | 'circuit_open' | 'overloaded';
 
 export class UpstreamError extends RouterError {
   readonly failure: UpstreamFailure;
