@@ -92,6 +92,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.log(`riskgate edge proxy: ${wanted} workers on port ${config.port}`);
   } else {
     const proxy = await startProxy(config.port, { config, baseDir });
+    if (cluster.isWorker) console.log(`riskgate edge proxy worker ${process.pid}: ${proxy.url}`);
     if (cluster.isPrimary) {
       console.log(`riskgate edge proxy: ${proxy.url}  (POST /v1/chat/completions, GET /v1/models, /health, /metrics)`);
       console.log(describeAuth(config));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,4 +91,53 @@ describe.skipIf(!redisAvailable)('two proxy processes sharing one Redis', () => 
     expect(refused).toBeInstanceOf(APIError);
     expect({ status: (refused as APIError).status, code: (refused as APIError).code }).toEqual({ status: 429, code: 'budget_exceeded' });
   });
+});
+
+describe.skipIf(!redisAvailable)('one proxy on all cores: PROXY_WORKERS processes behind one port (node:cluster)', () => {
+  let child: ChildProcess;
+  const workers = new Map<number, string>(); // pid → url
+  let output = '';
+  afterAll(() => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ } child.stdout?.destroy(); });
+  const workerCount = (n: number) => new Promise<void>((ok) => { const check = () => { if (workers.size >= n) ok(); else setTimeout(check, 50); }; check(); });
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'riskgate-cluster-'));
+    const config = join(dir, 'proxy.json');
+    writeFileSync(config, JSON.stringify({ rate_limit_per_minute: 6, selector: null, models: [{ kind: 'replay', id: 'gpt-4-1106-preview', recordings: DEFAULT_RECORDINGS, usd_per_1k_tokens: 0.03, replay_ttft_ms: 0, replay_tokens_per_s: 100000 }] }));
+    // A free port: cluster workers must all listen on the same, known one.
+    const port = await new Promise<string>((ok) => { const probe = createServer().listen(0, '127.0.0.1', () => { const p = (probe.address() as { port: number }).port; probe.close(() => ok(String(p))); }); });
+    child = spawn('npx', ['tsx', 'edge-proxy/server.ts'], { cwd: REPO_ROOT, env: { ...process.env, RISKGATE_CONFIG: config, PROXY_PORT: port, PROXY_WORKERS: '2', REDIS_URL: redis!.url, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const read = (d: Buffer) => {
+      output += d.toString();
+      for (const m of d.toString().matchAll(/riskgate edge proxy worker (\d+): (http:\/\/\S+)/g)) workers.set(Number(m[1]), m[2]!);
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    await workerCount(2);
+  }, 60_000);
+
+  it('spreads connections over the workers, which share one rate limit through Redis', async () => {
+    const url = [...workers.values()][0]!;
+    const prompt = (JSON.parse(readFileSync(DEFAULT_RECORDINGS, 'utf8').split('\n')[0]!) as { prompt: string }).prompt;
+    // A new connection per request (cluster hands out connections round-robin).
+    const statuses = await Promise.all(Array.from({ length: 10 }, () => fetch(`${url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' },
+      body: JSON.stringify({ model: 'auto', max_tokens: 4, messages: [{ role: 'user', content: prompt }] }),
+    }).then((r) => r.status)));
+    // 6 per minute for this caller across both processes, not 6 each.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(6);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+  });
+
+  it('replaces a worker that dies, and the other keeps answering meanwhile', async () => {
+    const [victim] = [...workers.keys()];
+    const url = workers.get(victim!)!;
+    workers.delete(victim!);
+    process.kill(victim!, 'SIGKILL');
+    // The survivor answers while the primary starts a replacement.
+    const health = await fetch(`${url}/health`, { headers: { connection: 'close' } });
+    expect(health.status).toBe(200);
+    await workerCount(2);
+    expect(output).toMatch(new RegExp(`proxy worker ${victim} exited with .*; starting another`));
+    expect([...workers.keys()]).not.toContain(victim);
+  }, 30_000);
 });
