@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +101,10 @@ describe.skipIf(!redisAvailable)('one proxy on all cores: PROXY_WORKERS processe
   afterAll(() => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ } child.stdout?.destroy(); });
   const workerCount = (n: number) => new Promise<void>((ok) => { const check = () => { if (workers.size >= n) ok(); else setTimeout(check, 50); }; check(); });
   beforeAll(async () => {
+    // The tests above counted requests from this address in the same Redis: start from none.
+    const client = new Redis(redis!.url);
+    await client.flushall();
+    client.disconnect();
     const dir = mkdtempSync(join(tmpdir(), 'riskgate-cluster-'));
     const config = join(dir, 'proxy.json');
     writeFileSync(config, JSON.stringify({ rate_limit_per_minute: 6, selector: null, models: [{ kind: 'replay', id: 'gpt-4-1106-preview', recordings: DEFAULT_RECORDINGS, usd_per_1k_tokens: 0.03, replay_ttft_ms: 0, replay_tokens_per_s: 100000 }] }));
