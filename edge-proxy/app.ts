@@ -70,11 +70,19 @@ export function createProxyApp(options: ProxyOptions) {
     await next();
     metrics.requests.inc({ route: c.req.routePath, status: String(c.res.status) });
   });
-  app.use('*', cors({ origin: config.cors_origins.includes('*') ? '*' : (origin) => (config.cors_origins.includes(origin) ? origin : null), exposeHeaders: [...ROUTER_HEADERS, 'www-authenticate'], allowHeaders: ['content-type', 'authorization', 'x-request-id', 'idempotency-key'] }));
-  app.use('/v1/*', bodyLimit({
-    maxSize: config.max_body_bytes,
-    onError: () => fail({ status: 413, body: openAiError('invalid_request', `request body exceeds ${config.max_body_bytes} bytes`).body }),
-  }));
+  const corsPolicy = cors({ origin: config.cors_origins.includes('*') ? '*' : (origin) => (config.cors_origins.includes(origin) ? origin : null), exposeHeaders: [...ROUTER_HEADERS, 'www-authenticate'], allowHeaders: ['content-type', 'authorization', 'x-request-id', 'idempotency-key'] });
+  // CORS is for browsers, which always send Origin on cross-origin calls. Servers and SDKs send
+  // none; skipping the middleware for them saves rebuilding every response to merge its headers.
+  app.use('*', (c, next) => (c.req.header('origin') !== undefined ? corsPolicy(c, next) : next()));
+  const tooLarge = () => fail({ status: 413, body: openAiError('invalid_request', `request body exceeds ${config.max_body_bytes} bytes`).body });
+  const streamedBodyLimit = bodyLimit({ maxSize: config.max_body_bytes, onError: tooLarge });
+  app.use('/v1/*', async (c, next) => {
+    // Node's parser holds a body to its Content-Length, so the header alone decides; only a
+    // chunked body (no length) needs hono's counting limiter, which wraps the whole request.
+    const length = c.req.header('content-length');
+    if (length === undefined) return streamedBodyLimit(c, next);
+    return Number(length) > config.max_body_bytes ? tooLarge() : next();
+  });
   app.use('/v1/*', async (c, next) => {
     // Only JSON bodies: a text/plain POST is a "simple" cross-origin request that skips CORS preflight.
     if (c.req.method === 'POST' && !/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {

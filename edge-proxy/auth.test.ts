@@ -34,4 +34,14 @@ describe('edge proxy with RISKGATE_TOKENS configured', () => {
     expect(response.status).toBe(413);
     expect((await response.json()).error.code).toBe('invalid_request');
   });
+
+  it('refuses an oversized chunked body (no Content-Length) with 413 too', async () => {
+    const big = new TextEncoder().encode(JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(1_100_000) }] }));
+    const body = new ReadableStream<Uint8Array>({ start(c) { for (let i = 0; i < big.length; i += 65_536) c.enqueue(big.subarray(i, i + 65_536)); c.close(); } });
+    const response = await fetch(`${proxy.url}/v1/chat/completions`, {
+      method: 'POST', headers: { authorization: 'Bearer alpha-token-1', 'content-type': 'application/json' }, body, duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe('invalid_request');
+  });
 });

@@ -69,8 +69,8 @@ export const configSchema = z.object({
   max_messages: z.number().int().positive().default(512),
   /** Characters of message content per request (all messages); more is a 400 naming the limit. @default 200000 */
   max_prompt_chars: z.number().int().positive().default(200_000),
-  /** Chat requests answered at once by this process; more get 503 with Retry-After (a bounded queue, not an unbounded pile). @default 256 */
-  max_concurrent_requests: z.number().int().positive().default(256),
+  /** Chat requests answered at once by this process; more get 503 with Retry-After (a bounded queue, not an unbounded pile). @default 1024 */
+  max_concurrent_requests: z.number().int().positive().default(1024),
   /** A whole answer may take this long; then it ends (non-stream: 504 request_timeout; stream: an error event). @default 120000 */
   request_timeout_ms: z.number().int().positive().default(120_000),
   /** Requests waiting per embedded-model thread; more are refused as overloaded (the next rung, or 503). @default 8 */

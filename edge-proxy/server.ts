@@ -3,7 +3,7 @@
  * The Node adapter: the only file that listens. `npm run proxy`; `RISKGATE_CONFIG` names a JSON
  * config file (edge-proxy/config.ts), `PROXY_PORT` and `RISKGATE_TOKENS` override it.
  */
-import { serve, type ServerType } from '@hono/node-server';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
@@ -16,6 +16,8 @@ import { createLogger } from './log.js';
 import { createRedisStores } from './redis-stores.js';
 
 export const DEFAULT_PROXY_PORT = 8787;
+/** Pending connections the kernel holds for us (capped by net.core.somaxconn). */
+export const LISTEN_BACKLOG = 4096;
 
 /** Bearer tokens from `RISKGATE_TOKENS` (comma-separated); none = auth off. */
 export const tokensFromEnv = (value = process.env.RISKGATE_TOKENS ?? ''): string[] => value.split(',').map((t) => t.trim()).filter(Boolean);
@@ -47,8 +49,11 @@ export function checkExposure(config: ProxyConfig, widgetTokens = false): void {
 /** Serves any fetch app on `port` (0 = any free port), on loopback unless `hostname` says otherwise. */
 export async function listen(fetch: (request: Request, env?: unknown) => Response | Promise<Response>, port: number, hostname = '127.0.0.1'): Promise<RunningProxy> {
   const server = await new Promise<ServerType>((resolvePromise, reject) => {
-    const s = serve({ fetch, port, hostname }, () => resolvePromise(s));
+    const s = createAdaptorServer({ fetch });
     s.once('error', reject);
+    // A deep accept queue: a burst of new connections while the loop is busy must wait to be
+    // accepted, not be dropped (a dropped SYN costs the client a 1 s, 3 s, 7 s… retransmit).
+    s.listen({ port, host: hostname, backlog: LISTEN_BACKLOG }, () => resolvePromise(s));
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;

@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { REPO_ROOT } from '../../node/paths.js';
@@ -28,8 +29,16 @@ const urls = { upstream: upstreamServer.url, proxy: proxyServer.url };
 /** Peak resident memory of a process (Linux VmHWM), in MB. */
 const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
-type Figures = { ms_per_request: number; mean_ms: number; p50_ms: number; p99_ms: number; req_per_s: number; errors: number; non2xx: number };
+/** CPU time a process has used (user + system, Linux /proc), in ms: what a request costs it, whatever else runs on the machine. */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
+};
+const pidOf = (base: string) => (base === urls.proxy ? proxyServer.child.pid! : upstreamServer.child.pid!);
+
+type Figures = { ms_per_request: number; mean_ms: number; p50_ms: number; p99_ms: number; req_per_s: number; errors: number; non2xx: number; server_cpu_ms_per_request: number };
 async function load(base: string, stream: boolean, connections: number, duration = DURATION_S): Promise<Figures> {
+  const cpuBefore = cpuMs(pidOf(base));
   const r = await autocannon({
     url: `${base}/chat/completions`, method: 'POST', connections, duration,
     headers: { 'content-type': 'application/json' },
@@ -37,10 +46,15 @@ async function load(base: string, stream: boolean, connections: number, duration
   });
   // autocannon's latency percentiles have 1 ms resolution; with one connection the time per
   // request (1 / req/s) is the finer end-to-end figure.
-  return { ms_per_request: +(1000 / r.requests.average).toFixed(4), mean_ms: +r.latency.mean.toFixed(3), p50_ms: r.latency.p50, p99_ms: r.latency.p99, req_per_s: r.requests.average, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+  // The server's own CPU per request (the proxy's excludes its upstream's: another process).
+  const server_cpu_ms_per_request = +((cpuMs(pidOf(base)) - cpuBefore) / Math.max(1, r.requests.total)).toFixed(4);
+  return { ms_per_request: +(1000 / r.requests.average).toFixed(4), mean_ms: +r.latency.mean.toFixed(3), p50_ms: r.latency.p50, p99_ms: r.latency.p99, req_per_s: r.requests.average, errors: r.errors + r.timeouts, non2xx: r.non2xx, server_cpu_ms_per_request };
 }
 
-const results: Record<string, unknown> = { duration_s: DURATION_S, note: 'loopback, canned 7-token answer, upstream and proxy in separate processes; latency figures with 1 connection, throughput with 32' };
+const results: Record<string, unknown> = {
+  duration_s: DURATION_S, cores: availableParallelism(), load_average_1m: loadavg()[0],
+  note: 'loopback, canned 7-token answer, upstream and proxy in separate processes; latency figures with 1 connection, throughput with 32; server_cpu_ms_per_request is the serving process\'s own CPU (1000 / it = req/s one core could serve)',
+};
 try {
   for (const stream of [false, true]) {
     const name = stream ? 'stream' : 'non_stream';

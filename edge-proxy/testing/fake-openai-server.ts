@@ -81,7 +81,7 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
   });
   server.on('connection', () => { state.connections++; });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => r()));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const fake = state as FakeOpenAiServer;
