@@ -1,6 +1,6 @@
 /**
  * @module cli/main
- * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, bench-local, recordings, import.
+ * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, bench, bench-local, recordings, import.
  */
 import { RouterError } from '../core/errors.js';
 import { CALIBRATE_HELP, calibrate } from './commands/calibrate.js';
@@ -10,6 +10,7 @@ import { BENCH_LOCAL_HELP, benchLocal } from './commands/bench-local.js';
 import { RECORDINGS_HELP, recordings } from './commands/recordings.js';
 import { IMPORT_HELP, importData } from './commands/import-data.js';
 import { EVALUATE_HELP, evaluate } from './commands/evaluate.js';
+import { BENCH_HELP, bench } from './commands/bench.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   convert: { run: convert, help: CONVERT_HELP },
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   recordings: { run: recordings, help: RECORDINGS_HELP },
   import: { run: importData, help: IMPORT_HELP },
   evaluate: { run: evaluate, help: EVALUATE_HELP },
+  bench: { run: bench, help: BENCH_HELP },
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -35,7 +35,13 @@ export type StaticServerOptions = {
   readonly watch?: boolean;
 };
 
-export type StaticServer = { readonly url: string; readonly server: Server; close(): Promise<void> };
+export type StaticServer = {
+  readonly url: string;
+  readonly server: Server;
+  /** Bytes sent so far, headers included: what page loads cost the network (before compression of the TCP/TLS layer). */
+  bytesSent(): number;
+  close(): Promise<void>;
+};
 
 export async function startStaticServer(options: StaticServerOptions): Promise<StaticServer> {
   const mount = options.mount ?? '/';
@@ -60,7 +66,11 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     res.writeHead(404, { 'Content-Type': 'text/plain', ...CROSS_ORIGIN_ASSET_HEADERS });
     res.end('not found');
   };
+  let bytes = 0;
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    // Headers and body as they left on the socket (keep-alive sockets carry one response at a time).
+    const before = req.socket.bytesWritten;
+    res.once('finish', () => { bytes += req.socket.bytesWritten - before; });
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (options.pages && (path === mount || path === `${mount}index.html`)) return sendPage(res, page('index.html'));
     if (options.pages && path === '/e2e/harness.html') return sendPage(res, page('e2e/harness.html'));
@@ -74,6 +84,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   return {
     url: `http://localhost:${port}${mount}`,
     server,
+    bytesSent: () => bytes,
     close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
   };
 }

@@ -76,7 +76,14 @@ export async function startProxy(port: number, options: { config?: Partial<Proxy
     config, candidates, log: createLogger(), ...(widgetTokenSecret ? { widgetTokenSecret } : {}),
     ...(shared ? { rateLimiter: shared.rateLimiter, budget: shared.budget, idempotency: shared.idempotency } : {}), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}) });
   const running = await listen(app.fetch, port, config.host);
-  return shared ? { ...running, close: async () => { await running.close(); await shared.close(); } } : running;
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await Promise.all(candidates.map((c) => c.upstream.close?.()));
+      await shared?.close();
+    },
+  };
 }
 
 export function describeAuth(config: ProxyConfig): string {

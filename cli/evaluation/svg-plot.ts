@@ -37,3 +37,27 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
+
+export type PercentileRow = { readonly label: string; readonly p50: number; readonly p95?: number; readonly p99?: number };
+
+/** Horizontal bars at p50 with a whisker to p99 and a tick at p95: one latency distribution per row. */
+export function percentileChart(title: string, unit: string, rows: readonly PercentileRow[]): string {
+  const [W, rowH, m] = [780, 22, { l: 300, r: 40, t: 36, b: 40 }];
+  const H = m.t + m.b + rows.length * rowH;
+  const max = Math.max(1e-9, ...rows.map((r) => r.p99 ?? r.p95 ?? r.p50));
+  const x = scaleLinear().domain([0, max]).range([m.l, W - m.r]).nice();
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`, `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`];
+  for (const t of x.ticks(6)) out.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${m.t}" y2="${H - m.b}" stroke="#eee"/><text x="${x(t)}" y="${H - m.b + 14}" text-anchor="middle">${t}</text>`);
+  out.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle">${esc(unit)} (bar: p50, tick: p95, whisker: p99)</text>`);
+  rows.forEach((r, i) => {
+    const y = m.t + i * rowH + 4;
+    const color = COLORS[i % COLORS.length]!;
+    out.push(`<text x="${m.l - 6}" y="${y + 11}" text-anchor="end">${esc(r.label)}</text>`,
+      `<rect x="${m.l}" y="${y}" width="${Math.max(1, x(r.p50) - m.l)}" height="${rowH - 8}" fill="${color}" opacity="0.75"><title>${esc(r.label)}: p50 ${r.p50}</title></rect>`);
+    if (r.p99 !== undefined) out.push(`<line x1="${x(r.p50)}" x2="${x(r.p99)}" y1="${y + (rowH - 8) / 2}" y2="${y + (rowH - 8) / 2}" stroke="#333"/><line x1="${x(r.p99)}" x2="${x(r.p99)}" y1="${y + 2}" y2="${y + rowH - 10}" stroke="#333"/>`);
+    if (r.p95 !== undefined) out.push(`<line x1="${x(r.p95)}" x2="${x(r.p95)}" y1="${y}" y2="${y + rowH - 8}" stroke="#333" stroke-width="2"/>`);
+  });
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}

@@ -2,8 +2,10 @@
  * @module upstream/embedded-thread-worker
  * One worker thread of the embedded upstream's pool: runs stories260K in onnxruntime-node through
  * the in-process embedded upstream, and streams each answer's pieces back to the server thread.
- * Messages in: `{type: 'generate', id, request}`, `{type: 'abort', id}`; out: `piece`, `done`,
- * `error` (with the UpstreamError fields the failover ladder reads).
+ * Messages in: `{type: 'generate', id, request}`, `{type: 'abort', id}`, `{type: 'close'}`; out:
+ * `piece`, `done`, `error` (with the UpstreamError fields the failover ladder reads). `close` stops
+ * every answer, waits until no inference runs, then lets the thread end: terminating a thread in
+ * the middle of an onnxruntime-node run aborts the whole process (a native Napi::Error).
  */
 import { parentPort } from 'node:worker_threads';
 import { createNodeEngine } from '../../node/local-model.js';
@@ -14,8 +16,14 @@ const port = parentPort!;
 const upstream = createEmbeddedOnnxUpstream(createNodeEngine);
 const running = new Map<number, AbortController>();
 
-port.on('message', async (message: { type: 'generate'; id: number; request: UpstreamRequest } | { type: 'abort'; id: number }) => {
+port.on('message', async (message: { type: 'generate'; id: number; request: UpstreamRequest } | { type: 'abort'; id: number } | { type: 'close' }) => {
   if (message.type === 'abort') { running.get(message.id)?.abort(); return; }
+  if (message.type === 'close') {
+    for (const abort of running.values()) abort.abort();
+    while (running.size > 0) await new Promise((r) => setTimeout(r, 5));
+    port.close(); // nothing left to keep the thread alive: it exits
+    return;
+  }
   const { id, request } = message;
   const abort = new AbortController();
   running.set(id, abort);

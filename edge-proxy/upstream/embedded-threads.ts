@@ -91,6 +91,13 @@ export function createEmbeddedThreadUpstream({ id = 'stories260K', threads = def
 
   return {
     id, model: id, kind: 'embedded', generate,
-    async close() { await Promise.all(pool.map((t) => t?.worker.terminate())); },
+    /** Lets each thread finish its inference and exit (terminate() only if it does not within 5 s). */
+    async close() {
+      await Promise.all(pool.map((t) => t && new Promise<void>((done) => {
+        const force = setTimeout(() => void t.worker.terminate(), 5000);
+        t.worker.once('exit', () => { clearTimeout(force); done(); });
+        t.worker.postMessage({ type: 'close' });
+      })));
+    },
   };
 }

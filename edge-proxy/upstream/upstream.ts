@@ -46,4 +46,6 @@ export interface Upstream {
   readonly supports?: ReadonlySet<UpstreamCapability>;
   /** Whether this upstream can answer these messages at all (replay: a recording exists). */
   knows?(messages: readonly ChatMessage[]): boolean;
+  /** Releases what it holds (threads, sessions) when the server shuts down. */
+  close?(): Promise<void>;
 }

@@ -30,6 +30,18 @@ for (const [name, transport] of TRANSPORTS) {
 }
 runUpstreamContract('record/replay (RouteLLM GSM8K answers)', async () => ({ upstream: replay(), known: firstRecording.prompt }));
 
+describe('embedded worker-thread pool specifics', () => {
+  it('closes while answering without taking the process down, and every thread exits', async () => {
+    const upstream = createEmbeddedThreadUpstream({ threads: 2 });
+    const answers = [0, 1].map(() => upstream.generate({ messages: [{ role: 'user', content: 'Once upon a time' }], maxTokens: 400, temperature: 0, seed: 0 }, new AbortController().signal));
+    await Promise.all(answers.map((a) => a.next())); // both threads are mid-inference
+    const started = performance.now();
+    await upstream.close();
+    expect(performance.now() - started).toBeLessThan(5000); // the threads exited on their own, not by the 5 s terminate()
+    expect(process.exitCode ?? 0).toBe(0);
+  });
+});
+
 describe('record/replay specifics', () => {
   it('replays the recorded answer of the recorded model, piece by piece', async () => {
     const { pieces, result } = await drainUpstream(replay(), [{ role: 'user', content: firstRecording.prompt }], 10_000);

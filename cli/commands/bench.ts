@@ -1,0 +1,122 @@
+/**
+ * @module cli/commands/bench
+ * `npm run bench` / `riskgate bench`: routed latency end to end in headless Chromium, over a
+ * matrix chosen on the command line or in a JSON config file; writes results.json (schema
+ * riskgate-bench/1), report.html and summary.md, and with --compare exits 1 on a regression.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { RouterError } from '../../core/errors.js';
+import { benchResultsSchema, type BenchResults } from '../../core/bench/results-schema.js';
+import { compareResults } from '../../core/bench/compare.js';
+import { PROMPT_SETS, parsePromptJsonl, type PromptSet } from '../../core/bench/prompt-sets.js';
+import { REPO_ROOT } from '../../node/paths.js';
+
+export const BENCH_HELP = `riskgate bench [--quick] [--out DIR] [--config FILE.json] [--rungs LIST] [--points LIST]
+               [--paths LIST] [--sets LIST] [--prompts FILE.jsonl] [--loads LIST] [--repeats N]
+               [--warmup N] [--max-tokens N] [--cpu-throttle X] [--compare BASELINE.json [--current RESULTS.json] [--threshold X]]
+  Routed latency in headless Chromium through the built widget's router worker and a local edge
+  proxy (embedded defaults). Each rung × load runs in a fresh browser (cold: new profile; warm: the
+  same profile again); in it every operating point × path × prompt set. Writes DIR/results.json,
+  DIR/report.html and DIR/summary.md (default DIR: bench-results/bench).
+  --rungs    wasm-1, wasm-N (N threads), webgpu            default: wasm-1,wasm-${Math.min(4, cpus().length)},webgpu
+  --points   λ:α pairs from the shipped grid               default: 0.5:0.05,0.5:0.1,0.5:0.15
+  --paths    auto, local, edge                             default: auto,local,edge
+  --sets     ${Object.keys(PROMPT_SETS).join(', ')}       default: all; --prompts adds a JSONL set
+  --loads    cold, warm                                    default: cold,warm
+  --repeats 3 --warmup 1 --max-tokens 32
+  --cpu-throttle X   emulate an X times slower CPU (Chromium's DevTools throttling; default 1 = off)
+  --quick    wasm-1, 0.5:0.1, auto+edge, short, cold+warm, 2 repeats, 16 tokens (CI)
+  --config   a JSON object with any of: rungs, points ([[λ, α], …]), paths, sets, loads, repeats, warmup, max_tokens
+  --compare  print the change of every metric against a baseline results.json; exit 1 when one got
+             worse by more than --threshold (default 0.1 = 10%) with p < 0.01 (Welch). With
+             --current, compares two files without running anything.`;
+
+const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean);
+
+function parseRung(name: string) {
+  if (name === 'webgpu') return { name, backend: 'webgpu' as const, threads: 1 };
+  const m = /^wasm-(\d+)$/.exec(name);
+  if (!m) throw new RouterError('invalid_request', `rung ${name}: expected wasm-1, wasm-N or webgpu`);
+  return { name, backend: 'wasm' as const, threads: Number(m[1]) };
+}
+
+function parsePoint(text: string) {
+  const [l, a] = text.split(':').map(Number);
+  if (!Number.isFinite(l) || !Number.isFinite(a) || a! <= 0 || a! >= 1) throw new RouterError('invalid_request', `point ${text}: expected λ:α, e.g. 0.5:0.1`);
+  return { costWeight: l!, riskLevel: a! };
+}
+
+function positive(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new RouterError('invalid_request', `--${name} must be a whole number ≥ 0`);
+  return n;
+}
+
+function readResults(path: string): BenchResults {
+  const parsed = benchResultsSchema.safeParse(JSON.parse(readFileSync(resolve(path), 'utf8')));
+  if (!parsed.success) throw new RouterError('invalid_artifact', `${path} is not a riskgate-bench/1 results file: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+/** Prints the comparison; true when something regressed. */
+function report(baseline: BenchResults, current: BenchResults, threshold: number): boolean {
+  const changes = compareResults(baseline, current, { threshold });
+  const regressions = changes.filter((c) => c.regression);
+  console.log(`compared ${changes.length} metrics with baseline ${baseline.commit} (${baseline.created}); threshold ${(threshold * 100).toFixed(0)}%, p < 0.01`);
+  for (const c of [...changes].sort((a, b) => Math.abs(b.change) - Math.abs(a.change)).slice(0, 15)) {
+    console.log(`${c.regression ? 'REGRESSION' : '          '} ${(c.change * 100).toFixed(1).padStart(7)}%  p=${c.p.toFixed(4)}  ${c.metric}  ${c.configuration}  (${c.baseline.toFixed(3)} → ${c.current.toFixed(3)})`);
+  }
+  console.log(regressions.length ? `${regressions.length} regression(s)` : 'no regression');
+  return regressions.length > 0;
+}
+
+export async function bench(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: {
+    quick: { type: 'boolean' }, out: { type: 'string' }, config: { type: 'string' }, rungs: { type: 'string' }, points: { type: 'string' },
+    paths: { type: 'string' }, sets: { type: 'string' }, prompts: { type: 'string' }, loads: { type: 'string' }, repeats: { type: 'string' },
+    warmup: { type: 'string' }, 'max-tokens': { type: 'string' }, 'cpu-throttle': { type: 'string' }, compare: { type: 'string' }, current: { type: 'string' }, threshold: { type: 'string' },
+  } });
+  const threshold = values.threshold === undefined ? 0.1 : Number(values.threshold);
+  if (values.compare && values.current) {
+    if (report(readResults(values.compare), readResults(values.current), threshold)) process.exit(1);
+    return;
+  }
+  const file = values.config ? JSON.parse(readFileSync(resolve(values.config), 'utf8')) as Record<string, unknown> : {};
+  const quick = values.quick === true;
+  const rungNames = list(values.rungs) ?? (file.rungs as string[] | undefined) ?? (quick ? ['wasm-1'] : ['wasm-1', `wasm-${Math.min(4, cpus().length)}`, 'webgpu']);
+  const points = (list(values.points) ?? (file.points as [number, number][] | undefined)?.map(([l, a]) => `${l}:${a}`) ?? (quick ? ['0.5:0.1'] : ['0.5:0.05', '0.5:0.1', '0.5:0.15'])).map(parsePoint);
+  const paths = (list(values.paths) ?? (file.paths as string[] | undefined) ?? (quick ? ['auto', 'edge'] : ['auto', 'local', 'edge'])) as ('auto' | 'local' | 'edge')[];
+  for (const p of paths) if (!['auto', 'local', 'edge'].includes(p)) throw new RouterError('invalid_request', `path ${p}: expected auto, local or edge`);
+  const setNames = list(values.sets) ?? (file.sets as string[] | undefined) ?? (quick ? ['short'] : Object.keys(PROMPT_SETS));
+  const sets: PromptSet[] = setNames.map((n) => { const s = PROMPT_SETS[n]; if (!s) throw new RouterError('invalid_request', `prompt set ${n}: expected one of ${Object.keys(PROMPT_SETS).join(', ')}`); return s; });
+  if (values.prompts) sets.push(parsePromptJsonl(values.prompts, readFileSync(resolve(values.prompts), 'utf8')));
+  const loads = (list(values.loads) ?? (file.loads as string[] | undefined) ?? ['cold', 'warm']) as ('cold' | 'warm')[];
+  for (const l of loads) if (l !== 'cold' && l !== 'warm') throw new RouterError('invalid_request', `load ${l}: expected cold or warm`);
+  const repeats = Math.max(1, positive('repeats', values.repeats ?? file.repeats, quick ? 2 : 3));
+  const warmup = positive('warmup', values.warmup ?? file.warmup, 1);
+  const maxTokens = Math.max(1, positive('max-tokens', values['max-tokens'] ?? file.max_tokens, quick ? 16 : 32));
+  const cpuThrottle = Math.max(1, Number(values['cpu-throttle'] ?? file.cpu_throttle ?? 1));
+  if (!Number.isFinite(cpuThrottle)) throw new RouterError('invalid_request', '--cpu-throttle must be a number ≥ 1');
+  // The bench's own proxy logs nothing unless asked (its aborts are the bench's own cancels).
+  process.env.LOG_LEVEL ??= 'silent';
+  const out = resolve(values.out ?? resolve(REPO_ROOT, 'bench-results/bench'));
+
+  const { runBench } = await import('../../e2e/bench/run-bench.js');
+  const { htmlReport, markdownSummary } = await import('../../e2e/bench/report.js');
+  const started = performance.now();
+  const results = benchResultsSchema.parse(await runBench({
+    rungs: rungNames.map(parseRung), points, paths, sets, loads, repeats, warmup, maxTokens, cpuThrottle,
+    command: `npm run bench -- ${argv.join(' ')}`.trim(), log: (line) => console.log(`[bench] ${line}`),
+  }));
+  mkdirSync(out, { recursive: true });
+  writeFileSync(resolve(out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+  writeFileSync(resolve(out, 'report.html'), htmlReport(results));
+  const summary = markdownSummary(results);
+  writeFileSync(resolve(out, 'summary.md'), summary);
+  console.log(`\n${summary}\nwrote ${out}/results.json, report.html, summary.md in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  if (values.compare && report(readResults(values.compare), results, threshold)) process.exit(1);
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { compareResults } from './compare.js';
+import type { BenchResults, RouteConfiguration } from './results-schema.js';
+
+const config = (id: string, samples: RouteConfiguration['samples']): RouteConfiguration => ({
+  id, rung: 'wasm-1', adapter: 'wasm (1 thread)', load: 'warm', point: { cost_weight: 0.5, risk_level: 0.1 }, path: 'auto', prompt_set: 'short@v1',
+  prompts: 3, deferral_rate: 0, errors: {}, samples, summary: {},
+});
+const results = (configurations: RouteConfiguration[]) => ({ configurations, sessions: [], commit: 'x', created: 'now' }) as unknown as BenchResults;
+const noisy = (mean: number, n = 12) => Array.from({ length: n }, (_, i) => mean * (1 + ((i * 7) % 5 - 2) * 0.02));
+
+describe('bench --compare', () => {
+  it('flags a clear slowdown of a time and a clear drop of a speed, in the bad direction only', () => {
+    const base = results([config('a', { ttft_ms: noisy(20), decode_tokens_per_s: noisy(700), gate_ms: noisy(5) })]);
+    const slower = results([config('a', { ttft_ms: noisy(30), decode_tokens_per_s: noisy(500), gate_ms: noisy(3) })]);
+    const byMetric = Object.fromEntries(compareResults(base, slower).map((c) => [c.metric, c.regression]));
+    expect(byMetric).toEqual({ ttft_ms: true, decode_tokens_per_s: true, gate_ms: false }); // a faster gate is no regression
+  });
+
+  it('does not flag noise, changes under the threshold, or sub-millisecond shifts of tiny timings', () => {
+    const base = results([config('a', { ttft_ms: noisy(20), gate_ms: noisy(0.1) })]);
+    const same = results([config('a', { ttft_ms: noisy(20.2), gate_ms: noisy(0.2) })]);
+    expect(compareResults(base, same).filter((c) => c.regression)).toEqual([]);
+  });
+
+  it('compares only configurations both runs have', () => {
+    const base = results([config('a', { ttft_ms: noisy(20) })]);
+    const other = results([config('b', { ttft_ms: noisy(90) })]);
+    expect(compareResults(base, other)).toEqual([]);
+  });
+});
