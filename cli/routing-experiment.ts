@@ -4,6 +4,7 @@
  * under the configured cost model, the representation the browser gate reads (the local model's
  * prefill hidden state, or the count-sketch of its logits for a model without `hidden_states`), the seeded split and the full-information margin Δ(x, ξ; λ).
  */
+import { usableRecords } from '../core/data/usable-records.js';
 import { resolve } from 'node:path';
 import { RouterError } from '../core/errors.js';
 import type { RoutingRecord } from '../core/data/routing-dataset.js';
@@ -45,7 +46,7 @@ export async function loadRoutingExperiment(options: { dataPath?: string; seed?:
   const seed = options.seed ?? DEFAULT_SEED;
   const suite = loadSuites(resolve(options.dataPath ?? resolve(SHARED_DIR, 'data')))[0]!;
   const config = loadRoutingConfig(options.configPath, suite.roles);
-  const records = suite.records.filter((r) => r.outcomes[config.roles.local] !== undefined && config.roles.edge.some((m) => r.outcomes[m] !== undefined));
+  const records = usableRecords(suite.records, config.roles);
   const table = buildRoutingTable(records, config, seed);
   const rep = await loadRepresentation(options.representation ?? 'hidden_state_last', records, options.log);
   return {

@@ -5,6 +5,7 @@
  * sweeps every policy, estimates realised risk over re-splits, and writes metrics.json,
  * report.md and SVG plots.
  */
+import { usableRecords } from '../../core/data/usable-records.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,7 @@ import { evaluateMultiTurn } from '../evaluation/multi-turn.js';
 export const EVALUATE_HELP = `riskgate evaluate [--data FILE|DIR] [--out DIR] [--seed N] [--config FILE] [--representations a,b]
   Writes DIR/report.md, DIR/metrics.json and SVG plots: deployable accuracy–cost frontiers of the
   CR² gate and every baseline, cost reduction at matched accuracy, APGR/CPT, realised false
-  acceptance vs α over 50 re-splits (globally and per cluster), gap to the oracle, the ablations,
+  acceptance vs α over 500 re-splits (globally and per cluster), gap to the oracle, the ablations,
   for each representation (${REPRESENTATION_KINDS.join(', ')}). --data defaults to ../shared/data
   (RouteLLM MMLU+GSM8K and RouterBench suites, plus MT-Bench's two turns for the switching cost).`;
 
@@ -38,7 +39,7 @@ export async function evaluate(argv: string[]): Promise<void> {
   const results: Record<string, unknown> = {};
   for (const suite of suites) {
     const config = loadRoutingConfig(values.config, suite.roles);
-    const records = suite.records.filter((r) => r.outcomes[config.roles.local] !== undefined && config.roles.edge.some((m) => r.outcomes[m] !== undefined));
+    const records = usableRecords(suite.records, config.roles);
     const table = buildRoutingTable(records, config, seed);
     const split = splitIndices(records.length, seed);
     console.log(`evaluate: ${suite.name}: ${records.length} prompts, ${table.models.length} models, split ${split.train.length}/${split.calibration.length}/${split.test.length}`);
@@ -49,6 +50,7 @@ export async function evaluate(argv: string[]): Promise<void> {
     }
     const metrics = {
       suite: suite.name, description: suite.description, command, seed, n_prompts: records.length,
+      ...(suite.removed ? { removed_while_loading: suite.removed } : {}),
       split: { train: split.train.length, calibration: split.calibration.length, test: split.test.length },
       roles: config.roles, cost_model: { wireless: config.wireless, default_output_tokens: config.defaultOutputTokens, chars_per_token: config.charsPerToken },
       representations,

@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { dedupeByPrompt } from '../../core/data/dedupe.js';
 import type { RoutingRecord } from '../../core/data/routing-dataset.js';
 
 const MODELS = ['mistralai/Mixtral-8x7B-Instruct-v0.1', 'gpt-4-1106-preview'] as const;
@@ -30,7 +31,7 @@ export const isRouteLlmHeader = (columns: readonly string[]) => columns.includes
 /** One RouteLLM response file (an MMLU subject or GSM8K), deduplicated by prompt. */
 export function importRouteLlmCsv(path: string): RoutingRecord[] {
   const source = basename(path, '.csv').replace(/^mmlu_/, 'mmlu/').replace(/_responses$/, '');
-  return dedupeByPrompt(readCsv(path).map((row, i) => toRecord(row, `${source}/${i}`, source)));
+  return dedupeByPrompt(readCsv(path).map((row, i) => toRecord(row, `${source}/${i}`, source))).records;
 }
 
 function readCsv(path: string): Row[] {
@@ -46,17 +47,5 @@ export function importRouteLlm(dataDir: string): RoutingRecord[] {
     readCsv(resolve(mmluDir, file)).forEach((row, i) => records.push(toRecord(row, `mmlu/${subject}/${i}`, `mmlu/${subject}`)));
   }
   readCsv(resolve(dataDir, 'routellm/gsm8k/gsm8k_responses.csv')).forEach((row, i) => records.push(toRecord(row, `gsm8k/${i}`, 'gsm8k')));
-  return dedupeByPrompt(records);
-}
-
-/** Keeps the first copy of each prompt; drops prompts whose copies carry different labels. */
-export function dedupeByPrompt(records: readonly RoutingRecord[]): RoutingRecord[] {
-  const byPrompt = new Map<string, RoutingRecord[]>();
-  for (const r of records) byPrompt.set(r.prompt, [...(byPrompt.get(r.prompt) ?? []), r]);
-  const kept: RoutingRecord[] = [];
-  for (const copies of byPrompt.values()) {
-    const labels = new Set(copies.map((c) => JSON.stringify(c.outcomes)));
-    if (labels.size === 1) kept.push(copies[0]!);
-  }
-  return kept;
+  return dedupeByPrompt(records).records;
 }

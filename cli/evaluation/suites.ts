@@ -14,7 +14,11 @@ import { loadRoutingData } from '../data/load-routing-data.js';
 import { importRouteLlm } from '../data/routellm.js';
 import { importRouterBench } from '../data/routerbench.js';
 
-export type Suite = { readonly name: string; readonly description: string; readonly records: RoutingRecord[]; readonly roles: Roles };
+export type Suite = {
+  readonly name: string; readonly description: string; readonly records: RoutingRecord[]; readonly roles: Roles;
+  /** What loading removed: extra copies of a prompt, prompts whose copies disagree, scores that were null or not numbers. */
+  readonly removed?: { readonly duplicates: number; readonly conflicting: number; readonly dropped_scores: number };
+};
 
 const ROUTERBENCH_FILES = ['arc_challenge_train.csv', 'mbpp_train.csv', 'winograde_train.csv'];
 
@@ -30,6 +34,9 @@ export function loadSuites(dataPath: string): Suite[] {
     }
     return suites;
   }
-  const { records } = loadRoutingData(dataPath);
-  return [{ name: basename(dataPath).replace(/\.[a-z]+$/, ''), description: dataPath, records, roles: defaultRolesFor(new Set(records.flatMap((r) => Object.keys(r.outcomes)))) }];
+  const { records, duplicates, conflicting, droppedScores } = loadRoutingData(dataPath);
+  return [{
+    name: basename(dataPath).replace(/\.[a-z]+$/, ''), description: dataPath, records, roles: defaultRolesFor(new Set(records.flatMap((r) => Object.keys(r.outcomes)))),
+    removed: { duplicates, conflicting, dropped_scores: droppedScores },
+  }];
 }

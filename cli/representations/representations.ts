@@ -9,6 +9,7 @@
  * Long prompts (decision 007): the local-model representations read BOS + the last 511 tokens, as
  * the browser does; the text representations read the whole prompt.
  */
+import { RouterError } from '../../core/errors.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -56,6 +57,7 @@ function writeCache(path: string, vectors: readonly Float32Array[], dim: number)
 }
 
 export async function loadRepresentation(kind: RepresentationKind, records: readonly RoutingRecord[], log: (line: string) => void = () => {}): Promise<RepresentationSet> {
+  if (records.length === 0) throw new RouterError('invalid_request', 'no prompts to represent');
   const info = representationInfo(kind);
   const dataSha = datasetSha256(records);
   const cached = readCache(cachePath(info, dataSha), records.length, info.dim);

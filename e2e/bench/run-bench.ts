@@ -56,12 +56,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       try {
         for (const load of options.loads) {
           // Warm = the same profile again in a new browser (only meaningful after a cold session).
-          log(`${rung.name} ${load}: ${plans.length} route configurations × ${options.repeats} repeats`);
+          const routes = plans.reduce((n, p) => n + p.conversations.length, 0) * options.repeats;
+          log(`${rung.name} ${load}: ${plans.length} route configurations, ${routes} prompts`);
+          const t0 = performance.now();
           const session = await runBrowserSession({
             profileDir, pageUrl: `${origin}/e2e/harness.html`, modelsUrl: `${origin}/models/`, endpoint: proxy.url,
             rung, plans, repeats: options.repeats, warmup: options.warmup, maxTokens: options.maxTokens, bytesSent: site.bytesSent, cpuThrottle: options.cpuThrottle ?? 1,
           });
           gpuAdapter ??= session.gpuAdapter;
+          log(`${rung.name} ${load}: done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
           const pageSamples = {
             page_to_ready_ms: [session.pageToReadyMs], bytes_transferred: [session.bytes],
             ...(session.pageToFirstTokenMs !== null ? { page_to_first_token_ms: [session.pageToFirstTokenMs] } : {}),

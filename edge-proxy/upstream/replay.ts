@@ -40,10 +40,12 @@ function answersOf(path: string): Map<string, Map<string, string>> {
 /** Splits an answer into streamable pieces: a word with its leading whitespace ≈ one token. */
 export const replayPieces = (text: string): string[] => text.match(/\s*\S+/g) ?? [];
 
+/** Waits `ms`, or less if aborted; its abort listener goes when it does (one per piece would pile up on the signal). */
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
   if (ms <= 0 || signal.aborted) return resolve();
-  const t = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  const onAbort = () => { clearTimeout(t); resolve(); };
+  const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+  signal.addEventListener('abort', onAbort, { once: true });
 });
 
 export function createReplayUpstream(options: ReplayOptions): Upstream {
