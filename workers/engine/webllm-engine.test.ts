@@ -16,7 +16,7 @@ const create = (options: DoubleOptions, probe = gpu) => {
   return { double, engine: WebLlmEngine.create(double.createEngine, model, probe) };
 };
 
-for (const abi of [undefined, 'single', 'batch'] as const) {
+for (const abi of [undefined, 'single'] as const) {
   describe(`WebLLM engine, Llama library, ${abi ?? '0.2.79-style (no resolvedModelABI)'} prefill`, () => {
     it('the wrapped prefill yields the post-norm last hidden state with no extra prefill, and logits equal to stock', async () => {
       const { double, engine: pending } = create({ hiddenStateFunctions: true, ...(abi ? { prefillABI: abi } : {}) });
@@ -44,7 +44,21 @@ for (const abi of [undefined, 'single', 'batch'] as const) {
   });
 }
 
-runLocalEngineContract('WebLlmEngine over the web-llm test double (Llama library, batch ABI)', () => create({ hiddenStateFunctions: true, prefillABI: 'batch' }).engine);
+runLocalEngineContract('WebLlmEngine over the web-llm test double (Llama library, single ABI)', () => create({ hiddenStateFunctions: true, prefillABI: 'single' }).engine);
+runLocalEngineContract('WebLlmEngine over the web-llm test double (logits only)', () => create({ hiddenStateFunctions: false, prefillABI: 'single' }).engine);
+
+describe('WebLLM engine: the hidden-state tap only where it was verified', () => {
+  it('on the batch prefill ABI (not runnable offline) it reads the logits and says why', async () => {
+    const { double, engine: pending } = create({ hiddenStateFunctions: true, prefillABI: 'batch' });
+    const engine = await pending;
+    expect(engine.info.representation).toBe('logit_sketch');
+    expect(engine.info.representationNote).toBe("web-llm's batch prefill ABI is not verified for the hidden-state tap (verified: web-llm 0.2.79, single prefill ABI)");
+    const prefill = await engine.prefill(user('Once upon a time'));
+    expect(prefill.hiddenState).toHaveLength(0);
+    expect(prefill.tokenCount).toBe(16); // the prompt is still counted
+    expect(double.calls).toMatchObject({ tappedPrefills: 0, stockPrefills: 1 });
+  });
+});
 
 describe('WebLLM engine fallbacks and errors', () => {
   it('without the compiled hidden-state functions it reads the prefill logits through the public LogitProcessor', async () => {
@@ -54,6 +68,7 @@ describe('WebLLM engine fallbacks and errors', () => {
     expect(engine.info.representationNote).toContain('not a Llama-architecture library');
     const prefill = await engine.prefill(user('The dog barked'));
     expect(prefill.hiddenState).toHaveLength(0);
+    expect(prefill.tokenCount).toBe(doublePromptTokens(user('The dog barked')).length); // counted from web-llm's prefill calls, not 0
     const truth = doubleLogits(doubleHiddenState(doublePromptTokens(user('The dog barked'))));
     Array.from(prefill.lastLogits).forEach((v, i) => expect(v).toBeCloseTo(truth[i]!, 6));
     expect(double.calls.stockPrefills).toBe(1);

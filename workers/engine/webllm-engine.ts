@@ -12,7 +12,7 @@ import { RouterError } from '../../core/errors.js';
 import type { ChatMessage } from '../../core/protocol/chat.js';
 import type { PlatformProbe } from '../../core/protocol/capabilities.js';
 import type { DecodedToken, DecodeOptions, EngineCounters, EngineInfo, FinishReason, LocalEngine, Prefill } from '../../core/protocol/local-engine.js';
-import { installHiddenStateTap, type HiddenStateTap } from './webllm/hidden-state-tap.js';
+import { countPromptTokens, installHiddenStateTap, type HiddenStateTap } from './webllm/hidden-state-tap.js';
 import { createLogitCapture, type LogitCapture } from './webllm/logit-capture.js';
 
 /** A model as the `models` config declares it; URLs absolute (self-hosted: made absolute from `location`). */
@@ -55,6 +55,8 @@ export class WebLlmEngine implements LocalEngine {
   readonly #engine: MlcEngineLike;
   readonly #capture: LogitCapture;
   readonly #tap: HiddenStateTap | undefined;
+  /** The prompt's length on the logit path (the tap counts it itself). */
+  readonly #promptTokens: { take(): number } | undefined;
   #stream: AsyncIterator<Chunk> | undefined;
   #first: Promise<IteratorResult<Chunk>> | undefined;
   #counters = { prefillCalls: 0, forwardCalls: 0, prefilledTokens: 0 };
@@ -63,6 +65,7 @@ export class WebLlmEngine implements LocalEngine {
     this.#engine = engine;
     this.#capture = capture;
     this.#tap = 'unavailable' in tap ? undefined : tap;
+    this.#promptTokens = this.#tap ? undefined : countPromptTokens(engine, model.modelId);
     this.info = {
       kind: 'webllm', backend: 'webgpu', model: model.modelId, hiddenSize: this.#tap ? model.hiddenSize : 0, contextLength: model.contextLength,
       representation: this.#tap ? 'hidden_state_last' : 'logit_sketch',
@@ -104,13 +107,14 @@ export class WebLlmEngine implements LocalEngine {
     }
     const lastLogits = await logits;
     const tapped = this.#tap?.take();
+    // web-llm reports the prompt length only in its final usage chunk; the prefill calls give it at once.
+    const tokenCount = tapped?.tokenCount ?? this.#promptTokens?.take() ?? 0;
     this.#counters.prefillCalls++;
-    this.#counters.prefilledTokens += tapped?.tokenCount ?? 0;
+    this.#counters.prefilledTokens += tokenCount;
     return {
       hiddenState: tapped?.hiddenState ?? new Float32Array(0),
       lastLogits,
-      // web-llm reports the prompt length only in its final usage chunk; the tap knows it at once.
-      tokenCount: tapped?.tokenCount ?? 0,
+      tokenCount,
       reusedTokens: 0,
       truncatedTokens: 0,
       prefillMs: performance.now() - started,

@@ -4,16 +4,26 @@
  * model libraries it wraps the chat pipeline's `prefill` so the chat's own prefill also yields the
  * post-norm last-position hidden state, with no extra forward pass: `prefill_to_last_hidden_states`
  * → row n−1 by `batch_select_last_hidden_states` → a CPU copy of that row, and `get_logits` on it
- * for web-llm. Both prefill signatures are handled: "single" `(emb, kv, params)` and "batch"
- * `(emb, logitPositions, kv, params)`. Everything is probed at run time; when anything is missing
- * `installHiddenStateTap` says why and the engine falls back to the public logit path.
+ * for web-llm. Only the "single" prefill signature `(emb, kv, params)` is tapped: it is what
+ * web-llm 0.2.79 runs and what the real-runtime test verified (the tap's state equals an
+ * independent computation exactly). The "batch" signature of later releases cannot be run offline
+ * here, so it is not trusted: the engine then reads the logits instead and says why. Everything is
+ * probed at run time; when anything is missing `installHiddenStateTap` says why.
+ *
+ * Prompt length: web-llm prefills a long prompt in chunks, one `prefill` call each. The tap (and,
+ * without it, `countPromptTokens`) adds them up, so the count is the whole prompt's, not the last
+ * chunk's; web-llm's public stream reports it only in its last chunk, after decoding.
  */
 
+/** The web-llm releases and prefill ABI the tap was verified on (e2e/webllm-runtime.spec.ts). */
+export const TAP_VERIFIED_ON = 'web-llm 0.2.79, single prefill ABI';
+
 /** The tvmjs surface we use (names as in tvmjs; typed loosely because the fields are private). */
-export type NDArrayLike = { readonly shape: readonly number[]; view(shape: readonly number[]): NDArrayLike; copyFrom(data: NDArrayLike | Int32Array | Float32Array): NDArrayLike; toArray(): Float32Array | Int32Array };
+export type NDArrayLike = { readonly shape: readonly number[]; view(shape: readonly number[]): NDArrayLike; copyFrom(data: NDArrayLike | Int32Array | Float32Array): NDArrayLike; toArray(): Float32Array | Int32Array; dispose?(): void };
 type PackedFunc = (...args: unknown[]) => unknown;
 type TvmLike = { beginScope(): void; endScope(): void; detachFromCurrentScope<T>(v: T): T; empty(shape: readonly number[], dtype: string, device: unknown): NDArrayLike; cpu(): unknown };
 type PipelineLike = {
+  getTokensEmbeddings?: PackedFunc;
   tvm: TvmLike; vm: { getFunction(name: string): PackedFunc }; device: unknown; params: unknown;
   prefill: PackedFunc;
   resolvedModelABI?: { prefillABI?: 'single' | 'batch' };
@@ -43,16 +53,21 @@ export function installHiddenStateTap(engine: unknown, modelId: string): HiddenS
     tvm.endScope();
   }
   const abi = pipeline.resolvedModelABI?.prefillABI ?? 'single';
+  if (abi !== 'single') return { unavailable: `web-llm's ${abi} prefill ABI is not verified for the hidden-state tap (verified: ${TAP_VERIFIED_ON})` };
   const original = pipeline.prefill;
   let pending: { row: NDArrayLike; tokenCount: number } | undefined;
+  let promptTokens = 0;
   pipeline.prefill = (...args: unknown[]) => {
-    const [embedding, kvCache, params] = abi === 'batch' ? [args[0], args[2], args[3]] : [args[0], args[1], args[2]];
+    const [embedding, kvCache, params] = [args[0], args[1], args[2]];
     const out = fns.prefill_to_last_hidden_states!(embedding, kvCache, params) as { get(i: number): NDArrayLike };
     const hidden = out.get(0); // [1, n, H]: every position
     const [, n, h] = hidden.shape as [number, number, number];
     const position = tvm.empty([1], 'int32', pipeline.device).copyFrom(Int32Array.of(n - 1));
     const last = fns.batch_select_last_hidden_states!(hidden.view([n, h]), position) as NDArrayLike; // [1, H]
-    pending = { row: tvm.detachFromCurrentScope(tvm.empty([1, h], 'float32', tvm.cpu()).copyFrom(last)), tokenCount: n };
+    // A later chunk of the same prompt replaces the row (the last position is in the last chunk).
+    pending?.row.dispose?.();
+    promptTokens += n;
+    pending = { row: tvm.detachFromCurrentScope(tvm.empty([1, h], 'float32', tvm.cpu()).copyFrom(last)), tokenCount: promptTokens };
     const logits = fns.get_logits!(last, params) as NDArrayLike; // [1, V]
     const viewed = logits.view([1, 1, logits.shape[1]!]);
     return { get: (i: number) => (i === 0 ? viewed : out.get(1)) };
@@ -61,9 +76,28 @@ export function installHiddenStateTap(engine: unknown, modelId: string): HiddenS
     abi,
     take() {
       const value = pending ? { hiddenState: Float32Array.from(pending.row.toArray() as Float32Array), tokenCount: pending.tokenCount } : undefined;
+      pending?.row.dispose?.(); // the detached CPU copy is ours to free
       pending = undefined;
+      promptTokens = 0;
       return value;
     },
     uninstall() { pipeline.prefill = original; },
   };
+}
+
+/**
+ * Without the tap (a library with no hidden-state functions): counts the prompt's tokens by
+ * watching the same `prefill` calls, passing every argument and result through untouched.
+ */
+export function countPromptTokens(engine: unknown, modelId: string): { take(): number } | undefined {
+  const pipeline = (engine as EngineLike).loadedModelIdToPipeline?.get(modelId);
+  if (!pipeline || typeof pipeline.prefill !== 'function') return undefined;
+  const original = pipeline.prefill;
+  let tokens = 0;
+  pipeline.prefill = (...args: unknown[]) => {
+    const shape = (args[0] as { shape?: readonly number[] } | undefined)?.shape;
+    tokens += shape?.length === 3 ? shape[1]! : shape?.length === 2 ? shape[0]! : 0; // [1, n, H] (or [n, H])
+    return original(...args);
+  };
+  return { take: () => { const n = tokens; tokens = 0; return n; } };
 }
