@@ -47,6 +47,35 @@ for (const abi of [undefined, 'single'] as const) {
 runLocalEngineContract('WebLlmEngine over the web-llm test double (Llama library, single ABI)', () => create({ hiddenStateFunctions: true, prefillABI: 'single' }).engine);
 runLocalEngineContract('WebLlmEngine over the web-llm test double (logits only)', () => create({ hiddenStateFunctions: false, prefillABI: 'single' }).engine);
 
+describe('WebLLM engine: prompts web-llm forwards in chunks (prefill_chunk_size)', () => {
+  const prompt = user('Once upon a time'); // 16 tokens in the double
+  for (const chunk of [5, 7]) {
+    it(`taps the hidden state of the prompt's last position and counts every token (chunks of ${chunk}${16 % chunk === 1 ? ', the last one token long: a decode call' : ''})`, async () => {
+      const { double, engine: pending } = create({ hiddenStateFunctions: true, prefillABI: 'single', prefillChunkSize: chunk });
+      const engine = await pending;
+      const prefill = await engine.prefill(prompt);
+      const truth = doubleHiddenState(doublePromptTokens(prompt));
+      Array.from(prefill.hiddenState).forEach((v, i) => expect(v).toBeCloseTo(truth[i]!, 6));
+      Array.from(prefill.lastLogits).forEach((v, i) => expect(v).toBeCloseTo(doubleLogits(truth)[i]!, 6));
+      expect(prefill.tokenCount).toBe(16);
+      expect(double.calls.tappedPrefills).toBe(Math.ceil(16 / chunk));
+      // Decoding afterwards is web-llm's own again.
+      const before = double.calls.decodes;
+      await collectDecode(engine.decode({ maxTokens: 3 }));
+      expect(double.calls.tappedPrefills).toBe(Math.ceil(16 / chunk));
+      expect(double.calls.decodes - before).toBe(0); // the double's later steps need no decode call; the tap left them alone
+    });
+  }
+
+  it('counts every token on the logits path too', async () => {
+    const { engine: pending } = create({ hiddenStateFunctions: false, prefillABI: 'single', prefillChunkSize: 5 });
+    const prefill = await (await pending).prefill(prompt);
+    expect(prefill.tokenCount).toBe(16);
+    const truth = doubleLogits(doubleHiddenState(doublePromptTokens(prompt)));
+    Array.from(prefill.lastLogits).forEach((v, i) => expect(v).toBeCloseTo(truth[i]!, 6));
+  });
+});
+
 describe('WebLLM engine: the hidden-state tap only where it was verified', () => {
   it('on the batch prefill ABI (not runnable offline) it reads the logits and says why', async () => {
     const { double, engine: pending } = create({ hiddenStateFunctions: true, prefillABI: 'batch' });

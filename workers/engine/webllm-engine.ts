@@ -96,6 +96,9 @@ export class WebLlmEngine implements LocalEngine {
     const started = performance.now();
     await this.#stop();
     const logits = this.#capture.arm();
+    // Whatever an earlier, failed prefill left behind is not this prompt's.
+    this.#tap?.take();
+    this.#promptTokens?.take();
     try {
       const stream = await this.#engine.chat.completions.create({ messages: [...messages], stream: true, temperature: 0, max_tokens: this.info.contextLength });
       this.#stream = stream[Symbol.asyncIterator]();

@@ -23,7 +23,8 @@ export type NDArrayLike = { readonly shape: readonly number[]; view(shape: reado
 type PackedFunc = (...args: unknown[]) => unknown;
 type TvmLike = { beginScope(): void; endScope(): void; detachFromCurrentScope<T>(v: T): T; empty(shape: readonly number[], dtype: string, device: unknown): NDArrayLike; cpu(): unknown };
 type PipelineLike = {
-  getTokensEmbeddings?: PackedFunc;
+  /** What web-llm calls for a forward of exactly one token: also the last chunk of a prompt when it is one token long. */
+  decoding?: PackedFunc;
   tvm: TvmLike; vm: { getFunction(name: string): PackedFunc }; device: unknown; params: unknown;
   prefill: PackedFunc;
   resolvedModelABI?: { prefillABI?: 'single' | 'batch' };
@@ -57,8 +58,8 @@ export function installHiddenStateTap(engine: unknown, modelId: string): HiddenS
   const original = pipeline.prefill;
   let pending: { row: NDArrayLike; tokenCount: number } | undefined;
   let promptTokens = 0;
-  pipeline.prefill = (...args: unknown[]) => {
-    const [embedding, kvCache, params] = [args[0], args[1], args[2]];
+  // One tapped forward: every position's hidden state, the last one's row kept, logits from it.
+  const tapped = (embedding: unknown, kvCache: unknown, params: unknown) => {
     const out = fns.prefill_to_last_hidden_states!(embedding, kvCache, params) as { get(i: number): NDArrayLike };
     const hidden = out.get(0); // [1, n, H]: every position
     const [, n, h] = hidden.shape as [number, number, number];
@@ -72,6 +73,12 @@ export function installHiddenStateTap(engine: unknown, modelId: string): HiddenS
     const viewed = logits.view([1, 1, logits.shape[1]!]);
     return { get: (i: number) => (i === 0 ? viewed : out.get(1)) };
   };
+  pipeline.prefill = (...args: unknown[]) => tapped(args[0], args[1], args[2]);
+  // A prompt whose last chunk is one token long forwards that token through `decoding`: while a
+  // prompt is in progress (a row not yet taken), tap that forward too, or the row would be the
+  // previous chunk's (a hidden state of the wrong position).
+  const originalDecoding = pipeline.decoding;
+  if (originalDecoding) pipeline.decoding = (...args: unknown[]) => (pending ? tapped(args[0], args[1], args[2]) : originalDecoding(...args));
   return {
     abi,
     take() {
@@ -81,7 +88,7 @@ export function installHiddenStateTap(engine: unknown, modelId: string): HiddenS
       promptTokens = 0;
       return value;
     },
-    uninstall() { pipeline.prefill = original; },
+    uninstall() { pipeline.prefill = original; if (originalDecoding) pipeline.decoding = originalDecoding; },
   };
 }
 
@@ -93,11 +100,14 @@ export function countPromptTokens(engine: unknown, modelId: string): { take(): n
   const pipeline = (engine as EngineLike).loadedModelIdToPipeline?.get(modelId);
   if (!pipeline || typeof pipeline.prefill !== 'function') return undefined;
   const original = pipeline.prefill;
+  const originalDecoding = pipeline.decoding;
   let tokens = 0;
-  pipeline.prefill = (...args: unknown[]) => {
-    const shape = (args[0] as { shape?: readonly number[] } | undefined)?.shape;
-    tokens += shape?.length === 3 ? shape[1]! : shape?.length === 2 ? shape[0]! : 0; // [1, n, H] (or [n, H])
-    return original(...args);
+  const length = (embedding: unknown) => {
+    const shape = (embedding as { shape?: readonly number[] } | undefined)?.shape;
+    return shape?.length === 3 ? shape[1]! : shape?.length === 2 ? shape[0]! : 0; // [1, n, H] (or [n, H])
   };
+  pipeline.prefill = (...args: unknown[]) => { tokens += length(args[0]); return original(...args); };
+  // A one-token last chunk of the prompt: a decode while the prompt is still being counted.
+  if (originalDecoding) pipeline.decoding = (...args: unknown[]) => { if (tokens > 0) tokens += length(args[0]); return originalDecoding(...args); };
   return { take: () => { const n = tokens; tokens = 0; return n; } };
 }

@@ -40,23 +40,26 @@ export type DoubleOptions = {
   /** false: a non-Llama library that does not compile the hidden-state functions. */
   readonly hiddenStateFunctions: boolean;
   readonly failWith?: string;
+  /** web-llm's prefill_chunk_size: a longer prompt is forwarded in chunks; a one-token chunk goes to `decoding`. */
+  readonly prefillChunkSize?: number;
 };
 
 export function createWebLlmDouble(options: DoubleOptions) {
-  const calls: { createdModelId?: string; interrupts: number; stockPrefills: number; tappedPrefills: number } = { interrupts: 0, stockPrefills: 0, tappedPrefills: 0 };
+  const calls: { createdModelId?: string; interrupts: number; stockPrefills: number; tappedPrefills: number; decodes: number } = { interrupts: 0, stockPrefills: 0, tappedPrefills: 0, decodes: 0 };
   const tvm = {
     beginScope() {}, endScope() {},
     detachFromCurrentScope: <T>(v: T) => v,
     empty: (shape: readonly number[], dtype: string) => new FakeNDArray(shape, dtype === 'int32' ? new Int32Array(shape.reduce((a, b) => a * b, 1)) : new Float32Array(shape.reduce((a, b) => a * b, 1))),
     cpu: () => 'cpu',
   };
-  // The embedding NDArray carries token ids in a side table so the double can recompute h.
-  const tokensOf = new WeakMap<FakeNDArray, number[]>();
+  // The embedding NDArray carries its token ids (and those already in the KV cache) in a side
+  // table, so the double can recompute h for every position of a chunk.
+  const tokensOf = new WeakMap<FakeNDArray, { history: number[]; chunk: number[] }>();
   const hiddenAll = (emb: FakeNDArray) => {
-    const tokens = tokensOf.get(emb)!;
-    const out = new Float32Array(tokens.length * DOUBLE_HIDDEN);
-    tokens.forEach((_, n) => out.set(doubleHiddenState(tokens.slice(0, n + 1)), n * DOUBLE_HIDDEN));
-    return new FakeNDArray([1, tokens.length, DOUBLE_HIDDEN], out);
+    const { history, chunk } = tokensOf.get(emb)!;
+    const out = new Float32Array(chunk.length * DOUBLE_HIDDEN);
+    chunk.forEach((_, n) => out.set(doubleHiddenState([...history, ...chunk.slice(0, n + 1)]), n * DOUBLE_HIDDEN));
+    return new FakeNDArray([1, chunk.length, DOUBLE_HIDDEN], out);
   };
   const functions: Record<string, (...args: unknown[]) => unknown> = {
     prefill_to_last_hidden_states: (emb, kv) => { calls.tappedPrefills++; const h = hiddenAll(emb as FakeNDArray); return { get: (i: number) => (i === 0 ? h : kv) }; },
@@ -67,17 +70,18 @@ export function createWebLlmDouble(options: DoubleOptions) {
     },
     get_logits: (hidden) => new FakeNDArray([1, DOUBLE_VOCAB], doubleLogits((hidden as FakeNDArray).data as Float32Array)),
   };
-  const stockPrefill = (emb: FakeNDArray, kv: unknown) => {
-    calls.stockPrefills++;
-    const tokens = tokensOf.get(emb)!;
-    return { get: (i: number) => (i === 0 ? new FakeNDArray([1, 1, DOUBLE_VOCAB], doubleLogits(doubleHiddenState(tokens))) : kv) };
+  const stockLogits = (emb: FakeNDArray, kv: unknown) => {
+    const { history, chunk } = tokensOf.get(emb)!;
+    return { get: (i: number) => (i === 0 ? new FakeNDArray([1, 1, DOUBLE_VOCAB], doubleLogits(doubleHiddenState([...history, ...chunk]))) : kv) };
   };
+  const stockPrefill = (emb: FakeNDArray, kv: unknown) => { calls.stockPrefills++; return stockLogits(emb, kv); };
   const pipeline = {
     tvm, device: 'webgpu', params: 'params', kvCache: 'kv',
     vm: { getFunction(name: string) { if (!options.hiddenStateFunctions || !functions[name]) throw new Error(`Cannot find function ${name}`); return functions[name]!; } },
     prefill: (options.prefillABI === 'batch'
       ? (emb: unknown, positions: unknown, kv: unknown, params: unknown) => { void positions; void params; return stockPrefill(emb as FakeNDArray, kv); }
       : (emb: unknown, kv: unknown, params: unknown) => { void params; return stockPrefill(emb as FakeNDArray, kv); }) as (...args: unknown[]) => unknown,
+    decoding: ((emb: unknown, kv: unknown) => { calls.decodes++; return stockLogits(emb as FakeNDArray, kv); }) as (...args: unknown[]) => unknown,
     ...(options.prefillABI ? { resolvedModelABI: { prefillABI: options.prefillABI } } : {}),
   };
 
@@ -93,11 +97,18 @@ export function createWebLlmDouble(options: DoubleOptions) {
       chat: { completions: { async create(request) {
         interrupted = false;
         const tokens = doublePromptTokens(request.messages);
-        const emb = new FakeNDArray([1, tokens.length, DOUBLE_HIDDEN], new Float32Array(tokens.length * DOUBLE_HIDDEN));
-        tokensOf.set(emb, tokens);
         async function* generate() {
-          // web-llm: prefill → device.sync → processLogits (first call = the prefill logits) → sample.
-          const out = (pipeline.prefill as (...a: unknown[]) => { get(i: number): FakeNDArray })(...(options.prefillABI === 'batch' ? [emb, 'positions', pipeline.kvCache, pipeline.params] : [emb, pipeline.kvCache, pipeline.params]));
+          // web-llm: prefill (chunk by chunk; a one-token chunk through `decoding`) → device.sync →
+          // processLogits (first call = the prefill logits) → sample.
+          const size = options.prefillChunkSize ?? tokens.length;
+          let out!: { get(i: number): FakeNDArray };
+          for (let at = 0; at < tokens.length; at += size) {
+            const chunk = tokens.slice(at, at + size);
+            const emb = new FakeNDArray([1, chunk.length, DOUBLE_HIDDEN], new Float32Array(chunk.length * DOUBLE_HIDDEN));
+            tokensOf.set(emb, { history: tokens.slice(0, at), chunk });
+            const args = options.prefillABI === 'batch' ? [emb, 'positions', pipeline.kvCache, pipeline.params] : [emb, pipeline.kvCache, pipeline.params];
+            out = (chunk.length > 1 ? pipeline.prefill : pipeline.decoding)(...(chunk.length > 1 ? args : [emb, pipeline.kvCache, pipeline.params])) as typeof out;
+          }
           let logits = Float32Array.from(out.get(0).data as Float32Array);
           const generated = [...tokens];
           for (let step = 0; step < request.max_tokens; step++) {
