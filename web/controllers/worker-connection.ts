@@ -63,8 +63,9 @@ export class WorkerConnection implements ReactiveController {
       return frozen;
     } catch (thrown) {
       const error = thrown instanceof RouterError ? thrown : new RouterError(toErrorPayload(thrown).code, toErrorPayload(thrown).message);
-      // A worker that never started cannot be retried in place; the next ready() makes a new one.
-      if (error.code === 'asset_unreachable') this.#dispose();
+      // A worker that never started cannot be retried in place, and a cancelled one may still be
+      // downloading (web-llm's reload cannot be interrupted): the next ready() makes a new one.
+      if (error.code === 'asset_unreachable' || error.code === 'aborted') this.#dispose();
       this.#ready = undefined;
       this.#set({ phase: 'failed', error });
       this.events.failed(error);

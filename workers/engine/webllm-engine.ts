@@ -32,6 +32,8 @@ export type MlcEngineLike = {
   chat: { completions: { create(request: { messages: ChatMessage[]; stream: true; temperature: number; max_tokens: number; seed?: number }): Promise<AsyncIterable<Chunk>> } };
   interruptGenerate(): void;
   resetChat(): Promise<void>;
+  /** Frees the model (web-llm's `unload`); absent in test doubles that hold nothing. */
+  unload?(): Promise<void>;
 };
 export type CreateMlcEngine = (modelId: string, config: {
   appConfig: { model_list: { model: string; model_id: string; model_lib: string }[] };
@@ -73,21 +75,36 @@ export class WebLlmEngine implements LocalEngine {
     };
   }
 
-  static async create(createEngine: CreateMlcEngine, model: WebLlmModel, probe: PlatformProbe, onProgress?: (report: { progress: number; text: string }) => void): Promise<WebLlmEngine> {
+  /**
+   * `signal` cancels the download: web-llm's reload cannot be interrupted, so the wait ends at once
+   * with `aborted` and the engine, if it still arrives, is unloaded (the widget also terminates the
+   * worker on cancel, which stops the fetches themselves).
+   */
+  static async create(createEngine: CreateMlcEngine, model: WebLlmModel, probe: PlatformProbe, onProgress?: (report: { progress: number; text: string }) => void, signal?: AbortSignal): Promise<WebLlmEngine> {
     // web-llm downloads config and library before it checks the GPU: fail fast here instead.
     if (!probe.webgpu.available) throw new RouterError('engine_failed', `WebLLM needs WebGPU: ${probe.webgpu.reason ?? 'no adapter'}`);
     const chosen = probe.webgpu.shaderF16 || !model.f32 ? model : model.f32;
     if (!probe.webgpu.shaderF16 && !model.f32 && /f16/.test(model.modelId)) throw new RouterError('engine_failed', `${model.modelId} needs shader-f16, which this adapter lacks, and no f32 build is configured`);
     const capture = createLogitCapture();
     let engine: MlcEngineLike;
+    if (signal?.aborted) throw new RouterError('aborted', 'the model download was cancelled');
+    const creating = createEngine(chosen.modelId, {
+      appConfig: { model_list: [{ model: chosen.model, model_id: chosen.modelId, model_lib: chosen.modelLib }] },
+      logitProcessorRegistry: new Map([[chosen.modelId, capture]]),
+      ...(onProgress ? { initProgressCallback: onProgress } : {}),
+    });
+    let onAbort: (() => void) | undefined;
+    const cancelled = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new RouterError('aborted', 'the model download was cancelled'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
     try {
-      engine = await createEngine(chosen.modelId, {
-        appConfig: { model_list: [{ model: chosen.model, model_id: chosen.modelId, model_lib: chosen.modelLib }] },
-        logitProcessorRegistry: new Map([[chosen.modelId, capture]]),
-        ...(onProgress ? { initProgressCallback: onProgress } : {}),
-      });
+      engine = await Promise.race([creating, cancelled]);
     } catch (error) {
+      if (signal?.aborted) void creating.then((late) => late.unload?.(), () => undefined);
       throw mapWebLlmError(error);
+    } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
     return new WebLlmEngine(engine, capture, installHiddenStateTap(engine, chosen.modelId), chosen);
   }

@@ -54,7 +54,7 @@ export async function loadWebLlmRung(
   onProgress: (p: LoadProgress) => void, signal?: AbortSignal, createEngine: CreateMlcEngine = createFromWebLlm,
 ): Promise<WebLlmRung> {
   const model: WebLlmModel = { ...absolute(entry, modelsUrl), ...(entry.f32 ? { f32: absolute(entry.f32, modelsUrl) } : {}) };
-  const engine = await WebLlmEngine.create(createEngine, model, probe, (r) => onProgress({ stage: 'model', loaded: r.progress, total: 1, text: r.text }));
+  const engine = await WebLlmEngine.create(createEngine, model, probe, (r) => onProgress({ stage: 'model', loaded: r.progress, total: 1, text: r.text }), signal);
   const gateFile = await fetchVerified(new URL(entry.gate.onnx, modelsUrl).href, entry.gate.sha256, undefined, signal);
   const gate = await createOnnxMarginGate(ort, gateFile.bytes);
   const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, { url: new URL(entry.thresholds.json, modelsUrl).href, ...(entry.thresholds.sha256 ? { sha256: entry.thresholds.sha256 } : {}) }, store);

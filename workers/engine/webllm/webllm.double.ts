@@ -40,12 +40,14 @@ export type DoubleOptions = {
   /** false: a non-Llama library that does not compile the hidden-state functions. */
   readonly hiddenStateFunctions: boolean;
   readonly failWith?: string;
+  /** How long web-llm's reload (download and compile) takes. */
+  readonly createDelayMs?: number;
   /** web-llm's prefill_chunk_size: a longer prompt is forwarded in chunks; a one-token chunk goes to `decoding`. */
   readonly prefillChunkSize?: number;
 };
 
 export function createWebLlmDouble(options: DoubleOptions) {
-  const calls: { createdModelId?: string; interrupts: number; stockPrefills: number; tappedPrefills: number; decodes: number } = { interrupts: 0, stockPrefills: 0, tappedPrefills: 0, decodes: 0 };
+  const calls: { createdModelId?: string; interrupts: number; stockPrefills: number; tappedPrefills: number; decodes: number; unloads: number } = { interrupts: 0, stockPrefills: 0, tappedPrefills: 0, decodes: 0, unloads: 0 };
   const tvm = {
     beginScope() {}, endScope() {},
     detachFromCurrentScope: <T>(v: T) => v,
@@ -87,12 +89,14 @@ export function createWebLlmDouble(options: DoubleOptions) {
 
   const createEngine: CreateMlcEngine = async (modelId, config) => {
     calls.createdModelId = modelId;
+    if (options.createDelayMs) await new Promise((r) => setTimeout(r, options.createDelayMs));
     if (options.failWith) throw new Error(options.failWith);
     const processor: LogitCapture = config.logitProcessorRegistry.get(modelId)!;
     let interrupted = false;
     const engine: MlcEngineLike & { loadedModelIdToPipeline: Map<string, typeof pipeline> } = {
       loadedModelIdToPipeline: new Map([[modelId, pipeline]]),
       interruptGenerate() { interrupted = true; calls.interrupts++; },
+      async unload() { calls.unloads++; },
       async resetChat() {},
       chat: { completions: { async create(request) {
         interrupted = false;
