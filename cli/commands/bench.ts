@@ -35,7 +35,9 @@ export const BENCH_HELP = `riskgate bench [--quick] [--out DIR] [--config FILE.j
   --config   a JSON object with any of: rungs, points ([[λ, α], …]), paths, sets, loads, repeats, warmup, max_tokens
   --compare  print the change of every metric against a baseline results.json; exit 1 when one got
              worse by more than --threshold (default 0.1 = 10%) with p < 0.01 (Welch). With
-             --current, compares two files without running anything.
+             --current, compares two files without running anything. --min-change-ms (default 1)
+             is the smallest change of a time that counts; --only REGEX compares only the
+             configurations whose id matches (e.g. /warm/: cold loads are the noisiest).
   --update-readme   write the summary's tables into README.md (between its bench markers)
   --from     re-render report.html / summary.md (and the README with --update-readme) from a results.json`;
 
@@ -68,8 +70,9 @@ function readResults(path: string): BenchResults {
 }
 
 /** Prints the comparison; true when something regressed. */
-function report(baseline: BenchResults, current: BenchResults, threshold: number): boolean {
-  const changes = compareResults(baseline, current, { threshold });
+function report(baseline: BenchResults, current: BenchResults, options: { threshold: number; minChangeMs: number; only?: RegExp }): boolean {
+  const { threshold } = options;
+  const changes = compareResults(baseline, current, options);
   const regressions = changes.filter((c) => c.regression);
   console.log(`compared ${changes.length} metrics with baseline ${baseline.commit} (${baseline.created}); threshold ${(threshold * 100).toFixed(0)}%, p < 0.01`);
   for (const c of [...changes].sort((a, b) => Math.abs(b.change) - Math.abs(a.change)).slice(0, 15)) {
@@ -107,11 +110,14 @@ export async function bench(argv: string[]): Promise<void> {
     quick: { type: 'boolean' }, out: { type: 'string' }, config: { type: 'string' }, rungs: { type: 'string' }, points: { type: 'string' },
     paths: { type: 'string' }, sets: { type: 'string' }, prompts: { type: 'string' }, loads: { type: 'string' }, repeats: { type: 'string' },
     warmup: { type: 'string' }, 'max-tokens': { type: 'string' }, 'cpu-throttle': { type: 'string' }, compare: { type: 'string' }, current: { type: 'string' }, threshold: { type: 'string' },
-    from: { type: 'string' }, 'update-readme': { type: 'boolean' },
+    from: { type: 'string' }, 'update-readme': { type: 'boolean' }, only: { type: 'string' }, 'min-change-ms': { type: 'string' },
   } });
   const threshold = values.threshold === undefined ? 0.1 : Number(values.threshold);
+  const minChangeMs = values['min-change-ms'] === undefined ? 1 : Number(values['min-change-ms']);
+  if (!(threshold >= 0) || !(minChangeMs >= 0)) throw new RouterError('invalid_request', '--threshold and --min-change-ms must be numbers ≥ 0');
+  const compareOptions = { threshold, minChangeMs, ...(values.only ? { only: new RegExp(values.only) } : {}) };
   if (values.compare && values.current) {
-    if (report(readResults(values.compare), readResults(values.current), threshold)) process.exit(1);
+    if (report(readResults(values.compare), readResults(values.current), compareOptions)) process.exit(1);
     return;
   }
   if (values.from) {
@@ -149,5 +155,5 @@ export async function bench(argv: string[]): Promise<void> {
   }));
   const summary = await writeOutputs(out, results, values['update-readme'] === true);
   console.log(`\n${summary}\nwrote ${out}/results.json, report.html, summary.md in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  if (values.compare && report(readResults(values.compare), results, threshold)) process.exit(1);
+  if (values.compare && report(readResults(values.compare), results, compareOptions)) process.exit(1);
 }

@@ -28,4 +28,11 @@ describe('bench --compare', () => {
     const other = results([config('b', { ttft_ms: noisy(90) })]);
     expect(compareResults(base, other)).toEqual([]);
   });
+
+  it('compares only the configurations --only names', () => {
+    const base = results([config('wasm-1/cold/x', { ttft_ms: noisy(20) }), config('wasm-1/warm/x', { ttft_ms: noisy(20) })]);
+    const slower = results([config('wasm-1/cold/x', { ttft_ms: noisy(40) }), config('wasm-1/warm/x', { ttft_ms: noisy(20) })]);
+    expect(compareResults(base, slower).filter((c) => c.regression).map((c) => c.configuration)).toEqual(['wasm-1/cold/x']);
+    expect(compareResults(base, slower, { only: /\/warm\// }).map((c) => c.configuration)).toEqual(['wasm-1/warm/x']);
+  });
 });

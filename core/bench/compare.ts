@@ -30,12 +30,13 @@ function samplesById(results: BenchResults): Map<string, Record<string, number[]
   return out;
 }
 
-export function compareResults(baseline: BenchResults, current: BenchResults, { threshold = 0.1, alpha = 0.01, minChangeMs = 1 } = {}): MetricChange[] {
+/** `only`: compare just the configurations whose id matches (e.g. /\/warm\// for warm pages). */
+export function compareResults(baseline: BenchResults, current: BenchResults, { threshold = 0.1, alpha = 0.01, minChangeMs = 1, only }: { threshold?: number; alpha?: number; minChangeMs?: number; only?: RegExp } = {}): MetricChange[] {
   const before = samplesById(baseline);
   const changes: MetricChange[] = [];
   for (const [id, metrics] of samplesById(current)) {
     const old = before.get(id);
-    if (!old) continue;
+    if (!old || (only && !only.test(id))) continue;
     for (const [metric, samples] of Object.entries(metrics)) {
       const a = (old[metric] ?? []).filter(Number.isFinite);
       const b = samples.filter(Number.isFinite);
