@@ -1,18 +1,17 @@
 /**
  * @module bench/bench-proxy
  * `npm run bench:proxy`: what the proxy adds on loopback, fairly. The canned OpenAI-compatible
- * upstream and the proxy each run in their own process (neither shares an event loop with the
- * other or with autocannon, the load generator). Direct vs through the proxy, non-stream and
- * stream: p50/p99 latency with one connection, req/s with 32 connections, and 500 concurrent
+ * upstream, the proxy and autocannon (the load generator) each run in their own process, so none
+ * shares an event loop with another. Direct vs through the proxy, non-stream and stream: p50/p99 latency with one connection, req/s with 32 connections, and 500 concurrent
  * streams for 20 s (errors, p50/p99), with the proxy process's peak RSS. Prints the figures and
  * writes bench-results/proxy.json.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
-import autocannon from 'autocannon';
+import { createRequire } from 'node:module';
 import { REPO_ROOT } from '../../node/paths.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -36,14 +35,27 @@ const cpuMs = (pid: number) => {
 };
 const pidOf = (base: string) => (base === urls.proxy ? proxyServer.child.pid! : upstreamServer.child.pid!);
 
+type AutocannonResult = { requests: { average: number; total: number }; latency: { mean: number; p50: number; p99: number }; errors: number; timeouts: number; non2xx: number };
+
+/**
+ * The load generator in a process of its own, like the servers. Run inside this orchestrating
+ * process (autocannon's API), 500 streams showed hundreds of requests past 10 s that never showed
+ * with the CLI against the same servers (3 runs of 8 s: 0).
+ */
+function autocannonProcess(url: string, body: string, connections: number, duration: number): Promise<AutocannonResult> {
+  const cli = resolve(dirname(createRequire(import.meta.url).resolve('autocannon/package.json')), 'autocannon.js');
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [cli, '--json', '-c', String(connections), '-d', String(duration), '-m', 'POST', '-H', 'content-type=application/json', '-b', body, url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.on('close', (code) => { try { ok(JSON.parse(out) as AutocannonResult); } catch { fail(new Error(`autocannon exited with ${code}: ${out.slice(0, 200)}`)); } });
+  });
+}
+
 type Figures = { ms_per_request: number; mean_ms: number; p50_ms: number; p99_ms: number; req_per_s: number; errors: number; non2xx: number; server_cpu_ms_per_request: number };
 async function load(base: string, stream: boolean, connections: number, duration = DURATION_S): Promise<Figures> {
   const cpuBefore = cpuMs(pidOf(base));
-  const r = await autocannon({
-    url: `${base}/chat/completions`, method: 'POST', connections, duration,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'canned', messages: [{ role: 'user', content: 'What is the capital of France?' }], stream }),
-  });
+  const r = await autocannonProcess(`${base}/chat/completions`, JSON.stringify({ model: 'canned', messages: [{ role: 'user', content: 'What is the capital of France?' }], stream }), connections, duration);
   // autocannon's latency percentiles have 1 ms resolution; with one connection the time per
   // request (1 / req/s) is the finer end-to-end figure.
   // The server's own CPU per request (the proxy's excludes its upstream's: another process).
