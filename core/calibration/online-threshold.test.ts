@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { calibrateThreshold } from './crc.js';
+import { realisedRisk, startOnlineThreshold, updateOnlineThreshold } from './online-threshold.js';
+
+/** mulberry32: a fixed-seed stream for the synthetic data. */
+const rng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const normal = (u: () => number) => Math.sqrt(-2 * Math.log(u() + 1e-12)) * Math.cos(2 * Math.PI * u());
+
+/** The gate's score carries some signal; `baseRate` shifts how often the edge is strictly better. */
+function prompt(u: () => number, baseRate: number) {
+  const score = normal(u);
+  const pEdgeBetter = Math.min(1, Math.max(0, baseRate * (1 - 0.6 * Math.tanh(score))));
+  return { score, edgeBetter: u() < pEdgeBetter };
+}
+
+describe('online threshold (adaptive conformal inference)', () => {
+  it('keeps the long-run false-acceptance rate at α through a distribution shift that breaks the static CRC threshold', () => {
+    const alpha = 0.1;
+    for (const seed of [1, 2, 3]) {
+      const u = rng(seed);
+      // Calibrate on the first regime (base rate 0.12), then the stream shifts to 0.35.
+      const calibration = Array.from({ length: 2000 }, () => prompt(u, 0.12));
+      const crc = calibrateThreshold(calibration.map((p) => ({ score: p.score, falseAcceptIfAccepted: p.edgeBetter })), alpha);
+      const stream = Array.from({ length: 20_000 }, () => prompt(u, 0.35));
+      const staticRisk = stream.filter((p) => p.score >= crc.threshold && p.edgeBetter).length / stream.length;
+      expect(staticRisk, `seed ${seed}: the shift breaks the static threshold`).toBeGreaterThan(alpha + 0.02);
+      let state = startOnlineThreshold(crc.threshold, alpha, 0.05, [-6, 6]);
+      for (const p of stream) state = updateOnlineThreshold(state, p);
+      expect(Math.abs(realisedRisk(state) - alpha), `seed ${seed}`).toBeLessThanOrEqual(0.02);
+      // And Gibbs & Candès' bound holds: |mean err − α| ≤ (B + γ)/(γ T).
+      expect(Math.abs(realisedRisk(state) - alpha)).toBeLessThanOrEqual((12 + 0.05) / (0.05 * stream.length));
+    }
+  });
+
+  it('starts from ±∞ calibrated thresholds inside its bounds, and moves by γ(1 − α) up / γα down', () => {
+    const start = startOnlineThreshold(-Infinity, 0.1, 0.5, [-3, 3]);
+    expect(start.threshold).toBe(-3);
+    const afterMiss = updateOnlineThreshold(start, { score: 0, edgeBetter: true }); // accepted and wrong
+    expect(afterMiss.threshold).toBeCloseTo(-3 + 0.5 * 0.9, 12);
+    const afterFine = updateOnlineThreshold(afterMiss, { score: 0, edgeBetter: false });
+    expect(afterFine.threshold).toBeCloseTo(-3 + 0.45 - 0.05, 12);
+    expect(updateOnlineThreshold(start, { score: 0, edgeBetter: false }).threshold).toBe(-3); // clamped
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * @module calibration/online-threshold
+ * Adaptive conformal inference for the acceptance threshold (Gibbs & Candès 2021, eq. 2; in the
+ * threshold form of online quantile tracking, Angelopoulos, Barber & Bates 2023, eq. 1):
+ *   τ_{t+1} = τ_t + γ · (err_t − α),   err_t = 1[score_t ≥ τ_t and Δ_t < 0]
+ * — a false acceptance raises the threshold by γ(1 − α), every other labelled prompt lowers it by
+ * γα. Whatever the data do (no exchangeability, any shift), the long-run false-acceptance rate
+ * satisfies |(1/T) Σ err_t − α| ≤ (B + γ) / (γ T), with B the width of the range τ stays in
+ * (Gibbs & Candès, Prop. 4.1); the static CRC threshold keeps its guarantee only while calibration
+ * and use are exchangeable. The state is plain data, so the worker can keep it in IndexedDB next to
+ * the calibrated table (issue 15; not wired into the worker yet).
+ */
+
+export type OnlineThresholdState = {
+  readonly threshold: number;
+  readonly riskLevel: number;
+  /** γ, in score units per step. */
+  readonly stepSize: number;
+  /** The range τ is kept in: the scores' range, so ±∞ from a calibration table becomes finite. */
+  readonly bounds: readonly [number, number];
+  readonly steps: number;
+  readonly falseAcceptances: number;
+};
+
+/** Starts from the calibrated τ (±∞ clamped to `bounds`). */
+export function startOnlineThreshold(calibrated: number, riskLevel: number, stepSize: number, bounds: readonly [number, number]): OnlineThresholdState {
+  return { threshold: Math.min(bounds[1], Math.max(bounds[0], calibrated)), riskLevel, stepSize, bounds, steps: 0, falseAcceptances: 0 };
+}
+
+/** One labelled prompt: was it accepted at the current τ, and was the edge strictly better (Δ < 0)? */
+export function updateOnlineThreshold(state: OnlineThresholdState, label: { readonly score: number; readonly edgeBetter: boolean }): OnlineThresholdState {
+  const error = label.score >= state.threshold && label.edgeBetter ? 1 : 0;
+  const next = state.threshold + state.stepSize * (error - state.riskLevel);
+  return {
+    ...state,
+    threshold: Math.min(state.bounds[1], Math.max(state.bounds[0], next)),
+    steps: state.steps + 1,
+    falseAcceptances: state.falseAcceptances + error,
+  };
+}
+
+/** The realised long-run false-acceptance rate so far (NaN before the first label). */
+export const realisedRisk = (state: OnlineThresholdState): number => state.falseAcceptances / state.steps;
