@@ -1,6 +1,6 @@
 /**
  * @module cli/main
- * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, bench, bench-local, recordings, import.
+ * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, transfer, bench, bench-local, recordings, import.
  */
 import { RouterError } from '../core/errors.js';
 import { CALIBRATE_HELP, calibrate } from './commands/calibrate.js';
@@ -11,6 +11,7 @@ import { RECORDINGS_HELP, recordings } from './commands/recordings.js';
 import { IMPORT_HELP, importData } from './commands/import-data.js';
 import { EVALUATE_HELP, evaluate } from './commands/evaluate.js';
 import { BENCH_HELP, bench } from './commands/bench.js';
+import { TRANSFER_HELP, transfer } from './commands/transfer.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   convert: { run: convert, help: CONVERT_HELP },
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   import: { run: importData, help: IMPORT_HELP },
   evaluate: { run: evaluate, help: EVALUATE_HELP },
   bench: { run: bench, help: BENCH_HELP },
+  transfer: { run: transfer, help: TRANSFER_HELP },
 };
 
 const [name, ...argv] = process.argv.slice(2);
