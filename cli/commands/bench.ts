@@ -11,12 +11,13 @@ import { parseArgs } from 'node:util';
 import { RouterError } from '../../core/errors.js';
 import { benchResultsSchema, type BenchResults } from '../../core/bench/results-schema.js';
 import { compareResults } from '../../core/bench/compare.js';
+import { mergeRuns } from '../../core/bench/merge-runs.js';
 import { PROMPT_SETS, parsePromptJsonl, type PromptSet } from '../../core/bench/prompt-sets.js';
 import { REPO_ROOT } from '../../node/paths.js';
 
 export const BENCH_HELP = `riskgate bench [--quick] [--out DIR] [--config FILE.json] [--rungs LIST] [--points LIST]
                [--paths LIST] [--sets LIST] [--prompts FILE.jsonl] [--loads LIST] [--repeats N]
-               [--warmup N] [--max-tokens N] [--cpu-throttle X] [--compare BASELINE.json [--current RESULTS.json] [--threshold X]]
+               [--warmup N] [--max-tokens N] [--runs K] [--cpu-throttle X] [--compare BASELINE.json [--current RESULTS.json] [--threshold X]]
                [--update-readme] [--from RESULTS.json]
   Routed latency in headless Chromium through the built widget's router worker and a local edge
   proxy (embedded defaults). Each rung × load runs in a fresh browser (cold: new profile; warm: the
@@ -28,6 +29,8 @@ export const BENCH_HELP = `riskgate bench [--quick] [--out DIR] [--config FILE.j
   --sets     ${Object.keys(PROMPT_SETS).join(', ')}       default: short,mixed; --prompts adds a JSONL set
   --loads    cold, warm                                    default: cold,warm
   --repeats 2 --warmup 1 --max-tokens 16
+  --runs K   the whole matrix K times with fresh browsers and servers; --compare then tests the
+             runs' means (between-run noise, what a CI gate faces) instead of single samples
   --cpu-throttle X   emulate an X times slower CPU (Chromium's DevTools throttling; default 1 = off)
   --quick    wasm-1, 0.5:0.1, auto+edge, short, cold+warm (CI: about 10 s here)
   The default run takes about 10 min on 2 cores without a GPU, mostly WebGPU on SwiftShader and
@@ -109,7 +112,7 @@ export async function bench(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: {
     quick: { type: 'boolean' }, out: { type: 'string' }, config: { type: 'string' }, rungs: { type: 'string' }, points: { type: 'string' },
     paths: { type: 'string' }, sets: { type: 'string' }, prompts: { type: 'string' }, loads: { type: 'string' }, repeats: { type: 'string' },
-    warmup: { type: 'string' }, 'max-tokens': { type: 'string' }, 'cpu-throttle': { type: 'string' }, compare: { type: 'string' }, current: { type: 'string' }, threshold: { type: 'string' },
+    warmup: { type: 'string' }, 'max-tokens': { type: 'string' }, 'cpu-throttle': { type: 'string' }, runs: { type: 'string' }, compare: { type: 'string' }, current: { type: 'string' }, threshold: { type: 'string' },
     from: { type: 'string' }, 'update-readme': { type: 'boolean' }, only: { type: 'string' }, 'min-change-ms': { type: 'string' },
   } });
   const threshold = values.threshold === undefined ? 0.1 : Number(values.threshold);
@@ -149,10 +152,15 @@ export async function bench(argv: string[]): Promise<void> {
 
   const { runBench } = await import('../../e2e/bench/run-bench.js');
   const started = performance.now();
-  const results = benchResultsSchema.parse(await runBench({
-    rungs: rungNames.map(parseRung), points, paths, sets, loads, repeats, warmup, maxTokens, cpuThrottle,
-    command: `npm run bench -- ${argv.join(' ')}`.trim(), log: (line) => console.log(`[bench] ${line}`),
-  }));
+  const runs = Math.max(1, positive('runs', values.runs ?? file.runs, 1));
+  const each: BenchResults[] = [];
+  for (let run = 1; run <= runs; run++) {
+    each.push(benchResultsSchema.parse(await runBench({
+      rungs: rungNames.map(parseRung), points, paths, sets, loads, repeats, warmup, maxTokens, cpuThrottle,
+      command: `npm run bench -- ${argv.join(' ')}`.trim(), log: (line) => console.log(`[bench]${runs > 1 ? ` run ${run}/${runs}:` : ''} ${line}`),
+    })));
+  }
+  const results = benchResultsSchema.parse(mergeRuns(each));
   const summary = await writeOutputs(out, results, values['update-readme'] === true);
   console.log(`\n${summary}\nwrote ${out}/results.json, report.html, summary.md in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (values.compare && report(readResults(values.compare), results, compareOptions)) process.exit(1);

@@ -35,4 +35,13 @@ describe('bench --compare', () => {
     expect(compareResults(base, slower).filter((c) => c.regression).map((c) => c.configuration)).toEqual(['wasm-1/cold/x']);
     expect(compareResults(base, slower, { only: /\/warm\// }).map((c) => c.configuration)).toEqual(['wasm-1/warm/x']);
   });
+
+  it('with repeated runs it tests the run means: a within-run shift that runs do not repeat is not a regression', () => {
+    // Samples say "slower" (tight within a run), but the three runs of each side overlap.
+    const base = results([{ ...config('a', { ttft_ms: noisy(20) }), run_means: { ttft_ms: [18, 24, 20] } }]);
+    const next = results([{ ...config('a', { ttft_ms: noisy(26) }), run_means: { ttft_ms: [30, 19, 26] } }]); // +21%, but within the runs' spread
+    expect(compareResults(base, next, { threshold: 0.1 }).find((c) => c.metric === 'ttft_ms')!.regression).toBe(false);
+    const onSamples = results([config('a', { ttft_ms: noisy(26) })]);
+    expect(compareResults(results([config('a', { ttft_ms: noisy(20) })]), onSamples, { threshold: 0.1 })[0]!.regression).toBe(true);
+  });
 });

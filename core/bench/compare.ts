@@ -23,9 +23,10 @@ export type MetricChange = {
 /** Higher is better for speeds; lower for times, bytes and heap. */
 const higherIsBetter = (metric: string) => metric.endsWith('per_s');
 
+/** Per configuration: each run's means when the run repeated the matrix (`--runs`), else the samples. */
 function samplesById(results: BenchResults): Map<string, Record<string, number[]>> {
   const out = new Map<string, Record<string, number[]>>();
-  for (const c of results.configurations) out.set(c.id, c.samples as Record<string, number[]>);
+  for (const c of results.configurations) out.set(c.id, { ...(c.samples as Record<string, number[]>), ...(c.run_means as Record<string, number[]> | undefined) });
   for (const s of results.sessions) out.set(`${s.rung}/${s.load}/page`, s.samples as Record<string, number[]>);
   return out;
 }

@@ -34,6 +34,8 @@ const routeConfiguration = z.object({
   errors: z.record(z.string(), z.number().int().positive()),
   samples: z.partialRecord(z.enum(ROUTE_METRICS), z.array(z.number())),
   summary: z.partialRecord(z.enum(ROUTE_METRICS), summary),
+  /** With `--runs K` (K ≥ 2): each run's mean per metric, the unit `--compare` tests (between-run noise). */
+  run_means: z.partialRecord(z.enum(ROUTE_METRICS), z.array(z.number())).optional(),
 });
 
 const pageSession = z.object({
@@ -59,6 +61,8 @@ export const benchResultsSchema = z.object({
     rungs: z.array(z.string()).min(1), points: z.array(z.object({ cost_weight: z.number(), risk_level: z.number() })).min(1),
     paths: z.array(z.enum(['auto', 'local', 'edge'])).min(1), prompt_sets: z.array(z.string()).min(1), loads: z.array(z.enum(['cold', 'warm'])).min(1),
     repeats: z.number().int().positive(), warmup: z.number().int().nonnegative(), max_tokens: z.number().int().positive(),
+    /** Whole-matrix repeats, each with fresh browsers (absent = 1). */
+    runs: z.number().int().positive().optional(),
   }),
   configurations: z.array(routeConfiguration),
   sessions: z.array(pageSession),
