@@ -134,3 +134,25 @@ test('Clear empties the conversation and the tally counts what was answered wher
   await page.locator('riskgate-chat button.clear').click();
   await expect(page.locator('riskgate-chat li.user')).toHaveCount(0);
 });
+
+test('"Not good enough?" on a local answer asks the larger model now: both answers stay, and the page gets the feedback', async ({ page }) => {
+  await openChat(page, { mode: 'local', 'max-tokens': '12' });
+  const local = await send(page, 'Once upon a time');
+  expect(local).toMatchObject({ ok: true, path: 'local' });
+  const first = page.locator('riskgate-chat li.assistant').first();
+  const ask = first.getByRole('button', { name: 'Not good enough? Ask the larger model' });
+  await ask.click();
+  const second = page.locator('riskgate-chat li.assistant').nth(1);
+  await expect(second.locator('.text')).not.toBeEmpty();
+  await expect(second).toContainText('Answered by'); // the edge's badge, under the device's answer
+  await expect(ask).toHaveCount(0); // asked once
+  await expect(first.locator('.text')).toHaveText((local as { text: string }).text.trim());
+  // The feedback comes once the edge's answer has finished.
+  const feedbackOf = async () => (await events(page)).filter((e) => e.type === 'riskgate-feedback').map((e) => e.detail as { prompt: string; local: string; edge: string; decision: { path: string } });
+  await expect.poll(async () => (await feedbackOf()).length).toBe(1);
+  const feedback = await feedbackOf();
+  expect(feedback[0]).toMatchObject({ prompt: 'Once upon a time', local: (local as { text: string }).text, decision: { path: 'local' } });
+  expect(feedback[0]!.edge.length).toBeGreaterThan(0);
+  const decisions = (await events(page)).filter((e) => e.type === 'riskgate-decision').map((e) => (e.detail as { path: string; reason: string }));
+  expect(decisions.map((d) => d.path)).toEqual(['local', 'edge']);
+});

@@ -17,7 +17,7 @@ export async function openChat(page: Page, attributes: WidgetAttributes = {}): P
     for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', ...attrs })) el.setAttribute(k, v as string);
     const w = window as unknown as { events: { type: string; detail: unknown }[] };
     w.events = [];
-    for (const type of ['riskgate-decision', 'riskgate-token', 'riskgate-done', 'riskgate-error', 'riskgate-queued', 'riskgate-delivered']) {
+    for (const type of ['riskgate-decision', 'riskgate-token', 'riskgate-done', 'riskgate-error', 'riskgate-queued', 'riskgate-delivered', 'riskgate-feedback']) {
       document.addEventListener(type, (e) => w.events.push({ type, detail: (e as CustomEvent).detail }));
     }
     await el.ready;

@@ -229,6 +229,7 @@ export class RiskgateChat extends LitElement {
         onCopy: (text) => void navigator.clipboard?.writeText(text).catch(() => undefined),
         onCancelQueued: (id) => void this.#conversation.cancelQueued(id),
         onAskEdgeLater: (id) => void this.#conversation.askEdgeLater(id),
+        onAskEdge: (id) => void this.#conversation.askEdge(id).catch(() => undefined),
       })}
       ${renderComposer({
         busy: this.#conversation.busy, hint: this.hint,

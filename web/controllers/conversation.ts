@@ -138,6 +138,39 @@ export class Conversation implements ReactiveController {
   }
 
   /**
+   * "Not good enough?" on a local answer: the same prompt (with the same history) goes to the edge
+   * now, and its answer appears under the device's, so the visitor sees both. The page gets
+   * `riskgate-feedback` with both texts and the decision: a label (the device's answer was judged
+   * worse) for whoever tunes the operating point (issue 15). Offline, the prompt is queued instead.
+   */
+  askEdge(answerId: number): Promise<SendResult | undefined> {
+    const answer = this.turns.find((t): t is AnswerTurn => t.id === answerId && t.role === 'assistant');
+    const prompt = this.turns.find((t): t is UserTurn => t.role === 'user' && t.id === answer?.promptId);
+    if (!answer || !prompt || answer.decision.path !== 'local' || answer.streaming || answer.askedEdge) return Promise.resolve(undefined);
+    answer.askedEdge = true;
+    this.#changed();
+    const run = this.#queue.then(async () => {
+      const messages = historyBefore(this.turns, prompt);
+      const { answer: edge, failure } = await this.#route(prompt, messages, { mode: 'edge' });
+      if (failure?.retryLater && !(edge && edge.text !== '')) {
+        if (edge) this.#remove(edge);
+        await this.#enqueue(prompt, messages);
+        return undefined;
+      }
+      if (failure || !edge) {
+        if (edge && edge.text === '') this.#remove(edge);
+        const error = fromErrorPayload(failure ?? { code: 'internal_error', message: 'the answer ended without a result' });
+        this.#fail(error, prompt.text, prompt);
+        throw error;
+      }
+      this.options.emit('riskgate-feedback', { prompt: prompt.text, local: answer.text, edge: edge.text, edgeModel: edge.servedBy, decision: { ...answer.decision } });
+      return this.#result(edge);
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
    * Delivers one outbox entry (called by the outbox's scheduler): the edge answers the queued
    * prompt with the entry id as Idempotency-Key, and the answer lands under its own prompt.
    * @throws RouterError when the delivery failed (the scheduler backs off, or gives up if it cannot work later).

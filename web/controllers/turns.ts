@@ -13,6 +13,8 @@ export type AnswerTurn = {
   servedBy?: string; finishReason?: RouteFinishReason; timings?: Timings; usage?: { promptTokens: number; completionTokens: number };
   /** Answered on the device because the edge was unreachable (offline="local"); below the quality target. */
   offlineLocal?: true;
+  /** The visitor asked the larger model too ("not good enough?"): its answer follows this one. */
+  askedEdge?: true;
   /** The prompt this answers (its user turn id). */
   promptId?: number;
 };

@@ -15,6 +15,8 @@ export type MessageListProps = {
   readonly onCopy: (text: string) => void;
   readonly onCancelQueued: (outboxId: string) => void;
   readonly onAskEdgeLater: (answerId: number) => void;
+  /** "Not good enough?" on a finished local answer: ask the larger model now. */
+  readonly onAskEdge: (answerId: number) => void;
 };
 
 const ERROR_WORDS: Record<string, string> = {
@@ -50,6 +52,7 @@ function renderAnswer(turn: AnswerTurn, p: MessageListProps) {
     ${renderBadge(turn)}
     ${!turn.streaming && turn.text ? html`<button type="button" class="link copy" @click=${() => p.onCopy(turn.text)}>Copy</button>` : nothing}
     ${turn.offlineLocal ? html`<button type="button" class="link ask-edge" @click=${() => p.onAskEdgeLater(turn.id)}>Ask the server when back online</button>` : nothing}
+    ${!turn.offlineLocal && !turn.streaming && !turn.askedEdge && turn.decision.path === 'local' && turn.text ? html`<button type="button" class="link ask-larger" @click=${() => p.onAskEdge(turn.id)}>Not good enough? Ask the larger model</button>` : nothing}
   </li>`;
 }
 
