@@ -7,7 +7,7 @@
  * enormous sample from flagging a change nobody would notice.
  */
 import type { BenchResults } from './results-schema.js';
-import { welch } from './stats.js';
+import { mean, welch } from './stats.js';
 
 export type MetricChange = {
   readonly configuration: string;
@@ -42,7 +42,6 @@ export function compareResults(baseline: BenchResults, current: BenchResults, { 
       const a = (old[metric] ?? []).filter(Number.isFinite);
       const b = samples.filter(Number.isFinite);
       if (a.length < 2 || b.length < 2) continue;
-      const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
       const [m0, m1] = [mean(a), mean(b)];
       const change = m0 === 0 ? 0 : (m1 - m0) / Math.abs(m0);
       const worse = higherIsBetter(metric) ? -change : change;

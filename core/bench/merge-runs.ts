@@ -6,16 +6,12 @@
  * browser and one proxy per run make runs differ more than prompts within a run do).
  */
 import type { BenchResults, RouteConfiguration, RouteMetric } from './results-schema.js';
-import { summarize, type Summary } from './stats.js';
-
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+import { mean, summarizeEach } from './stats.js';
 
 export function mergeRuns(runs: readonly BenchResults[]): BenchResults {
   const [first, ...rest] = runs;
   if (!first) throw new Error('no runs to merge');
   if (rest.length === 0) return first;
-  const summaries = <K extends string>(samples: Partial<Record<K, number[]>>) =>
-    Object.fromEntries(Object.entries(samples).flatMap(([k, v]) => { const s = summarize(v as number[]); return s ? [[k, s]] : []; })) as Partial<Record<K, Summary>>;
   const configurations: RouteConfiguration[] = first.configurations.map((c) => {
     const same = runs.map((r) => r.configurations.find((x) => x.id === c.id)).filter((x): x is RouteConfiguration => x !== undefined);
     const samples: Partial<Record<RouteMetric, number[]>> = {};
@@ -28,12 +24,12 @@ export function mergeRuns(runs: readonly BenchResults[]): BenchResults {
     const errors: Record<string, number> = {};
     for (const x of same) for (const [code, n] of Object.entries(x.errors)) errors[code] = (errors[code] ?? 0) + n;
     const rates = same.map((x) => x.deferral_rate).filter((x): x is number => x !== null);
-    return { ...c, errors, samples, summary: summaries(samples), run_means: runMeans, deferral_rate: rates.length ? +mean(rates).toFixed(4) : null };
+    return { ...c, errors, samples, summary: summarizeEach(samples), run_means: runMeans, deferral_rate: rates.length ? +mean(rates).toFixed(4) : null };
   });
   const sessions = first.sessions.map((s) => {
     const same = runs.map((r) => r.sessions.find((x) => x.rung === s.rung && x.load === s.load)).filter((x) => x !== undefined);
     const samples = Object.fromEntries([...new Set(same.flatMap((x) => Object.keys(x.samples)))].map((k) => [k, same.flatMap((x) => (x.samples as Record<string, number[]>)[k] ?? [])])) as typeof s.samples;
-    return { ...s, samples, summary: summaries(samples) };
+    return { ...s, samples, summary: summarizeEach(samples) };
   });
   const last = runs[runs.length - 1]!;
   return {

@@ -24,10 +24,12 @@ function quantile(sorted: readonly number[], q: number): number {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 export function variance(xs: readonly number[]): number {
   if (xs.length < 2) return 0;
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1);
+  const m = mean(xs);
+  return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
 }
 
 /** null for no samples (a metric that does not apply, e.g. decode speed of an edge answer). */
@@ -35,12 +37,17 @@ export function summarize(samples: readonly number[]): Summary | null {
   const xs = samples.filter(Number.isFinite);
   if (xs.length === 0) return null;
   const sorted = [...xs].sort((a, b) => a - b);
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const m = mean(xs);
   const half = 1.96 * Math.sqrt(variance(xs) / xs.length);
   return {
-    n: xs.length, mean: round(mean), p50: round(quantile(sorted, 0.5)), p95: round(quantile(sorted, 0.95)), p99: round(quantile(sorted, 0.99)),
-    ci95: [round(mean - half), round(mean + half)],
+    n: xs.length, mean: round(m), p50: round(quantile(sorted, 0.5)), p95: round(quantile(sorted, 0.95)), p99: round(quantile(sorted, 0.99)),
+    ci95: [round(m - half), round(m + half)],
   };
+}
+
+/** A summary per metric, leaving out metrics without samples. */
+export function summarizeEach<K extends string>(samples: Partial<Record<K, number[]>>): Partial<Record<K, Summary>> {
+  return Object.fromEntries(Object.entries(samples).flatMap(([k, v]) => { const s = summarize(v as number[]); return s ? [[k, s]] : []; })) as Partial<Record<K, Summary>>;
 }
 
 /** ln Γ(x), Lanczos approximation (g = 7, n = 9): enough digits for p-values. */
@@ -87,7 +94,6 @@ export function studentTwoSidedP(t: number, df: number): number {
  * repeats of a few prompts).
  */
 export function welch(a: readonly number[], b: readonly number[]): { readonly difference: number; readonly t: number; readonly df: number; readonly p: number } {
-  const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const difference = mean(b) - mean(a);
   const [va, vb] = [variance(a) / a.length, variance(b) / b.length];
   const se = Math.sqrt(va + vb);

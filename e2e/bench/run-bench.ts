@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startStaticServer } from '../../cli/static-server.js';
 import { startProxy } from '../../edge-proxy/server.js';
 import { BENCH_SCHEMA, type BenchResults, type PageSession, type RouteConfiguration, type RouteMetric } from '../../core/bench/results-schema.js';
-import { summarize, type Summary } from '../../core/bench/stats.js';
+import { summarizeEach } from '../../core/bench/stats.js';
 import type { PromptSet } from '../../core/bench/prompt-sets.js';
 import { REPO_ROOT } from '../../node/paths.js';
 import { runBrowserSession, type RoutePlan, type Rung } from './browser-session.js';
@@ -32,8 +32,6 @@ export type BenchOptions = {
   readonly log?: (line: string) => void;
 };
 
-const summaries = <K extends string>(samples: Partial<Record<K, number[]>>) =>
-  Object.fromEntries(Object.entries(samples).flatMap(([k, v]) => { const s = summarize(v as number[]); return s ? [[k, s]] : []; })) as Partial<Record<K, Summary>>;
 
 function chromiumVersion(): string {
   const out = spawnSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8' });
@@ -70,7 +68,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             ...(session.pageToFirstTokenMs !== null ? { page_to_first_token_ms: [session.pageToFirstTokenMs] } : {}),
             ...(session.jsHeapBytes !== null ? { js_heap_bytes: [session.jsHeapBytes] } : {}),
           };
-          sessions.push({ rung: rung.name, adapter: session.adapter, load, samples: pageSamples, summary: summaries(pageSamples) });
+          sessions.push({ rung: rung.name, adapter: session.adapter, load, samples: pageSamples, summary: summarizeEach(pageSamples) });
           for (const [index, plan] of plans.entries()) {
             const routes = session.samples.filter((s) => s.plan === index);
             const ok = routes.filter((s) => s.error === null);
@@ -94,7 +92,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             configurations.push({
               id: `${rung.name}/${load}/λ${plan.costWeight}-α${plan.riskLevel}/${plan.path}/${plan.set}`,
               rung: rung.name, adapter: session.adapter, load, point, path: plan.path, prompt_set: plan.set, prompts: plan.conversations.length,
-              deferral_rate: ok.length ? +(edge.length / ok.length).toFixed(4) : null, errors, samples, summary: summaries(samples),
+              deferral_rate: ok.length ? +(edge.length / ok.length).toFixed(4) : null, errors, samples, summary: summarizeEach(samples),
             });
           }
         }
