@@ -74,9 +74,21 @@ export class Conversation implements ReactiveController {
     }
     const turn: UserTurn = { id: this.#nextId++, role: 'user', text, state: this.connection.status ? 'sent' : 'waiting' };
     this.#push(turn);
-    const run = this.#queue.then(() => this.#run(turn));
+    return this.#inTurn(() => this.#run(turn));
+  }
+
+  /** Prompts are answered one at a time, in order: `work` starts when everything before it ended. */
+  #inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work);
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** A finished answer and the prompt it answers. */
+  #answered(answerId: number): { answer: AnswerTurn; prompt: UserTurn } | undefined {
+    const answer = this.turns.find((t): t is AnswerTurn => t.id === answerId && t.role === 'assistant');
+    const prompt = this.turns.find((t): t is UserTurn => t.role === 'user' && t.id === answer?.promptId);
+    return answer && prompt ? { answer, prompt } : undefined;
   }
 
   /** Stops the answer being produced; it ends with finishReason 'aborted' and keeps its text. */
@@ -131,10 +143,8 @@ export class Conversation implements ReactiveController {
 
   /** Answers the device gave offline: "ask the edge when back online" queues the prompt again. */
   async askEdgeLater(answerId: number): Promise<void> {
-    const answer = this.turns.find((t): t is AnswerTurn => t.id === answerId && t.role === 'assistant');
-    const prompt = this.turns.find((t): t is UserTurn => t.role === 'user' && t.id === answer?.promptId);
-    if (!answer || !prompt) return;
-    await this.#enqueue(prompt, historyBefore(this.turns, prompt));
+    const found = this.#answered(answerId);
+    if (found) await this.#enqueue(found.prompt, historyBefore(this.turns, found.prompt));
   }
 
   /**
@@ -144,12 +154,12 @@ export class Conversation implements ReactiveController {
    * worse) for whoever tunes the operating point (issue 15). Offline, the prompt is queued instead.
    */
   askEdge(answerId: number): Promise<SendResult | undefined> {
-    const answer = this.turns.find((t): t is AnswerTurn => t.id === answerId && t.role === 'assistant');
-    const prompt = this.turns.find((t): t is UserTurn => t.role === 'user' && t.id === answer?.promptId);
-    if (!answer || !prompt || answer.decision.path !== 'local' || answer.streaming || answer.askedEdge) return Promise.resolve(undefined);
+    const found = this.#answered(answerId);
+    if (!found || found.answer.decision.path !== 'local' || found.answer.streaming || found.answer.askedEdge) return Promise.resolve(undefined);
+    const { answer, prompt } = found;
     answer.askedEdge = true;
     this.#changed();
-    const run = this.#queue.then(async () => {
+    return this.#inTurn(async () => {
       const messages = historyBefore(this.turns, prompt);
       const { answer: edge, failure } = await this.#route(prompt, messages, { mode: 'edge' });
       if (failure?.retryLater && !(edge && edge.text !== '')) {
@@ -157,17 +167,10 @@ export class Conversation implements ReactiveController {
         await this.#enqueue(prompt, messages);
         return undefined;
       }
-      if (failure || !edge) {
-        if (edge && edge.text === '') this.#remove(edge);
-        const error = fromErrorPayload(failure ?? { code: 'internal_error', message: 'the answer ended without a result' });
-        this.#fail(error, prompt.text, prompt);
-        throw error;
-      }
+      if (failure || !edge) this.#failed(prompt, edge, failure);
       this.options.emit('riskgate-feedback', { prompt: prompt.text, local: answer.text, edge: edge.text, edgeModel: edge.servedBy, decision: { ...answer.decision } });
       return this.#result(edge);
     });
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 
   /**
@@ -176,7 +179,7 @@ export class Conversation implements ReactiveController {
    * @throws RouterError when the delivery failed (the scheduler backs off, or gives up if it cannot work later).
    */
   deliver(entry: OutboxEntry): Promise<SendResult> {
-    const run = this.#queue.then(async () => {
+    return this.#inTurn(async () => {
       const prompt = userTurnOf(this.turns, entry.id);
       // Answered already (the page went away between the answer and the outbox update).
       const existing = prompt && this.turns.find((t): t is AnswerTurn => t.role === 'assistant' && t.promptId === prompt.id && t.decision.path === 'edge' && !t.streaming);
@@ -192,8 +195,6 @@ export class Conversation implements ReactiveController {
       this.#changed();
       return this.#result(answer);
     });
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 
   /** The outbox gave up on an entry it can never deliver: the prompt gets an error turn with Retry. */
@@ -230,14 +231,17 @@ export class Conversation implements ReactiveController {
         return { path: 'edge', text: '', decision: answer?.decision as Decision, model: 'edge', finishReason: 'stop', queued: prompt.outboxId! };
       }
     }
-    if (failure || !answer) {
-      if (answer && answer.text === '') this.#remove(answer);
-      else if (answer) answer.streaming = false;
-      const error = fromErrorPayload(failure ?? { code: 'internal_error', message: 'the answer ended without a result' });
-      this.#fail(error, prompt.text, prompt);
-      throw error;
-    }
+    if (failure || !answer) this.#failed(prompt, answer, failure);
     return this.#result(answer);
+  }
+
+  /** A prompt that got no answer: an empty answer bubble goes, an error turn with Retry comes. */
+  #failed(prompt: UserTurn, answer: AnswerTurn | undefined, failure: ErrorPayload | undefined): never {
+    if (answer && answer.text === '') this.#remove(answer);
+    else if (answer) answer.streaming = false;
+    const error = fromErrorPayload(failure ?? { code: 'internal_error', message: 'the answer ended without a result' });
+    this.#fail(error, prompt.text, prompt);
+    throw error;
   }
 
   /** One route; a 401 from the edge asks the page for a fresh token and tries once more. */
