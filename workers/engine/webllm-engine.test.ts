@@ -133,6 +133,24 @@ describe('WebLLM engine fallbacks and errors', () => {
     expect(double.calls.interrupts).toBe(1);
   });
 
+  for (const lockRelease of ['0.2.79', '0.2.86'] as const) {
+    it(`prompt after prompt, however each ended, web-llm ${lockRelease}'s model lock is released (no prompt waits forever)`, async () => {
+      const { double, engine: pending } = create({ hiddenStateFunctions: true, lockRelease });
+      const engine = await pending;
+      const withinOneSecond = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('waited for the model lock')), 1000))]);
+      await engine.prefill(user('stopped at max tokens'));
+      expect((await collectDecode(engine.decode({ maxTokens: 3 }))).tokens).toHaveLength(3);
+      await withinOneSecond(engine.prefill(user('deferred: never decoded')));
+      engine.reset();
+      await withinOneSecond(engine.prefill(user('stopped by the user')));
+      const stop = new AbortController();
+      for await (const token of engine.decode({ maxTokens: 8, signal: stop.signal })) { void token; stop.abort(); }
+      await withinOneSecond(engine.prefill(user('answered')));
+      expect((await collectDecode(engine.decode({ maxTokens: 2 }))).tokens).toHaveLength(2);
+      expect(double.calls.locked).toBe(false);
+    });
+  }
+
   it('maps web-llm errors to stable codes', async () => {
     await expect(create({ hiddenStateFunctions: true, failWith: 'Out of memory: allocation failed' }).engine).rejects.toMatchObject({ code: 'engine_failed', message: expect.stringContaining('out of GPU memory') });
     expect(mapWebLlmError(new Error('Prompt tokens exceed context window size: 5000 > 4096'))).toMatchObject({ code: 'context_window_exceeded' });

@@ -61,6 +61,7 @@ export class WebLlmEngine implements LocalEngine {
   readonly #promptTokens: { take(): number } | undefined;
   #stream: AsyncIterator<Chunk> | undefined;
   #first: Promise<IteratorResult<Chunk>> | undefined;
+  #stopping: Promise<void> = Promise.resolve();
   #counters = { prefillCalls: 0, forwardCalls: 0, prefilledTokens: 0 };
 
   private constructor(engine: MlcEngineLike, capture: LogitCapture, tap: HiddenStateTap | { unavailable: string }, model: Omit<WebLlmModel, 'f32'>) {
@@ -166,7 +167,7 @@ export class WebLlmEngine implements LocalEngine {
         produced++;
         this.#counters.forwardCalls++;
       }
-      if (choice?.finish_reason) { this.#stream = undefined; return choice.finish_reason === 'length' ? 'length' : 'stop'; }
+      if (choice?.finish_reason) { await this.#stop(false); return choice.finish_reason === 'length' ? 'length' : 'stop'; }
       if (produced >= options.maxTokens) { await this.#stop(); return 'length'; }
       try {
         step = await this.#stream!.next();
@@ -185,13 +186,27 @@ export class WebLlmEngine implements LocalEngine {
     return { ...this.#counters };
   }
 
-  /** Ends a generation the router did not continue (a deferred prompt, or maxTokens reached). */
-  async #stop(): Promise<void> {
-    if (!this.#stream) return;
-    const stream = this.#stream;
-    this.#stream = undefined;
-    this.#first = undefined;
-    this.#engine.interruptGenerate();
-    await stream.return?.();
+  /**
+   * Ends a generation the router did not continue (a deferred prompt, or maxTokens reached). The
+   * stream is drained after the interrupt, not `return()`ed: web-llm 0.2.79 releases its per-model
+   * lock only when the generator runs to its end, so a `return()` at a yield left it held and the
+   * next prompt waited forever (seen on the real runtime: the second prompt never started). With
+   * the interrupt set, web-llm stops before its next decode step, so the drain costs no forward pass.
+   */
+  async #stop(interrupt = true): Promise<void> {
+    if (this.#stream) {
+      const stream = this.#stream;
+      this.#stream = undefined;
+      this.#first = undefined;
+      if (interrupt) this.#engine.interruptGenerate();
+      this.#stopping = (async () => {
+        try {
+          while (!(await stream.next()).done) { /* the interrupted generation's last chunks */ }
+        } catch {
+          // An interrupted generation that ends in an error is over all the same.
+        }
+      })();
+    }
+    await this.#stopping;
   }
 }

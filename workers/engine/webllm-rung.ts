@@ -18,7 +18,8 @@ import type { OrtRuntime } from './onnx-causal-lm.js';
 import { WebLlmEngine, type CreateMlcEngine, type MlcEngineLike, type WebLlmModel } from './webllm-engine.js';
 
 type ModelEntry = { model_id: string; model: string; model_lib: string; context_length: number; hidden_size: number };
-export type WebLlmEntry = ModelEntry & { f32?: ModelEntry; gate: { onnx: string; sha256: string }; thresholds: { json: string; sha256?: string } };
+/** `gate` and `thresholds` are absent only before a gate was trained for the model (`riskgate represent`). */
+export type WebLlmEntry = ModelEntry & { f32?: ModelEntry; gate?: { onnx: string; sha256: string }; thresholds?: { json: string; sha256?: string } };
 export type ModelsConfig = { readonly format: 'riskgate.models/1'; readonly webllm?: WebLlmEntry };
 
 export async function fetchModelsConfig(modelsUrl: string, signal?: AbortSignal): Promise<ModelsConfig> {
@@ -49,12 +50,23 @@ const createFromWebLlm: CreateMlcEngine = async (modelId, config) =>
 
 export type WebLlmRung = { engine: WebLlmEngine; gate: MarginGate; gateSha256: string; thresholds: ThresholdsFile; source: 'network' | 'indexeddb'; storageNotice: string | null; readRepresentation: RepresentationReader };
 
+/** The declared model's engine alone (what `riskgate represent` needs before any gate exists for it). */
+export async function loadWebLlmEngine(
+  entry: ModelEntry & { f32?: ModelEntry }, modelsUrl: string, probe: PlatformProbe,
+  onProgress: (p: LoadProgress) => void, signal?: AbortSignal, createEngine: CreateMlcEngine = createFromWebLlm,
+): Promise<WebLlmEngine> {
+  const model: WebLlmModel = { ...absolute(entry, modelsUrl), ...(entry.f32 ? { f32: absolute(entry.f32, modelsUrl) } : {}) };
+  return WebLlmEngine.create(createEngine, model, probe, (r) => onProgress({ stage: 'model', loaded: r.progress, total: 1, text: r.text }), signal);
+}
+
 export async function loadWebLlmRung(
   ort: OrtRuntime, entry: WebLlmEntry, modelsUrl: string, probe: PlatformProbe, store: KeyValueStore,
   onProgress: (p: LoadProgress) => void, signal?: AbortSignal, createEngine: CreateMlcEngine = createFromWebLlm,
 ): Promise<WebLlmRung> {
-  const model: WebLlmModel = { ...absolute(entry, modelsUrl), ...(entry.f32 ? { f32: absolute(entry.f32, modelsUrl) } : {}) };
-  const engine = await WebLlmEngine.create(createEngine, model, probe, (r) => onProgress({ stage: 'model', loaded: r.progress, total: 1, text: r.text }), signal);
+  if (!entry.gate || !entry.thresholds) {
+    throw new RouterError('invalid_artifact', `models.json declares ${entry.model_id} without a gate and thresholds: train them with \`riskgate represent\`, \`train\` and \`calibrate\` (README, "A gate for your own WebLLM model")`);
+  }
+  const engine = await loadWebLlmEngine(entry, modelsUrl, probe, onProgress, signal, createEngine);
   const gateFile = await fetchVerified(new URL(entry.gate.onnx, modelsUrl).href, entry.gate.sha256, undefined, signal);
   const gate = await createOnnxMarginGate(ort, gateFile.bytes);
   const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, { url: new URL(entry.thresholds.json, modelsUrl).href, ...(entry.thresholds.sha256 ? { sha256: entry.thresholds.sha256 } : {}) }, store);

@@ -44,10 +44,16 @@ export type DoubleOptions = {
   readonly createDelayMs?: number;
   /** web-llm's prefill_chunk_size: a longer prompt is forwarded in chunks; a one-token chunk goes to `decoding`. */
   readonly prefillChunkSize?: number;
+  /**
+   * web-llm holds a per-model lock from `create()` until the generation ends. 0.2.79 releases it
+   * only when the generator runs to its end (a `return()` at a yield leaves it held, and the next
+   * `create()` waits forever); 0.2.86 releases it in a `finally`. @default '0.2.79'
+   */
+  readonly lockRelease?: '0.2.79' | '0.2.86';
 };
 
 export function createWebLlmDouble(options: DoubleOptions) {
-  const calls: { createdModelId?: string; interrupts: number; stockPrefills: number; tappedPrefills: number; decodes: number; unloads: number } = { interrupts: 0, stockPrefills: 0, tappedPrefills: 0, decodes: 0, unloads: 0 };
+  const calls: { createdModelId?: string; interrupts: number; stockPrefills: number; tappedPrefills: number; decodes: number; unloads: number; locked: boolean } = { interrupts: 0, stockPrefills: 0, tappedPrefills: 0, decodes: 0, unloads: 0, locked: false };
   const tvm = {
     beginScope() {}, endScope() {},
     detachFromCurrentScope: <T>(v: T) => v,
@@ -93,15 +99,21 @@ export function createWebLlmDouble(options: DoubleOptions) {
     if (options.failWith) throw new Error(options.failWith);
     const processor: LogitCapture = config.logitProcessorRegistry.get(modelId)!;
     let interrupted = false;
+    let lock: Promise<void> = Promise.resolve();
     const engine: MlcEngineLike & { loadedModelIdToPipeline: Map<string, typeof pipeline> } = {
       loadedModelIdToPipeline: new Map([[modelId, pipeline]]),
       interruptGenerate() { interrupted = true; calls.interrupts++; },
       async unload() { calls.unloads++; },
       async resetChat() {},
       chat: { completions: { async create(request) {
+        await lock;
+        let release!: () => void;
+        lock = new Promise((resolve) => { release = resolve; });
+        calls.locked = true;
+        const unlock = () => { calls.locked = false; release(); };
         interrupted = false;
         const tokens = doublePromptTokens(request.messages);
-        async function* generate() {
+        async function* generateUnlocked() {
           // web-llm: prefill (chunk by chunk; a one-token chunk through `decoding`) → device.sync →
           // processLogits (first call = the prefill logits) → sample.
           const size = options.prefillChunkSize ?? tokens.length;
@@ -116,7 +128,7 @@ export function createWebLlmDouble(options: DoubleOptions) {
           let logits = Float32Array.from(out.get(0).data as Float32Array);
           const generated = [...tokens];
           for (let step = 0; step < request.max_tokens; step++) {
-            if (interrupted) return;
+            if (interrupted) { yield { choices: [{ delta: {}, finish_reason: 'abort' }] }; return; }
             const processed = processor.processLogits(logits);
             let id = 0;
             for (let v = 1; v < processed.length; v++) if (processed[v]! > processed[id]!) id = v;
@@ -126,6 +138,14 @@ export function createWebLlmDouble(options: DoubleOptions) {
             logits = doubleLogits(doubleHiddenState(generated));
           }
           yield { choices: [{ delta: {}, finish_reason: 'length' }] };
+        }
+        async function* generate() {
+          if (options.lockRelease === '0.2.86') {
+            try { yield* generateUnlocked(); } finally { unlock(); }
+          } else {
+            yield* generateUnlocked();
+            unlock(); // not reached when the consumer calls return() at a yield
+          }
         }
         return generate();
       } } },
