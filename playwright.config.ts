@@ -1,14 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './node/chromium.js';
 
 /** Ports of the test servers (distinct from `npm start`'s 5173/8787 so both can run at once). */
 export const E2E_APP_PORT = 4173;
 export const E2E_PROXY_PORT = 8788;
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-  '--enable-unsafe-webgpu', // Debian's headless Chromium exposes WebGPU (SwiftShader) only with this flag
-];
+export { CHROMIUM_ARGS };
 
 export default defineConfig({
   testDir: 'e2e',
@@ -21,7 +18,7 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     baseURL: `http://localhost:${E2E_APP_PORT}`,
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: [
     // The production static server over the built dist/ (not Vite): what `npm start` serves.

@@ -1,6 +1,6 @@
 /**
  * @module cli/main
- * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, transfer, bench, bench-local, recordings, import.
+ * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, transfer, represent, bench, bench-local, recordings, import.
  */
 import { RouterError } from '../core/errors.js';
 import { CALIBRATE_HELP, calibrate } from './commands/calibrate.js';
@@ -12,6 +12,7 @@ import { IMPORT_HELP, importData } from './commands/import-data.js';
 import { EVALUATE_HELP, evaluate } from './commands/evaluate.js';
 import { BENCH_HELP, bench } from './commands/bench.js';
 import { TRANSFER_HELP, transfer } from './commands/transfer.js';
+import { REPRESENT_HELP, represent } from './commands/represent.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   convert: { run: convert, help: CONVERT_HELP },
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   evaluate: { run: evaluate, help: EVALUATE_HELP },
   bench: { run: bench, help: BENCH_HELP },
   transfer: { run: transfer, help: TRANSFER_HELP },
+  represent: { run: represent, help: REPRESENT_HELP },
 };
 
 const [name, ...argv] = process.argv.slice(2);

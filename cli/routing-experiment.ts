@@ -13,7 +13,8 @@ import type { RepresentationInfo } from '../core/gate/gate-graph.js';
 import type { RoutingConfig } from '../core/routing/routing-config.js';
 import { buildRoutingTable, utilityMargin, type RoutingTable } from '../core/routing/routing-table.js';
 import { loadSuites } from './evaluation/suites.js';
-import { datasetSha256, loadRepresentation } from './representations/representations.js';
+import { datasetSha256, loadRepresentation, type RepresentationSet } from './representations/representations.js';
+import { readRepresentationsFile } from './representations/representation-file.js';
 import { loadRoutingConfig } from './routing-config-file.js';
 import { SHARED_DIR } from '../node/paths.js';
 
@@ -42,17 +43,35 @@ export function parseBrowserRepresentation(value: string | undefined): BrowserRe
   throw new RouterError('invalid_request', `--representation must be hidden_state_last or logit_sketch (what the in-page engine reads), not ${value}`);
 }
 
-export async function loadRoutingExperiment(options: { dataPath?: string; seed?: number; configPath?: string; representation?: BrowserRepresentation; log?: (s: string) => void }): Promise<RoutingExperiment> {
-  const seed = options.seed ?? DEFAULT_SEED;
+/** The first suite of `--data` with the roles of `--config`: the prompts every command reads. */
+export function loadRoutingRecords(options: { dataPath?: string; configPath?: string }): { records: readonly RoutingRecord[]; config: RoutingConfig } {
   const suite = loadSuites(resolve(options.dataPath ?? resolve(SHARED_DIR, 'data')))[0]!;
   const config = loadRoutingConfig(options.configPath, suite.roles);
-  const records = usableRecords(suite.records, config.roles);
+  return { records: usableRecords(suite.records, config.roles), config };
+}
+
+export async function loadRoutingExperiment(options: {
+  dataPath?: string; seed?: number; configPath?: string; representation?: BrowserRepresentation;
+  /** A `riskgate represent` file: the representations of another model, read in the browser. */
+  representationsPath?: string;
+  log?: (s: string) => void;
+}): Promise<RoutingExperiment> {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const { records, config } = loadRoutingRecords(options);
   const table = buildRoutingTable(records, config, seed);
-  const rep = await loadRepresentation(options.representation ?? 'hidden_state_last', records, options.log);
+  const rep = options.representationsPath ? representationsFromFile(options.representationsPath, records) : await loadRepresentation(options.representation ?? 'hidden_state_last', records, options.log);
   return {
     records, config, table, seed, representation: rep.info, representations: rep.vectors,
     split: splitIndices(records.length, seed),
     dataSha256: datasetSha256(records),
     margin: (row, costWeight) => utilityMargin(table, row, costWeight),
   };
+}
+
+function representationsFromFile(path: string, records: readonly RoutingRecord[]): RepresentationSet {
+  const file = readRepresentationsFile(path);
+  const vectors = records.map((r) => file.byPrompt(r.prompt));
+  const missing = vectors.filter((v) => v === undefined).length;
+  if (missing > 0) throw new RouterError('invalid_request', `${missing} of the ${records.length} prompts of --data are not in ${path}: run \`riskgate represent\` with this --data (cached prompts are not computed again)`);
+  return { info: file.header.representation, vectors: vectors as Float32Array[] };
 }

@@ -9,13 +9,15 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import workerUrl from '../workers/router.worker.ts?worker&url';
 import { RouterError, fromErrorPayload, toErrorPayload, type ErrorPayload } from '../core/errors.js';
-import type { LoadProgress, RouteEvent, RouteRequest, RouterWorkerApi, WorkerConfig, WorkerStatus } from '../core/protocol/worker-api.js';
+import type { EngineStatus, LoadProgress, RouteEvent, RouteRequest, RouterWorkerApi, WorkerConfig, WorkerStatus } from '../core/protocol/worker-api.js';
 
 export type RouterClient = {
   readonly remote: Remote<RouterWorkerApi>;
   /** Whether the worker script comes from another origin than the page (CDN embed). */
   readonly crossOrigin: boolean;
   init(config: WorkerConfig, onProgress?: (progress: LoadProgress) => void): Promise<WorkerStatus>;
+  /** The local engine alone, to represent prompts (`riskgate represent`); see RouterWorkerApi.initEngine. */
+  initEngine(config: WorkerConfig, onProgress?: (progress: LoadProgress) => void): Promise<EngineStatus>;
   route(request: RouteRequest, onEvent: (event: RouteEvent) => void): Promise<void>;
   terminate(): void;
 };
@@ -56,6 +58,13 @@ export function createRouterClient(): RouterClient {
         return await guarded(remote.init({ ...config, crossOriginScript: crossOrigin }, onProgress ? proxy(onProgress) : undefined));
       } catch (error) {
         // The worker throws plain {code, message} payloads; give callers a RouterError back.
+        throw fromErrorPayload(toErrorPayload(error as ErrorPayload));
+      }
+    },
+    async initEngine(config, onProgress) {
+      try {
+        return await guarded(remote.initEngine({ ...config, crossOriginScript: crossOrigin }, onProgress ? proxy(onProgress) : undefined));
+      } catch (error) {
         throw fromErrorPayload(toErrorPayload(error as ErrorPayload));
       }
     },

@@ -16,7 +16,7 @@ import { OnnxCausalLm } from './engine/onnx-causal-lm.js';
 import { createRepresentationReader } from './gate/representation-reader.js';
 import { fetchBytes, fetchManifest, fetchVerified } from './artifacts.js';
 import { createSingleFlight } from './single-flight.js';
-import { fetchModelsConfig, loadWebLlmRung, type WebLlmRung } from './engine/webllm-rung.js';
+import { fetchModelsConfig, loadWebLlmEngine, loadWebLlmRung, type WebLlmRung } from './engine/webllm-rung.js';
 import { probePlatform } from './capability-probe.js';
 import { idbStore, type KeyValueStore } from './threshold-cache.js';
 import { memoizeOrtLoader, type OrtLoader } from './load/ort-runtimes.js';
@@ -25,6 +25,7 @@ import { rungReason, walkLadder } from './load/fallback-ladder.js';
 import { byteProgress, type ReportProgress } from './load/progress.js';
 import { decide, validateRequest, type ActiveRouter } from './route/decide.js';
 import { streamEdge, streamLocal } from './route/answer-streams.js';
+import { engineInfo, representPrompt } from './gate/represent-prompt.js';
 
 type Loaded = ActiveRouter & { readonly status: WorkerStatus };
 
@@ -35,6 +36,7 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
   let loaded: Promise<Loaded> | undefined;
   let cancel = new AbortController();
   let currentRoute: AbortController | undefined;
+  let representing: ReturnType<typeof loadLadder> | undefined;
   // ORT reads numThreads when its WASM module starts; a later init in the same worker keeps it.
   let appliedThreads: { threads: number; reason: string } | undefined;
   const ort = memoizeOrtLoader(loadOrt, () => appliedThreads?.threads ?? 1);
@@ -44,7 +46,12 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     return loaded;
   };
 
-  async function load(config: WorkerConfig, report: ReportProgress): Promise<Loaded> {
+  /**
+   * The probe, the manifest and the fallback ladder's walk. Routing also loads the shared gate and
+   * thresholds (and a WebLLM model's own); `represent` loads the engine alone, since the gate for
+   * its representation is what is being trained.
+   */
+  async function loadLadder(config: WorkerConfig, report: ReportProgress, purpose: 'route' | 'represent') {
     const started = performance.now();
     const { signal } = cancel;
     if (config.threads !== undefined && !isThreadsPreference(config.threads)) {
@@ -61,7 +68,7 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     if (config.crossOriginScript && threads.threads > 1) threads = { threads: 1, reason: `${threads.reason}, but the widget's script is on another origin (ORT cannot start its thread workers there)` };
     appliedThreads ??= threads;
     const wasmOrt = await ort('wasm');
-    const shared = await loadSharedArtifacts(wasmOrt, manifest, config.modelsUrl, store, report, signal);
+    const shared = purpose === 'route' ? await loadSharedArtifacts(wasmOrt, manifest, config.modelsUrl, store, report, signal) : undefined;
     const models = await fetchModelsConfig(config.modelsUrl, signal);
     const { order, skipped } = ladderFor(probe, config.backend ?? 'auto', models.webllm !== undefined, measured);
 
@@ -80,20 +87,26 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     };
     const { rung, loaded: rungLoaded, failed } = await walkLadder<{ engine: LocalEngine; webllm?: WebLlmRung }>(order, async (candidate) => {
       if (candidate !== 'webllm-webgpu') return { engine: await loadOnnx(candidate === 'onnx-webgpu' ? 'webgpu' : 'wasm') };
+      if (purpose === 'represent') return { engine: await loadWebLlmEngine(models.webllm!, config.modelsUrl, probe, report, signal) };
       const webllm = await loadWebLlmRung(wasmOrt, models.webllm!, config.modelsUrl, probe, store, report, signal);
       return { engine: webllm.engine, webllm };
     });
     const engine = rungLoaded?.engine;
-    const webllm = rungLoaded?.webllm;
-    // The ONNX model was checked against the gate by sha256; this checks that it gives what the
-    // gate reads (a model without hidden_states only has logits). A deployment error: reported.
-    const readRepresentation = webllm?.readRepresentation ?? createRepresentationReader(shared.thresholds.representation, engine?.info);
-    const chosenBecause = rung === 'webllm-webgpu' ? `WebLLM model configured (${webllm!.engine.info.representationNote})`
+    const note = engine && 'representationNote' in engine.info ? `WebLLM model configured (${String(engine.info.representationNote)})` : undefined;
+    const chosenBecause = rung === 'webllm-webgpu' ? note ?? 'WebLLM model configured'
       : config.backend === 'webgpu' ? 'WebGPU requested' : config.backend === 'wasm' ? 'WASM requested' : `measured default for this model (${runtime?.measured ?? 'decision 003'})`;
     const reason = rungReason(rung, failed, chosenBecause);
     const capabilities: Capabilities = Object.freeze({ ...probe, rung, reason, skipped: Object.freeze([...skipped, ...failed]), wasmThreads: appliedThreads.threads, wasmThreadsReason: appliedThreads.reason });
     report({ stage: 'ready', loaded: 1, total: 1, text: `ready: ${rung}` });
-    const active = webllm ?? shared;
+    return { engine, webllm: rungLoaded?.webllm, shared, capabilities, reason, started };
+  }
+
+  async function load(config: WorkerConfig, report: ReportProgress): Promise<Loaded> {
+    const { engine, webllm, shared, capabilities, reason, started } = await loadLadder(config, report, 'route');
+    // The ONNX model was checked against the gate by sha256; this checks that it gives what the
+    // gate reads (a model without hidden_states only has logits). A deployment error: reported.
+    const readRepresentation = webllm?.readRepresentation ?? createRepresentationReader(shared!.thresholds.representation, engine?.info);
+    const active = webllm ?? shared!;
     const status: WorkerStatus = {
       engine: engine?.info ?? null, capabilities, storageNotice: active.storageNotice, gateSha256: active.gateSha256, thresholdsSource: active.source,
       grid: operatingGrid(active.thresholds), loadMs: performance.now() - started,
@@ -164,6 +177,24 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
         throw toErrorPayload(error);
       }
     },
+    async initEngine(config, onProgress) {
+      if (loaded) throw toErrorPayload(new RouterError('invalid_request', 'this worker already routes; start another one to represent prompts'));
+      cancel = new AbortController();
+      representing ??= loadLadder(config, (p: LoadProgress) => { void onProgress?.(p); }, 'represent');
+      try {
+        const { engine, capabilities, reason, started } = await representing;
+        if (!engine) throw new RouterError('engine_not_ready', `no local engine on this device: ${reason}`);
+        return { engine: engineInfo(engine), capabilities, loadMs: performance.now() - started };
+      } catch (error) {
+        representing = undefined;
+        throw toErrorPayload(error);
+      }
+    },
+    represent: (messages, options) => exclusive(async () => {
+      const engine = (await representing)?.engine;
+      if (!engine) throw new RouterError('engine_not_ready', 'call initEngine() before represent()');
+      return representPrompt(engine, messages, options);
+    }),
     route,
     generateLocal: (messages, maxTokens) => exclusive(async () => {
       const engine = await requireEngine();

@@ -11,19 +11,29 @@ import { sha256Hex } from '../../node/local-model.js';
 import { createNodeGate } from '../gate-node.js';
 import { readOnnxMetadata } from '../../node/onnx-write.js';
 import { GATE_PATH, THRESHOLDS_PATH } from '../../node/paths.js';
+import { RouterError } from '../../core/errors.js';
+import { readRepresentationsFile } from '../representations/representation-file.js';
+import { declareWebLlmGate } from '../representations/declare-webllm-gate.js';
 import { COST_WEIGHT_GRID, DEFAULT_SEED, RISK_LEVEL_GRID, loadRoutingExperiment, parseBrowserRepresentation } from '../routing-experiment.js';
 
-export const CALIBRATE_HELP = `riskgate calibrate [--data FILE|DIR] [--config FILE] [--seed N] [--gate FILE] [--out FILE]
+export const CALIBRATE_HELP = `riskgate calibrate [--data FILE|DIR] [--config FILE] [--seed N] [--gate FILE] [--representations FILE] [--out FILE] [--models-json FILE]
   Conformal risk control (on the representation the gate's metadata names) (false-acceptance loss, B = 1) on the calibration split for every
-  (λ, α) in λ ∈ {${COST_WEIGHT_GRID.join(', ')}} × α ∈ {${RISK_LEVEL_GRID.join(', ')}}.`;
+  (λ, α) in λ ∈ {${COST_WEIGHT_GRID.join(', ')}} × α ∈ {${RISK_LEVEL_GRID.join(', ')}}.
+  --representations FILE: the file the gate was trained on (\`riskgate represent\`). --models-json FILE: declare the
+  gate and thresholds for that file's WebLLM model in the site's models.json (created or updated; paths relative to it).`;
 
 export async function calibrate(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, gate: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, gate: { type: 'string' }, representations: { type: 'string' }, out: { type: 'string' }, 'models-json': { type: 'string' } } });
+  if (values.representations && (!values.gate || !values.out)) throw new RouterError('invalid_request', '--representations needs --gate FILE and --out FILE (the shipped public/models artifacts are the embedded model\'s)');
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
   const gateBytes = readFileSync(values.gate ?? GATE_PATH);
   // The thresholds are calibrated on what this gate reads, as its metadata says.
-  const representation = parseBrowserRepresentation(readOnnxMetadata(gateBytes)['riskgate.representation.kind']);
-  const experiment = await loadRoutingExperiment({ ...(values.data ? { dataPath: values.data } : {}), ...(values.config ? { configPath: values.config } : {}), seed, representation, log: console.log });
+  const metadata = readOnnxMetadata(gateBytes);
+  const representation = parseBrowserRepresentation(metadata['riskgate.representation.kind']);
+  const experiment = await loadRoutingExperiment({ ...(values.data ? { dataPath: values.data } : {}), ...(values.config ? { configPath: values.config } : {}), seed, representation, ...(values.representations ? { representationsPath: values.representations } : {}), log: console.log });
+  if (metadata['riskgate.representation.model_sha256'] !== experiment.representation.modelSha256 || metadata['riskgate.representation.kind'] !== experiment.representation.kind) {
+    throw new RouterError('artifact_mismatch', `the gate reads ${metadata['riskgate.representation.kind']} of ${metadata['riskgate.representation.model_id']}, but the representations are ${experiment.representation.kind} of ${experiment.representation.modelId}`);
+  }
   const scoreAll = await createNodeGate(gateBytes);
   const reps = (rows: number[]) => rows.map((i) => experiment.representations[i]!);
   const rows: ThresholdRow[] = [];
@@ -61,6 +71,11 @@ export async function calibrate(argv: string[]): Promise<void> {
   writeFileSync(out, `${JSON.stringify(file, null, 1)}\n`);
   console.table(rows.map((r) => ({ λ: r.cost_weight, α: r.risk_level, τ: r.threshold, calRisk: r.empirical_risk, calAccept: r.accept_rate, testRisk: r.test_risk, testAccept: r.test_accept_rate })));
   console.log(`calibrate: wrote ${out}`);
+  if (values['models-json']) {
+    if (!values.representations) throw new RouterError('invalid_request', '--models-json declares a WebLLM model\'s gate: it needs --representations (from `riskgate represent`)');
+    declareWebLlmGate(values['models-json'], readRepresentationsFile(values.representations).header.webllm_entry, { gatePath: values.gate!, gateSha256: file.gate_sha256, thresholdsPath: out });
+    console.log(`calibrate: declared the gate in ${values['models-json']}`);
+  }
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;

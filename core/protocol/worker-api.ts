@@ -107,6 +107,25 @@ export type RouteEvent =
   | { readonly type: 'done'; readonly path: RoutePath; readonly model: string; readonly finishReason: RouteFinishReason; readonly usage: { readonly promptTokens: number; readonly completionTokens: number }; readonly timings: Timings }
   | { readonly type: 'error'; readonly error: ErrorPayload };
 
+/** `initEngine`'s answer: the engine that will represent prompts, and why this rung. */
+export type EngineStatus = {
+  readonly engine: EngineInfo & { readonly representationNote?: string };
+  readonly capabilities: Capabilities;
+  readonly loadMs: number;
+};
+
+/** The count-sketch width for an engine that only gives logits (a hidden state has its own width). */
+export type RepresentOptions = { readonly sketchDim: number };
+
+export type PromptRepresentation = {
+  readonly vector: Float32Array;
+  readonly kind: 'hidden_state_last' | 'logit_sketch';
+  /** Prompt tokens prefilled (after left truncation), BOS included. */
+  readonly tokenCount: number;
+  readonly truncatedTokens: number;
+  readonly prefillMs: number;
+};
+
 export type LocalGeneration = { readonly tokens: number[]; readonly text: string; readonly hiddenState: Float32Array; readonly prefillMs: number; readonly decodeMs: number };
 
 export interface RouterWorkerApi {
@@ -121,6 +140,13 @@ export interface RouterWorkerApi {
   /** Routes one prompt; events arrive through `onEvent` in order: decision, tokens, done | error. */
   route(request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>): Promise<void>;
   /** Greedy local generation with the hidden state (golden and parity checks, benchmarks). */
+  /**
+   * Loads the local engine alone, no gate, thresholds or edge (the top rung that loads, as for
+   * routing). For `riskgate represent`, which computes what a new gate for this model is trained on.
+   */
+  initEngine(config: WorkerConfig, onProgress?: (progress: LoadProgress) => void): Promise<EngineStatus>;
+  /** One prefill of `messages` as a fresh conversation; the vector the gate would read from it. */
+  represent(messages: readonly ChatMessage[], options: RepresentOptions): Promise<PromptRepresentation>;
   generateLocal(messages: readonly ChatMessage[], maxTokens: number): Promise<LocalGeneration>;
   gateScore(representation: Float32Array, costWeight: number): Promise<number>;
   counters(): Promise<EngineCounters>;

@@ -43,40 +43,56 @@ function writeGate(dir: string, model: KitModel): { sha256: string } {
   return { sha256 };
 }
 
-export type WebLlmSite = { readonly url: string; close(): Promise<void> };
+export type WebLlmSite = { readonly url: string; readonly buildDir: string; close(): Promise<void> };
 
-/** Generates (or reuses) the weights, builds the widget against 0.2.79, and serves it all. */
-export async function startWebLlmSite(model: KitModel, log: (line: string) => void = () => {}): Promise<WebLlmSite> {
+/** The models.json entry a site owner writes for the kit model: relative URLs, gate and thresholds added once trained. */
+export const kitModelEntry = (model: KitModel) => ({
+  model_id: model.id, model: `${model.id}/resolve/main/`, model_lib: `libs/${model.lib}`, context_length: 1024, hidden_size: model.hiddenSize,
+});
+
+/**
+ * Generates (or reuses) the weights, builds the widget against 0.2.79, and serves it all. The
+ * site's models folder is `modelsDir` when given (the test writes its models.json there), else a
+ * folder declaring the model with a seeded random gate; files it lacks come from the build's own
+ * models folder (the manifest).
+ */
+export async function startWebLlmSite(model: KitModel, log: (line: string) => void = () => {}, options: { modelsDir?: string } = {}): Promise<WebLlmSite> {
   const cache = webLlmCacheDir();
   const weightsDir = join(cache, model.id, 'resolve', 'main');
   const generated = generateRandomModel(join(KIT_LIBS, model.lib), weightsDir, 'vocab' in model ? { vocab: model.vocab } : {});
   log(`${model.id}: ${(generated.bytes / 1e6).toFixed(0)} MB of weights ${generated.reused ? 'reused' : 'generated'} in ${weightsDir}`);
   const buildDir = join(cache, 'widget-0.2.79');
   await build(webLlmTestBuildConfig(buildDir));
-  const gateDir = join(cache, `${model.id}-gate`);
-  const gate = writeGate(gateDir, model);
-  const modelsJson = JSON.stringify({
-    format: 'riskgate.models/1',
-    webllm: {
-      model_id: model.id, model: `${model.id}/resolve/main/`, model_lib: `libs/${model.lib}`, context_length: 1024, hidden_size: model.hiddenSize,
-      gate: { onnx: `${model.id}-gate/gate.onnx`, sha256: gate.sha256 }, thresholds: { json: `${model.id}-gate/thresholds.json` },
-    },
-  });
+  let modelsDir = options.modelsDir;
+  if (!modelsDir) {
+    modelsDir = join(cache, `${model.id}-site`);
+    const gate = writeGate(join(modelsDir, `${model.id}-gate`), model);
+    writeFileSync(join(modelsDir, 'models.json'), JSON.stringify({
+      format: 'riskgate.models/1',
+      webllm: { ...kitModelEntry(model), gate: { onnx: `${model.id}-gate/gate.onnx`, sha256: gate.sha256 }, thresholds: { json: `${model.id}-gate/thresholds.json` } },
+    }));
+  }
   const mounts: [string, ReturnType<typeof sirv>][] = [
     [`/models/${model.id}/resolve/main/`, sirv(weightsDir, { dev: true })],
     ['/models/libs/', sirv(KIT_LIBS, { dev: true })],
-    [`/models/${model.id}-gate/`, sirv(gateDir, { dev: true })],
+    ['/models/', sirv(modelsDir, { dev: true })],
     ['/', sirv(buildDir, { dev: true })],
   ];
   const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/models/models.json') { res.writeHead(200, { 'content-type': 'application/json' }); res.end(modelsJson); return; }
+    const url = req.url ?? '/';
+    const path = new URL(url, 'http://x').pathname;
     if (path === '/e2e/harness.html') { res.writeHead(200, { 'content-type': 'text/html' }); res.end(readFileSync(resolve(REPO_ROOT, 'e2e/harness.html'))); return; }
-    const [prefix, files] = mounts.find(([p]) => path.startsWith(p))!;
-    req.url = `/${(req.url ?? '/').slice(prefix.length)}`;
-    files(req, res, () => { res.writeHead(404); res.end('not found'); });
+    // The first mount that has the file serves it.
+    const serveFrom = (i: number): void => {
+      const mount = mounts.slice(i).findIndex(([p]) => path.startsWith(p));
+      if (mount < 0) { res.writeHead(404); res.end('not found'); return; }
+      const [prefix, files] = mounts[i + mount]!;
+      req.url = `/${url.slice(prefix.length)}`;
+      files(req, res, () => serveFrom(i + mount + 1));
+    };
+    serveFrom(0);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }) };
+  return { url: `http://127.0.0.1:${port}`, buildDir, close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }) };
 }
