@@ -156,3 +156,59 @@ test('"Not good enough?" on a local answer asks the larger model now: both answe
   const decisions = (await events(page)).filter((e) => e.type === 'riskgate-decision').map((e) => (e.detail as { path: string; reason: string }));
   expect(decisions.map((d) => d.path)).toEqual(['local', 'edge']);
 });
+
+test('with adapt-threshold="feedback", "Not good enough?" on an answer the gate kept here raises the stored threshold, which survives a reload', async ({ page }) => {
+  const openAdaptive = async () => {
+    await page.goto('/');
+    await page.evaluate(async () => {
+      document.querySelector('riskgate-chat')?.remove();
+      const el = document.createElement('riskgate-chat');
+      for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', 'adapt-threshold': 'feedback', 'cost-weight': '8', 'risk-level': '0.3', 'max-tokens': '8' })) el.setAttribute(k, v);
+      document.body.append(el);
+      const w = window as unknown as { events: { type: string; detail: unknown }[] };
+      w.events = [];
+      for (const type of ['riskgate-decision', 'riskgate-done', 'riskgate-feedback', 'riskgate-threshold']) document.addEventListener(type, (e) => w.events.push({ type, detail: (e as CustomEvent).detail }));
+      await el.ready;
+    });
+  };
+  const stored = () => page.evaluate(async () => {
+    const gate = (await document.querySelector('riskgate-chat')!.ready).gateSha256;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => { const r = indexedDB.open('keyval-store'); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const value = await new Promise<unknown>((resolve) => { const r = db.transaction('keyval').objectStore('keyval').get(`riskgate:online:${gate}`); r.onsuccess = () => resolve(r.result); });
+    db.close();
+    return (value as { points: Record<string, { threshold: number; steps: number; falseAcceptances: number; stepSize: number; riskLevel: number }> } | undefined)?.points['8/0.3'];
+  });
+  await openAdaptive();
+  // The gate keeps the first of these it scores above τ(8, 0.3) on the device.
+  let local: { decision: { id: string; threshold: number; calibratedThreshold: number; reason: string } } | undefined;
+  for (const prompt of ['Once upon a time', 'Lily and Ben went to the park.', 'The cat sat on the mat.', 'Tom had a big red ball.']) {
+    const r = await send(page, prompt) as { ok: boolean; path: string; decision: { id: string; threshold: number; calibratedThreshold: number; reason: string } };
+    expect(r.ok).toBe(true);
+    if (r.path === 'local') { local = r; break; }
+  }
+  expect(local, 'one of the prompts is answered on the device at the most accepting operating point').toBeDefined();
+  expect(local!.decision.reason).toBe('gate');
+  const before = (await stored())!;
+  expect(before.steps).toBeGreaterThanOrEqual(1);
+  expect(before.falseAcceptances).toBe(0);
+  // Each silent gate decision lowered τ by γα from the calibrated one.
+  expect(before.threshold).toBeCloseTo(local!.decision.calibratedThreshold - before.steps * before.stepSize * 0.3, 9);
+
+  await page.getByRole('button', { name: 'Not good enough? Ask the larger model' }).first().click();
+  // The edge answers, and the report moves τ up by γ (the step corrected from err 0 to err 1).
+  await expect.poll(async () => (await events(page)).filter((e) => e.type === 'riskgate-threshold').length).toBe(1);
+  const after = (await stored())!;
+  expect(after.falseAcceptances).toBe(1);
+  expect(after.threshold).toBeCloseTo(before.threshold + before.stepSize, 9);
+  const moved = (await events(page)).find((e) => e.type === 'riskgate-threshold')!.detail;
+  expect(moved).toMatchObject({ costWeight: 8, riskLevel: 0.3, reportedShortfalls: 1, threshold: after.threshold });
+  await expect(page.locator('riskgate-chat .operating-point .adapted')).toContainText('1 answer reported as not good enough');
+  await page.screenshot({ path: 'test-results/adaptive-threshold.png' });
+
+  // Reloaded, the widget routes with the adapted τ and still says so.
+  await openAdaptive();
+  await expect(page.locator('riskgate-chat .operating-point .adapted')).toContainText('1 answer reported as not good enough');
+  const next = await send(page, 'The dog ran fast.') as { decision: { threshold: number; calibratedThreshold: number } };
+  expect(next.decision.threshold).toBeCloseTo(after.threshold, 9);
+  expect(next.decision.calibratedThreshold).toBe(local!.decision.calibratedThreshold);
+});

@@ -6,7 +6,8 @@
  * (WASM-only, WebGPU) so the worker downloads only the build a rung needs.
  */
 import { RouterError, toErrorPayload } from '../core/errors.js';
-import { operatingGrid } from '../core/calibration/threshold-table.js';
+import { operatingGrid, uncertifiedPoints } from '../core/calibration/threshold-table.js';
+import { loadOnlineThresholds } from './route/online-thresholds.js';
 import type { LocalEngine } from '../core/protocol/local-engine.js';
 import type { LoadProgress, RouteEvent, RouteRequest, RouterWorkerApi, WorkerConfig, WorkerStatus } from '../core/protocol/worker-api.js';
 import { isThreadsPreference, ladderFor, UNMEASURED_RUNTIME, wasmThreadsFor, type Capabilities, type MeasuredRuntime } from '../core/protocol/capabilities.js';
@@ -107,11 +108,12 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     // gate reads (a model without hidden_states only has logits). A deployment error: reported.
     const readRepresentation = webllm?.readRepresentation ?? createRepresentationReader(shared!.thresholds.representation, engine?.info);
     const active = webllm ?? shared!;
+    const online = config.adaptThreshold ? await loadOnlineThresholds(store, active.gateSha256, active.thresholds) : undefined;
     const status: WorkerStatus = {
       engine: engine?.info ?? null, capabilities, storageNotice: active.storageNotice, gateSha256: active.gateSha256, thresholdsSource: active.source,
-      grid: operatingGrid(active.thresholds), loadMs: performance.now() - started,
+      grid: operatingGrid(active.thresholds), uncertified: uncertifiedPoints(active.thresholds), online: online?.status() ?? null, loadMs: performance.now() - started,
     };
-    return { engine, gate: active.gate, readRepresentation, thresholds: active.thresholds, thresholdsSource: active.source, noEngineReason: reason, status };
+    return { engine, gate: active.gate, readRepresentation, thresholds: active.thresholds, thresholdsSource: active.source, noEngineReason: reason, online, status };
   }
 
   async function route(request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>): Promise<void> {
@@ -203,6 +205,7 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
       const { tokens, text } = await collectDecode(engine.decode({ maxTokens }));
       return { tokens, text, hiddenState: prefill.hiddenState, prefillMs: prefill.prefillMs, decodeMs: performance.now() - t0 };
     }),
+    reportFellShort: (decisionId) => exclusive(async () => (await ready()).online?.recordFellShort(String(decisionId)) ?? null),
     gateScore: (representation, costWeight) => exclusive(async () => (await ready()).gate.score(representation, costWeight)),
     counters: async () => (await requireEngine()).counters(),
   };

@@ -63,3 +63,8 @@ export function operatingGrid(file: ThresholdsFile): { costWeights: number[]; ri
   const sortUnique = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
   return { costWeights: sortUnique(file.rows.map((r) => r.cost_weight)), riskLevels: sortUnique(file.rows.map((r) => r.risk_level)) };
 }
+
+/** Operating points where calibration could not certify α (τ = +∞: every prompt defers). */
+export function uncertifiedPoints(file: ThresholdsFile): OperatingPoint[] {
+  return file.rows.filter((r) => r.threshold === '+inf').map((r) => ({ costWeight: r.cost_weight, riskLevel: r.risk_level }));
+}

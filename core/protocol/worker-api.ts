@@ -17,6 +17,22 @@ export type WorkerConfig = {
   readonly threads?: ThreadsPreference;
   /** Set by the page client when the worker script is on another origin (CDN): ORT cannot start its thread workers then. */
   readonly crossOriginScript?: boolean;
+  /**
+   * Adapt τ(λ, α) online from the visitor's reports that an answer given here fell short (ACI,
+   * decision 022), kept in IndexedDB per gate. Off: the calibrated table only. @default false
+   */
+  readonly adaptThreshold?: boolean;
+};
+
+/** One operating point's adaptive threshold: where it is now against the calibrated one, and on how many labels. */
+export type OnlinePointStatus = {
+  readonly costWeight: number;
+  readonly riskLevel: number;
+  readonly threshold: number;
+  readonly calibrated: number;
+  /** Gate decisions counted (each is a label: deferred, answered here, or reported as falling short). */
+  readonly labels: number;
+  readonly reportedShortfalls: number;
 };
 
 export type WorkerStatus = {
@@ -29,6 +45,13 @@ export type WorkerStatus = {
   readonly gateSha256: string;
   readonly thresholdsSource: ThresholdsSource;
   readonly grid: { readonly costWeights: readonly number[]; readonly riskLevels: readonly number[] };
+  /**
+   * Operating points where calibration could not certify α at all (τ = +∞): every prompt goes to
+   * the edge there. The picker says so ("cannot certify: defer").
+   */
+  readonly uncertified: readonly { readonly costWeight: number; readonly riskLevel: number }[];
+  /** The adaptive thresholds that moved so far; null when adaptation is off. */
+  readonly online: readonly OnlinePointStatus[] | null;
   readonly loadMs: number;
 };
 
@@ -66,6 +89,8 @@ export type RouteRequest = {
 export type DecisionReason = 'gate' | 'forced' | 'context' | 'no-engine';
 
 export type Decision = {
+  /** Names this decision for `reportFellShort`. */
+  readonly id: string;
   readonly reason: DecisionReason;
   /**
    * Earlier messages of the conversation the local model did not read (the history window kept
@@ -76,8 +101,10 @@ export type Decision = {
   readonly mode: RouteMode;
   /** The gate's margin estimate ĝ(h, λ). */
   readonly score: number;
-  /** τ(λ, α); +Infinity = accept nothing, -Infinity = accept everything. */
+  /** τ(λ, α) used; +Infinity = accept nothing, -Infinity = accept everything. */
   readonly threshold: number;
+  /** τ(λ, α) as calibrated; differs from `threshold` when adaptation moved it. */
+  readonly calibratedThreshold: number;
   readonly costWeight: number;
   readonly riskLevel: number;
   /** Who answers: the local model id, or the edge (the served model arrives with `done`). */
@@ -149,5 +176,11 @@ export interface RouterWorkerApi {
   represent(messages: readonly ChatMessage[], options: RepresentOptions): Promise<PromptRepresentation>;
   generateLocal(messages: readonly ChatMessage[], maxTokens: number): Promise<LocalGeneration>;
   gateScore(representation: Float32Array, costWeight: number): Promise<number>;
+  /**
+   * The visitor found an answer given here worse than the larger model's: with `adaptThreshold`,
+   * that decision's step becomes a false acceptance (τ rises by γ). Returns the operating point's
+   * new status, or null (adaptation off, unknown decision, not answered here, or reported already).
+   */
+  reportFellShort(decisionId: string): Promise<OnlinePointStatus | null>;
   counters(): Promise<EngineCounters>;
 }

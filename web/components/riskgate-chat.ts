@@ -10,7 +10,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { RouterError } from '../../core/errors.js';
 import type { RouteMode } from '../../core/protocol/chat.js';
-import type { LoadProgress, WorkerStatus } from '../../core/protocol/worker-api.js';
+import type { Decision, LoadProgress, OnlinePointStatus, WorkerStatus } from '../../core/protocol/worker-api.js';
 import type { BackendPreference, Capabilities, ThreadsPreference } from '../../core/protocol/capabilities.js';
 import { ATTRIBUTES, attributeProperties, type AttributeName, type Preload } from './attributes.js';
 import { chatStyles } from './riskgate-chat.styles.js';
@@ -30,7 +30,7 @@ export class RiskgateChat extends LitElement {
   /** Where `models-url` points when it is not set: the `models/` folder beside the script (set by embed.ts). */
   static defaultModelsUrl = '';
   static override styles = chatStyles;
-  static override properties = { ...attributeProperties, hint: { state: true }, announcement: { state: true }, updateAvailable: { state: true } };
+  static override properties = { ...attributeProperties, hint: { state: true }, announcement: { state: true }, updateAvailable: { state: true }, adapted: { state: true } };
 
   // Reactive properties are `declare`d and set in the constructor: a class-field initializer
   // would shadow Lit's accessors (standard [[Define]] semantics) and nothing would re-render.
@@ -47,6 +47,10 @@ export class RiskgateChat extends LitElement {
   declare conversation: string;
   declare updateAvailable: (() => void) | undefined;
   declare token: string;
+  /** `feedback`: adapt τ(λ, α) from visitors' "not good enough" reports (decision 022). */
+  declare adaptThreshold: 'off' | 'feedback';
+  /** The adaptive thresholds as last reported by the worker, per operating point. */
+  declare adapted: readonly OnlinePointStatus[];
   /**
    * Returns a fresh widget token from the site's backend (for a proxy with auth on); called before
    * the first edge request and again after a 401. Wins over the `token` attribute.
@@ -65,9 +69,12 @@ export class RiskgateChat extends LitElement {
     for (const [name, spec] of Object.entries(ATTRIBUTES)) (this as Record<string, unknown>)[name] = spec.fallback();
     this.hint = undefined;
     this.announcement = '';
+    this.adapted = [];
     this.#connection = new WorkerConnection(this, () => ({
       modelsUrl: new URL(this.modelsUrl || RiskgateChat.defaultModelsUrl || 'models/', document.baseURI).href, backend: this.backend, threads: this.threads,
+      adaptThreshold: this.adaptThreshold === 'feedback',
     }), {
+      ready: (status: WorkerStatus) => { this.adapted = status.online ?? []; },
       progress: (p: LoadProgress) => this.#emit('riskgate-progress', { ...p }),
       failed: (error: RouterError) => {
         this.#conversation.reportLoadFailure(error);
@@ -96,7 +103,9 @@ export class RiskgateChat extends LitElement {
       unqueue: (id: string) => this.#outbox.cancel(id),
       emit: (name, detail) => {
         if (name === 'riskgate-done') this.#announce(detail as { path: string; model: string; text: string });
+        if (name === 'riskgate-decision') this.#followThreshold(detail as Decision);
         this.#emit(name, detail);
+        if (name === 'riskgate-feedback') void this.#reportFellShort((detail as { decision: Decision }).decision);
       },
     });
     this.updateAvailable = undefined;
@@ -185,6 +194,23 @@ export class RiskgateChat extends LitElement {
     if (list) list.scrollTop = list.scrollHeight;
   }
 
+  /** An adaptive τ moves with every gate decision; the picker's note follows it. */
+  #followThreshold(decision: Decision): void {
+    if (decision.reason !== 'gate' || decision.threshold === decision.calibratedThreshold) return;
+    const known = this.adapted.find((p) => p.costWeight === decision.costWeight && p.riskLevel === decision.riskLevel);
+    const next = { costWeight: decision.costWeight, riskLevel: decision.riskLevel, threshold: decision.threshold, calibrated: decision.calibratedThreshold, labels: (known?.labels ?? 0) + 1, reportedShortfalls: known?.reportedShortfalls ?? 0 };
+    this.adapted = [...this.adapted.filter((p) => p !== known), next];
+  }
+
+  /** The visitor's "not good enough" is the label the adaptive threshold learns from. */
+  async #reportFellShort(decision: Decision): Promise<void> {
+    if (this.adaptThreshold !== 'feedback') return;
+    const point = await this.#connection.client?.remote.reportFellShort(decision.id).catch(() => null);
+    if (!point) return;
+    this.adapted = [...this.adapted.filter((p) => p.costWeight !== point.costWeight || p.riskLevel !== point.riskLevel), point];
+    this.#emit('riskgate-threshold', { ...point });
+  }
+
   #emit(name: string, detail: object): void {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
@@ -214,6 +240,8 @@ export class RiskgateChat extends LitElement {
         ${renderOperatingPoint({
           costWeights: grid?.costWeights ?? [this.costWeight], riskLevels: grid?.riskLevels ?? [this.riskLevel],
           costWeight: this.costWeight, riskLevel: this.riskLevel,
+          uncertified: this.#connection.status?.uncertified.some((p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel) ?? false,
+          adapted: this.adapted.find((p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel),
           onCostWeight: (v) => (this.costWeight = v), onRiskLevel: (v) => (this.riskLevel = v),
         })}
         ${renderStatusLine({ state, preload: this.preload, onCancel: () => this.cancelLoad() })}

@@ -30,7 +30,7 @@ export class WorkerConnection implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly config: () => WorkerConfig,
-    private readonly events: { progress(p: LoadProgress): void; failed(error: RouterError): void },
+    private readonly events: { progress(p: LoadProgress): void; failed(error: RouterError): void; ready?(status: WorkerStatus): void },
   ) {
     host.addController(this);
   }
@@ -59,6 +59,7 @@ export class WorkerConnection implements ReactiveController {
       });
       // Structured clone drops Object.freeze; the page gets the probe frozen again.
       const frozen: WorkerStatus = { ...status, capabilities: deepFreeze(status.capabilities) as Capabilities };
+      this.events.ready?.(frozen);
       this.#set({ phase: 'ready', status: frozen });
       return frozen;
     } catch (thrown) {

@@ -6,13 +6,18 @@
  * guarantees (the share of prompts answered on the device that the larger model would have
  * answered better). The Greek letters stay in the details.
  */
-import { html } from 'lit';
+import { html, nothing } from 'lit';
+import type { OnlinePointStatus } from '../../core/protocol/worker-api.js';
 
 export type OperatingPointProps = {
   readonly costWeights: readonly number[];
   readonly riskLevels: readonly number[];
   readonly costWeight: number;
   readonly riskLevel: number;
+  /** Calibration could not certify this point: every message goes to the larger model. */
+  readonly uncertified: boolean;
+  /** The adaptive threshold at this point, when adaptation moved it. */
+  readonly adapted: Pick<OnlinePointStatus, 'threshold' | 'calibrated' | 'reportedShortfalls'> | undefined;
   readonly onCostWeight: (value: number) => void;
   readonly onRiskLevel: (value: number) => void;
 };
@@ -21,6 +26,15 @@ const nearestIndex = (values: readonly number[], target: number) =>
   values.reduce((best, v, i) => (Math.abs(v - target) < Math.abs(values[best]! - target) ? i : best), 0);
 
 const inWords = (alpha: number) => `at most ${Math.round(alpha * 100)}% of the time`;
+
+/** Plain words for where feedback moved τ: a higher τ answers here less often. */
+function adaptedNote(adapted: OperatingPointProps['adapted']) {
+  // Silent prompts lower τ a little each; say so once it adds up, or once a visitor reported one.
+  if (!adapted || (adapted.reportedShortfalls === 0 && Math.abs(adapted.threshold - adapted.calibrated) < 0.05)) return nothing;
+  const fewer = adapted.threshold > adapted.calibrated;
+  const reports = adapted.reportedShortfalls === 1 ? '1 answer reported as not good enough' : `${adapted.reportedShortfalls} answers reported as not good enough`;
+  return html`<small class="note adapted" role="status">Adjusted from feedback (${reports}): this device now answers ${fewer ? 'less' : 'more'} often than at first.</small>`;
+}
 
 export function renderOperatingPoint(p: OperatingPointProps) {
   // Slider left = cheaper (largest λ), right = better (smallest λ).
@@ -43,6 +57,8 @@ export function renderOperatingPoint(p: OperatingPointProps) {
           ${p.riskLevels.map((a) => html`<option value=${a} ?selected=${a === p.riskLevel}>${inWords(a)}</option>`)}
         </select>
         <small id="risk-help">How often an answer given here may be worse than the larger model's. Lower is safer and sends more to the server.</small>
+        ${p.uncertified ? html`<small class="note" role="status">At this setting every message goes to the larger model: there were too few examples to promise it.</small>` : nothing}
+        ${adaptedNote(p.adapted)}
       </div>
     </fieldset>`;
 }

@@ -11,6 +11,7 @@ import type { LocalEngine, Prefill } from '../../core/protocol/local-engine.js';
 import type { MarginGate } from '../../core/protocol/margin-gate.js';
 import type { Decision, RouteRequest, ThresholdsSource } from '../../core/protocol/worker-api.js';
 import type { RepresentationReader } from '../gate/representation-reader.js';
+import type { OnlineThresholds } from './online-thresholds.js';
 
 export type ActiveRouter = {
   readonly engine: LocalEngine | undefined;
@@ -20,6 +21,8 @@ export type ActiveRouter = {
   readonly thresholdsSource: ThresholdsSource;
   /** Why there is no engine (the edge-only rung's reason). */
   readonly noEngineReason: string;
+  /** The adaptive thresholds, when the page asked for them. */
+  readonly online: OnlineThresholds | undefined;
 };
 
 export type RoutePlan = { readonly decision: Decision; readonly prefill: Prefill | undefined; readonly representation: Float32Array | undefined; readonly gateMs: number };
@@ -37,8 +40,10 @@ export function validateRequest(request: RouteRequest): void {
 
 export async function decide(request: RouteRequest, active: ActiveRouter, maxTokens: number): Promise<RoutePlan> {
   const { engine, gate, thresholds } = active;
-  const { threshold } = lookupThreshold(thresholds, { costWeight: request.costWeight, riskLevel: request.riskLevel });
-  const base = { mode: request.mode, threshold, costWeight: request.costWeight, riskLevel: request.riskLevel, thresholdsSource: active.thresholdsSource };
+  const { threshold: calibratedThreshold, row } = lookupThreshold(thresholds, { costWeight: request.costWeight, riskLevel: request.riskLevel });
+  // Adaptation runs per calibrated grid point; where nothing was calibrated, nothing is adapted.
+  const threshold = row && active.online && request.mode === 'auto' ? active.online.thresholdFor(row.cost_weight, row.risk_level, calibratedThreshold) : calibratedThreshold;
+  const base = { id: crypto.randomUUID(), mode: request.mode, threshold, calibratedThreshold, costWeight: request.costWeight, riskLevel: request.riskLevel, thresholdsSource: active.thresholdsSource };
   if (!engine) {
     if (request.mode === 'local') throw new RouterError('engine_not_ready', `no local engine on this device: ${active.noEngineReason}`);
     // Edge-only rung: no prefill and no gate; every prompt defers.
@@ -57,6 +62,7 @@ export async function decide(request: RouteRequest, active: ActiveRouter, maxTok
   const score = await gate.score(representation, request.costWeight);
   const gateMs = performance.now() - gateStarted;
   const path = request.mode === 'auto' ? (score >= threshold ? 'local' : 'edge') : request.mode;
+  if (row && active.online && request.mode === 'auto') await active.online.recordDecision(base.id, row.cost_weight, row.risk_level, calibratedThreshold, score);
   return {
     decision: {
       ...base, path, reason: request.mode === 'auto' ? 'gate' : 'forced', score, model: path === 'local' ? engine.info.model : 'edge',

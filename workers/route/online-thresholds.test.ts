@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { ThresholdsFile } from '../../core/calibration/threshold-table.js';
+import type { KeyValueStore } from '../threshold-cache.js';
+import { loadOnlineThresholds } from './online-thresholds.js';
+
+const memoryStore = (): KeyValueStore & { data: Map<string, unknown> } => {
+  const data = new Map<string, unknown>();
+  return { data, get: async (k) => structuredClone(data.get(k)), set: async (k, v) => { data.set(k, structuredClone(v)); } };
+};
+const table = { format: 'riskgate.thresholds/1', gate_sha256: 'g', representation: { modelId: 'm', modelSha256: 's', kind: 'hidden_state_last', dim: 2 }, loss: 'false_acceptance',
+  rows: [{ cost_weight: 1, risk_level: 0.1, threshold: 0.2, n_calibration: 100, empirical_risk: 0.05, accept_rate: 0.5 }, { cost_weight: 1, risk_level: 0.05, threshold: '+inf', n_calibration: 10, empirical_risk: 0, accept_rate: 0 }] } as ThresholdsFile;
+
+describe('adaptive thresholds in the worker', () => {
+  it('every gate decision lowers τ by γα; a reported shortfall on an answer given here raises it by γ, once; the state survives a reload', async () => {
+    const store = memoryStore();
+    const online = await loadOnlineThresholds(store, 'g', table, 0.02);
+    expect(online.thresholdFor(1, 0.1, 0.2)).toBe(0.2); // nothing learned yet: the calibrated τ
+    await online.recordDecision('deferred', 1, 0.1, 0.2, 0.1); // 0.1 < 0.2: deferred
+    await online.recordDecision('kept', 1, 0.1, 0.2, 0.5); // answered here
+    expect(online.thresholdFor(1, 0.1, 0.2)).toBeCloseTo(0.2 - 2 * 0.02 * 0.1, 12);
+    expect(await online.recordFellShort('deferred')).toBeNull(); // a deferred prompt cannot be a false acceptance
+    expect(await online.recordFellShort('nobody')).toBeNull();
+    const moved = await online.recordFellShort('kept');
+    expect(moved).toMatchObject({ costWeight: 1, riskLevel: 0.1, calibrated: 0.2, labels: 2, reportedShortfalls: 1 });
+    expect(moved!.threshold).toBeCloseTo(0.2 - 0.004 + 0.02, 12);
+    expect(await online.recordFellShort('kept')).toBeNull(); // reported twice, counted once
+    const reloaded = await loadOnlineThresholds(store, 'g', table, 0.02);
+    expect(reloaded.thresholdFor(1, 0.1, 0.2)).toBeCloseTo(moved!.threshold, 12);
+    expect(reloaded.status()).toEqual([moved]);
+    // Another gate starts from its own calibrated table.
+    expect((await loadOnlineThresholds(store, 'other', table, 0.02)).status()).toEqual([]);
+  });
+
+  it('keeps τ inside the calibrated range widened by 1, and routes on when storage fails', async () => {
+    const broken: KeyValueStore = { get: async () => { throw new Error('private mode'); }, set: async () => { throw new Error('quota'); } };
+    const online = await loadOnlineThresholds(broken, 'g', table, 5);
+    for (let i = 0; i < 10; i++) await online.recordDecision(`d${i}`, 1, 0.1, 0.2, 9);
+    for (let i = 0; i < 10; i++) await online.recordFellShort(`d${i}`);
+    expect(online.thresholdFor(1, 0.1, 0.2)).toBe(1.2); // the finite calibrated τ is 0.2: bounds [−0.8, 1.2]
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * @module route/online-thresholds
+ * The widget's opt-in adaptive thresholds (issue 15; `adaptive` attribute): per operating point
+ * (λ, α), adaptive conformal inference (core/calibration/online-threshold.ts, Gibbs & Candès 2021
+ * eq. 2) started from the calibrated τ, kept in IndexedDB per gate next to the calibrated table.
+ *
+ * Labels. Every gate decision is one step. A deferred prompt cannot be a false acceptance
+ * (err = 1[score ≥ τ and Δ < 0] = 0, exactly). An answered-here prompt counts as fine (err = 0)
+ * when it is answered; if the visitor later says it fell short ("Not good enough? Ask the larger
+ * model"), its step is corrected to err = 1. ACI's update is linear in err, so the late
+ * correction is τ += γ: the same τ as if the label had been known at once. Silence is read as
+ * "good enough" (decision 022): the long-run guarantee then holds for the false acceptances
+ * visitors report, which is what this widget can observe.
+ */
+import { startOnlineThreshold, updateOnlineThreshold, type OnlineThresholdState } from '../../core/calibration/online-threshold.js';
+import { fromJsonThreshold, type ThresholdsFile } from '../../core/calibration/threshold-table.js';
+import type { OnlinePointStatus } from '../../core/protocol/worker-api.js';
+import type { KeyValueStore } from '../threshold-cache.js';
+
+/** γ, in gate-score units: a reported shortfall raises τ by γ(1 − α); every other prompt lowers it by γα. */
+export const DEFAULT_STEP_SIZE = 0.02;
+/** Decisions that can still be reported as falling short (the last ones answered here). */
+const REMEMBERED = 256;
+
+type Persisted = { readonly version: 1; points: Record<string, OnlineThresholdState>; answeredHere: [string, string][] };
+
+export type OnlineThresholds = {
+  thresholdFor(costWeight: number, riskLevel: number, calibrated: number): number;
+  recordDecision(decisionId: string, costWeight: number, riskLevel: number, calibrated: number, score: number): Promise<void>;
+  /** Returns the point's new status, or null when the decision is unknown, was not answered here, or was reported already. */
+  recordFellShort(decisionId: string): Promise<OnlinePointStatus | null>;
+  status(): OnlinePointStatus[];
+};
+
+const pointKey = (costWeight: number, riskLevel: number) => `${costWeight}/${riskLevel}`;
+
+/** ACI keeps τ in a bounded range: the calibrated thresholds' finite span, widened by 1 on each side. */
+function boundsOf(thresholds: ThresholdsFile): [number, number] {
+  const finite = thresholds.rows.map((r) => fromJsonThreshold(r.threshold)).filter(Number.isFinite);
+  return finite.length ? [Math.min(...finite) - 1, Math.max(...finite) + 1] : [-2, 2];
+}
+
+export async function loadOnlineThresholds(store: KeyValueStore, gateSha256: string, thresholds: ThresholdsFile, stepSize = DEFAULT_STEP_SIZE): Promise<OnlineThresholds> {
+  const key = `riskgate:online:${gateSha256}`;
+  const saved = await store.get(key).catch(() => undefined) as Persisted | undefined;
+  const state: Persisted = saved?.version === 1 ? saved : { version: 1, points: {}, answeredHere: [] };
+  const bounds = boundsOf(thresholds);
+  const calibratedOf = (costWeight: number, riskLevel: number) =>
+    fromJsonThreshold(thresholds.rows.find((r) => r.cost_weight === costWeight && r.risk_level === riskLevel)?.threshold ?? '+inf');
+  // A storage failure must not stop routing: τ then adapts for this session only.
+  const save = () => store.set(key, state).catch(() => undefined);
+  const describe = (k: string, s: OnlineThresholdState): OnlinePointStatus => {
+    const [costWeight, riskLevel] = k.split('/').map(Number) as [number, number];
+    return { costWeight, riskLevel, threshold: s.threshold, calibrated: calibratedOf(costWeight, riskLevel), labels: s.steps, reportedShortfalls: s.falseAcceptances };
+  };
+  return {
+    thresholdFor: (costWeight, riskLevel, calibrated) => state.points[pointKey(costWeight, riskLevel)]?.threshold ?? calibrated,
+    async recordDecision(decisionId, costWeight, riskLevel, calibrated, score) {
+      const k = pointKey(costWeight, riskLevel);
+      const current = state.points[k] ?? startOnlineThreshold(calibrated, riskLevel, stepSize, bounds);
+      if (score >= current.threshold) state.answeredHere = [...state.answeredHere, [decisionId, k] as [string, string]].slice(-REMEMBERED);
+      state.points[k] = updateOnlineThreshold(current, { score, edgeBetter: false });
+      await save();
+    },
+    async recordFellShort(decisionId) {
+      const entry = state.answeredHere.find(([id]) => id === decisionId);
+      if (!entry) return null;
+      state.answeredHere = state.answeredHere.filter(([id]) => id !== decisionId);
+      const s = state.points[entry[1]]!;
+      state.points[entry[1]] = { ...s, threshold: Math.min(s.bounds[1], s.threshold + s.stepSize), falseAcceptances: s.falseAcceptances + 1 };
+      await save();
+      return describe(entry[1], state.points[entry[1]]!);
+    },
+    status: () => Object.entries(state.points).map(([k, s]) => describe(k, s)),
+  };
+}
