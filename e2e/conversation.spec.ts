@@ -182,7 +182,7 @@ test('with adapt-threshold="feedback", "Not good enough?" on an answer the gate 
   // The gate keeps the first of these it scores above τ(8, 0.3) on the device.
   let local: { decision: { id: string; threshold: number; calibratedThreshold: number; reason: string } } | undefined;
   for (const prompt of ['Once upon a time', 'Lily and Ben went to the park.', 'The cat sat on the mat.', 'Tom had a big red ball.']) {
-    const r = await send(page, prompt) as { ok: boolean; path: string; decision: { id: string; threshold: number; calibratedThreshold: number; reason: string } };
+    const r = await send(page, prompt) as unknown as { ok: boolean; path: string; decision: { id: string; threshold: number; calibratedThreshold: number; reason: string } };
     expect(r.ok).toBe(true);
     if (r.path === 'local') { local = r; break; }
   }
@@ -208,7 +208,7 @@ test('with adapt-threshold="feedback", "Not good enough?" on an answer the gate 
   // Reloaded, the widget routes with the adapted τ and still says so.
   await openAdaptive();
   await expect(page.locator('riskgate-chat .operating-point .adapted')).toContainText('1 answer reported as not good enough');
-  const next = await send(page, 'The dog ran fast.') as { decision: { threshold: number; calibratedThreshold: number } };
+  const next = await send(page, 'The dog ran fast.') as unknown as { decision: { threshold: number; calibratedThreshold: number } };
   expect(next.decision.threshold).toBeCloseTo(after.threshold, 9);
   expect(next.decision.calibratedThreshold).toBe(local!.decision.calibratedThreshold);
 });
