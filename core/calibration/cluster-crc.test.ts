@@ -31,7 +31,7 @@ describe('per-cluster CRC', () => {
     const points = [...Array.from({ length: 150 }, (_, i) => ({ cluster: 0, score: i, falseAcceptIfAccepted: false })), { cluster: 1, score: 5, falseAcceptIfAccepted: false }];
     const { perCluster } = calibratePerCluster(points, 3, 0.1);
     expect(perCluster[0]!.fallback).toBe(false);
-    expect(perCluster[0]!.threshold).toBe(-Infinity);
+    expect(perCluster[0]!.threshold).toBe(0); // the lowest calibration score, never −∞
     expect(perCluster[1]).toMatchObject({ fallback: true, threshold: Infinity, nCalibration: 1 });
     expect(perCluster[2]).toMatchObject({ fallback: true, threshold: Infinity, nCalibration: 0 });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../sampling.js';
-import { calibrateThreshold, type CalibrationPoint } from './crc.js';
+import { calibrateThreshold, minimumCertifiableSize, type CalibrationPoint } from './crc.js';
 
 /** Exchangeable synthetic scores: harmful rows score lower on average, with overlap. */
 function synthetic(n: number, random: () => number): CalibrationPoint[] {
@@ -48,10 +48,19 @@ describe('conformal risk control threshold (METHODS.md §4.1)', () => {
     }
   });
 
-  it('accepts nothing when n is too small for α (B/(n+1) > α), and everything when nothing is harmful', () => {
-    const few = synthetic(5, createRandom(1));
-    expect(calibrateThreshold(few, 0.1)).toMatchObject({ threshold: Infinity, acceptRate: 0 });
-    const safe = Array.from({ length: 50 }, (_, i) => ({ score: i, falseAcceptIfAccepted: false }));
-    expect(calibrateThreshold(safe, 0.05)).toMatchObject({ threshold: -Infinity, acceptRate: 1, empiricalRisk: 0 });
+  it('accepts nothing when n is too small for α (B/(n+1) > α): the feasibility rule n ≥ 1/α − 1', () => {
+    expect(minimumCertifiableSize(0.05)).toBe(19);
+    expect(minimumCertifiableSize(0.1)).toBe(9);
+    expect(minimumCertifiableSize(0.3)).toBe(3);
+    const harmless = (n: number) => Array.from({ length: n }, (_, i) => ({ score: i, falseAcceptIfAccepted: false }));
+    expect(calibrateThreshold(harmless(8), 0.1)).toMatchObject({ threshold: Infinity, acceptRate: 0 });
+    expect(calibrateThreshold(harmless(9), 0.1).threshold).toBeLessThan(Infinity);
+    expect(calibrateThreshold(synthetic(5, createRandom(1)), 0.1)).toMatchObject({ threshold: Infinity, acceptRate: 0 });
+  });
+
+  it('when every calibration prompt qualifies, accepts down to the lowest calibration score, never −∞ unless asked', () => {
+    const safe = Array.from({ length: 50 }, (_, i) => ({ score: i - 7, falseAcceptIfAccepted: false }));
+    expect(calibrateThreshold(safe, 0.05)).toMatchObject({ threshold: -7, acceptRate: 1, empiricalRisk: 0 });
+    expect(calibrateThreshold(safe, 0.05, { belowCalibration: 'accept' }).threshold).toBe(-Infinity);
   });
 });

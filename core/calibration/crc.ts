@@ -5,6 +5,14 @@
  * acceptance), bounded by B = 1 and non-increasing in τ. Then
  *   τ̂ = inf { τ : n/(n+1)·R̂_n(τ) + B/(n+1) ≤ α },
  * and E[L_{n+1}(τ̂)] ≤ α. If no τ qualifies, τ̂ = +∞ (accept nothing).
+ *
+ * Never −∞ (issue 15). When every calibration score qualifies, the infimum is unbounded, but the
+ * loss is constant on (−∞, s_min]: τ = s_min, the lowest calibration score, has the same
+ * calibration risk, and since L is non-increasing in τ, E[L(s_min)] ≤ E[L(τ̂)] ≤ α keeps the
+ * guarantee. What it adds: a prompt scoring below everything seen in calibration (off the
+ * calibration distribution) is deferred instead of accepted. `−∞` stays available as an option.
+ * Feasibility: with n points no τ but +∞ can be certified unless B/(n+1) ≤ α, i.e. n ≥ 1/α − 1
+ * (19 points for α = 0.05); a group with fewer gets +∞ ("cannot certify: defer").
  */
 
 export type CalibrationPoint = { readonly score: number; readonly falseAcceptIfAccepted: boolean };
@@ -20,7 +28,15 @@ export type CrcResult = {
 
 const BOUND = 1;
 
-export function calibrateThreshold(points: readonly CalibrationPoint[], riskLevel: number): CrcResult {
+export type CrcOptions = {
+  /** Where every calibration score qualifies: the lowest score (default), or −∞ (accept everything). */
+  readonly belowCalibration?: 'lowest-score' | 'accept';
+};
+
+/** The fewest calibration points that can certify risk level α at all: B/(n+1) ≤ α. */
+export const minimumCertifiableSize = (riskLevel: number): number => Math.max(0, Math.ceil(BOUND / riskLevel - 1 - 1e-9));
+
+export function calibrateThreshold(points: readonly CalibrationPoint[], riskLevel: number, options: CrcOptions = {}): CrcResult {
   const n = points.length;
   const adjusted = (harmful: number) => (n / (n + 1)) * (harmful / n) + BOUND / (n + 1);
   if (n === 0 || adjusted(0) > riskLevel) return { threshold: Infinity, nCalibration: n, empiricalRisk: 0, acceptRate: 0 };
@@ -43,6 +59,7 @@ export function calibrateThreshold(points: readonly CalibrationPoint[], riskLeve
     best = { harmful, accepted };
     i = j;
   }
-  if (best.accepted === n) threshold = -Infinity; // every calibration score qualifies: the infimum is unbounded
+  // Every calibration score qualifies: the infimum is unbounded (see the module note).
+  if (best.accepted === n && options.belowCalibration === 'accept') threshold = -Infinity;
   return { threshold, nCalibration: n, empiricalRisk: best.harmful / n, acceptRate: best.accepted / n };
 }
