@@ -44,14 +44,16 @@ export function parseBrowserRepresentation(value: string | undefined): BrowserRe
 }
 
 /** The first suite of `--data` with the roles of `--config`: the prompts every command reads. */
-export function loadRoutingRecords(options: { dataPath?: string; configPath?: string }): { records: readonly RoutingRecord[]; config: RoutingConfig } {
-  const suite = loadSuites(resolve(options.dataPath ?? resolve(SHARED_DIR, 'data')))[0]!;
+export function loadRoutingRecords(options: { dataPath?: string; configPath?: string; suite?: string }): { records: readonly RoutingRecord[]; config: RoutingConfig } {
+  const suites = loadSuites(resolve(options.dataPath ?? resolve(SHARED_DIR, 'data')));
+  const suite = options.suite === undefined ? suites[0]! : suites.find((s) => s.name === options.suite);
+  if (!suite) throw new RouterError('invalid_request', `--suite ${options.suite}: this data has ${suites.map((s) => s.name).join(', ')}`);
   const config = loadRoutingConfig(options.configPath, suite.roles);
   return { records: usableRecords(suite.records, config.roles), config };
 }
 
 export async function loadRoutingExperiment(options: {
-  dataPath?: string; seed?: number; configPath?: string; representation?: BrowserRepresentation;
+  dataPath?: string; seed?: number; configPath?: string; suite?: string; representation?: BrowserRepresentation;
   /** A `riskgate represent` file: the representations of another model, read in the browser. */
   representationsPath?: string;
   log?: (s: string) => void;

@@ -17,9 +17,9 @@ describe('riskgate transfer', () => {
     }));
     writeFileSync(join(dir, 'data.jsonl'), `${lines.join('\n')}\n`);
     writeFileSync(join(dir, 'roles.json'), JSON.stringify({ roles: { local: 'mistralai/mixtral-8x7b-chat', edge: ['gpt-4-1106-preview'] } }));
-    const run = spawnSync('npx', ['tsx', 'cli/main.ts', 'transfer', '--data', join(dir, 'data.jsonl'), '--config', join(dir, 'roles.json'), '--group-depth', '1', '--out', join(dir, 'out.json')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = spawnSync('npx', ['tsx', 'cli/main.ts', 'transfer', '--data', join(dir, 'data.jsonl'), '--config', join(dir, 'roles.json'), '--group-depth', '1', '--online', '--out', join(dir, 'out.json')], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { n_prompts: number; rows: { threshold: number | string; risk_level: number; groups: { group: string; n: number; baseRate: number; acceptRate: number; falseAcceptRate: number; wilson95: number[] }[]; violated_groups: string[] }[] };
+    const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { n_prompts: number; rows: { threshold: number | string; risk_level: number; groups: { group: string; n: number; baseRate: number; acceptRate: number; falseAcceptRate: number; wilson95: number[] }[]; violated_groups: string[]; online?: { groups: { group: string; staticRisk: number; adaptiveRisk: number }[] } }[] };
     expect(report.n_prompts).toBe(80);
     expect(report.rows).toHaveLength(30);
     for (const row of report.rows) {
@@ -32,7 +32,14 @@ describe('riskgate transfer', () => {
       expect(hard.wilson95[0]!).toBeLessThanOrEqual(hard.falseAcceptRate);
       expect(row.violated_groups.includes('hard')).toBe(hard.falseAcceptRate > row.risk_level + 0.15);
     }
-    // Where the calibrated threshold accepts everything (τ = −∞), "hard" is broken outright.
-    expect(report.rows.some((r) => r.threshold === '-inf' && r.violated_groups.includes('hard'))).toBe(true);
+    // Where the calibrated threshold accepts (nearly) everything, "hard" is broken outright…
+    const broken = report.rows.filter((r) => r.violated_groups.includes('hard') && r.groups.find((g) => g.group === 'hard')!.acceptRate > 0.9);
+    expect(broken.length).toBeGreaterThan(0);
+    // …and the adaptive threshold, replaying the same prompts as a stream, lowers it.
+    for (const row of broken) {
+      const replayed = row.online!.groups.find((g) => g.group === 'hard')!;
+      expect(replayed.staticRisk).toBeCloseTo(row.groups.find((g) => g.group === 'hard')!.falseAcceptRate, 12);
+      expect(replayed.adaptiveRisk).toBeLessThan(replayed.staticRisk);
+    }
   });
 });

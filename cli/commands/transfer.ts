@@ -11,34 +11,65 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RouterError } from '../../core/errors.js';
 import { auditGroups, type GroupRisk } from '../../core/calibration/risk-audit.js';
-import { lookupThreshold, parseThresholdsFile, toJsonThreshold, type JsonThreshold } from '../../core/calibration/threshold-table.js';
+import { fromJsonThreshold, lookupThreshold, parseThresholdsFile, toJsonThreshold, type JsonThreshold } from '../../core/calibration/threshold-table.js';
+import { boundsAround, DEFAULT_STEP_SIZE } from '../../core/calibration/online-threshold.js';
+import { replayOnline, type ReplayGroup, type ReplayResult } from '../../core/calibration/online-replay.js';
+import { seededPermutation } from '../../core/data/split.js';
 import { readOnnxMetadata } from '../../node/onnx-write.js';
 import { GATE_PATH, THRESHOLDS_PATH } from '../../node/paths.js';
 import { createNodeGate } from '../gate-node.js';
 import { loadRoutingExperiment, parseBrowserRepresentation } from '../routing-experiment.js';
 
-export const TRANSFER_HELP = `riskgate transfer --data FILE|DIR [--config FILE] [--gate FILE] [--thresholds FILE] [--group-depth N] [--out FILE]
+export const TRANSFER_HELP = `riskgate transfer --data FILE|DIR [--config FILE] [--gate FILE] [--thresholds FILE] [--suite NAME] [--group-depth N] [--online] [--step-size γ] [--seed N] [--out FILE]
   Applies a gate and its calibrated thresholds (default: the shipped ones) to every prompt of
   --data and reports, per operating point and per group (the records' source, cut to N path
   segments; default all), the false-acceptance rate with a 95% Wilson interval and the exact
   binomial test of "it exceeds α". --config names the roles and costs on that data (the local and
   edge models must be the ones the gate was trained for). Writes JSON (default
-  transfer/transfer.json) and prints the operating points where some group breaks the guarantee.`;
+  transfer/transfer.json) and prints the operating points where some group breaks the guarantee.
+  --suite picks a suite of a folder like ../shared/data (routellm, routerbench; default the first).
+  --online also replays --data as a shifted stream (group after group, each shuffled with --seed)
+  through the widget's adaptive threshold (ACI, step γ, default ${DEFAULT_STEP_SIZE}; every prompt a label) next
+  to the static τ, and reports each group's long-run false acceptance under both.`;
 
-export type TransferRow = { cost_weight: number; risk_level: number; threshold: JsonThreshold; accept_rate: number; false_accept_rate: number; groups: GroupRisk[]; violated_groups: string[] };
+export type TransferRow = { cost_weight: number; risk_level: number; threshold: JsonThreshold; accept_rate: number; false_accept_rate: number; groups: GroupRisk[]; violated_groups: string[]; online?: ReplayResult };
+
+/** Group after group, in the data's order (the shift), each group shuffled with the seed. */
+function shiftedStream(rows: readonly number[], group: (i: number) => string, seed: number): number[] {
+  const byGroup = new Map<string, number[]>();
+  for (const i of rows) byGroup.set(group(i), [...(byGroup.get(group(i)) ?? []), i]);
+  return [...byGroup.values()].flatMap((members) => seededPermutation(members.length, seed).map((k) => members[k]!));
+}
+
+const worstExcess = (groups: readonly ReplayGroup[], riskLevel: number, pick: (g: ReplayGroup) => number) => Math.max(...groups.map((g) => pick(g) - riskLevel));
+
+function printReplay(rows: readonly TransferRow[], stepSize: number, labels: number): void {
+  const within = (pick: (g: ReplayGroup) => number) => rows.filter((r) => worstExcess(r.online!.groups, r.risk_level, pick) <= 0.02).length;
+  console.log(`online replay (γ ${stepSize}, ${labels} labels per operating point): every group within α + 0.02 at ${within((g) => g.adaptiveRisk)} of ${rows.length} operating points adaptive, ${within((g) => g.staticRisk)} static`);
+  const staticWorst = Math.max(...rows.map((r) => worstExcess(r.online!.groups, r.risk_level, (g) => g.staticRisk)));
+  const adaptiveWorst = Math.max(...rows.map((r) => worstExcess(r.online!.groups, r.risk_level, (g) => g.adaptiveRisk)));
+  console.log(`  worst group excess over α: static ${(staticWorst * 100).toFixed(1)} points, adaptive ${(adaptiveWorst * 100).toFixed(1)} points`);
+}
 
 export async function transfer(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, config: { type: 'string' }, gate: { type: 'string' }, thresholds: { type: 'string' }, 'group-depth': { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: {
+    data: { type: 'string' }, config: { type: 'string' }, gate: { type: 'string' }, thresholds: { type: 'string' }, 'group-depth': { type: 'string' }, out: { type: 'string' },
+    online: { type: 'boolean' }, suite: { type: 'string' }, 'step-size': { type: 'string' }, seed: { type: 'string' },
+  } });
+  const stepSize = values['step-size'] ? Number(values['step-size']) : DEFAULT_STEP_SIZE;
+  if (!(stepSize > 0)) throw new RouterError('invalid_request', `--step-size must be a number > 0, not ${values['step-size']}`);
   if (!values.data) throw new RouterError('invalid_request', `--data is required\n${TRANSFER_HELP}`);
   const gateBytes = readFileSync(values.gate ?? GATE_PATH);
   const thresholds = parseThresholdsFile(JSON.parse(readFileSync(values.thresholds ?? THRESHOLDS_PATH, 'utf8')));
   const representation = parseBrowserRepresentation(readOnnxMetadata(gateBytes)['riskgate.representation.kind']);
   const depth = values['group-depth'] ? Number(values['group-depth']) : Infinity;
-  const experiment = await loadRoutingExperiment({ dataPath: values.data, ...(values.config ? { configPath: values.config } : {}), representation, log: console.log });
+  const experiment = await loadRoutingExperiment({ dataPath: values.data, ...(values.suite ? { suite: values.suite } : {}), ...(values.config ? { configPath: values.config } : {}), representation, log: console.log });
   const score = await createNodeGate(gateBytes);
   const all = experiment.records.map((_, i) => i);
   const group = (i: number) => experiment.records[i]!.source.split('/').slice(0, depth).join('/');
   const rows: TransferRow[] = [];
+  const bounds = boundsAround(thresholds.rows.map((r) => fromJsonThreshold(r.threshold)));
+  const streamOrder = shiftedStream(all, group, values.seed ? Number(values.seed) : 1);
   for (const { cost_weight: costWeight, risk_level: riskLevel } of thresholds.rows) {
     const { threshold } = lookupThreshold(thresholds, { costWeight, riskLevel });
     const scores = await score(all.map((i) => experiment.representations[i]!), costWeight);
@@ -49,6 +80,7 @@ export async function transfer(argv: string[]): Promise<void> {
       cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(threshold), accept_rate: accepted.length / labelled.length,
       false_accept_rate: accepted.filter((r) => r.edgeBetter).length / labelled.length, groups,
       violated_groups: groups.filter((g) => g.pExceeds < 0.01).map((g) => g.group),
+      ...(values.online ? { online: replayOnline(streamOrder.map((i) => ({ group: group(i), score: scores[i]!, edgeBetter: labelled[i]!.edgeBetter })), { calibrated: threshold, riskLevel, stepSize, bounds }) } : {}),
     });
   }
   const broken = rows.filter((r) => r.violated_groups.length > 0);
@@ -58,6 +90,7 @@ export async function transfer(argv: string[]): Promise<void> {
     const worst = [...r.groups].sort((a, b) => (b.falseAcceptRate - r.risk_level) - (a.falseAcceptRate - r.risk_level))[0]!;
     console.log(`  λ ${r.cost_weight}, α ${r.risk_level}, τ ${r.threshold}: ${r.violated_groups.length} group(s); worst ${worst.group} ${(worst.falseAcceptRate * 100).toFixed(1)}% [${worst.wilson95.map((x) => (x * 100).toFixed(1)).join('–')}] (base rate ${(worst.baseRate * 100).toFixed(1)}%, accepts ${(worst.acceptRate * 100).toFixed(0)}%)`);
   }
+  if (values.online) printReplay(rows, stepSize, streamOrder.length);
   const out = resolve(values.out ?? 'transfer/transfer.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ command: `npm run riskgate -- transfer ${argv.join(' ')}`, data: values.data, roles: experiment.config.roles, n_prompts: experiment.records.length, rows }, null, 1)}\n`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../sampling.js';
 import { calibrateThreshold } from './crc.js';
 import { realisedRisk, startOnlineThreshold, updateOnlineThreshold } from './online-threshold.js';
 
@@ -45,5 +46,20 @@ describe('online threshold (adaptive conformal inference)', () => {
     const afterFine = updateOnlineThreshold(afterMiss, { score: 0, edgeBetter: false });
     expect(afterFine.threshold).toBeCloseTo(-3 + 0.45 - 0.05, 12);
     expect(updateOnlineThreshold(start, { score: 0, edgeBetter: false }).threshold).toBe(-3); // clamped
+  });
+});
+
+describe('replaying a shifted stream (static τ against adaptive)', () => {
+  it('a group whose harm rate jumps breaks the static τ; the adaptive one brings it back to α', async () => {
+    const { replayOnline } = await import('./online-replay.js');
+    const random = createRandom(5);
+    // Calibrated on a world where harm is rare; the stream then moves to a group where it is common.
+    const item = (group: string, harm: number) => { const score = random(); return { group, score, edgeBetter: random() < harm * (1.2 - score) }; };
+    const stream = [...Array.from({ length: 3000 }, () => item('easy', 0.05)), ...Array.from({ length: 6000 }, () => item('hard', 0.5))];
+    const result = replayOnline(stream, { calibrated: 0, riskLevel: 0.1, stepSize: 0.02, bounds: [-1, 2] });
+    const hard = result.groups.find((g) => g.group === 'hard')!;
+    expect(hard.staticRisk).toBeGreaterThan(0.3);
+    expect(hard.adaptiveRisk).toBeLessThan(0.1 + 0.02);
+    expect(Math.abs(result.adaptiveRisk - 0.1)).toBeLessThan(0.02);
   });
 });

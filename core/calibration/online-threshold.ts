@@ -11,6 +11,14 @@
  * the calibrated table (issue 15; not wired into the worker yet).
  */
 
+/**
+ * γ for the gate's margin scores, in score units. Chosen by the replay in docs/results/transfer
+ * (RouteLLM → RouterBench, 4 stream orders): 0.02 left a task 15 points above α after the shift
+ * (it adapts too slowly for a task of 300 prompts); 0.3 kept every task within α + 0.02 at all 30
+ * operating points (worst +1.4 to +1.7 points).
+ */
+export const DEFAULT_STEP_SIZE = 0.3;
+
 export type OnlineThresholdState = {
   readonly threshold: number;
   readonly riskLevel: number;
@@ -41,3 +49,14 @@ export function updateOnlineThreshold(state: OnlineThresholdState, label: { read
 
 /** The realised long-run false-acceptance rate so far (NaN before the first label). */
 export const realisedRisk = (state: OnlineThresholdState): number => state.falseAcceptances / state.steps;
+
+/**
+ * The range ACI keeps τ in: from the lowest finite calibrated threshold (never below what
+ * calibration saw, as CRC never goes to −∞) to the highest plus 1. Without the floor, a long
+ * easy stretch walked τ far below every score and the next hard task took hundreds of prompts to
+ * climb back (measured in the replay).
+ */
+export function boundsAround(calibrated: readonly number[], below = 0): [number, number] {
+  const finite = calibrated.filter(Number.isFinite);
+  return finite.length ? [Math.min(...finite) - below, Math.max(...finite) + 1] : [-2, 2];
+}

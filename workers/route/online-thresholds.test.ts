@@ -8,7 +8,8 @@ const memoryStore = (): KeyValueStore & { data: Map<string, unknown> } => {
   return { data, get: async (k) => structuredClone(data.get(k)), set: async (k, v) => { data.set(k, structuredClone(v)); } };
 };
 const table = { format: 'riskgate.thresholds/1', gate_sha256: 'g', representation: { modelId: 'm', modelSha256: 's', kind: 'hidden_state_last', dim: 2 }, loss: 'false_acceptance',
-  rows: [{ cost_weight: 1, risk_level: 0.1, threshold: 0.2, n_calibration: 100, empirical_risk: 0.05, accept_rate: 0.5 }, { cost_weight: 1, risk_level: 0.05, threshold: '+inf', n_calibration: 10, empirical_risk: 0, accept_rate: 0 }] } as ThresholdsFile;
+  rows: [{ cost_weight: 1, risk_level: 0.1, threshold: 0.2, n_calibration: 100, empirical_risk: 0.05, accept_rate: 0.5 }, { cost_weight: 1, risk_level: 0.05, threshold: '+inf', n_calibration: 10, empirical_risk: 0, accept_rate: 0 },
+    { cost_weight: 1, risk_level: 0.2, threshold: -0.5, n_calibration: 100, empirical_risk: 0.15, accept_rate: 0.9 }] } as ThresholdsFile;
 
 describe('adaptive thresholds in the worker', () => {
   it('every gate decision lowers τ by γα; a reported shortfall on an answer given here raises it by γ, once; the state survives a reload', async () => {
@@ -31,11 +32,13 @@ describe('adaptive thresholds in the worker', () => {
     expect((await loadOnlineThresholds(store, 'other', table, 0.02)).status()).toEqual([]);
   });
 
-  it('keeps τ inside the calibrated range widened by 1, and routes on when storage fails', async () => {
+  it('keeps τ between the lowest calibrated τ and the highest + 1, and routes on when storage fails', async () => {
     const broken: KeyValueStore = { get: async () => { throw new Error('private mode'); }, set: async () => { throw new Error('quota'); } };
     const online = await loadOnlineThresholds(broken, 'g', table, 5);
     for (let i = 0; i < 10; i++) await online.recordDecision(`d${i}`, 1, 0.1, 0.2, 9);
     for (let i = 0; i < 10; i++) await online.recordFellShort(`d${i}`);
-    expect(online.thresholdFor(1, 0.1, 0.2)).toBe(1.2); // the finite calibrated τ is 0.2: bounds [−0.8, 1.2]
+    expect(online.thresholdFor(1, 0.1, 0.2)).toBe(1.2); // finite calibrated τ from −0.5 to 0.2: bounds [−0.5, 1.2]
+    for (let i = 0; i < 100; i++) await online.recordDecision(`e${i}`, 1, 0.1, 0.2, -9);
+    expect(online.thresholdFor(1, 0.1, 0.2)).toBe(-0.5); // never below what calibration saw
   });
 });

@@ -12,13 +12,11 @@
  * "good enough" (decision 022): the long-run guarantee then holds for the false acceptances
  * visitors report, which is what this widget can observe.
  */
-import { startOnlineThreshold, updateOnlineThreshold, type OnlineThresholdState } from '../../core/calibration/online-threshold.js';
+import { boundsAround, DEFAULT_STEP_SIZE, startOnlineThreshold, updateOnlineThreshold, type OnlineThresholdState } from '../../core/calibration/online-threshold.js';
 import { fromJsonThreshold, type ThresholdsFile } from '../../core/calibration/threshold-table.js';
 import type { OnlinePointStatus } from '../../core/protocol/worker-api.js';
 import type { KeyValueStore } from '../threshold-cache.js';
 
-/** γ, in gate-score units: a reported shortfall raises τ by γ(1 − α); every other prompt lowers it by γα. */
-export const DEFAULT_STEP_SIZE = 0.02;
 /** Decisions that can still be reported as falling short (the last ones answered here). */
 const REMEMBERED = 256;
 
@@ -34,17 +32,11 @@ export type OnlineThresholds = {
 
 const pointKey = (costWeight: number, riskLevel: number) => `${costWeight}/${riskLevel}`;
 
-/** ACI keeps τ in a bounded range: the calibrated thresholds' finite span, widened by 1 on each side. */
-function boundsOf(thresholds: ThresholdsFile): [number, number] {
-  const finite = thresholds.rows.map((r) => fromJsonThreshold(r.threshold)).filter(Number.isFinite);
-  return finite.length ? [Math.min(...finite) - 1, Math.max(...finite) + 1] : [-2, 2];
-}
-
 export async function loadOnlineThresholds(store: KeyValueStore, gateSha256: string, thresholds: ThresholdsFile, stepSize = DEFAULT_STEP_SIZE): Promise<OnlineThresholds> {
   const key = `riskgate:online:${gateSha256}`;
   const saved = await store.get(key).catch(() => undefined) as Persisted | undefined;
   const state: Persisted = saved?.version === 1 ? saved : { version: 1, points: {}, answeredHere: [] };
-  const bounds = boundsOf(thresholds);
+  const bounds = boundsAround(thresholds.rows.map((r) => fromJsonThreshold(r.threshold)));
   const calibratedOf = (costWeight: number, riskLevel: number) =>
     fromJsonThreshold(thresholds.rows.find((r) => r.cost_weight === costWeight && r.risk_level === riskLevel)?.threshold ?? '+inf');
   // A storage failure must not stop routing: τ then adapts for this session only.
