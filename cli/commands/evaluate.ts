@@ -20,16 +20,40 @@ import { loadRoutingConfig } from '../routing-config-file.js';
 import { SHARED_DIR } from '../../node/paths.js';
 import { DEFAULT_SEED } from '../routing-experiment.js';
 import { evaluateMultiTurn } from '../evaluation/multi-turn.js';
+import { runTransferEvaluation } from '../evaluation/transfer-run.js';
+import { RouterError } from '../../core/errors.js';
 
 export const EVALUATE_HELP = `riskgate evaluate [--data FILE|DIR] [--out DIR] [--seed N] [--config FILE] [--representations a,b]
   Writes DIR/report.md, DIR/metrics.json and SVG plots: deployable accuracy–cost frontiers of the
   CR² gate and every baseline, cost reduction at matched accuracy, APGR/CPT, realised false
   acceptance vs α over 500 re-splits (globally and per cluster), gap to the oracle, the ablations,
   for each representation (${REPRESENTATION_KINDS.join(', ')}). --data defaults to ../shared/data
-  (RouteLLM MMLU+GSM8K and RouterBench suites, plus MT-Bench's two turns for the switching cost).`;
+  (RouteLLM MMLU+GSM8K and RouterBench suites, plus MT-Bench's two turns for the switching cost).
+
+riskgate evaluate --train-data A --test-data B [--train-suite S] [--test-suite S] [--config FILE] [--test-config FILE]
+                  [--seeds 1,2,3,4,5] [--representations kind] --out FILE.json
+  Transfer: train and calibrate on A, test on all of B (its models renamed to A's by role). Per seed
+  and per task of B: false acceptance under the static τ (Wilson, exact binomial vs α) and under the
+  adaptive τ replaying B as a stream; the frontier on B and the cost reduction vs every baseline.
+  Headlines over the seeds as mean and 95% interval. Default representation: hidden_state_last.`;
 
 export async function evaluate(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, config: { type: 'string' }, representations: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: {
+    data: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, config: { type: 'string' }, representations: { type: 'string' },
+    'train-data': { type: 'string' }, 'test-data': { type: 'string' }, 'train-suite': { type: 'string' }, 'test-suite': { type: 'string' }, 'test-config': { type: 'string' }, seeds: { type: 'string' },
+  } });
+  if (values['train-data'] || values['test-data']) {
+    if (!values['train-data'] || !values['test-data'] || !values.out) throw new RouterError('invalid_request', 'a transfer evaluation needs --train-data, --test-data and --out FILE.json');
+    const seeds = (values.seeds ?? '1,2,3,4,5').split(',').map(Number);
+    if (seeds.length < 2 || seeds.some((s) => !Number.isInteger(s))) throw new RouterError('invalid_request', `--seeds must list at least two whole numbers (a headline needs an interval), not ${values.seeds}`);
+    const pick = <T>(v: T | undefined) => (v === undefined ? {} : v);
+    await runTransferEvaluation({
+      train: { data: values['train-data'], ...pick(values['train-suite'] && { suite: values['train-suite'] }), ...pick(values.config && { config: values.config }) },
+      test: { data: values['test-data'], ...pick(values['test-suite'] && { suite: values['test-suite'] }), ...pick((values['test-config'] ?? values.config) && { config: (values['test-config'] ?? values.config)! }) },
+      seeds, representation: (values.representations ?? 'hidden_state_last') as RepresentationKind, out: values.out, command: `npm run riskgate -- evaluate ${argv.join(' ')}`,
+    }, console.log);
+    return;
+  }
   const dataPath = resolve(values.data ?? resolve(SHARED_DIR, 'data'));
   const outDir = resolve(values.out ?? 'evaluation');
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;

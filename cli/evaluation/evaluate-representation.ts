@@ -17,15 +17,11 @@ import { resplitRisk } from './risk-resplits.js';
 const r4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : x);
 const frontierOf = (points: readonly PolicyPoint[]): CostAccuracy[] => deployableFrontier(points.map((p) => ({ cost: p.cost, accuracy: p.accuracy })));
 
-export function evaluateRepresentation(table: RoutingTable, rep: RepresentationSet, split: Split & { readonly train: readonly number[] }, seed: number, log: (s: string) => void) {
-  const started = Date.now();
-  const { vectors } = rep;
-  const predictors = fitPredictors(table, vectors, split.train, seed);
-  const clusterModel = fitClusters(vectors, split.train, CLUSTERS, seed);
-  const clusterOf = clusterAssigner(clusterModel, vectors);
-  const { points, thresholds } = policyPoints(table, vectors, predictors, split, clusterOf, CLUSTERS);
-  const risk = resplitRisk(table, vectors, predictors.gate, [...split.calibration, ...split.test], clusterOf, CLUSTERS, seed);
-
+/**
+ * Frontiers of every policy on the test split, AIQ over the shared cost range, and the CR² gate's
+ * cost reduction at matched accuracy against each baseline (the best one by AIQ named).
+ */
+export function summarizeFrontiers(points: Readonly<Record<string, readonly PolicyPoint[]>>) {
   // Any deployment can also send everything local or everything to the edge, and mix at random
   // (RouterBench), so every policy's frontier includes those two trivial policies' points.
   const trivial = [...points.always_local!, ...points.always_edge!];
@@ -39,6 +35,19 @@ export function evaluateRepresentation(table: RoutingTable, rep: RepresentationS
     return [b, { max: r4(r.max), mean: r4(r.mean), at_accuracy: r4(r.atAccuracy), accuracy_range: r.accuracyRange.map(r4) }];
   }));
   const bestBaseline = [...BASELINES].sort((a, b) => aiq[b]! - aiq[a]!)[0]!;
+  return { frontiers, costRange, aiq, reductions, bestBaseline };
+}
+
+export function evaluateRepresentation(table: RoutingTable, rep: RepresentationSet, split: Split & { readonly train: readonly number[] }, seed: number, log: (s: string) => void) {
+  const started = Date.now();
+  const { vectors } = rep;
+  const predictors = fitPredictors(table, vectors, split.train, seed);
+  const clusterModel = fitClusters(vectors, split.train, CLUSTERS, seed);
+  const clusterOf = clusterAssigner(clusterModel, vectors);
+  const { points, thresholds } = policyPoints(table, vectors, predictors, split, clusterOf, CLUSTERS);
+  const risk = resplitRisk(table, vectors, predictors.gate, [...split.calibration, ...split.test], clusterOf, CLUSTERS, seed);
+
+  const { frontiers, costRange, aiq, reductions, bestBaseline } = summarizeFrontiers(points);
   const ablation = (name: string) => {
     const r = costReductionAtMatchedAccuracy(frontiers.cr2_crc!, frontiers[name]!);
     return { aiq: aiq[name], cr2_cost_reduction_vs_it: { max: r4(r.max), mean: r4(r.mean) } };

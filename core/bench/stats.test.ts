@@ -27,3 +27,16 @@ describe('benchmark statistics', () => {
     expect(studentTwoSidedP(0, 5)).toBeCloseTo(1, 9);
   });
 });
+
+describe('confidence intervals over seeds', () => {
+  it('uses Student t quantiles (t tables: 2.776 for 4 df, 12.706 for 1 df, 1.960 for many)', async () => {
+    const { studentQuantile, meanWithInterval } = await import('./stats.js');
+    expect(studentQuantile(0.05, 4)).toBeCloseTo(2.776, 3);
+    expect(studentQuantile(0.05, 1)).toBeCloseTo(12.706, 2);
+    expect(studentQuantile(0.05, 10_000)).toBeCloseTo(1.960, 2);
+    const r = meanWithInterval([1, 2, 3, 4, 5]);
+    expect(r.mean).toBe(3);
+    expect(r.ci95[0]).toBeCloseTo(3 - 2.776 * Math.sqrt(2.5 / 5), 3);
+    expect(meanWithInterval([7]).ci95.every(Number.isNaN)).toBe(true);
+  });
+});

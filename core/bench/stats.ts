@@ -102,3 +102,21 @@ export function welch(a: readonly number[], b: readonly number[]): { readonly di
   const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
   return { difference, t, df, p: studentTwoSidedP(t, df) };
 }
+
+/** Student's t quantile t_{1−p/2, df} (two-sided p), by bisection on studentTwoSidedP. */
+export function studentQuantile(twoSidedP: number, df: number): number {
+  let [lo, hi] = [0, 1e3];
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTwoSidedP(mid, df) > twoSidedP) lo = mid; else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** The mean of independent runs (seeds) with its 95% Student-t confidence interval. */
+export function meanWithInterval(xs: readonly number[]): { readonly mean: number; readonly ci95: readonly [number, number]; readonly n: number } {
+  const m = mean(xs);
+  if (xs.length < 2) return { mean: m, ci95: [NaN, NaN], n: xs.length };
+  const half = studentQuantile(0.05, xs.length - 1) * Math.sqrt(variance(xs) / xs.length);
+  return { mean: m, ci95: [m - half, m + half], n: xs.length };
+}
