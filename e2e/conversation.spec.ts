@@ -155,6 +155,8 @@ test('"Not good enough?" on a local answer asks the larger model now: both answe
   expect(feedback[0]!.edge.length).toBeGreaterThan(0);
   const decisions = (await events(page)).filter((e) => e.type === 'riskgate-decision').map((e) => (e.detail as { path: string; reason: string }));
   expect(decisions.map((d) => d.path)).toEqual(['local', 'edge']);
+  // One prompt, answered in the end by the larger model: nothing was kept off the server.
+  await expect(page.locator('riskgate-chat footer .tally')).toHaveText('Answered on this device: 0 of 1');
 });
 
 test('with adapt-threshold="feedback", "Not good enough?" on an answer the gate kept here raises the stored threshold, which survives a reload', async ({ page }) => {
@@ -211,4 +213,36 @@ test('with adapt-threshold="feedback", "Not good enough?" on an answer the gate 
   const next = await send(page, 'The dog ran fast.') as unknown as { decision: { threshold: number; calibratedThreshold: number } };
   expect(next.decision.threshold).toBeCloseTo(after.threshold, 9);
   expect(next.decision.calibratedThreshold).toBe(local!.decision.calibratedThreshold);
+});
+
+test('risk-control="per-cluster": each prompt is decided by its cluster\'s own threshold, the cluster the offline k-means assigns', async ({ page }) => {
+  const { readFileSync } = await import('node:fs');
+  const { createNodeEngine } = await import('../node/local-model.js');
+  const { nearestCentroid } = await import('../core/clustering/nearest-centroid.js');
+  const { clusterModelOf } = await import('../core/calibration/cluster-table.js');
+  const { THRESHOLDS_PATH } = await import('../node/paths.js');
+  const table = JSON.parse(readFileSync(THRESHOLDS_PATH, 'utf8'));
+  await page.goto('/');
+  const status = await page.evaluate(async () => {
+    document.querySelector('riskgate-chat')?.remove();
+    const el = document.createElement('riskgate-chat');
+    for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', conversation: '', 'risk-control': 'per-cluster', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' })) el.setAttribute(k, v);
+    document.body.append(el);
+    return { riskControl: (await el.ready).riskControl };
+  });
+  expect(status.riskControl).toBe('per-cluster');
+  const engine = await createNodeEngine();
+  const groups = new Set<number>();
+  for (const prompt of ['Once upon a time', 'What is 17 times 23?', 'Which planet is largest?', 'Lily and Ben went to the park.', 'Explain how vaccines work.']) {
+    const r = await send(page, prompt) as unknown as { decision: { group: number; threshold: number; reason: string; path: string; score: number } };
+    const hidden = (await engine.prefill([{ role: 'user', content: prompt }])).hiddenState;
+    engine.reset();
+    const expected = nearestCentroid(clusterModelOf(table.clusters), hidden);
+    expect(r.decision.group, prompt).toBe(expected);
+    const row = table.clusters.rows.find((c: { cluster: number; cost_weight: number; risk_level: number }) => c.cluster === expected && c.cost_weight === 1 && c.risk_level === 0.1);
+    expect(r.decision.threshold).toBeCloseTo(row.threshold, 6);
+    expect(r.decision.path).toBe(r.decision.score >= r.decision.threshold ? 'local' : 'edge');
+    groups.add(expected);
+  }
+  expect(groups.size).toBeGreaterThan(1); // the prompts do not all fall in one cluster
 });

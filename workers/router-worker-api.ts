@@ -8,6 +8,7 @@
 import { RouterError, toErrorPayload } from '../core/errors.js';
 import { operatingGrid, uncertifiedPoints } from '../core/calibration/threshold-table.js';
 import { loadOnlineThresholds } from './route/online-thresholds.js';
+import { clusterModelOf } from '../core/calibration/cluster-table.js';
 import type { LocalEngine } from '../core/protocol/local-engine.js';
 import type { LoadProgress, RouteEvent, RouteRequest, RouterWorkerApi, WorkerConfig, WorkerStatus } from '../core/protocol/worker-api.js';
 import { isThreadsPreference, ladderFor, UNMEASURED_RUNTIME, wasmThreadsFor, type Capabilities, type MeasuredRuntime } from '../core/protocol/capabilities.js';
@@ -108,12 +109,15 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     // gate reads (a model without hidden_states only has logits). A deployment error: reported.
     const readRepresentation = webllm?.readRepresentation ?? createRepresentationReader(shared!.thresholds.representation, engine?.info);
     const active = webllm ?? shared!;
-    const online = config.adaptThreshold ? await loadOnlineThresholds(store, active.gateSha256, active.thresholds) : undefined;
+    const clusterTable = config.riskControl === 'per-cluster' ? active.thresholds.clusters : undefined;
+    const clusters = clusterTable ? { model: clusterModelOf(clusterTable), file: { ...active.thresholds, clusters: clusterTable } } : undefined;
+    // Adaptation moves the marginal τ; under per-cluster risk control it stays off (not combined yet).
+    const online = config.adaptThreshold && !clusters ? await loadOnlineThresholds(store, active.gateSha256, active.thresholds) : undefined;
     const status: WorkerStatus = {
       engine: engine?.info ?? null, capabilities, storageNotice: active.storageNotice, gateSha256: active.gateSha256, thresholdsSource: active.source,
-      grid: operatingGrid(active.thresholds), uncertified: uncertifiedPoints(active.thresholds), online: online?.status() ?? null, loadMs: performance.now() - started,
+      grid: operatingGrid(active.thresholds), uncertified: uncertifiedPoints(active.thresholds), riskControl: clusters ? 'per-cluster' : 'marginal', online: online?.status() ?? null, loadMs: performance.now() - started,
     };
-    return { engine, gate: active.gate, readRepresentation, thresholds: active.thresholds, thresholdsSource: active.source, noEngineReason: reason, online, status };
+    return { engine, gate: active.gate, readRepresentation, thresholds: active.thresholds, thresholdsSource: active.source, noEngineReason: reason, online, clusters, status };
   }
 
   async function route(request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>): Promise<void> {

@@ -6,6 +6,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { calibrateThreshold, type CalibrationPoint } from '../../core/calibration/crc.js';
+import { calibratePerCluster, DEFAULT_MIN_CLUSTER_SIZE } from '../../core/calibration/cluster-crc.js';
+import type { ClusterThresholdRow } from '../../core/calibration/cluster-table.js';
+import { clusterAssigner, fitClusters } from '../evaluation/clusters.js';
+import { CLUSTERS } from '../evaluation/grids.js';
 import { toJsonThreshold, type ThresholdRow, type ThresholdsFile } from '../../core/calibration/threshold-table.js';
 import { sha256Hex } from '../../node/local-model.js';
 import { createNodeGate } from '../gate-node.js';
@@ -16,14 +20,18 @@ import { readRepresentationsFile } from '../representations/representation-file.
 import { declareWebLlmGate } from '../representations/declare-webllm-gate.js';
 import { COST_WEIGHT_GRID, DEFAULT_SEED, RISK_LEVEL_GRID, loadRoutingExperiment, parseBrowserRepresentation } from '../routing-experiment.js';
 
-export const CALIBRATE_HELP = `riskgate calibrate [--data FILE|DIR] [--config FILE] [--seed N] [--gate FILE] [--representations FILE] [--out FILE] [--models-json FILE]
+export const CALIBRATE_HELP = `riskgate calibrate [--data FILE|DIR] [--config FILE] [--seed N] [--gate FILE] [--representations FILE] [--clusters K] [--out FILE] [--models-json FILE]
   Conformal risk control (on the representation the gate's metadata names) (false-acceptance loss, B = 1) on the calibration split for every
   (λ, α) in λ ∈ {${COST_WEIGHT_GRID.join(', ')}} × α ∈ {${RISK_LEVEL_GRID.join(', ')}}.
   --representations FILE: the file the gate was trained on (\`riskgate represent\`). --models-json FILE: declare the
-  gate and thresholds for that file's WebLLM model in the site's models.json (created or updated; paths relative to it).`;
+  gate and thresholds for that file's WebLLM model in the site's models.json (created or updated; paths relative to it).
+  --clusters K (default ${CLUSTERS}; 0: none) also writes per-cluster thresholds: k-means on the training split's
+  representations, CRC inside each cluster (a cluster with fewer than ${DEFAULT_MIN_CLUSTER_SIZE} calibration points defers everything).`;
 
 export async function calibrate(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, gate: { type: 'string' }, representations: { type: 'string' }, out: { type: 'string' }, 'models-json': { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, gate: { type: 'string' }, representations: { type: 'string' }, out: { type: 'string' }, 'models-json': { type: 'string' }, clusters: { type: 'string' } } });
+  const k = values.clusters === undefined ? CLUSTERS : Number(values.clusters);
+  if (!Number.isInteger(k) || k < 0 || k > 256) throw new RouterError('invalid_request', `--clusters must be a whole number from 0 to 256, not ${values.clusters}`);
   if (values.representations && (!values.gate || !values.out)) throw new RouterError('invalid_request', '--representations needs --gate FILE and --out FILE (the shipped public/models artifacts are the embedded model\'s)');
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
   const gateBytes = readFileSync(values.gate ?? GATE_PATH);
@@ -37,6 +45,9 @@ export async function calibrate(argv: string[]): Promise<void> {
   const scoreAll = await createNodeGate(gateBytes);
   const reps = (rows: number[]) => rows.map((i) => experiment.representations[i]!);
   const rows: ThresholdRow[] = [];
+  const clusterRows: ClusterThresholdRow[] = [];
+  const clusterModel = k > 0 ? fitClusters(experiment.representations, experiment.split.train, k, seed) : undefined;
+  const clusterOf = clusterModel ? clusterAssigner(clusterModel, experiment.representations) : undefined;
   for (const costWeight of COST_WEIGHT_GRID) {
     const points = async (split: number[]): Promise<CalibrationPoint[]> => {
       const scores = await scoreAll(reps(split), costWeight);
@@ -45,6 +56,10 @@ export async function calibrate(argv: string[]): Promise<void> {
     const calibration = await points(experiment.split.calibration);
     const test = await points(experiment.split.test);
     for (const riskLevel of RISK_LEVEL_GRID) {
+      if (clusterOf) {
+        const perCluster = calibratePerCluster(calibration.map((p, i) => ({ ...p, cluster: clusterOf(experiment.split.calibration[i]!) })), k, riskLevel).perCluster;
+        perCluster.forEach((c, cluster) => clusterRows.push({ cluster, cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(c.threshold), n_calibration: c.nCalibration, fallback: c.fallback }));
+      }
       const result = calibrateThreshold(calibration, riskLevel);
       const accepted = test.filter((p) => p.score >= result.threshold);
       rows.push({
@@ -66,6 +81,7 @@ export async function calibrate(argv: string[]): Promise<void> {
     cost_model: experiment.config.wireless,
     n_test: experiment.split.test.length,
     rows,
+    ...(clusterModel ? { clusters: { k, min_cluster_size: DEFAULT_MIN_CLUSTER_SIZE, mean: Array.from(clusterModel.mean), std: Array.from(clusterModel.std), centroids: clusterModel.centroids.map((c) => Array.from(c)), rows: clusterRows } } : {}),
   };
   const out = values.out ?? THRESHOLDS_PATH;
   writeFileSync(out, `${JSON.stringify(file, null, 1)}\n`);

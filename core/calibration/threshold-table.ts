@@ -6,6 +6,7 @@
  */
 import { RouterError } from '../errors.js';
 import type { RepresentationInfo } from '../gate/gate-graph.js';
+import type { ClusterTable } from './cluster-table.js';
 
 /** JSON cannot hold ±Infinity; thresholds serialise them as these strings. */
 export type JsonThreshold = number | '+inf' | '-inf';
@@ -28,6 +29,8 @@ export type ThresholdsFile = {
   readonly representation: RepresentationInfo;
   readonly loss: 'false_acceptance';
   readonly rows: readonly ThresholdRow[];
+  /** Per-cluster thresholds (cluster-table.ts), when calibrate was asked for them. */
+  readonly clusters?: ClusterTable;
   readonly [extra: string]: unknown;
 };
 

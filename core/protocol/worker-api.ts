@@ -22,6 +22,12 @@ export type WorkerConfig = {
    * decision 022), kept in IndexedDB per gate. Off: the calibrated table only. @default false
    */
   readonly adaptThreshold?: boolean;
+  /**
+   * `per-cluster`: each prompt gets the threshold of its representation's cluster (CRC inside each
+   * cluster: a guarantee per group, not only on average), when thresholds.json has clusters.
+   * Not combined with `adaptThreshold` (which then stays off). @default 'marginal'
+   */
+  readonly riskControl?: 'marginal' | 'per-cluster';
 };
 
 /** One operating point's adaptive threshold: where it is now against the calibrated one, and on how many labels. */
@@ -50,6 +56,8 @@ export type WorkerStatus = {
    * the edge there. The picker says so ("cannot certify: defer").
    */
   readonly uncertified: readonly { readonly costWeight: number; readonly riskLevel: number }[];
+  /** The risk control in effect (`per-cluster` only when asked for and thresholds.json has clusters). */
+  readonly riskControl: 'marginal' | 'per-cluster';
   /** The adaptive thresholds that moved so far; null when adaptation is off. */
   readonly online: readonly OnlinePointStatus[] | null;
   readonly loadMs: number;
@@ -103,8 +111,10 @@ export type Decision = {
   readonly score: number;
   /** τ(λ, α) used; +Infinity = accept nothing, -Infinity = accept everything. */
   readonly threshold: number;
-  /** τ(λ, α) as calibrated; differs from `threshold` when adaptation moved it. */
+  /** τ(λ, α) as calibrated (for the prompt's cluster under per-cluster risk control); differs from `threshold` when adaptation moved it. */
   readonly calibratedThreshold: number;
+  /** The cluster whose threshold decided, under per-cluster risk control; null otherwise. */
+  readonly group: number | null;
   readonly costWeight: number;
   readonly riskLevel: number;
   /** Who answers: the local model id, or the edge (the served model arrives with `done`). */

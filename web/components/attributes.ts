@@ -36,6 +36,7 @@ export const ATTRIBUTES = {
     valid: (v: unknown): v is string => typeof v === 'string' && /^[\w.-]{0,64}$/.test(v), expected: 'a name of up to 64 letters, digits, _ . - (empty: not kept)',
   } as Spec<string>,
   token: { attribute: 'token', fallback: () => '', parse: String, valid: (v: unknown): v is string => typeof v === 'string' && /^[\w.~+/=-]{0,4096}$/.test(v), expected: 'a bearer token (letters, digits and . _ ~ + / = -)' } as Spec<string>,
+  riskControl: { attribute: 'risk-control', fallback: () => 'marginal', parse: String, valid: oneOf('marginal', 'per-cluster'), expected: 'marginal or per-cluster' } as Spec<'marginal' | 'per-cluster'>,
   adaptThreshold: { attribute: 'adapt-threshold', fallback: () => 'off', parse: String, valid: oneOf('off', 'feedback'), expected: 'off or feedback' } as Spec<'off' | 'feedback'>,
   preload: { attribute: 'preload', fallback: () => 'auto', parse: String, valid: oneOf('none', 'auto'), expected: 'none or auto' } as Spec<Preload>,
 } as const;

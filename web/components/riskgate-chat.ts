@@ -47,6 +47,8 @@ export class RiskgateChat extends LitElement {
   declare conversation: string;
   declare updateAvailable: (() => void) | undefined;
   declare token: string;
+  /** `per-cluster`: each prompt gets its cluster's calibrated threshold (decision 022). */
+  declare riskControl: 'marginal' | 'per-cluster';
   /** `feedback`: adapt τ(λ, α) from visitors' "not good enough" reports (decision 022). */
   declare adaptThreshold: 'off' | 'feedback';
   /** The adaptive thresholds as last reported by the worker, per operating point. */
@@ -72,7 +74,7 @@ export class RiskgateChat extends LitElement {
     this.adapted = [];
     this.#connection = new WorkerConnection(this, () => ({
       modelsUrl: new URL(this.modelsUrl || RiskgateChat.defaultModelsUrl || 'models/', document.baseURI).href, backend: this.backend, threads: this.threads,
-      adaptThreshold: this.adaptThreshold === 'feedback',
+      adaptThreshold: this.adaptThreshold === 'feedback', riskControl: this.riskControl,
     }), {
       ready: (status: WorkerStatus) => { this.adapted = status.online ?? []; },
       progress: (p: LoadProgress) => this.#emit('riskgate-progress', { ...p }),

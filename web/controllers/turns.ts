@@ -65,11 +65,13 @@ export const userTurnOf = (turns: readonly Turn[], outboxId: string): UserTurn |
 
 export function sessionStats(turns: readonly Turn[]): SessionStats {
   const answers = turns.filter((t): t is AnswerTurn => t.role === 'assistant' && !t.streaming);
-  const local = answers.filter((a) => a.decision.path === 'local');
+  // A device answer the visitor then asked the larger model about was not kept on the device:
+  // that prompt counts once, as answered by the edge.
+  const local = answers.filter((a) => a.decision.path === 'local' && !a.askedEdge);
   const edge = answers.filter((a) => a.decision.path === 'edge');
   const mean = (xs: AnswerTurn[]) => xs.reduce((s, a) => s + (a.timings?.totalMs ?? 0), 0) / xs.length;
   return {
-    prompts: answers.length,
+    prompts: new Set(answers.map((a) => a.promptId)).size,
     answeredLocally: local.length,
     answeredByEdge: edge.length,
     tokensKeptOnDevice: local.reduce((s, a) => s + (a.usage ? a.usage.promptTokens + a.usage.completionTokens : 0), 0),

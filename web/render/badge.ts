@@ -27,7 +27,7 @@ export function renderBadge(turn: AnswerTurn) {
       <dl>
         <dt>Path</dt><dd>${d.path} (${WHY[d.reason]})</dd>
         <dt>Gate score ĝ</dt><dd>${Number.isNaN(d.score) ? 'not computed' : d.score.toFixed(3)}</dd>
-        <dt>Threshold τ(λ, α)</dt><dd>${formatThreshold(d.threshold)} · λ ${d.costWeight} · α ${d.riskLevel}</dd>
+        <dt>Threshold τ(λ, α)</dt><dd>${formatThreshold(d.threshold)} · λ ${d.costWeight} · α ${d.riskLevel}${d.group !== null && d.group !== undefined ? ` · cluster ${d.group}` : ''}${d.threshold !== d.calibratedThreshold ? ` (calibrated ${formatThreshold(d.calibratedThreshold)}, adapted from feedback)` : ''}</dd>
         <dt>Local model</dt><dd>${d.engine ? `${d.engine.model} on ${d.engine.backend}` : 'none'}</dd>
         ${t ? html`<dt>Timings</dt><dd>prefill ${ms(t.prefillMs)} · gate ${ms(t.gateMs)} · first token ${ms(t.firstTokenMs)} · total ${ms(t.totalMs)}${t.tokensPerSecond ? ` · ${t.tokensPerSecond.toFixed(1)} tok/s` : ''}</dd>` : nothing}
         ${turn.usage ? html`<dt>Tokens</dt><dd>${turn.usage.promptTokens} in · ${turn.usage.completionTokens} out</dd>` : nothing}

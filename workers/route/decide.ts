@@ -12,6 +12,8 @@ import type { MarginGate } from '../../core/protocol/margin-gate.js';
 import type { Decision, RouteRequest, ThresholdsSource } from '../../core/protocol/worker-api.js';
 import type { RepresentationReader } from '../gate/representation-reader.js';
 import type { OnlineThresholds } from './online-thresholds.js';
+import { lookupClusterThreshold, type ClusterTable } from '../../core/calibration/cluster-table.js';
+import { nearestCentroid, type Centroids } from '../../core/clustering/nearest-centroid.js';
 
 export type ActiveRouter = {
   readonly engine: LocalEngine | undefined;
@@ -23,6 +25,8 @@ export type ActiveRouter = {
   readonly noEngineReason: string;
   /** The adaptive thresholds, when the page asked for them. */
   readonly online: OnlineThresholds | undefined;
+  /** Per-cluster thresholds, when the page asked for them and the table has them. */
+  readonly clusters: { readonly model: Centroids; readonly file: ThresholdsFile & { readonly clusters: ClusterTable } } | undefined;
 };
 
 export type RoutePlan = { readonly decision: Decision; readonly prefill: Prefill | undefined; readonly representation: Float32Array | undefined; readonly gateMs: number };
@@ -43,7 +47,7 @@ export async function decide(request: RouteRequest, active: ActiveRouter, maxTok
   const { threshold: calibratedThreshold, row } = lookupThreshold(thresholds, { costWeight: request.costWeight, riskLevel: request.riskLevel });
   // Adaptation runs per calibrated grid point; where nothing was calibrated, nothing is adapted.
   const threshold = row && active.online && request.mode === 'auto' ? active.online.thresholdFor(row.cost_weight, row.risk_level, calibratedThreshold) : calibratedThreshold;
-  const base = { id: crypto.randomUUID(), mode: request.mode, threshold, calibratedThreshold, costWeight: request.costWeight, riskLevel: request.riskLevel, thresholdsSource: active.thresholdsSource };
+  const base = { id: crypto.randomUUID(), mode: request.mode, threshold, calibratedThreshold, group: null, costWeight: request.costWeight, riskLevel: request.riskLevel, thresholdsSource: active.thresholdsSource };
   if (!engine) {
     if (request.mode === 'local') throw new RouterError('engine_not_ready', `no local engine on this device: ${active.noEngineReason}`);
     // Edge-only rung: no prefill and no gate; every prompt defers.
@@ -60,12 +64,16 @@ export async function decide(request: RouteRequest, active: ActiveRouter, maxTok
   const gateStarted = performance.now();
   const representation = active.readRepresentation(prefill);
   const score = await gate.score(representation, request.costWeight);
+  // Per-cluster risk control: the threshold of the prompt's own cluster (ConsRoute §2.3 with CRC).
+  const group = active.clusters ? nearestCentroid(active.clusters.model, representation) : null;
+  const perGroup = group === null ? undefined : lookupClusterThreshold(active.clusters!.file, group, request);
   const gateMs = performance.now() - gateStarted;
-  const path = request.mode === 'auto' ? (score >= threshold ? 'local' : 'edge') : request.mode;
+  const used = perGroup ?? threshold;
+  const path = request.mode === 'auto' ? (score >= used ? 'local' : 'edge') : request.mode;
   if (row && active.online && request.mode === 'auto') await active.online.recordDecision(base.id, row.cost_weight, row.risk_level, calibratedThreshold, score);
   return {
     decision: {
-      ...base, path, reason: request.mode === 'auto' ? 'gate' : 'forced', score, model: path === 'local' ? engine.info.model : 'edge',
+      ...base, group, threshold: used, calibratedThreshold: perGroup ?? calibratedThreshold, path, reason: request.mode === 'auto' ? 'gate' : 'forced', score, model: path === 'local' ? engine.info.model : 'edge',
       engine: engineRef, droppedMessages: window.droppedMessages,
     },
     prefill, representation, gateMs,
