@@ -25,6 +25,11 @@ describe('riskgate evaluate on a routing JSONL it has never seen', () => {
     expect(typeof lexical.cost_reduction_vs_best_baseline).toBe('number');
     expect(['random_mix', 'routellm_quantile', 'bao_fused', 'knn']).toContain(lexical.best_baseline);
     expect(lexical.gap_to_oracle).toBeGreaterThanOrEqual(0);
+    // The headline is also given over 5 seeds, as a mean with its interval.
+    expect(lexical.headline_over_seeds.seeds).toEqual([1, 2, 3, 4, 5]);
+    const overSeeds = lexical.headline_over_seeds.cost_reduction_vs_best_baseline.max;
+    expect(overSeeds.ci95[0]).toBeLessThanOrEqual(overSeeds.mean);
+    expect(overSeeds.ci95[1]).toBeGreaterThanOrEqual(overSeeds.mean);
     expect(lexical.aiq.cr2_crc).toBeGreaterThan(lexical.aiq.random_mix); // the length signal is learnable
     expect(readFileSync(join(dir, 'out/report.md'), 'utf8')).toContain('| lexical |');
     expect(existsSync(join(dir, 'out/frontier-lexical.svg')) && existsSync(join(dir, 'out/risk-lexical.svg'))).toBe(true);

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { splitIndices } from '../../core/data/split.js';
 import type { RepresentationKind } from '../../core/gate/gate-graph.js';
 import { buildRoutingTable } from '../../core/routing/routing-table.js';
-import { evaluateRepresentation } from '../evaluation/evaluate-representation.js';
+import { evaluateRepresentation, headlineOverSeeds, seedHeadline } from '../evaluation/evaluate-representation.js';
 import { writeSuiteReport, writeIndexReport } from '../evaluation/report.js';
 import { loadSuites } from '../evaluation/suites.js';
 import { loadRepresentation, REPRESENTATION_KINDS } from '../representations/representations.js';
@@ -23,11 +23,13 @@ import { evaluateMultiTurn } from '../evaluation/multi-turn.js';
 import { runTransferEvaluation } from '../evaluation/transfer-run.js';
 import { RouterError } from '../../core/errors.js';
 
-export const EVALUATE_HELP = `riskgate evaluate [--data FILE|DIR] [--out DIR] [--seed N] [--config FILE] [--representations a,b]
+export const EVALUATE_HELP = `riskgate evaluate [--data FILE|DIR] [--out DIR] [--seed N] [--seeds a,b,…] [--config FILE] [--representations a,b]
   Writes DIR/report.md, DIR/metrics.json and SVG plots: deployable accuracy–cost frontiers of the
   CR² gate and every baseline, cost reduction at matched accuracy, APGR/CPT, realised false
   acceptance vs α over 500 re-splits (globally and per cluster), gap to the oracle, the ablations,
-  for each representation (${REPRESENTATION_KINDS.join(', ')}). --data defaults to ../shared/data
+  for each representation (${REPRESENTATION_KINDS.join(', ')}). The headline (cost reduction vs the best
+  baseline and vs a random mix, gap to oracle) is also computed for every seed of --seeds (default
+  1,2,3,4,5; the first one is --seed's full report) and reported as mean and 95% interval. --data defaults to ../shared/data
   (RouteLLM MMLU+GSM8K and RouterBench suites, plus MT-Bench's two turns for the switching cost).
 
 riskgate evaluate --train-data A --test-data B [--train-suite S] [--test-suite S] [--config FILE] [--test-config FILE]
@@ -57,6 +59,7 @@ export async function evaluate(argv: string[]): Promise<void> {
   const dataPath = resolve(values.data ?? resolve(SHARED_DIR, 'data'));
   const outDir = resolve(values.out ?? 'evaluation');
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
+  const headlineSeeds = [seed, ...(values.seeds ?? '1,2,3,4,5').split(',').map(Number).filter((s) => s !== seed)];
   const kinds = (values.representations?.split(',') ?? REPRESENTATION_KINDS) as RepresentationKind[];
   const command = `npm run riskgate -- evaluate ${argv.join(' ')}`.trim();
   const suites = loadSuites(dataPath);
@@ -67,10 +70,15 @@ export async function evaluate(argv: string[]): Promise<void> {
     const table = buildRoutingTable(records, config, seed);
     const split = splitIndices(records.length, seed);
     console.log(`evaluate: ${suite.name}: ${records.length} prompts, ${table.models.length} models, split ${split.train.length}/${split.calibration.length}/${split.test.length}`);
-    const representations: Record<string, ReturnType<typeof evaluateRepresentation>> = {};
+    const representations: Record<string, ReturnType<typeof evaluateRepresentation> & { headline_over_seeds: ReturnType<typeof headlineOverSeeds> }> = {};
+    const otherSeeds = headlineSeeds.filter((s) => s !== seed).map((s) => ({ seed: s, table: buildRoutingTable(records, config, s), split: splitIndices(records.length, s) }));
     for (const kind of kinds) {
       const rep = await loadRepresentation(kind, records, console.log);
-      representations[kind] = evaluateRepresentation(table, rep, split, seed, console.log);
+      const full = evaluateRepresentation(table, rep, split, seed, console.log);
+      const first = { seed, best_baseline: full.best_baseline, vs_best: full.cost_reduction_vs[full.best_baseline]!, vs_random_mix: full.cost_reduction_vs.random_mix!, gap_to_oracle: full.gap_to_oracle };
+      const headline = headlineOverSeeds([first, ...otherSeeds.map((o) => seedHeadline(o.table, rep.vectors, o.split, o.seed))]);
+      console.log(`  ${kind} over seeds ${headline.seeds.join(', ')}: vs best baseline ${(headline.cost_reduction_vs_best_baseline.max.mean * 100).toFixed(1)}% [${headline.cost_reduction_vs_best_baseline.max.ci95.map((x) => (x * 100).toFixed(1)).join(', ')}] max`);
+      representations[kind] = { ...full, headline_over_seeds: headline };
     }
     const metrics = {
       suite: suite.name, description: suite.description, command, seed, n_prompts: records.length,

@@ -13,6 +13,7 @@ import { CLUSTERS } from './grids.js';
 import { BASELINES, createSelector, policyPoints, type PolicyPoint, type Split } from './policies.js';
 import { fitPredictors, score } from './predictors.js';
 import { resplitRisk } from './risk-resplits.js';
+import { meanWithInterval } from '../../core/bench/stats.js';
 
 const r4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : x);
 const frontierOf = (points: readonly PolicyPoint[]): CostAccuracy[] => deployableFrontier(points.map((p) => ({ cost: p.cost, accuracy: p.accuracy })));
@@ -36,6 +37,28 @@ export function summarizeFrontiers(points: Readonly<Record<string, readonly Poli
   }));
   const bestBaseline = [...BASELINES].sort((a, b) => aiq[b]! - aiq[a]!)[0]!;
   return { frontiers, costRange, aiq, reductions, bestBaseline };
+}
+
+/** One seed's headline alone (no re-splits): what the seeds after the first contribute. */
+export function seedHeadline(table: RoutingTable, vectors: readonly Float32Array[], split: Split & { readonly train: readonly number[] }, seed: number) {
+  const predictors = fitPredictors(table, vectors, split.train, seed);
+  const clusterOf = clusterAssigner(fitClusters(vectors, split.train, CLUSTERS, seed), vectors);
+  const { reductions, bestBaseline, aiq } = summarizeFrontiers(policyPoints(table, vectors, predictors, split, clusterOf, CLUSTERS).points);
+  return { seed, best_baseline: bestBaseline, vs_best: reductions[bestBaseline]! as { max: number; mean: number }, vs_random_mix: reductions.random_mix! as { max: number; mean: number }, gap_to_oracle: aiq.oracle! - aiq.cr2_crc! };
+}
+
+/** Headlines over seeds: the mean and its 95% Student-t interval (issue 15: never one seed's number). */
+export function headlineOverSeeds(perSeed: readonly ReturnType<typeof seedHeadline>[]) {
+  const over = (pick: (h: ReturnType<typeof seedHeadline>) => number) => {
+    const { mean, ci95 } = meanWithInterval(perSeed.map(pick));
+    return { mean: r4(mean), ci95: ci95.map(r4) };
+  };
+  return {
+    seeds: perSeed.map((h) => h.seed), best_baselines: perSeed.map((h) => h.best_baseline),
+    cost_reduction_vs_best_baseline: { max: over((h) => h.vs_best.max), mean: over((h) => h.vs_best.mean) },
+    cost_reduction_vs_random_mix: { max: over((h) => h.vs_random_mix.max), mean: over((h) => h.vs_random_mix.mean) },
+    gap_to_oracle: over((h) => h.gap_to_oracle),
+  };
 }
 
 export function evaluateRepresentation(table: RoutingTable, rep: RepresentationSet, split: Split & { readonly train: readonly number[] }, seed: number, log: (s: string) => void) {
