@@ -1,6 +1,6 @@
 /**
  * @module cli/main
- * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, transfer, represent, bench, bench-local, recordings, import.
+ * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, transfer, represent, device-profile, bench, bench-local, recordings, import.
  */
 import { RouterError } from '../core/errors.js';
 import { CALIBRATE_HELP, calibrate } from './commands/calibrate.js';
@@ -13,6 +13,7 @@ import { EVALUATE_HELP, evaluate } from './commands/evaluate.js';
 import { BENCH_HELP, bench } from './commands/bench.js';
 import { TRANSFER_HELP, transfer } from './commands/transfer.js';
 import { REPRESENT_HELP, represent } from './commands/represent.js';
+import { DEVICE_PROFILE_HELP, deviceProfile } from './commands/device-profile.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   convert: { run: convert, help: CONVERT_HELP },
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   bench: { run: bench, help: BENCH_HELP },
   transfer: { run: transfer, help: TRANSFER_HELP },
   represent: { run: represent, help: REPRESENT_HELP },
+  'device-profile': { run: deviceProfile, help: DEVICE_PROFILE_HELP },
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -16,6 +16,8 @@ const profile = z.strictObject({ ttftOverheadS: z.number().nonnegative(), prefil
 const wirelessKeys = Object.fromEntries(Object.keys(DEFAULT_WIRELESS).map((k) => [k, z.number().nonnegative().optional()]));
 
 const schema = z.strictObject({
+  /** Where the constants come from (e.g. written by \`riskgate device-profile\`); not read. */
+  source: z.string().optional(),
   roles: z.strictObject({ local: z.string().min(1), edge: z.array(z.string().min(1)).min(1) }).optional(),
   wireless: z.strictObject(wirelessKeys).optional(),
   profiles: z.record(z.string(), profile).optional(),
