@@ -46,7 +46,17 @@ export async function calibrate(argv: string[]): Promise<void> {
   const reps = (rows: number[]) => rows.map((i) => experiment.representations[i]!);
   const rows: ThresholdRow[] = [];
   const clusterRows: ClusterThresholdRow[] = [];
-  const clusterModel = k > 0 ? fitClusters(experiment.representations, experiment.split.train, k, seed) : undefined;
+  // Per-cluster CRC needs clusters that can be fitted and calibrated: more training prompts than
+  // clusters, and on average the minimum calibration points per cluster. An explicit --clusters
+  // that the data cannot carry is an error; the default is skipped, saying why.
+  const { train: trainRows, calibration: calibrationRows } = experiment.split;
+  const clustersFit = trainRows.length > k && calibrationRows.length >= k * DEFAULT_MIN_CLUSTER_SIZE;
+  if (k > 0 && !clustersFit) {
+    const why = `${trainRows.length} training and ${calibrationRows.length} calibration prompts are too few for ${k} clusters of at least ${DEFAULT_MIN_CLUSTER_SIZE} calibration points`;
+    if (values.clusters !== undefined) throw new RouterError('invalid_request', `--clusters ${k}: ${why}`);
+    console.log(`calibrate: per-cluster thresholds skipped: ${why}`);
+  }
+  const clusterModel = k > 0 && clustersFit ? fitClusters(experiment.representations, trainRows, k, seed) : undefined;
   const clusterOf = clusterModel ? clusterAssigner(clusterModel, experiment.representations) : undefined;
   for (const costWeight of COST_WEIGHT_GRID) {
     const points = async (split: number[]): Promise<CalibrationPoint[]> => {

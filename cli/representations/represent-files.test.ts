@@ -94,3 +94,22 @@ describe('train and calibrate on a representations file', () => {
     await expect(loadRoutingExperiment({ ...options, representationsPath: join(dir, 'some.rep') })).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('2 of the 5 prompts') });
   });
 });
+
+describe('train and calibrate a gate for a few prompts', () => {
+  it('write the gate and thresholds, skipping per-cluster thresholds the data cannot carry (and refusing them when asked for)', async () => {
+    const { train } = await import('../commands/train.js');
+    const { calibrate } = await import('../commands/calibrate.js');
+    const dir = temp();
+    const prompts = ['alpha one', 'beta two', 'gamma three', 'delta four', 'epsilon five'];
+    writeFileSync(join(dir, 'data.jsonl'), prompts.map((q, i) => JSON.stringify({ question: q, scores: { small: i / 5, large: 0.5 } })).join('\n'));
+    writeFileSync(join(dir, 'roles.json'), JSON.stringify({ roles: { local: 'small', edge: ['large'] } }));
+    writeRepresentationsFile(join(dir, 'r.rep'), header(prompts, 2), prompts.map((_, i) => Float32Array.of(i, -i)));
+    const common = ['--data', join(dir, 'data.jsonl'), '--config', join(dir, 'roles.json'), '--representations', join(dir, 'r.rep')];
+    await train([...common, '--out', join(dir, 'gate.onnx')]);
+    await calibrate([...common, '--gate', join(dir, 'gate.onnx'), '--out', join(dir, 'thresholds.json')]);
+    const thresholds = JSON.parse(readFileSync(join(dir, 'thresholds.json'), 'utf8'));
+    expect(thresholds.rows).toHaveLength(30);
+    expect(thresholds.clusters).toBeUndefined();
+    await expect(calibrate([...common, '--gate', join(dir, 'gate.onnx'), '--out', join(dir, 't2.json'), '--clusters', '2'])).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('too few for 2 clusters') });
+  });
+});
