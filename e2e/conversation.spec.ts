@@ -178,7 +178,7 @@ test('with adapt-threshold="feedback", "Not good enough?" on an answer the gate 
     const db = await new Promise<IDBDatabase>((resolve, reject) => { const r = indexedDB.open('keyval-store'); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
     const value = await new Promise<unknown>((resolve) => { const r = db.transaction('keyval').objectStore('keyval').get(`riskgate:online:${gate}`); r.onsuccess = () => resolve(r.result); });
     db.close();
-    return (value as { points: Record<string, { threshold: number; steps: number; falseAcceptances: number; stepSize: number; riskLevel: number }> } | undefined)?.points['8/0.3'];
+    return (value as { points: Record<string, { state: { threshold: number; steps: number; falseAcceptances: number; stepSize: number; riskLevel: number } }> } | undefined)?.points['[8,0.3,null]']?.state;
   });
   await openAdaptive();
   // The gate keeps the first of these it scores above τ(8, 0.3) on the device.
@@ -245,4 +245,30 @@ test('risk-control="per-cluster": each prompt is decided by its cluster\'s own t
     groups.add(expected);
   }
   expect(groups.size).toBeGreaterThan(1); // the prompts do not all fall in one cluster
+});
+
+test('risk-control="per-cluster" with adapt-threshold="feedback": each cluster\'s τ adapts on its own from that cluster\'s calibrated τ', async ({ page }) => {
+  const { readFileSync } = await import('node:fs');
+  const { THRESHOLDS_PATH } = await import('../node/paths.js');
+  const table = JSON.parse(readFileSync(THRESHOLDS_PATH, 'utf8')) as { rows: { threshold: number | string }[]; clusters: { rows: { cluster: number; cost_weight: number; risk_level: number; threshold: number | string }[] } };
+  const floor = Math.min(...[...table.rows, ...table.clusters.rows].map((r) => r.threshold).filter((t): t is number => typeof t === 'number'));
+  await page.goto('/');
+  await page.evaluate(async () => {
+    document.querySelector('riskgate-chat')?.remove();
+    const el = document.createElement('riskgate-chat');
+    for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', conversation: '', 'risk-control': 'per-cluster', 'adapt-threshold': 'feedback', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' })) el.setAttribute(k, v);
+    document.body.append(el);
+    await el.ready;
+  });
+  const seen = new Map<number, number>();
+  for (const prompt of ['Once upon a time', 'Once upon a time there was a cat', 'What is 17 times 23?', 'What is 18 times 24?', 'Lily and Ben went to the park.', 'Lily and Tom went to the shop.']) {
+    const { decision } = await send(page, prompt) as unknown as { decision: { group: number; threshold: number; calibratedThreshold: number } };
+    const row = table.clusters.rows.find((c) => c.cluster === decision.group && c.cost_weight === 1 && c.risk_level === 0.1)!;
+    expect(decision.calibratedThreshold).toBeCloseTo(row.threshold as number, 6);
+    // Each earlier silent decision in the same cluster lowered its τ by γα = 0.3 × 0.1.
+    const before = seen.get(decision.group) ?? 0;
+    expect(decision.threshold, prompt).toBeCloseTo(Math.max(floor, (row.threshold as number) - before * 0.3 * 0.1), 6);
+    seen.set(decision.group, before + 1);
+  }
+  expect([...seen.values()].some((n) => n > 1)).toBe(true); // some cluster saw more than one prompt
 });

@@ -111,8 +111,8 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     const active = webllm ?? shared!;
     const clusterTable = config.riskControl === 'per-cluster' ? active.thresholds.clusters : undefined;
     const clusters = clusterTable ? { model: clusterModelOf(clusterTable), file: { ...active.thresholds, clusters: clusterTable } } : undefined;
-    // Adaptation moves the marginal τ; under per-cluster risk control it stays off (not combined yet).
-    const online = config.adaptThreshold && !clusters ? await loadOnlineThresholds(store, active.gateSha256, active.thresholds) : undefined;
+    // Under per-cluster risk control each cluster's τ adapts on its own.
+    const online = config.adaptThreshold ? await loadOnlineThresholds(store, active.gateSha256, active.thresholds) : undefined;
     const status: WorkerStatus = {
       engine: engine?.info ?? null, capabilities, storageNotice: active.storageNotice, gateSha256: active.gateSha256, thresholdsSource: active.source,
       grid: operatingGrid(active.thresholds), uncertified: uncertifiedPoints(active.thresholds), riskControl: clusters ? 'per-cluster' : 'marginal', online: online?.status() ?? null, loadMs: performance.now() - started,

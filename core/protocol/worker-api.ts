@@ -25,7 +25,7 @@ export type WorkerConfig = {
   /**
    * `per-cluster`: each prompt gets the threshold of its representation's cluster (CRC inside each
    * cluster: a guarantee per group, not only on average), when thresholds.json has clusters.
-   * Not combined with `adaptThreshold` (which then stays off). @default 'marginal'
+   * With `adaptThreshold`, each cluster's τ adapts on its own. @default 'marginal'
    */
   readonly riskControl?: 'marginal' | 'per-cluster';
 };
@@ -34,6 +34,8 @@ export type WorkerConfig = {
 export type OnlinePointStatus = {
   readonly costWeight: number;
   readonly riskLevel: number;
+  /** The cluster, under per-cluster risk control (each adapts on its own); null otherwise. */
+  readonly group: number | null;
   readonly threshold: number;
   readonly calibrated: number;
   /** Gate decisions counted (each is a label: deferred, answered here, or reported as falling short). */

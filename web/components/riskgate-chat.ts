@@ -199,9 +199,17 @@ export class RiskgateChat extends LitElement {
   /** An adaptive τ moves with every gate decision; the picker's note follows it. */
   #followThreshold(decision: Decision): void {
     if (decision.reason !== 'gate' || decision.threshold === decision.calibratedThreshold) return;
-    const known = this.adapted.find((p) => p.costWeight === decision.costWeight && p.riskLevel === decision.riskLevel);
-    const next = { costWeight: decision.costWeight, riskLevel: decision.riskLevel, threshold: decision.threshold, calibrated: decision.calibratedThreshold, labels: (known?.labels ?? 0) + 1, reportedShortfalls: known?.reportedShortfalls ?? 0 };
-    this.adapted = [...this.adapted.filter((p) => p !== known), next];
+    const same = (p: OnlinePointStatus) => p.costWeight === decision.costWeight && p.riskLevel === decision.riskLevel && p.group === decision.group;
+    const known = this.adapted.find(same);
+    const next: OnlinePointStatus = { costWeight: decision.costWeight, riskLevel: decision.riskLevel, group: decision.group, threshold: decision.threshold, calibrated: decision.calibratedThreshold, labels: (known?.labels ?? 0) + 1, reportedShortfalls: known?.reportedShortfalls ?? 0 };
+    this.adapted = [...this.adapted.filter((p) => !same(p)), next];
+  }
+
+  /** The picker's summary of the adaptive thresholds at the chosen point (over clusters, under per-cluster control). */
+  #adaptedHere(): { drift: number; reportedShortfalls: number } | undefined {
+    const here = this.adapted.filter((p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel);
+    if (here.length === 0) return undefined;
+    return { drift: here.reduce((s, p) => s + p.threshold - p.calibrated, 0) / here.length, reportedShortfalls: here.reduce((s, p) => s + p.reportedShortfalls, 0) };
   }
 
   /** The visitor's "not good enough" is the label the adaptive threshold learns from. */
@@ -209,7 +217,7 @@ export class RiskgateChat extends LitElement {
     if (this.adaptThreshold !== 'feedback') return;
     const point = await this.#connection.client?.remote.reportFellShort(decision.id).catch(() => null);
     if (!point) return;
-    this.adapted = [...this.adapted.filter((p) => p.costWeight !== point.costWeight || p.riskLevel !== point.riskLevel), point];
+    this.adapted = [...this.adapted.filter((p) => p.costWeight !== point.costWeight || p.riskLevel !== point.riskLevel || p.group !== point.group), point];
     this.#emit('riskgate-threshold', { ...point });
   }
 
@@ -243,7 +251,7 @@ export class RiskgateChat extends LitElement {
           costWeights: grid?.costWeights ?? [this.costWeight], riskLevels: grid?.riskLevels ?? [this.riskLevel],
           costWeight: this.costWeight, riskLevel: this.riskLevel,
           uncertified: this.#connection.status?.uncertified.some((p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel) ?? false,
-          adapted: this.adapted.find((p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel),
+          adapted: this.#adaptedHere(),
           onCostWeight: (v) => (this.costWeight = v), onRiskLevel: (v) => (this.riskLevel = v),
         })}
         ${renderStatusLine({ state, preload: this.preload, onCancel: () => this.cancelLoad() })}

@@ -7,7 +7,6 @@
  * answered better). The Greek letters stay in the details.
  */
 import { html, nothing } from 'lit';
-import type { OnlinePointStatus } from '../../core/protocol/worker-api.js';
 
 export type OperatingPointProps = {
   readonly costWeights: readonly number[];
@@ -16,8 +15,8 @@ export type OperatingPointProps = {
   readonly riskLevel: number;
   /** Calibration could not certify this point: every message goes to the larger model. */
   readonly uncertified: boolean;
-  /** The adaptive threshold at this point, when adaptation moved it. */
-  readonly adapted: Pick<OnlinePointStatus, 'threshold' | 'calibrated' | 'reportedShortfalls'> | undefined;
+  /** The adaptive threshold at this point: its mean move from the calibrated τ, and the reports it learned from. */
+  readonly adapted: { readonly drift: number; readonly reportedShortfalls: number } | undefined;
   readonly onCostWeight: (value: number) => void;
   readonly onRiskLevel: (value: number) => void;
 };
@@ -30,8 +29,8 @@ const inWords = (alpha: number) => `at most ${Math.round(alpha * 100)}% of the t
 /** Plain words for where feedback moved τ: a higher τ answers here less often. */
 function adaptedNote(adapted: OperatingPointProps['adapted']) {
   // Silent prompts lower τ a little each; say so once it adds up, or once a visitor reported one.
-  if (!adapted || (adapted.reportedShortfalls === 0 && Math.abs(adapted.threshold - adapted.calibrated) < 0.05)) return nothing;
-  const fewer = adapted.threshold > adapted.calibrated;
+  if (!adapted || (adapted.reportedShortfalls === 0 && Math.abs(adapted.drift) < 0.05)) return nothing;
+  const fewer = adapted.drift > 0;
   const reports = adapted.reportedShortfalls === 1 ? '1 answer reported as not good enough' : `${adapted.reportedShortfalls} answers reported as not good enough`;
   return html`<small class="note adapted" role="status">Adjusted from feedback (${reports}): this device now answers ${fewer ? 'less' : 'more'} often than at first.</small>`;
 }

@@ -45,8 +45,9 @@ export function validateRequest(request: RouteRequest): void {
 export async function decide(request: RouteRequest, active: ActiveRouter, maxTokens: number): Promise<RoutePlan> {
   const { engine, gate, thresholds } = active;
   const { threshold: calibratedThreshold, row } = lookupThreshold(thresholds, { costWeight: request.costWeight, riskLevel: request.riskLevel });
-  // Adaptation runs per calibrated grid point; where nothing was calibrated, nothing is adapted.
-  const threshold = row && active.online && request.mode === 'auto' ? active.online.thresholdFor(row.cost_weight, row.risk_level, calibratedThreshold) : calibratedThreshold;
+  // Adaptation runs per calibrated grid point (and cluster); where nothing was calibrated, nothing is adapted.
+  const adaptive = row && active.online && request.mode === 'auto' ? { online: active.online, point: { costWeight: row.cost_weight, riskLevel: row.risk_level } } : undefined;
+  const threshold = adaptive && !active.clusters ? adaptive.online.thresholdFor({ ...adaptive.point, group: null }, calibratedThreshold) : calibratedThreshold;
   const base = { id: crypto.randomUUID(), mode: request.mode, threshold, calibratedThreshold, group: null, costWeight: request.costWeight, riskLevel: request.riskLevel, thresholdsSource: active.thresholdsSource };
   if (!engine) {
     if (request.mode === 'local') throw new RouterError('engine_not_ready', `no local engine on this device: ${active.noEngineReason}`);
@@ -66,14 +67,14 @@ export async function decide(request: RouteRequest, active: ActiveRouter, maxTok
   const score = await gate.score(representation, request.costWeight);
   // Per-cluster risk control: the threshold of the prompt's own cluster (ConsRoute §2.3 with CRC).
   const group = active.clusters ? nearestCentroid(active.clusters.model, representation) : null;
-  const perGroup = group === null ? undefined : lookupClusterThreshold(active.clusters!.file, group, request);
+  const calibrated = group === null ? calibratedThreshold : lookupClusterThreshold(active.clusters!.file, group, request);
+  const used = adaptive && group !== null ? adaptive.online.thresholdFor({ ...adaptive.point, group }, calibrated) : group !== null ? calibrated : threshold;
   const gateMs = performance.now() - gateStarted;
-  const used = perGroup ?? threshold;
   const path = request.mode === 'auto' ? (score >= used ? 'local' : 'edge') : request.mode;
-  if (row && active.online && request.mode === 'auto') await active.online.recordDecision(base.id, row.cost_weight, row.risk_level, calibratedThreshold, score);
+  if (adaptive) await adaptive.online.recordDecision(base.id, { ...adaptive.point, group }, calibrated, score);
   return {
     decision: {
-      ...base, group, threshold: used, calibratedThreshold: perGroup ?? calibratedThreshold, path, reason: request.mode === 'auto' ? 'gate' : 'forced', score, model: path === 'local' ? engine.info.model : 'edge',
+      ...base, group, threshold: used, calibratedThreshold: calibrated, path, reason: request.mode === 'auto' ? 'gate' : 'forced', score, model: path === 'local' ? engine.info.model : 'edge',
       engine: engineRef, droppedMessages: window.droppedMessages,
     },
     prefill, representation, gateMs,

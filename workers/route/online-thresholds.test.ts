@@ -11,22 +11,24 @@ const table = { format: 'riskgate.thresholds/1', gate_sha256: 'g', representatio
   rows: [{ cost_weight: 1, risk_level: 0.1, threshold: 0.2, n_calibration: 100, empirical_risk: 0.05, accept_rate: 0.5 }, { cost_weight: 1, risk_level: 0.05, threshold: '+inf', n_calibration: 10, empirical_risk: 0, accept_rate: 0 },
     { cost_weight: 1, risk_level: 0.2, threshold: -0.5, n_calibration: 100, empirical_risk: 0.15, accept_rate: 0.9 }] } as ThresholdsFile;
 
+const P = { costWeight: 1, riskLevel: 0.1, group: null };
+
 describe('adaptive thresholds in the worker', () => {
   it('every gate decision lowers τ by γα; a reported shortfall on an answer given here raises it by γ, once; the state survives a reload', async () => {
     const store = memoryStore();
     const online = await loadOnlineThresholds(store, 'g', table, 0.02);
-    expect(online.thresholdFor(1, 0.1, 0.2)).toBe(0.2); // nothing learned yet: the calibrated τ
-    await online.recordDecision('deferred', 1, 0.1, 0.2, 0.1); // 0.1 < 0.2: deferred
-    await online.recordDecision('kept', 1, 0.1, 0.2, 0.5); // answered here
-    expect(online.thresholdFor(1, 0.1, 0.2)).toBeCloseTo(0.2 - 2 * 0.02 * 0.1, 12);
+    expect(online.thresholdFor(P, 0.2)).toBe(0.2); // nothing learned yet: the calibrated τ
+    await online.recordDecision('deferred', P, 0.2, 0.1); // 0.1 < 0.2: deferred
+    await online.recordDecision('kept', P, 0.2, 0.5); // answered here
+    expect(online.thresholdFor(P, 0.2)).toBeCloseTo(0.2 - 2 * 0.02 * 0.1, 12);
     expect(await online.recordFellShort('deferred')).toBeNull(); // a deferred prompt cannot be a false acceptance
     expect(await online.recordFellShort('nobody')).toBeNull();
     const moved = await online.recordFellShort('kept');
-    expect(moved).toMatchObject({ costWeight: 1, riskLevel: 0.1, calibrated: 0.2, labels: 2, reportedShortfalls: 1 });
+    expect(moved).toMatchObject({ costWeight: 1, riskLevel: 0.1, group: null, calibrated: 0.2, labels: 2, reportedShortfalls: 1 });
     expect(moved!.threshold).toBeCloseTo(0.2 - 0.004 + 0.02, 12);
     expect(await online.recordFellShort('kept')).toBeNull(); // reported twice, counted once
     const reloaded = await loadOnlineThresholds(store, 'g', table, 0.02);
-    expect(reloaded.thresholdFor(1, 0.1, 0.2)).toBeCloseTo(moved!.threshold, 12);
+    expect(reloaded.thresholdFor(P, 0.2)).toBeCloseTo(moved!.threshold, 12);
     expect(reloaded.status()).toEqual([moved]);
     // Another gate starts from its own calibrated table.
     expect((await loadOnlineThresholds(store, 'other', table, 0.02)).status()).toEqual([]);
@@ -35,10 +37,22 @@ describe('adaptive thresholds in the worker', () => {
   it('keeps τ between the lowest calibrated τ and the highest + 1, and routes on when storage fails', async () => {
     const broken: KeyValueStore = { get: async () => { throw new Error('private mode'); }, set: async () => { throw new Error('quota'); } };
     const online = await loadOnlineThresholds(broken, 'g', table, 5);
-    for (let i = 0; i < 10; i++) await online.recordDecision(`d${i}`, 1, 0.1, 0.2, 9);
+    for (let i = 0; i < 10; i++) await online.recordDecision(`d${i}`, P, 0.2, 9);
     for (let i = 0; i < 10; i++) await online.recordFellShort(`d${i}`);
-    expect(online.thresholdFor(1, 0.1, 0.2)).toBe(1.2); // finite calibrated τ from −0.5 to 0.2: bounds [−0.5, 1.2]
-    for (let i = 0; i < 100; i++) await online.recordDecision(`e${i}`, 1, 0.1, 0.2, -9);
-    expect(online.thresholdFor(1, 0.1, 0.2)).toBe(-0.5); // never below what calibration saw
+    expect(online.thresholdFor(P, 0.2)).toBe(1.2); // finite calibrated τ from −0.5 to 0.2: bounds [−0.5, 1.2]
+    for (let i = 0; i < 100; i++) await online.recordDecision(`e${i}`, P, 0.2, -9);
+    expect(online.thresholdFor(P, 0.2)).toBe(-0.5); // never below what calibration saw
+  });
+
+  it('under per-cluster risk control each cluster adapts on its own, from its own calibrated τ', async () => {
+    const online = await loadOnlineThresholds(memoryStore(), 'g', table, 0.02);
+    const inCluster = (group: number) => ({ costWeight: 1, riskLevel: 0.1, group });
+    await online.recordDecision('a', inCluster(3), 0.1, 0.9);
+    await online.recordFellShort('a');
+    await online.recordDecision('b', inCluster(5), -0.2, -0.5);
+    expect(online.thresholdFor(inCluster(3), 0.1)).toBeCloseTo(0.1 - 0.002 + 0.02, 12);
+    expect(online.thresholdFor(inCluster(5), -0.2)).toBeCloseTo(-0.2 - 0.002, 12);
+    expect(online.thresholdFor(P, 0.2)).toBe(0.2); // the marginal point is untouched
+    expect(online.status().map((s) => [s.group, s.reportedShortfalls, s.calibrated])).toEqual([[3, 1, 0.1], [5, 0, -0.2]]);
   });
 });

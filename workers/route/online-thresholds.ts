@@ -20,49 +20,51 @@ import type { KeyValueStore } from '../threshold-cache.js';
 /** Decisions that can still be reported as falling short (the last ones answered here). */
 const REMEMBERED = 256;
 
-type Persisted = { readonly version: 1; points: Record<string, OnlineThresholdState>; answeredHere: [string, string][] };
+/** One adaptive threshold: an operating point, and the cluster under per-cluster risk control. */
+export type AdaptivePoint = { readonly costWeight: number; readonly riskLevel: number; readonly group: number | null };
+
+type Persisted = { readonly version: 2; points: Record<string, { state: OnlineThresholdState; calibrated: number }>; answeredHere: [string, string][] };
 
 export type OnlineThresholds = {
-  thresholdFor(costWeight: number, riskLevel: number, calibrated: number): number;
-  recordDecision(decisionId: string, costWeight: number, riskLevel: number, calibrated: number, score: number): Promise<void>;
+  thresholdFor(point: AdaptivePoint, calibrated: number): number;
+  recordDecision(decisionId: string, point: AdaptivePoint, calibrated: number, score: number): Promise<void>;
   /** Returns the point's new status, or null when the decision is unknown, was not answered here, or was reported already. */
   recordFellShort(decisionId: string): Promise<OnlinePointStatus | null>;
   status(): OnlinePointStatus[];
 };
 
-const pointKey = (costWeight: number, riskLevel: number) => `${costWeight}/${riskLevel}`;
+const keyOf = (p: AdaptivePoint) => JSON.stringify([p.costWeight, p.riskLevel, p.group]);
 
 export async function loadOnlineThresholds(store: KeyValueStore, gateSha256: string, thresholds: ThresholdsFile, stepSize = DEFAULT_STEP_SIZE): Promise<OnlineThresholds> {
   const key = `riskgate:online:${gateSha256}`;
   const saved = await store.get(key).catch(() => undefined) as Persisted | undefined;
-  const state: Persisted = saved?.version === 1 ? saved : { version: 1, points: {}, answeredHere: [] };
-  const bounds = boundsAround(thresholds.rows.map((r) => fromJsonThreshold(r.threshold)));
-  const calibratedOf = (costWeight: number, riskLevel: number) =>
-    fromJsonThreshold(thresholds.rows.find((r) => r.cost_weight === costWeight && r.risk_level === riskLevel)?.threshold ?? '+inf');
+  const state: Persisted = saved?.version === 2 ? saved : { version: 2, points: {}, answeredHere: [] };
+  const bounds = boundsAround([...thresholds.rows, ...(thresholds.clusters?.rows ?? [])].map((r) => fromJsonThreshold(r.threshold)));
   // A storage failure must not stop routing: τ then adapts for this session only.
   const save = () => store.set(key, state).catch(() => undefined);
-  const describe = (k: string, s: OnlineThresholdState): OnlinePointStatus => {
-    const [costWeight, riskLevel] = k.split('/').map(Number) as [number, number];
-    return { costWeight, riskLevel, threshold: s.threshold, calibrated: calibratedOf(costWeight, riskLevel), labels: s.steps, reportedShortfalls: s.falseAcceptances };
+  const describe = (k: string): OnlinePointStatus => {
+    const [costWeight, riskLevel, group] = JSON.parse(k) as [number, number, number | null];
+    const { state: s, calibrated } = state.points[k]!;
+    return { costWeight, riskLevel, group, threshold: s.threshold, calibrated, labels: s.steps, reportedShortfalls: s.falseAcceptances };
   };
   return {
-    thresholdFor: (costWeight, riskLevel, calibrated) => state.points[pointKey(costWeight, riskLevel)]?.threshold ?? calibrated,
-    async recordDecision(decisionId, costWeight, riskLevel, calibrated, score) {
-      const k = pointKey(costWeight, riskLevel);
-      const current = state.points[k] ?? startOnlineThreshold(calibrated, riskLevel, stepSize, bounds);
+    thresholdFor: (point, calibrated) => state.points[keyOf(point)]?.state.threshold ?? calibrated,
+    async recordDecision(decisionId, point, calibrated, score) {
+      const k = keyOf(point);
+      const current = state.points[k]?.state ?? startOnlineThreshold(calibrated, point.riskLevel, stepSize, bounds);
       if (score >= current.threshold) state.answeredHere = [...state.answeredHere, [decisionId, k] as [string, string]].slice(-REMEMBERED);
-      state.points[k] = updateOnlineThreshold(current, { score, edgeBetter: false });
+      state.points[k] = { state: updateOnlineThreshold(current, { score, edgeBetter: false }), calibrated };
       await save();
     },
     async recordFellShort(decisionId) {
       const entry = state.answeredHere.find(([id]) => id === decisionId);
       if (!entry) return null;
       state.answeredHere = state.answeredHere.filter(([id]) => id !== decisionId);
-      const s = state.points[entry[1]]!;
-      state.points[entry[1]] = { ...s, threshold: Math.min(s.bounds[1], s.threshold + s.stepSize), falseAcceptances: s.falseAcceptances + 1 };
+      const { state: s, calibrated } = state.points[entry[1]]!;
+      state.points[entry[1]] = { state: { ...s, threshold: Math.min(s.bounds[1], s.threshold + s.stepSize), falseAcceptances: s.falseAcceptances + 1 }, calibrated };
       await save();
-      return describe(entry[1], state.points[entry[1]]!);
+      return describe(entry[1]);
     },
-    status: () => Object.entries(state.points).map(([k, s]) => describe(k, s)),
+    status: () => Object.keys(state.points).map(describe),
   };
 }
