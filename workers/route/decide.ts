@@ -44,11 +44,16 @@ export function validateRequest(request: RouteRequest): void {
 
 export async function decide(request: RouteRequest, active: ActiveRouter, maxTokens: number): Promise<RoutePlan> {
   const { engine, gate, thresholds } = active;
-  const { threshold: calibratedThreshold, row } = lookupThreshold(thresholds, { costWeight: request.costWeight, riskLevel: request.riskLevel });
+  const { threshold: marginal, row } = lookupThreshold(thresholds, { costWeight: request.costWeight, riskLevel: request.riskLevel });
   // Adaptation runs per calibrated grid point (and cluster); where nothing was calibrated, nothing is adapted.
   const adaptive = row && active.online && request.mode === 'auto' ? { online: active.online, point: { costWeight: row.cost_weight, riskLevel: row.risk_level } } : undefined;
-  const threshold = adaptive && !active.clusters ? adaptive.online.thresholdFor({ ...adaptive.point, group: null }, calibratedThreshold) : calibratedThreshold;
-  const base = { id: crypto.randomUUID(), mode: request.mode, threshold, calibratedThreshold, group: null, costWeight: request.costWeight, riskLevel: request.riskLevel, thresholdsSource: active.thresholdsSource };
+  /** τ for a cluster under per-cluster risk control (ConsRoute §2.3 with CRC), else the marginal one; adapted when asked. */
+  const thresholdAt = (group: number | null) => {
+    const calibrated = group === null ? marginal : lookupClusterThreshold(active.clusters!.file, group, request);
+    return { calibrated, used: adaptive ? adaptive.online.thresholdFor({ ...adaptive.point, group }, calibrated) : calibrated };
+  };
+  const unscored = thresholdAt(null);
+  const base = { id: crypto.randomUUID(), mode: request.mode, threshold: unscored.used, calibratedThreshold: unscored.calibrated, group: null, costWeight: request.costWeight, riskLevel: request.riskLevel, thresholdsSource: active.thresholdsSource };
   if (!engine) {
     if (request.mode === 'local') throw new RouterError('engine_not_ready', `no local engine on this device: ${active.noEngineReason}`);
     // Edge-only rung: no prefill and no gate; every prompt defers.
@@ -65,10 +70,8 @@ export async function decide(request: RouteRequest, active: ActiveRouter, maxTok
   const gateStarted = performance.now();
   const representation = active.readRepresentation(prefill);
   const score = await gate.score(representation, request.costWeight);
-  // Per-cluster risk control: the threshold of the prompt's own cluster (ConsRoute §2.3 with CRC).
   const group = active.clusters ? nearestCentroid(active.clusters.model, representation) : null;
-  const calibrated = group === null ? calibratedThreshold : lookupClusterThreshold(active.clusters!.file, group, request);
-  const used = adaptive && group !== null ? adaptive.online.thresholdFor({ ...adaptive.point, group }, calibrated) : group !== null ? calibrated : threshold;
+  const { calibrated, used } = group === null ? unscored : thresholdAt(group);
   const gateMs = performance.now() - gateStarted;
   const path = request.mode === 'auto' ? (score >= used ? 'local' : 'edge') : request.mode;
   if (adaptive) await adaptive.online.recordDecision(base.id, { ...adaptive.point, group }, calibrated, score);
