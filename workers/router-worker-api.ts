@@ -25,6 +25,7 @@ import { memoizeOrtLoader, type OrtLoader } from './load/ort-runtimes.js';
 import { loadSharedArtifacts } from './load/load-artifacts.js';
 import { rungReason, walkLadder } from './load/fallback-ladder.js';
 import { byteProgress, type ReportProgress } from './load/progress.js';
+import { loadLiveCosts } from './route/live-costs.js';
 import { decide, validateRequest, type ActiveRouter } from './route/decide.js';
 import { streamEdge, streamLocal } from './route/answer-streams.js';
 import { engineInfo, representPrompt } from './gate/represent-prompt.js';
@@ -113,11 +114,15 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     const clusters = clusterTable ? { model: clusterModelOf(clusterTable), file: { ...active.thresholds, clusters: clusterTable } } : undefined;
     // Under per-cluster risk control each cluster's τ adapts on its own.
     const online = config.adaptThreshold ? await loadOnlineThresholds(store, active.gateSha256, active.thresholds) : undefined;
+    // A refinement, not a requirement: without its calibration set the table routes, and the page is told why.
+    const live = config.costModel === 'live'
+      ? await loadLiveCosts(active.thresholds, active.thresholdsUrl, active.gateSha256, cancel.signal).then((l) => ({ l, notice: null }), (error: unknown) => ({ l: undefined, notice: `live costs unavailable, the calibrated table routes: ${toErrorPayload(error).message}` }))
+      : { l: undefined, notice: null };
     const status: WorkerStatus = {
       engine: engine?.info ?? null, capabilities, storageNotice: active.storageNotice, gateSha256: active.gateSha256, thresholdsSource: active.source,
-      grid: operatingGrid(active.thresholds), uncertified: uncertifiedPoints(active.thresholds), riskControl: clusters ? 'per-cluster' : 'marginal', online: online?.status() ?? null, loadMs: performance.now() - started,
+      grid: operatingGrid(active.thresholds), uncertified: uncertifiedPoints(active.thresholds), riskControl: clusters ? 'per-cluster' : 'marginal', costModel: live.l ? 'live' : 'calibrated', costModelNotice: live.notice, online: online?.status() ?? null, loadMs: performance.now() - started,
     };
-    return { engine, gate: active.gate, readRepresentation, thresholds: active.thresholds, thresholdsSource: active.source, noEngineReason: reason, online, clusters, status };
+    return { engine, gate: active.gate, readRepresentation, thresholds: active.thresholds, thresholdsSource: active.source, noEngineReason: reason, online, clusters, live: live.l, status };
   }
 
   async function route(request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>): Promise<void> {
@@ -145,6 +150,7 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
           // The edge answers; the cache keeps this prompt, so the next turn prefills only the edge's reply and what follows.
           : await streamEdge(request, maxTokens, { score: decision.score, threshold: decision.threshold, representation, representationModel: active.thresholds.representation.modelId }, emit, stop.signal);
         const decodeS = (performance.now() - decodeStarted) / 1000;
+        if (end.finishReason !== 'aborted') observeSpeeds(active, decision.path, tokens, decodeS, firstTokenMs === null ? null : (firstTokenMs + started - decodeStarted) / 1000);
         await onEvent({
           type: 'done', path: decision.path, model: end.model, finishReason: end.finishReason,
           usage: { promptTokens: end.promptTokens, completionTokens: end.completionTokens },
@@ -156,6 +162,13 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     } finally {
       currentRoute = undefined;
     }
+  }
+
+  /** What this answer showed of the device's decode speed or the edge's first token and stream rate (live costs). */
+  function observeSpeeds(active: Loaded, path: 'local' | 'edge', tokens: number, decodeS: number, firstTokenS: number | null): void {
+    if (!active.live || firstTokenS === null) return;
+    if (path === 'local') active.live.observeLocalDecode(tokens, decodeS);
+    else active.live.observeEdge(firstTokenS, tokens, decodeS - firstTokenS);
   }
 
   const requireEngine = async (): Promise<LocalEngine> => {

@@ -17,6 +17,7 @@ import { readOnnxMetadata } from '../../node/onnx-write.js';
 import { GATE_PATH, THRESHOLDS_PATH } from '../../node/paths.js';
 import { RouterError } from '../../core/errors.js';
 import { readRepresentationsFile } from '../representations/representation-file.js';
+import { writeCalibrationSet } from '../calibration-set-file.js';
 import { declareWebLlmGate } from '../representations/declare-webllm-gate.js';
 import { COST_WEIGHT_GRID, DEFAULT_SEED, RISK_LEVEL_GRID, loadRoutingExperiment, parseBrowserRepresentation } from '../routing-experiment.js';
 
@@ -58,12 +59,14 @@ export async function calibrate(argv: string[]): Promise<void> {
   }
   const clusterModel = k > 0 && clustersFit ? fitClusters(experiment.representations, trainRows, k, seed) : undefined;
   const clusterOf = clusterModel ? clusterAssigner(clusterModel, experiment.representations) : undefined;
+  const calibrationScores = new Map<number, number[]>();
   for (const costWeight of COST_WEIGHT_GRID) {
     const points = async (split: number[]): Promise<CalibrationPoint[]> => {
       const scores = await scoreAll(reps(split), costWeight);
       return split.map((row, i) => ({ score: scores[i]!, falseAcceptIfAccepted: experiment.margin(row, costWeight) < 0 }));
     };
     const calibration = await points(experiment.split.calibration);
+    calibrationScores.set(costWeight, calibration.map((p) => p.score));
     const test = await points(experiment.split.test);
     for (const riskLevel of RISK_LEVEL_GRID) {
       if (clusterOf) {
@@ -80,9 +83,13 @@ export async function calibrate(argv: string[]): Promise<void> {
       });
     }
   }
+  const out = values.out ?? THRESHOLDS_PATH;
+  const gateSha256 = sha256Hex(gateBytes);
+  // What the worker recalibrates from under live costs (decision 023).
+  const calibrationSet = writeCalibrationSet(out, experiment, gateSha256, calibrationScores, clusterOf ? { of: clusterOf, minClusterSize: DEFAULT_MIN_CLUSTER_SIZE } : undefined);
   const file: ThresholdsFile = {
     format: 'riskgate.thresholds/1',
-    gate_sha256: sha256Hex(gateBytes),
+    gate_sha256: gateSha256,
     representation: experiment.representation,
     loss: 'false_acceptance',
     seed,
@@ -91,12 +98,12 @@ export async function calibrate(argv: string[]): Promise<void> {
     cost_model: experiment.config.wireless,
     n_test: experiment.split.test.length,
     rows,
+    calibration_set: { json: calibrationSet.json, sha256: calibrationSet.sha256 },
     ...(clusterModel ? { clusters: { k, min_cluster_size: DEFAULT_MIN_CLUSTER_SIZE, mean: Array.from(clusterModel.mean), std: Array.from(clusterModel.std), centroids: clusterModel.centroids.map((c) => Array.from(c)), rows: clusterRows } } : {}),
   };
-  const out = values.out ?? THRESHOLDS_PATH;
   writeFileSync(out, `${JSON.stringify(file, null, 1)}\n`);
   console.table(rows.map((r) => ({ λ: r.cost_weight, α: r.risk_level, τ: r.threshold, calRisk: r.empirical_risk, calAccept: r.accept_rate, testRisk: r.test_risk, testAccept: r.test_accept_rate })));
-  console.log(`calibrate: wrote ${out}`);
+  console.log(`calibrate: wrote ${out} and ${calibrationSet.path} (${Math.round(calibrationSet.bytes / 1024)} KB)`);
   if (values['models-json']) {
     if (!values.representations) throw new RouterError('invalid_request', '--models-json declares a WebLLM model\'s gate: it needs --representations (from `riskgate represent`)');
     declareWebLlmGate(values['models-json'], readRepresentationsFile(values.representations).header.webllm_entry, { gatePath: values.gate!, gateSha256: file.gate_sha256, thresholdsPath: out });

@@ -31,6 +31,8 @@ export type ThresholdsFile = {
   readonly rows: readonly ThresholdRow[];
   /** Per-cluster thresholds (cluster-table.ts), when calibrate was asked for them. */
   readonly clusters?: ClusterTable;
+  /** The calibration split for recalibrating under live costs (calibration-set.ts), relative to this file. */
+  readonly calibration_set?: { readonly json: string; readonly sha256: string };
   readonly [extra: string]: unknown;
 };
 

@@ -7,6 +7,8 @@ import type { ErrorPayload } from '../errors.js';
 import type { ChatMessage, RouteMode, RoutePath } from './chat.js';
 import type { EngineCounters, EngineInfo } from './local-engine.js';
 import type { BackendPreference, Capabilities, ThreadsPreference } from './capabilities.js';
+import type { LiveCostInputs, LiveCostSources } from '../routing/live-cost.js';
+import type { PathCost } from '../routing/wireless-cost.js';
 
 export type WorkerConfig = {
   /** Absolute URL of the folder holding manifest.json. */
@@ -28,6 +30,12 @@ export type WorkerConfig = {
    * With `adaptThreshold`, each cluster's τ adapts on its own. @default 'marginal'
    */
   readonly riskControl?: 'marginal' | 'per-cluster';
+  /**
+   * `live`: τ(λ, α) is recalibrated at each decision with costs from this device's measured speeds,
+   * the edge's measured round trip and `navigator.connection` (CRC again on the shipped calibration
+   * set; decision 023). `calibrated`: the table, under the cost model it was calibrated with. @default 'calibrated'
+   */
+  readonly costModel?: 'calibrated' | 'live';
 };
 
 /** One operating point's adaptive threshold: where it is now against the calibrated one, and on how many labels. */
@@ -60,6 +68,10 @@ export type WorkerStatus = {
   readonly uncertified: readonly { readonly costWeight: number; readonly riskLevel: number }[];
   /** The risk control in effect (`per-cluster` only when asked for and thresholds.json has clusters). */
   readonly riskControl: 'marginal' | 'per-cluster';
+  /** The cost model in effect: `live` only when asked for and the thresholds name a calibration set. */
+  readonly costModel: 'calibrated' | 'live';
+  /** Why `live` was asked for but is not in effect (no calibration set, or it could not be loaded); null otherwise. */
+  readonly costModelNotice: string | null;
   /** The adaptive thresholds that moved so far; null when adaptation is off. */
   readonly online: readonly OnlinePointStatus[] | null;
   readonly loadMs: number;
@@ -113,7 +125,10 @@ export type Decision = {
   readonly score: number;
   /** τ(λ, α) used; +Infinity = accept nothing, -Infinity = accept everything. */
   readonly threshold: number;
-  /** τ(λ, α) as calibrated (for the prompt's cluster under per-cluster risk control); differs from `threshold` when adaptation moved it. */
+  /**
+   * τ(λ, α) as calibrated (for the prompt's cluster under per-cluster risk control; recalibrated
+   * under this device's costs with `costModel: 'live'`); differs from `threshold` when adaptation moved it.
+   */
   readonly calibratedThreshold: number;
   /** The cluster whose threshold decided, under per-cluster risk control; null otherwise. */
   readonly group: number | null;
@@ -124,6 +139,20 @@ export type Decision = {
   readonly thresholdsSource: ThresholdsSource;
   /** The engine that read the prompt; null on the edge-only rung (score is then NaN). */
   readonly engine: Pick<EngineInfo, 'kind' | 'backend' | 'model'> | null;
+  /** The cost terms behind τ under `costModel: 'live'`; null under the calibrated table. */
+  readonly cost: DecisionCost | null;
+};
+
+/** What live recalibration used (decision 023): the measured figures, where each came from, and this prompt's costs. */
+export type DecisionCost = {
+  readonly inputs: LiveCostInputs;
+  readonly sources: LiveCostSources;
+  /** `navigator.connection` as the browser gave it; null where it has none. */
+  readonly connection: { readonly effectiveType: string | null; readonly rttMs: number | null; readonly downlinkMbps: number | null; readonly saveData: boolean } | null;
+  /** τ from the shipped table, against which the live one (`calibratedThreshold`) can be compared. */
+  readonly tableThreshold: number;
+  /** This prompt by path, at the calibration set's median answer length: c̄ and its latency, energy and price. */
+  readonly prompt: { readonly promptTokens: number; readonly outputTokens: number; readonly local: PathCost; readonly edge: PathCost & { readonly model: string } };
 };
 
 export type Timings = {

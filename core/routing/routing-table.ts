@@ -20,6 +20,10 @@ export type RoutingTable = {
   /** cost[m][row]: c̄_m(x, ξ), including any extra cost (e.g. a mid-dialogue switch) given per row. */
   readonly cost: readonly Float64Array[];
   readonly latencyS: readonly Float64Array[];
+  /** The workload and price behind each cost: prompt tokens per row, answer tokens and USD per (model, row). */
+  readonly promptTokens: Float64Array;
+  readonly outputTokens: readonly Float64Array[];
+  readonly usd: readonly Float64Array[];
 };
 
 const tokens = (text: string, charsPerToken: number) => Math.max(1, Math.ceil(text.length / charsPerToken));
@@ -43,9 +47,13 @@ export function buildRoutingTable(
   const quality = models.map(() => new Float64Array(records.length));
   const cost = models.map(() => new Float64Array(records.length));
   const latencyS = models.map(() => new Float64Array(records.length));
+  const promptTokenCounts = new Float64Array(records.length);
+  const outputTokenCounts = models.map(() => new Float64Array(records.length));
+  const usdOf = models.map(() => new Float64Array(records.length));
   records.forEach((record, row) => {
     const channel = sample();
     const promptTokens = tokens(record.prompt, config.charsPerToken);
+    promptTokenCounts[row] = promptTokens;
     models.forEach((model, m) => {
       const outcome = record.outcomes[model];
       quality[m]![row] = outcome?.quality ?? NaN;
@@ -59,9 +67,11 @@ export function buildRoutingTable(
       }
       cost[m]![row] = path.normalized + (extraCost?.(m, row) ?? 0);
       latencyS[m]![row] = path.latencyS;
+      outputTokenCounts[m]![row] = workload.outputTokens;
+      usdOf[m]![row] = path.usd;
     });
   });
-  return { models, rows: records.length, quality, cost, latencyS };
+  return { models, rows: records.length, quality, cost, latencyS, promptTokens: promptTokenCounts, outputTokens: outputTokenCounts, usd: usdOf };
 }
 
 export const utilityOf = (t: RoutingTable, m: number, row: number, costWeight: number): number =>

@@ -74,14 +74,15 @@ export function linkRatesBps(ch: ChannelState, c: WirelessConstants = DEFAULT_WI
   return { up: rate(c.uplinkBandwidthHz, c.deviceTxPowerW, ch.fadingUp), down: rate(c.downlinkBandwidthHz, c.stationTxPowerW, ch.fadingDown) };
 }
 
-const normalize = (latencyS: number, energyJ: number, usd: number, c: WirelessConstants): PathCost => ({
+/** c̄ = ω_t·t/T0 + ω_e·e/E0 + ω_$·usd/D0 (the module note). */
+export const normalizedCost = (latencyS: number, energyJ: number, usd: number, c: WirelessConstants): PathCost => ({
   latencyS, energyJ, usd,
   normalized: c.latencyWeight * (latencyS / c.latencyNormalizerS) + c.energyWeight * (energyJ / c.energyNormalizerJ) + c.usdWeight * (usd / c.usdNormalizer),
 });
 
 export function localCost(w: Workload, c: WirelessConstants = DEFAULT_WIRELESS): PathCost {
   const t = w.promptTokens * c.localPrefillSPerToken + w.outputTokens * c.localDecodeSPerToken;
-  return normalize(t, c.deviceComputePowerW * t, 0, c);
+  return normalizedCost(t, c.deviceComputePowerW * t, 0, c);
 }
 
 export function edgeCost(w: Workload, profile: EdgeProfile, ch: ChannelState, c: WirelessConstants = DEFAULT_WIRELESS, usd = 0): PathCost {
@@ -90,5 +91,5 @@ export function edgeCost(w: Workload, profile: EdgeProfile, ch: ChannelState, c:
   const downS = (c.bitsPerToken * w.outputTokens) / rates.down;
   const computeS = c.accessLatencyS + profile.ttftOverheadS + w.promptTokens / profile.prefillTokensPerS + w.outputTokens / profile.decodeTokensPerS;
   const energy = c.deviceTxPowerW * upS + c.deviceRxPowerW * downS + c.deviceIdlePowerW * computeS;
-  return normalize(upS + computeS + downS, energy, usd, c);
+  return normalizedCost(upS + computeS + downS, energy, usd, c);
 }

@@ -51,6 +51,8 @@ export class RiskgateChat extends LitElement {
   declare riskControl: 'marginal' | 'per-cluster';
   /** `feedback`: adapt τ(λ, α) from visitors' "not good enough" reports (decision 022). */
   declare adaptThreshold: 'off' | 'feedback';
+  /** `live`: τ(λ, α) recalibrated at each prompt with this device's measured costs (decision 023). */
+  declare costModel: 'calibrated' | 'live';
   /** The adaptive thresholds as last reported by the worker, per operating point. */
   declare adapted: readonly OnlinePointStatus[];
   /**
@@ -74,7 +76,7 @@ export class RiskgateChat extends LitElement {
     this.adapted = [];
     this.#connection = new WorkerConnection(this, () => ({
       modelsUrl: new URL(this.modelsUrl || RiskgateChat.defaultModelsUrl || 'models/', document.baseURI).href, backend: this.backend, threads: this.threads,
-      adaptThreshold: this.adaptThreshold === 'feedback', riskControl: this.riskControl,
+      adaptThreshold: this.adaptThreshold === 'feedback', riskControl: this.riskControl, costModel: this.costModel,
     }), {
       ready: (status: WorkerStatus) => { this.adapted = status.online ?? []; },
       progress: (p: LoadProgress) => this.#emit('riskgate-progress', { ...p }),

@@ -16,6 +16,17 @@ const WHY: Record<AnswerTurn['decision']['reason'], string> = {
   'no-engine': 'the on-device model is not available',
 };
 
+const seconds = (s: number) => (s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(1)} s`);
+const rate = (r: number | null, source: string) => (r === null ? 'not measured yet' : `${Math.round(r)} tok/s (${source})`);
+
+/** The live cost model's terms (decision 023): what each path would cost this prompt, and the measured figures behind it. */
+function renderCost(c: NonNullable<AnswerTurn['decision']['cost']>) {
+  const { local, edge } = c.prompt;
+  const i = c.inputs;
+  return html`<dt>Cost of this prompt (live)</dt><dd>here ${seconds(local.latencyS)}, ${local.energyJ.toFixed(2)} J · ${edge.model} ${seconds(edge.latencyS)}, ${edge.energyJ.toFixed(2)} J, $${edge.usd.toFixed(4)} · c̄ ${local.normalized.toFixed(3)} against ${edge.normalized.toFixed(3)} (${c.prompt.outputTokens}-token answer)</dd>
+    <dt>Measured</dt><dd>prefill ${rate(i.localPrefillTokensPerS, c.sources.localPrefill)} · decode ${rate(i.localDecodeTokensPerS, c.sources.localDecode)} · edge first token ${i.edgeFirstTokenS === null ? 'not measured yet' : seconds(i.edgeFirstTokenS)} · network ${seconds(i.networkRttS)} round trip (${c.sources.network}${c.connection?.effectiveType ? `, ${c.connection.effectiveType}` : ''}) · table τ ${formatThreshold(c.tableThreshold)}</dd>`;
+}
+
 export function renderBadge(turn: AnswerTurn) {
   const d = turn.decision;
   const who = d.path === 'local' ? 'Answered on this device' : `Answered by ${turn.servedBy && turn.servedBy !== 'edge' ? turn.servedBy : 'the server'}`;
@@ -27,7 +38,8 @@ export function renderBadge(turn: AnswerTurn) {
       <dl>
         <dt>Path</dt><dd>${d.path} (${WHY[d.reason]})</dd>
         <dt>Gate score ĝ</dt><dd>${Number.isNaN(d.score) ? 'not computed' : d.score.toFixed(3)}</dd>
-        <dt>Threshold τ(λ, α)</dt><dd>${formatThreshold(d.threshold)} · λ ${d.costWeight} · α ${d.riskLevel}${d.group !== null && d.group !== undefined ? ` · cluster ${d.group}` : ''}${d.threshold !== d.calibratedThreshold ? ` (calibrated ${formatThreshold(d.calibratedThreshold)}, adapted from feedback)` : ''}</dd>
+        <dt>Threshold τ(λ, α)</dt><dd>${formatThreshold(d.threshold)} · λ ${d.costWeight} · α ${d.riskLevel}${d.group !== null && d.group !== undefined ? ` · cluster ${d.group}` : ''}${d.threshold !== d.calibratedThreshold ? ` (calibrated ${formatThreshold(d.calibratedThreshold)}, adapted from feedback)` : ''}${d.cost ? ' · recalibrated for this device' : ''}</dd>
+        ${d.cost ? renderCost(d.cost) : nothing}
         <dt>Local model</dt><dd>${d.engine ? `${d.engine.model} on ${d.engine.backend}` : 'none'}</dd>
         ${t ? html`<dt>Timings</dt><dd>prefill ${ms(t.prefillMs)} · gate ${ms(t.gateMs)} · first token ${ms(t.firstTokenMs)} · total ${ms(t.totalMs)}${t.tokensPerSecond ? ` · ${t.tokensPerSecond.toFixed(1)} tok/s` : ''}</dd>` : nothing}
         ${turn.usage ? html`<dt>Tokens</dt><dd>${turn.usage.promptTokens} in · ${turn.usage.completionTokens} out</dd>` : nothing}

@@ -48,7 +48,7 @@ const absolute = (entry: ModelEntry, base: string): Omit<WebLlmModel, 'f32'> => 
 const createFromWebLlm: CreateMlcEngine = async (modelId, config) =>
   (await import('@mlc-ai/web-llm')).CreateMLCEngine(modelId, config as never) as unknown as MlcEngineLike;
 
-export type WebLlmRung = { engine: WebLlmEngine; gate: MarginGate; gateSha256: string; thresholds: ThresholdsFile; source: 'network' | 'indexeddb'; storageNotice: string | null; readRepresentation: RepresentationReader };
+export type WebLlmRung = { engine: WebLlmEngine; gate: MarginGate; gateSha256: string; thresholds: ThresholdsFile; thresholdsUrl: string; source: 'network' | 'indexeddb'; storageNotice: string | null; readRepresentation: RepresentationReader };
 
 /** The declared model's engine alone (what `riskgate represent` needs before any gate exists for it). */
 export async function loadWebLlmEngine(
@@ -69,12 +69,13 @@ export async function loadWebLlmRung(
   const engine = await loadWebLlmEngine(entry, modelsUrl, probe, onProgress, signal, createEngine);
   const gateFile = await fetchVerified(new URL(entry.gate.onnx, modelsUrl).href, entry.gate.sha256, undefined, signal);
   const gate = await createOnnxMarginGate(ort, gateFile.bytes);
-  const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, { url: new URL(entry.thresholds.json, modelsUrl).href, ...(entry.thresholds.sha256 ? { sha256: entry.thresholds.sha256 } : {}) }, store);
+  const thresholdsUrl = new URL(entry.thresholds.json, modelsUrl).href;
+  const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, { url: thresholdsUrl, ...(entry.thresholds.sha256 ? { sha256: entry.thresholds.sha256 } : {}) }, store);
   const r = thresholds.representation;
   // A gate is bound to one model's representation: refuse any other (decision 011).
   if (r.kind !== engine.info.representation || !r.modelId.startsWith(engine.info.model) || r.dim !== gate.dim) {
     engine.reset();
     throw new RouterError('artifact_mismatch', `the WebLLM gate reads ${r.kind} of ${r.modelId}, but ${engine.info.model} provides ${engine.info.representation}`);
   }
-  return { engine, gate, gateSha256: gateFile.sha256, thresholds, source, storageNotice, readRepresentation: createRepresentationReader(r) };
+  return { engine, gate, gateSha256: gateFile.sha256, thresholds, thresholdsUrl, source, storageNotice, readRepresentation: createRepresentationReader(r) };
 }

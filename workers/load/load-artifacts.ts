@@ -19,6 +19,8 @@ export type SharedArtifacts = {
   readonly gate: MarginGate;
   readonly gateSha256: string;
   readonly thresholds: ThresholdsFile;
+  /** Where thresholds.json lives: the files it names (the calibration set) are relative to it. */
+  readonly thresholdsUrl: string;
   readonly source: ThresholdsSource;
   readonly storageNotice: string | null;
 };
@@ -29,11 +31,12 @@ export async function loadSharedArtifacts(
   const at = (path: string) => new URL(path, modelsUrl).href;
   const gateFile = await fetchVerified(at(manifest.gate.onnx), manifest.gate.sha256, byteProgress(report, 'gate', 'gate'), signal);
   const gate = await createOnnxMarginGate(ort, gateFile.bytes);
-  const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, { url: at(manifest.thresholds.json), sha256: manifest.thresholds.sha256 }, store);
+  const thresholdsUrl = at(manifest.thresholds.json);
+  const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, { url: thresholdsUrl, sha256: manifest.thresholds.sha256 }, store);
   report({ stage: 'thresholds', loaded: 1, total: 1, text: `thresholds from ${source}` });
   const representation = thresholds.representation;
   if (representation.modelSha256 !== manifest.local_model.source_sha256 || representation.dim !== gate.dim) {
     throw new RouterError('artifact_mismatch', `the gate reads ${representation.modelId} (${representation.dim}-d) but the local model is ${manifest.local_model.id}`);
   }
-  return { gate, gateSha256: gateFile.sha256, thresholds, source, storageNotice };
+  return { gate, gateSha256: gateFile.sha256, thresholds, thresholdsUrl, source, storageNotice };
 }
