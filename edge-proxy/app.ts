@@ -21,6 +21,8 @@ import type { QualityPredictor } from './quality-predictor.js';
 import { silentLogger, type ProxyLogger } from './log.js';
 import { createBreakers } from './circuit-breakers.js';
 import { verifyWidgetToken } from './widget-tokens.js';
+import type { Judge } from './judge/pairwise-judge.js';
+import { shadowCheck } from './shadow-check.js';
 import { createMemoryIdempotencyStore, IDEMPOTENCY_KEY, remember, replay, type IdempotencyStore } from './idempotency.js';
 
 export type ProxyOptions = {
@@ -38,6 +40,8 @@ export type ProxyOptions = {
   readonly log?: ProxyLogger;
   /** The secret widget tokens are signed with (server.ts reads it from `widget_token_secret_env`). */
   readonly widgetTokenSecret?: string;
+  /** Judges shadow checks (server.ts builds it from `config.judge`); absent = shadow checks refused. */
+  readonly judge?: Judge;
   /** The connecting socket's address, from the runtime's env (server.ts: Node's socket). */
   readonly clientAddress?: (env: unknown) => string | undefined;
 };
@@ -121,7 +125,8 @@ export function createProxyApp(options: ProxyOptions) {
     return found ? c.json(modelObject(found)) : fail(openAiError('invalid_model', `model ${c.req.param('id')} is not served here`, 'model'));
   });
 
-  app.post('/v1/chat/completions', async (c) => {
+  /** Admission (max_concurrent_requests), the rate limit and the JSON body, for both POST routes. */
+  const admitted = (handle: (c: Context<Vars>, json: unknown, slot: AnswerSlot) => Promise<Response>) => async (c: Context<Vars>) => {
     if (answering >= config.max_concurrent_requests) {
       return fail(openAiError('overloaded', `${answering} requests are being answered, the most this proxy takes at once (max_concurrent_requests); retry shortly`), { 'retry-after': '1' });
     }
@@ -130,24 +135,30 @@ export function createProxyApp(options: ProxyOptions) {
     let released = false;
     const slot = { held: false, release: () => { if (!released) { released = true; answering--; } } };
     try {
-      return await chatCompletion(c, slot);
+      const limit = await rateLimiter.take(c.get('caller'));
+      if (!limit.allowed) {
+        return fail({ status: 429, body: { error: { message: 'rate limit exceeded', type: 'rate_limit_error', code: 'rate_limited', param: null } } }, { 'retry-after': String(limit.retryAfterS) });
+      }
+      let json: unknown;
+      try {
+        json = await c.req.json();
+      } catch {
+        return fail(openAiError('invalid_request', 'request body is not valid JSON'));
+      }
+      return await handle(c, json, slot);
     } finally {
       if (!slot.held) slot.release();
     }
-  });
+  };
 
-  async function chatCompletion(c: Context<Vars>, slot: AnswerSlot): Promise<Response> {
+  app.post('/v1/chat/completions', admitted(chatCompletion));
+  // One slot and one rate-limit token for the check; the edge answer inside it is budgeted as any other.
+  app.post('/v1/riskgate/shadow', admitted((c, json, slot) => shadowCheck(json, {
+    judge: options.judge, answer: (body) => chatCompletion(c, body, slot), maxAnswerChars: config.max_answer_chars, log, signal: c.req.raw.signal,
+  })));
+
+  async function chatCompletion(c: Context<Vars>, json: unknown, slot: AnswerSlot): Promise<Response> {
     const caller = c.get('caller');
-    const limit = await rateLimiter.take(caller);
-    if (!limit.allowed) {
-      return fail({ status: 429, body: { error: { message: 'rate limit exceeded', type: 'rate_limit_error', code: 'rate_limited', param: null } } }, { 'retry-after': String(limit.retryAfterS) });
-    }
-    let json: unknown;
-    try {
-      json = await c.req.json();
-    } catch {
-      return fail(openAiError('invalid_request', 'request body is not valid JSON'));
-    }
     const parsed = chatRequestSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

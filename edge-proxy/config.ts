@@ -107,6 +107,12 @@ export const configSchema = z.object({
   selector: z.string().nullable().optional(),
   /** Edge models, in tie-break order. */
   models: z.array(modelSchema).min(1).optional(),
+  /**
+   * The model that judges shadow checks (POST /v1/riskgate/shadow: was the edge's answer strictly
+   * better than the device's?), compared pairwise in both orders (decision 024). It answers no
+   * chat requests. None = shadow checks are refused with 501 judge_unavailable.
+   */
+  judge: modelSchema.optional(),
 }).strict();
 
 export type ProxyConfig = z.infer<typeof configSchema>;

@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProxyApp } from './app.js';
 import { parseConfig, type ProxyConfig } from './config.js';
-import { candidatesFromConfig, loadQualityPredictor } from './upstreams-from-config.js';
+import { candidatesFromConfig, judgeFromConfig, loadQualityPredictor } from './upstreams-from-config.js';
 import { createLogger } from './log.js';
 import { createRedisStores } from './redis-stores.js';
 
@@ -71,16 +71,18 @@ export async function startProxy(port: number, options: { config?: Partial<Proxy
   checkExposure(config, widgetTokenSecret !== undefined);
   const candidates = candidatesFromConfig(config.models, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms, embeddedQueuePerThread: config.embedded_queue_per_thread });
   const qualityPredictor = await loadQualityPredictor(config.selector, options.baseDir);
+  const judge = judgeFromConfig(config.judge, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms });
   const shared = config.redis_url ? createRedisStores(config.redis_url, { perMinute: config.rate_limit_per_minute }) : undefined;
   const app = createProxyApp({
     config, candidates, log: createLogger(), ...(widgetTokenSecret ? { widgetTokenSecret } : {}),
-    ...(shared ? { rateLimiter: shared.rateLimiter, budget: shared.budget, idempotency: shared.idempotency } : {}), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}) });
+    ...(shared ? { rateLimiter: shared.rateLimiter, budget: shared.budget, idempotency: shared.idempotency } : {}), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}), ...(judge ? { judge } : {}) });
   const running = await listen(app.fetch, port, config.host);
   return {
     ...running,
     close: async () => {
       await running.close();
       await Promise.all(candidates.map((c) => c.upstream.close?.()));
+      await judge?.close?.();
       await shared?.close();
     },
   };

@@ -16,6 +16,7 @@ import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
 import { undiciTransport } from './upstream/undici-transport.js';
 import { createReplayUpstream } from './upstream/replay.js';
 import type { Upstream } from './upstream/upstream.js';
+import { createPairwiseJudge, type Judge } from './judge/pairwise-judge.js';
 
 export const DEFAULT_RECORDINGS = resolve(REPO_ROOT, 'edge-proxy/recordings/routellm-gsm8k.jsonl');
 
@@ -45,6 +46,11 @@ export function candidatesFromConfig(models: readonly ModelConfig[] | undefined,
     ttftMs: m.prior_ttft_ms,
     tokensPerSecond: m.prior_tokens_per_s,
   }));
+}
+
+/** The shadow-check judge from `config.judge` (any model kind; it answers no chat requests). */
+export function judgeFromConfig(model: ModelConfig | undefined, options: { baseDir?: string; idleTimeoutMs?: number } = {}): Judge | undefined {
+  return model ? createPairwiseJudge(upstreamOf(model, options.baseDir ?? process.cwd(), options.idleTimeoutMs ?? 30_000, 8)) : undefined;
 }
 
 /** selector.onnx from `config.selector` (relative to the config file), else the repo's when present; null = none. */

@@ -15,6 +15,11 @@ export type FakeOpenAiServer = {
   behaviour: Behaviour;
   /** Words of the canned answer. */
   answer: string[];
+  /**
+   * As a judge (a request with the pairwise judge's [[A]]/[[B]]/[[C]] instructions): the answer
+   * containing this text wins, whichever position it is in; both or neither: a tie.
+   */
+  judgePrefers: string;
   requests: number;
   /** Requests whose client connection closed before the answer finished. */
   aborted: number;
@@ -24,7 +29,7 @@ export type FakeOpenAiServer = {
 };
 
 export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number } = {}): Promise<FakeOpenAiServer> {
-  const state: Omit<FakeOpenAiServer, 'url' | 'close'> = { behaviour: 'ok', answer: 'Paris is the capital of France .'.split(' '), requests: 0, aborted: 0, connections: 0 };
+  const state: Omit<FakeOpenAiServer, 'url' | 'close'> = { behaviour: 'ok', answer: 'Paris is the capital of France .'.split(' '), judgePrefers: 'Paris', requests: 0, aborted: 0, connections: 0 };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => { body += d.toString(); });
@@ -32,7 +37,7 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
       state.requests++;
       const request = JSON.parse(body || '{}') as AgentRequest & { stream?: boolean; max_tokens?: number; model?: string };
       const call = toolCallFor(request);
-      const written = writtenAnswer(request);
+      const written = judgeVote(request, state.judgePrefers) ?? writtenAnswer(request);
       const source = written ? [written] : state.answer;
       const words = call ? [] : source.slice(0, request.max_tokens ?? source.length).map((w, i) => (i === 0 ? w : ` ${w}`));
       let finished = false;
@@ -119,6 +124,16 @@ function toolCallFor(request: AgentRequest) {
   const chosen = typeof request.tool_choice === 'object' ? tools.find((t) => t.function.name === (request.tool_choice as { function: { name: string } }).function.name) : tools[0];
   if (!chosen) return undefined;
   return { id: 'call_fake_1', type: 'function' as const, function: { name: chosen.function.name, arguments: JSON.stringify(valueFor(chosen.function.parameters ?? { type: 'object' })) } };
+}
+
+/** A judge's verdict on the two answers in a pairwise judge prompt; undefined for any other request. */
+function judgeVote(request: AgentRequest, prefers: string): string | undefined {
+  const [system, user] = request.messages ?? [];
+  if (system?.role !== 'system' || typeof system.content !== 'string' || !system.content.includes('[[A]]') || typeof user?.content !== 'string') return undefined;
+  const match = /\[Answer A\]\n([\s\S]*)\n\n\[Answer B\]\n([\s\S]*)$/.exec(user.content);
+  if (!match) return undefined;
+  const [a, b] = [match[1]!.includes(prefers), match[2]!.includes(prefers)];
+  return `Compared both. ${a === b ? '[[C]]' : a ? '[[A]]' : '[[B]]'}`;
 }
 
 /** After a tool result: an answer that quotes it. In JSON mode: JSON that fits the schema. */
