@@ -26,6 +26,7 @@ import { loadSharedArtifacts } from './load/load-artifacts.js';
 import { rungReason, walkLadder } from './load/fallback-ladder.js';
 import { byteProgress, type ReportProgress } from './load/progress.js';
 import { loadLiveCosts } from './route/live-costs.js';
+import { judgeAgainstEdge } from './edge-client.js';
 import { decide, validateRequest, type ActiveRouter } from './route/decide.js';
 import { streamEdge, streamLocal } from './route/answer-streams.js';
 import { engineInfo, representPrompt } from './gate/represent-prompt.js';
@@ -223,6 +224,20 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
       return { tokens, text, hiddenState: prefill.hiddenState, prefillMs: prefill.prefillMs, decodeMs: performance.now() - t0 };
     }),
     reportFellShort: (decisionId) => exclusive(async () => (await ready()).online?.recordFellShort(String(decisionId)) ?? null),
+    async shadowCheck(request) {
+      try {
+        const active = await ready();
+        if (!(request.shadowRate > 0 && request.shadowRate <= 1)) throw new RouterError('invalid_request', `shadowRate must be in (0, 1], not ${request.shadowRate}`);
+        const judgement = await judgeAgainstEdge({
+          endpoint: request.endpoint, messages: request.messages, localAnswer: request.localAnswer, maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+          router: { cost_weight: request.costWeight, risk_level: request.riskLevel, threshold: null }, ...(request.authorization ? { authorization: request.authorization } : {}),
+        });
+        const point = judgement.verdict === 'undecided' ? null : await active.online?.recordShadowVerdict(String(request.decisionId), judgement.verdict === 'edge_better', request.shadowRate) ?? null;
+        return { verdict: judgement.verdict, judgeModel: judgement.judge_model, edge: judgement.edge, point };
+      } catch (error) {
+        throw toErrorPayload(error);
+      }
+    },
     gateScore: (representation, costWeight) => exclusive(async () => (await ready()).gate.score(representation, costWeight)),
     counters: async () => (await requireEngine()).counters(),
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../sampling.js';
 import { calibrateThreshold } from './crc.js';
-import { realisedRisk, startOnlineThreshold, updateOnlineThreshold } from './online-threshold.js';
+import { realisedRisk, startOnlineThreshold, updateOnlineThreshold, updateOnlineThresholdSampled } from './online-threshold.js';
 
 /** mulberry32: a fixed-seed stream for the synthetic data. */
 const rng = (seed: number) => () => {
@@ -61,5 +61,37 @@ describe('replaying a shifted stream (static τ against adaptive)', () => {
     expect(hard.staticRisk).toBeGreaterThan(0.3);
     expect(hard.adaptiveRisk).toBeLessThan(0.1 + 0.02);
     expect(Math.abs(result.adaptiveRisk - 0.1)).toBeLessThan(0.02);
+  });
+});
+
+describe('online threshold with sampled labels (a shadow rate ρ, inverse-probability weighted)', () => {
+  it('keeps the long-run false-acceptance rate near α through the shift while the judge sees only ρ of the accepted prompts', () => {
+    const alpha = 0.1;
+    for (const [seed, rate] of [[1, 0.25], [2, 0.1]] as const) {
+      const u = rng(seed);
+      const calibration = Array.from({ length: 2000 }, () => prompt(u, 0.12));
+      const crc = calibrateThreshold(calibration.map((p) => ({ score: p.score, falseAcceptIfAccepted: p.edgeBetter })), alpha);
+      const stream = Array.from({ length: 40_000 }, () => prompt(u, 0.35));
+      let state = startOnlineThreshold(crc.threshold, alpha, 0.05, [-6, 6]);
+      let realised = 0;
+      let checks = 0;
+      for (const p of stream) {
+        const accepted = p.score >= state.threshold;
+        const checked = accepted && u() < rate;
+        checks += checked ? 1 : 0;
+        realised += accepted && p.edgeBetter ? 1 : 0;
+        state = updateOnlineThresholdSampled(state, { accepted, checked, edgeBetter: p.edgeBetter, rate });
+      }
+      // The true rate (every prompt's label, which the loop never saw unless checked) ends near α.
+      expect(Math.abs(realised / stream.length - alpha), `seed ${seed}, ρ ${rate}`).toBeLessThanOrEqual(0.02);
+      expect(checks / stream.length).toBeLessThan(rate); // labels needed: only a share of the accepted prompts
+    }
+  });
+
+  it('moves τ by γ/ρ − γα for a checked false acceptance and −γα otherwise', () => {
+    const s = startOnlineThreshold(0, 0.1, 0.3, [-5, 5]);
+    expect(updateOnlineThresholdSampled(s, { accepted: true, checked: true, edgeBetter: true, rate: 0.2 }).threshold).toBeCloseTo(0.3 / 0.2 - 0.03, 12);
+    expect(updateOnlineThresholdSampled(s, { accepted: true, checked: false, edgeBetter: true, rate: 0.2 }).threshold).toBeCloseTo(-0.03, 12);
+    expect(updateOnlineThresholdSampled(s, { accepted: false, checked: true, edgeBetter: true, rate: 0.2 }).threshold).toBeCloseTo(-0.03, 12);
   });
 });

@@ -60,3 +60,23 @@ export function boundsAround(calibrated: readonly number[], below = 0): [number,
   const finite = calibrated.filter(Number.isFinite);
   return finite.length ? [Math.min(...finite) - below, Math.max(...finite) + 1] : [-2, 2];
 }
+
+/**
+ * One prompt's step when its label is only sometimes observed: a prompt accepted here is checked
+ * by the judge with probability ρ (the shadow rate); a deferred prompt is never a false acceptance.
+ *   ê_t = 1[accepted] · 1[checked] · err_t / ρ,   τ_{t+1} = τ_t + γ · (ê_t − α)
+ * Inverse-probability weighting (Horvitz & Thompson 1952) makes E[ê_t | past] = E[err_t | past], so
+ * the update is ACI's (Gibbs & Candès 2021, eq. 2) in expectation; the bound then holds for the
+ * long-run average of ê, and realised error follows it with variance that grows as ρ shrinks
+ * (each checked false acceptance moves τ by γ/ρ). `falseAcceptances` counts checked ones.
+ */
+export function updateOnlineThresholdSampled(state: OnlineThresholdState, label: { readonly accepted: boolean; readonly checked: boolean; readonly edgeBetter: boolean; readonly rate: number }): OnlineThresholdState {
+  const observed = label.accepted && label.checked && label.edgeBetter ? 1 : 0;
+  const next = state.threshold + state.stepSize * (observed / label.rate - state.riskLevel);
+  return {
+    ...state,
+    threshold: Math.min(state.bounds[1], Math.max(state.bounds[0], next)),
+    steps: state.steps + 1,
+    falseAcceptances: state.falseAcceptances + observed,
+  };
+}

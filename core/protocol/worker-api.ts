@@ -49,6 +49,9 @@ export type OnlinePointStatus = {
   /** Gate decisions counted (each is a label: deferred, answered here, or reported as falling short). */
   readonly labels: number;
   readonly reportedShortfalls: number;
+  /** Answers given here that the judge compared with the edge's (shadow checks), and how many the edge's beat. */
+  readonly shadowChecks: number;
+  readonly shadowShortfalls: number;
 };
 
 export type WorkerStatus = {
@@ -196,6 +199,30 @@ export type PromptRepresentation = {
 
 export type LocalGeneration = { readonly tokens: number[]; readonly text: string; readonly hiddenState: Float32Array; readonly prefillMs: number; readonly decodeMs: number };
 
+/** A shadow check of an answer given here (decision 024): the proxy answers the same conversation and a judge compares. */
+export type ShadowCheckRequest = {
+  readonly decisionId: string;
+  /** The conversation the device answered, its last message the prompt. */
+  readonly messages: readonly ChatMessage[];
+  readonly localAnswer: string;
+  readonly endpoint: string;
+  /** ρ: the probability with which the page chose this answer for a check (the label's weight is 1/ρ). */
+  readonly shadowRate: number;
+  readonly costWeight: number;
+  readonly riskLevel: number;
+  readonly maxTokens?: number;
+  readonly authorization?: string;
+};
+
+export type ShadowCheckResult = {
+  /** `undecided`: the judge gave no usable verdict (no label is recorded). */
+  readonly verdict: 'edge_better' | 'not_worse' | 'undecided';
+  readonly judgeModel: string;
+  readonly edge: { readonly model: string; readonly content: string };
+  /** The operating point's adaptive threshold after the label; null when adaptation is off or the decision is unknown. */
+  readonly point: OnlinePointStatus | null;
+};
+
 export interface RouterWorkerApi {
   init(config: WorkerConfig, onProgress?: (progress: LoadProgress) => void): Promise<WorkerStatus>;
   /** Cancels a load in progress: pending downloads abort and `init` rejects with `aborted`. */
@@ -223,5 +250,12 @@ export interface RouterWorkerApi {
    * new status, or null (adaptation off, unknown decision, not answered here, or reported already).
    */
   reportFellShort(decisionId: string): Promise<OnlinePointStatus | null>;
+  /**
+   * Shadow check: the edge proxy answers the conversation of a decision answered here and its judge
+   * says whether that answer was strictly better. With `adaptThreshold`, the verdict is that
+   * decision's label, weighted 1/ρ (decision 024). Throws an ErrorPayload (`edge_unreachable`,
+   * `edge_error`: e.g. 501 when the proxy has no judge; `invalid_request`).
+   */
+  shadowCheck(request: ShadowCheckRequest): Promise<ShadowCheckResult>;
   counters(): Promise<EngineCounters>;
 }

@@ -38,6 +38,7 @@ export const ATTRIBUTES = {
   token: { attribute: 'token', fallback: () => '', parse: String, valid: (v: unknown): v is string => typeof v === 'string' && /^[\w.~+/=-]{0,4096}$/.test(v), expected: 'a bearer token (letters, digits and . _ ~ + / = -)' } as Spec<string>,
   riskControl: { attribute: 'risk-control', fallback: () => 'marginal', parse: String, valid: oneOf('marginal', 'per-cluster'), expected: 'marginal or per-cluster' } as Spec<'marginal' | 'per-cluster'>,
   adaptThreshold: { attribute: 'adapt-threshold', fallback: () => 'off', parse: String, valid: oneOf('off', 'feedback'), expected: 'off or feedback' } as Spec<'off' | 'feedback'>,
+  shadowRate: { attribute: 'shadow-rate', fallback: () => 0, parse: Number, valid: numberIn(0, 1), expected: 'a number from 0 to 1' } as Spec<number>,
   costModel: { attribute: 'cost-model', fallback: () => 'calibrated', parse: String, valid: oneOf('calibrated', 'live'), expected: 'calibrated or live' } as Spec<'calibrated' | 'live'>,
   preload: { attribute: 'preload', fallback: () => 'auto', parse: String, valid: oneOf('none', 'auto'), expected: 'none or auto' } as Spec<Preload>,
 } as const;

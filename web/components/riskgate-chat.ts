@@ -9,7 +9,7 @@
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { RouterError } from '../../core/errors.js';
-import type { RouteMode } from '../../core/protocol/chat.js';
+import type { ChatMessage, RouteMode } from '../../core/protocol/chat.js';
 import type { Decision, LoadProgress, OnlinePointStatus, WorkerStatus } from '../../core/protocol/worker-api.js';
 import type { BackendPreference, Capabilities, ThreadsPreference } from '../../core/protocol/capabilities.js';
 import { ATTRIBUTES, attributeProperties, type AttributeName, type Preload } from './attributes.js';
@@ -18,7 +18,7 @@ import { WorkerConnection } from '../controllers/worker-connection.js';
 import { Conversation, type OfflinePolicy, type SendResult, type SessionStats } from '../controllers/conversation.js';
 import { OutboxDelivery } from '../controllers/outbox-delivery.js';
 import type { OutboxEntry } from '../../core/offline/outbox.js';
-import { renderOperatingPoint } from '../render/operating-point.js';
+import { renderOperatingPoint, type AdaptedSummary } from '../render/operating-point.js';
 import { renderStatusLine } from '../render/status-line.js';
 import { renderMessageList } from '../render/message-list.js';
 import { renderComposer } from '../render/composer.js';
@@ -51,6 +51,8 @@ export class RiskgateChat extends LitElement {
   declare riskControl: 'marginal' | 'per-cluster';
   /** `feedback`: adapt τ(λ, α) from visitors' "not good enough" reports (decision 022). */
   declare adaptThreshold: 'off' | 'feedback';
+  /** ρ: the share of answers given here that are also checked against the larger model (decision 024). */
+  declare shadowRate: number;
   /** `live`: τ(λ, α) recalibrated at each prompt with this device's measured costs (decision 023). */
   declare costModel: 'calibrated' | 'live';
   /** The adaptive thresholds as last reported by the worker, per operating point. */
@@ -94,13 +96,8 @@ export class RiskgateChat extends LitElement {
     });
     this.#conversation = new Conversation(this, this.#connection, {
       request: () => ({ costWeight: this.costWeight, riskLevel: this.riskLevel, mode: this.mode, endpoint: endpoint(), maxTokens: this.maxTokens }),
-      authorization: async (refresh) => {
-        if (this.getToken) {
-          if (refresh || this.#cachedToken === undefined) this.#cachedToken = await this.getToken();
-          return `Bearer ${this.#cachedToken}`;
-        }
-        return this.token ? `Bearer ${this.token}` : undefined;
-      },
+      authorization: (refresh) => this.#authorization(refresh),
+      answeredHere: (decision, messages, text) => this.#maybeShadowCheck(decision, messages, text),
       offline: () => this.offline,
       storageName: () => this.conversation || null,
       queue: (entry: OutboxEntry) => this.#outbox.enqueue(entry),
@@ -203,15 +200,52 @@ export class RiskgateChat extends LitElement {
     if (decision.reason !== 'gate' || decision.threshold === decision.calibratedThreshold) return;
     const same = (p: OnlinePointStatus) => p.costWeight === decision.costWeight && p.riskLevel === decision.riskLevel && p.group === decision.group;
     const known = this.adapted.find(same);
-    const next: OnlinePointStatus = { costWeight: decision.costWeight, riskLevel: decision.riskLevel, group: decision.group, threshold: decision.threshold, calibrated: decision.calibratedThreshold, labels: (known?.labels ?? 0) + 1, reportedShortfalls: known?.reportedShortfalls ?? 0 };
+    const next: OnlinePointStatus = { costWeight: decision.costWeight, riskLevel: decision.riskLevel, group: decision.group, threshold: decision.threshold, calibrated: decision.calibratedThreshold, labels: (known?.labels ?? 0) + 1, reportedShortfalls: known?.reportedShortfalls ?? 0, shadowChecks: known?.shadowChecks ?? 0, shadowShortfalls: known?.shadowShortfalls ?? 0 };
     this.adapted = [...this.adapted.filter((p) => !same(p)), next];
   }
 
   /** The picker's summary of the adaptive thresholds at the chosen point (over clusters, under per-cluster control). */
-  #adaptedHere(): { drift: number; reportedShortfalls: number } | undefined {
+  #adaptedHere(): AdaptedSummary | undefined {
     const here = this.adapted.filter((p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel);
     if (here.length === 0) return undefined;
-    return { drift: here.reduce((s, p) => s + p.threshold - p.calibrated, 0) / here.length, reportedShortfalls: here.reduce((s, p) => s + p.reportedShortfalls, 0) };
+    const sum = (f: (p: OnlinePointStatus) => number) => here.reduce((s, p) => s + f(p), 0);
+    return {
+      drift: sum((p) => p.threshold - p.calibrated) / here.length, reportedShortfalls: sum((p) => p.reportedShortfalls),
+      shadowChecks: sum((p) => p.shadowChecks), shadowShortfalls: sum((p) => p.shadowShortfalls), decisions: sum((p) => p.labels), shadowRate: this.shadowRate,
+    };
+  }
+
+  /**
+   * A shadow check (decision 024): with probability ρ = `shadow-rate`, an answer the gate kept here
+   * is also answered by the larger model and judged at the proxy. The visitor sees nothing; the
+   * verdict is the adaptive threshold's label and the page gets `riskgate-shadow`.
+   */
+  #maybeShadowCheck(decision: Decision, messages: readonly ChatMessage[], text: string): void {
+    if (this.shadowRate <= 0 || Math.random() >= this.shadowRate) return;
+    const remote = this.#connection.client?.remote;
+    if (!remote) return;
+    void (async () => {
+      const authorization = await this.#authorization(false).catch(() => undefined);
+      const result = await remote.shadowCheck({
+        decisionId: decision.id, messages: [...messages], localAnswer: text, endpoint: new URL(this.endpoint, document.baseURI).href, shadowRate: this.shadowRate,
+        costWeight: decision.costWeight, riskLevel: decision.riskLevel, maxTokens: this.maxTokens, ...(authorization ? { authorization } : {}),
+      }).then((r) => r, (error: { code: string; message: string }) => ({ error: { code: error.code, message: error.message } }));
+      if ('point' in result && result.point) {
+        const point = result.point;
+        this.adapted = [...this.adapted.filter((p) => p.costWeight !== point.costWeight || p.riskLevel !== point.riskLevel || p.group !== point.group), point];
+        this.#emit('riskgate-threshold', { ...point });
+      }
+      this.#emit('riskgate-shadow', { decision: { ...decision }, ...result });
+    })();
+  }
+
+  /** `Bearer …` from `getToken` (cached until a 401 asks for a fresh one) or the `token` attribute. */
+  async #authorization(refresh: boolean): Promise<string | undefined> {
+    if (this.getToken) {
+      if (refresh || this.#cachedToken === undefined) this.#cachedToken = await this.getToken();
+      return `Bearer ${this.#cachedToken}`;
+    }
+    return this.token ? `Bearer ${this.token}` : undefined;
   }
 
   /** The visitor's "not good enough" is the label the adaptive threshold learns from. */

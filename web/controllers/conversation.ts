@@ -31,6 +31,8 @@ export type ConversationOptions = {
   readonly queue: (entry: OutboxEntry) => Promise<void>;
   readonly unqueue: (id: string) => Promise<void>;
   readonly emit: Emit;
+  /** An answer the gate kept on the device, finished: the page may check it against the edge (shadow checks). */
+  readonly answeredHere?: (decision: Decision, messages: readonly ChatMessage[], text: string) => void;
 };
 
 type Outcome = { answer: AnswerTurn | undefined; failure: ErrorPayload | undefined };
@@ -232,6 +234,8 @@ export class Conversation implements ReactiveController {
       }
     }
     if (failure || !answer) this.#failed(prompt, answer, failure);
+    const d = answer.decision;
+    if (d.path === 'local' && d.reason === 'gate' && answer.finishReason !== 'aborted' && !answer.offlineLocal) this.options.answeredHere?.(d, messages, answer.text);
     return this.#result(answer);
   }
 

@@ -16,10 +16,17 @@ export type OperatingPointProps = {
   /** Calibration could not certify this point: every message goes to the larger model. */
   readonly uncertified: boolean;
   /** The adaptive threshold at this point: its mean move from the calibrated τ, and the reports it learned from. */
-  readonly adapted: { readonly drift: number; readonly reportedShortfalls: number } | undefined;
+  readonly adapted: AdaptedSummary | undefined;
   readonly onCostWeight: (value: number) => void;
   readonly onRiskLevel: (value: number) => void;
 };
+
+/**
+ * The adaptive threshold at this point: its mean move from the calibrated τ, the reports it learned
+ * from, and the shadow checks (decision 024): answers given here the larger model was asked too,
+ * with how many it beat, out of `decisions` decided at this point while checking at rate ρ.
+ */
+export type AdaptedSummary = { readonly drift: number; readonly reportedShortfalls: number; readonly shadowChecks: number; readonly shadowShortfalls: number; readonly decisions: number; readonly shadowRate: number };
 
 const nearestIndex = (values: readonly number[], target: number) =>
   values.reduce((best, v, i) => (Math.abs(v - target) < Math.abs(values[best]! - target) ? i : best), 0);
@@ -27,12 +34,25 @@ const nearestIndex = (values: readonly number[], target: number) =>
 const inWords = (alpha: number) => `at most ${Math.round(alpha * 100)}% of the time`;
 
 /** Plain words for where feedback moved τ: a higher τ answers here less often. */
-function adaptedNote(adapted: OperatingPointProps['adapted']) {
+function adaptedNote(adapted: OperatingPointProps['adapted'], riskLevel: number) {
   // Silent prompts lower τ a little each; say so once it adds up, or once a visitor reported one.
-  if (!adapted || (adapted.reportedShortfalls === 0 && Math.abs(adapted.drift) < 0.05)) return nothing;
+  if (!adapted || (adapted.reportedShortfalls === 0 && adapted.shadowChecks === 0 && Math.abs(adapted.drift) < 0.05)) return nothing;
   const fewer = adapted.drift > 0;
   const reports = adapted.reportedShortfalls === 1 ? '1 answer reported as not good enough' : `${adapted.reportedShortfalls} answers reported as not good enough`;
-  return html`<small class="note adapted" role="status">Adjusted from feedback (${reports}): this device now answers ${fewer ? 'less' : 'more'} often than at first.</small>`;
+  const moved = Math.abs(adapted.drift) >= 0.05 ? `this device now answers ${fewer ? 'less' : 'more'} often than at first` : 'no change yet';
+  return html`<small class="note adapted" role="status">Adjusted from feedback (${reports}): ${moved}.</small>${driftNote(adapted, riskLevel)}`;
+}
+
+/**
+ * The drift indicator: the share of all messages where the device answered and the larger model
+ * would have done better, estimated from the checks (each stands for 1/ρ answers: decision 024).
+ */
+function driftNote(a: AdaptedSummary, riskLevel: number) {
+  if (a.shadowChecks === 0 || a.shadowRate <= 0 || a.decisions === 0) return nothing;
+  const estimate = Math.min(1, a.shadowShortfalls / a.shadowRate / a.decisions);
+  const over = estimate > riskLevel + 0.02;
+  const checked = a.shadowChecks === 1 ? '1 answer' : `${a.shadowChecks} answers`;
+  return html`<small class="note drift" role="status" data-drift=${over ? 'over' : 'within'}>Checked ${checked} with the larger model; it did better on ${a.shadowShortfalls}. Estimated shortfall: about ${Math.round(estimate * 100)}% of messages (${over ? 'above' : 'within'} the ${Math.round(riskLevel * 100)}% target${over ? '; this device now answers less often' : ''}).</small>`;
 }
 
 export function renderOperatingPoint(p: OperatingPointProps) {
@@ -57,7 +77,7 @@ export function renderOperatingPoint(p: OperatingPointProps) {
         </select>
         <small id="risk-help">How often an answer given here may be worse than the larger model's. Lower is safer and sends more to the server.</small>
         ${p.uncertified ? html`<small class="note" role="status">At this setting every message goes to the larger model: there were too few examples to promise it.</small>` : nothing}
-        ${adaptedNote(p.adapted)}
+        ${adaptedNote(p.adapted, p.riskLevel)}
       </div>
     </fieldset>`;
 }

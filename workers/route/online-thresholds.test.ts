@@ -55,4 +55,19 @@ describe('adaptive thresholds in the worker', () => {
     expect(online.thresholdFor(P, 0.2)).toBe(0.2); // the marginal point is untouched
     expect(online.status().map((s) => [s.group, s.reportedShortfalls, s.calibrated])).toEqual([[3, 1, 0.1], [5, 0, -0.2]]);
   });
+
+  it('a judged shadow check: the edge better moves τ by γ/ρ; not worse moves nothing; each decision takes one label only', async () => {
+    const online = await loadOnlineThresholds(memoryStore(), 'g', table, 0.02);
+    for (const id of ['worse', 'fine', 'reported']) await online.recordDecision(id, P, 0.2, 0.9); // all answered here
+    const start = online.thresholdFor(P, 0.2);
+    const worse = await online.recordShadowVerdict('worse', true, 0.25);
+    expect(worse).toMatchObject({ shadowChecks: 1, shadowShortfalls: 1, reportedShortfalls: 0, labels: 3 });
+    expect(worse!.threshold).toBeCloseTo(start + 0.02 / 0.25, 12);
+    const fine = await online.recordShadowVerdict('fine', false, 0.25);
+    expect(fine).toMatchObject({ shadowChecks: 2, shadowShortfalls: 1, threshold: worse!.threshold });
+    expect(await online.recordFellShort('worse')).toBeNull(); // the judge labelled it already
+    expect(await online.recordFellShort('reported')).toMatchObject({ reportedShortfalls: 1, shadowChecks: 2 });
+    expect(await online.recordShadowVerdict('reported', true, 0.25)).toBeNull(); // and the other way round
+    expect(await online.recordShadowVerdict('fine', true, 0)).toBeNull(); // ρ must be in (0, 1]
+  });
 });

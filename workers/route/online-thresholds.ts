@@ -23,13 +23,20 @@ const REMEMBERED = 256;
 /** One adaptive threshold: an operating point, and the cluster under per-cluster risk control. */
 export type AdaptivePoint = { readonly costWeight: number; readonly riskLevel: number; readonly group: number | null };
 
-type Persisted = { readonly version: 2; points: Record<string, { state: OnlineThresholdState; calibrated: number }>; answeredHere: [string, string][] };
+type Shadow = { checks: number; shortfalls: number };
+type Persisted = { readonly version: 2; points: Record<string, { state: OnlineThresholdState; calibrated: number; shadow?: Shadow }>; answeredHere: [string, string][] };
 
 export type OnlineThresholds = {
   thresholdFor(point: AdaptivePoint, calibrated: number): number;
   recordDecision(decisionId: string, point: AdaptivePoint, calibrated: number, score: number): Promise<void>;
   /** Returns the point's new status, or null when the decision is unknown, was not answered here, or was reported already. */
   recordFellShort(decisionId: string): Promise<OnlinePointStatus | null>;
+  /**
+   * The judge's verdict on an answer given here that was checked with probability `rate` (the
+   * shadow rate): a false acceptance moves τ by γ/ρ (inverse-probability weight, online-threshold.ts
+   * `updateOnlineThresholdSampled`); either way the point counts one check. Null as for recordFellShort.
+   */
+  recordShadowVerdict(decisionId: string, edgeBetter: boolean, rate: number): Promise<OnlinePointStatus | null>;
   status(): OnlinePointStatus[];
 };
 
@@ -44,9 +51,27 @@ export async function loadOnlineThresholds(store: KeyValueStore, gateSha256: str
   const save = () => store.set(key, state).catch(() => undefined);
   const describe = (k: string): OnlinePointStatus => {
     const [costWeight, riskLevel, group] = JSON.parse(k) as [number, number, number | null];
-    const { state: s, calibrated } = state.points[k]!;
-    return { costWeight, riskLevel, group, threshold: s.threshold, calibrated, labels: s.steps, reportedShortfalls: s.falseAcceptances };
+    const { state: s, calibrated, shadow } = state.points[k]!;
+    const shortfalls = shadow?.shortfalls ?? 0;
+    return { costWeight, riskLevel, group, threshold: s.threshold, calibrated, labels: s.steps, reportedShortfalls: s.falseAcceptances - shortfalls, shadowChecks: shadow?.checks ?? 0, shadowShortfalls: shortfalls };
   };
+  /**
+   * A late label for a decision answered here. Each decision takes one label (the first): a report
+   * after the judge's verdict, or a verdict after a report, changes nothing, so nothing counts twice.
+   */
+  async function correct(decisionId: string, label: (s: OnlineThresholdState) => { by: number; shortfall: boolean; checked?: boolean }): Promise<OnlinePointStatus | null> {
+    const entry = state.answeredHere.find(([id]) => id === decisionId);
+    if (!entry) return null;
+    state.answeredHere = state.answeredHere.filter(([id]) => id !== decisionId);
+    const point = state.points[entry[1]]!;
+    const { by, shortfall, checked } = label(point.state);
+    const s = point.state;
+    const shadow = checked ? { checks: (point.shadow?.checks ?? 0) + 1, shortfalls: (point.shadow?.shortfalls ?? 0) + (shortfall ? 1 : 0) } : point.shadow;
+    state.points[entry[1]] = { ...point, state: { ...s, threshold: Math.min(s.bounds[1], s.threshold + by), falseAcceptances: s.falseAcceptances + (shortfall ? 1 : 0) }, ...(shadow ? { shadow } : {}) };
+    await save();
+    return describe(entry[1]);
+  }
+
   return {
     thresholdFor: (point, calibrated) => state.points[keyOf(point)]?.state.threshold ?? calibrated,
     async recordDecision(decisionId, point, calibrated, score) {
@@ -56,14 +81,10 @@ export async function loadOnlineThresholds(store: KeyValueStore, gateSha256: str
       state.points[k] = { state: updateOnlineThreshold(current, { score, edgeBetter: false }), calibrated };
       await save();
     },
-    async recordFellShort(decisionId) {
-      const entry = state.answeredHere.find(([id]) => id === decisionId);
-      if (!entry) return null;
-      state.answeredHere = state.answeredHere.filter(([id]) => id !== decisionId);
-      const { state: s, calibrated } = state.points[entry[1]]!;
-      state.points[entry[1]] = { state: { ...s, threshold: Math.min(s.bounds[1], s.threshold + s.stepSize), falseAcceptances: s.falseAcceptances + 1 }, calibrated };
-      await save();
-      return describe(entry[1]);
+    recordFellShort: (decisionId) => correct(decisionId, (s) => ({ by: s.stepSize, shortfall: true })),
+    recordShadowVerdict(decisionId, edgeBetter, rate) {
+      if (!(rate > 0 && rate <= 1)) return Promise.resolve(null);
+      return correct(decisionId, (s) => ({ by: edgeBetter ? s.stepSize / rate : 0, shortfall: edgeBetter, checked: true }));
     },
     status: () => Object.keys(state.points).map(describe),
   };
