@@ -20,7 +20,7 @@ import { GATE_PATH, THRESHOLDS_PATH } from '../../node/paths.js';
 import { createNodeGate } from '../gate-node.js';
 import { loadRoutingExperiment, parseBrowserRepresentation } from '../routing-experiment.js';
 
-export const TRANSFER_HELP = `riskgate transfer --data FILE|DIR [--config FILE] [--gate FILE] [--thresholds FILE] [--suite NAME] [--group-depth N] [--online] [--step-size γ] [--seed N] [--out FILE]
+export const TRANSFER_HELP = `riskgate transfer --data FILE|DIR [--config FILE] [--gate FILE] [--thresholds FILE] [--suite NAME] [--group-depth N] [--online [--shadow-rate ρ]] [--step-size γ] [--seed N] [--out FILE]
   Applies a gate and its calibrated thresholds (default: the shipped ones) to every prompt of
   --data and reports, per operating point and per group (the records' source, cut to N path
   segments; default all), the false-acceptance rate with a 95% Wilson interval and the exact
@@ -30,7 +30,9 @@ export const TRANSFER_HELP = `riskgate transfer --data FILE|DIR [--config FILE] 
   --suite picks a suite of a folder like ../shared/data (routellm, routerbench; default the first).
   --online also replays --data as a shifted stream (group after group, each shuffled with --seed)
   through the widget's adaptive threshold (ACI, step γ, default ${DEFAULT_STEP_SIZE}; every prompt a label) next
-  to the static τ, and reports each group's long-run false acceptance under both.`;
+  to the static τ, and reports each group's long-run false acceptance under both. --shadow-rate ρ:
+  the loop sees a label only for the accepted prompts a seeded draw sends to the judge (probability ρ,
+  weight 1/ρ, as the widget's shadow-rate does), and reports the judge calls it needed.`;
 
 export type TransferRow = { cost_weight: number; risk_level: number; threshold: JsonThreshold; accept_rate: number; false_accept_rate: number; groups: GroupRisk[]; violated_groups: string[]; online?: ReplayResult };
 
@@ -43,9 +45,11 @@ function shiftedStream(rows: readonly number[], group: (i: number) => string, se
 
 const worstExcess = (groups: readonly ReplayGroup[], riskLevel: number, pick: (g: ReplayGroup) => number) => Math.max(...groups.map((g) => pick(g) - riskLevel));
 
-function printReplay(rows: readonly TransferRow[], stepSize: number, labels: number): void {
+function printReplay(rows: readonly TransferRow[], stepSize: number, prompts: number): void {
   const within = (pick: (g: ReplayGroup) => number) => rows.filter((r) => worstExcess(r.online!.groups, r.risk_level, pick) <= 0.02).length;
-  console.log(`online replay (γ ${stepSize}, ${labels} labels per operating point): every group within α + 0.02 at ${within((g) => g.adaptiveRisk)} of ${rows.length} operating points adaptive, ${within((g) => g.staticRisk)} static`);
+  const labels = rows.map((r) => r.online!.labels);
+  const labelled = Math.min(...labels) === prompts ? `${prompts} labels` : `${Math.min(...labels)}–${Math.max(...labels)} judged labels of ${prompts} prompts`;
+  console.log(`online replay (γ ${stepSize}, ${labelled} per operating point): every group within α + 0.02 at ${within((g) => g.adaptiveRisk)} of ${rows.length} operating points adaptive, ${within((g) => g.staticRisk)} static`);
   const staticWorst = Math.max(...rows.map((r) => worstExcess(r.online!.groups, r.risk_level, (g) => g.staticRisk)));
   const adaptiveWorst = Math.max(...rows.map((r) => worstExcess(r.online!.groups, r.risk_level, (g) => g.adaptiveRisk)));
   console.log(`  worst group excess over α: static ${(staticWorst * 100).toFixed(1)} points, adaptive ${(adaptiveWorst * 100).toFixed(1)} points`);
@@ -54,10 +58,12 @@ function printReplay(rows: readonly TransferRow[], stepSize: number, labels: num
 export async function transfer(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: {
     data: { type: 'string' }, config: { type: 'string' }, gate: { type: 'string' }, thresholds: { type: 'string' }, 'group-depth': { type: 'string' }, out: { type: 'string' },
-    online: { type: 'boolean' }, suite: { type: 'string' }, 'step-size': { type: 'string' }, seed: { type: 'string' },
+    online: { type: 'boolean' }, 'shadow-rate': { type: 'string' }, suite: { type: 'string' }, 'step-size': { type: 'string' }, seed: { type: 'string' },
   } });
   const stepSize = values['step-size'] ? Number(values['step-size']) : DEFAULT_STEP_SIZE;
   if (!(stepSize > 0)) throw new RouterError('invalid_request', `--step-size must be a number > 0, not ${values['step-size']}`);
+  const shadowRate = values['shadow-rate'] === undefined ? undefined : Number(values['shadow-rate']);
+  if (shadowRate !== undefined && !(shadowRate > 0 && shadowRate <= 1 && values.online)) throw new RouterError('invalid_request', `--shadow-rate must be in (0, 1] and goes with --online, not ${values['shadow-rate']}`);
   if (!values.data) throw new RouterError('invalid_request', `--data is required\n${TRANSFER_HELP}`);
   const gateBytes = readFileSync(values.gate ?? GATE_PATH);
   const thresholds = parseThresholdsFile(JSON.parse(readFileSync(values.thresholds ?? THRESHOLDS_PATH, 'utf8')));
@@ -69,7 +75,8 @@ export async function transfer(argv: string[]): Promise<void> {
   const group = (i: number) => experiment.records[i]!.source.split('/').slice(0, depth).join('/');
   const rows: TransferRow[] = [];
   const bounds = boundsAround(thresholds.rows.map((r) => fromJsonThreshold(r.threshold)));
-  const streamOrder = shiftedStream(all, group, values.seed ? Number(values.seed) : 1);
+  const seed = values.seed ? Number(values.seed) : 1;
+  const streamOrder = shiftedStream(all, group, seed);
   for (const { cost_weight: costWeight, risk_level: riskLevel } of thresholds.rows) {
     const { threshold } = lookupThreshold(thresholds, { costWeight, riskLevel });
     const scores = await score(all.map((i) => experiment.representations[i]!), costWeight);
@@ -80,7 +87,7 @@ export async function transfer(argv: string[]): Promise<void> {
       cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(threshold), accept_rate: accepted.length / labelled.length,
       false_accept_rate: accepted.filter((r) => r.edgeBetter).length / labelled.length, groups,
       violated_groups: groups.filter((g) => g.pExceeds < 0.01).map((g) => g.group),
-      ...(values.online ? { online: replayOnline(streamOrder.map((i) => ({ group: group(i), score: scores[i]!, edgeBetter: labelled[i]!.edgeBetter })), { calibrated: threshold, riskLevel, stepSize, bounds }) } : {}),
+      ...(values.online ? { online: replayOnline(streamOrder.map((i) => ({ group: group(i), score: scores[i]!, edgeBetter: labelled[i]!.edgeBetter })), { calibrated: threshold, riskLevel, stepSize, bounds, seed, ...(shadowRate ? { shadowRate } : {}) }) } : {}),
     });
   }
   const broken = rows.filter((r) => r.violated_groups.length > 0);

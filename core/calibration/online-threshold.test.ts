@@ -61,6 +61,12 @@ describe('replaying a shifted stream (static τ against adaptive)', () => {
     expect(hard.staticRisk).toBeGreaterThan(0.3);
     expect(hard.adaptiveRisk).toBeLessThan(0.1 + 0.02);
     expect(Math.abs(result.adaptiveRisk - 0.1)).toBeLessThan(0.02);
+    expect(result.labels).toBe(stream.length);
+    // With a judge on a quarter of the accepted prompts: fewer labels, the hard group still pulled down.
+    const sampled = replayOnline(stream, { calibrated: 0, riskLevel: 0.1, stepSize: 0.02, bounds: [-1, 2], shadowRate: 0.25, seed: 3 });
+    expect(sampled.labels).toBeLessThan(0.25 * stream.length);
+    expect(sampled.labels).toBeGreaterThan(0.02 * stream.length);
+    expect(sampled.groups.find((g) => g.group === 'hard')!.adaptiveRisk).toBeLessThan(0.1 + 0.03);
   });
 });
 
