@@ -60,6 +60,22 @@ export async function mount(page: Page, attributes: Record<string, string>) {
   }, attributes);
 }
 
+/**
+ * A fresh <riskgate-chat> (conversation not kept) with these attributes, loaded; returns what its
+ * `ready` status says of the options under test.
+ */
+export async function mountChat(page: Page, attributes: Record<string, string>): Promise<{ costModel: string; costModelNotice: string | null; riskControl: string }> {
+  await page.goto('/');
+  return page.evaluate(async (attrs) => {
+    document.querySelector('riskgate-chat')?.remove();
+    const el = document.createElement('riskgate-chat');
+    for (const [k, v] of Object.entries({ conversation: '', ...attrs })) el.setAttribute(k, v);
+    document.body.append(el);
+    const s = await el.ready;
+    return { costModel: s.costModel, costModelNotice: s.costModelNotice, riskControl: s.riskControl };
+  }, attributes);
+}
+
 /** Serves the demo page without COOP/COEP: not cross-origin isolated, so no SharedArrayBuffer. */
 export async function withoutIsolation(page: Page): Promise<void> {
   await page.route((url) => url.pathname === '/', async (route) => {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { mountChat } from './fixtures.js';
 import { parseCalibrationSet, recalibrate } from '../core/calibration/calibration-set.js';
 import { fromJsonThreshold, parseThresholdsFile } from '../core/calibration/threshold-table.js';
 import type { DecisionCost } from '../core/protocol/worker-api.js';
@@ -28,16 +29,8 @@ function expectedThreshold(cost: DecisionCost, point: { costWeight: number; risk
 }
 
 test('cost-model="live": τ is recalibrated from this device\'s measured speeds and the edge\'s round trip, and the decision reports the terms', async ({ page }) => {
-  await page.goto('/');
-  const status = await page.evaluate(async () => {
-    document.querySelector('riskgate-chat')?.remove();
-    const el = document.createElement('riskgate-chat');
-    for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', conversation: '', 'cost-model': 'live', 'cost-weight': '8', 'risk-level': '0.05', 'max-tokens': '16' })) el.setAttribute(k, v);
-    document.body.append(el);
-    const s = await el.ready;
-    return { costModel: s.costModel, notice: s.costModelNotice };
-  });
-  expect(status).toEqual({ costModel: 'live', notice: null });
+  const status = await mountChat(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'cost-weight': '8', 'risk-level': '0.05', 'max-tokens': '16' });
+  expect(status).toMatchObject({ costModel: 'live', costModelNotice: null });
   const sendAs = (text: string, mode: string) => page.evaluate(async ([t, m]) => {
     const el = document.querySelector('riskgate-chat')!;
     el.setAttribute('mode', m!);
@@ -76,22 +69,18 @@ test('cost-model="live": τ is recalibrated from this device\'s measured speeds 
   await details.locator('summary').click();
   await expect(details).toContainText('Cost of this prompt (live)');
   await expect(details).toContainText('recalibrated for this device');
+  await page.locator('riskgate-chat').screenshot({ path: test.info().outputPath('live-cost-details.png') });
 });
 
 test('cost-model="live" without a calibration set: the calibrated table routes and the status says why', async ({ page }) => {
   await page.route('**/models/thresholds.calibration-set.json', (route) => route.fulfill({ status: 404, body: 'gone' }));
-  await page.goto('/');
+  const status = await mountChat(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' });
   const seen = await page.evaluate(async () => {
-    document.querySelector('riskgate-chat')?.remove();
-    const el = document.createElement('riskgate-chat');
-    for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', conversation: '', 'cost-model': 'live', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' })) el.setAttribute(k, v);
-    document.body.append(el);
-    const s = await el.ready;
-    const r = await el.send('Once upon a time');
-    return { costModel: s.costModel, notice: s.costModelNotice, cost: r.decision.cost, calibrated: r.decision.calibratedThreshold };
+    const r = await document.querySelector('riskgate-chat')!.send('Once upon a time');
+    return { cost: r.decision.cost, calibrated: r.decision.calibratedThreshold };
   });
-  expect(seen.costModel).toBe('calibrated');
-  expect(seen.notice).toContain('live costs unavailable');
+  expect(status.costModel).toBe('calibrated');
+  expect(status.costModelNotice).toContain('live costs unavailable');
   expect(seen.cost).toBeNull();
   expect(seen.calibrated).toBe(fromJsonThreshold(thresholds.rows.find((r) => r.cost_weight === 1 && r.risk_level === 0.1)!.threshold));
 });

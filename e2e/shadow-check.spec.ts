@@ -6,6 +6,8 @@
  * answer that says "Paris", which stories260K never does).
  */
 import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { mountChat } from './fixtures.js';
 import { startProxy, type RunningProxy } from '../edge-proxy/server.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../edge-proxy/testing/fake-openai-server.js';
 
@@ -29,17 +31,12 @@ type Decision = { id: string; path: string; reason: string; threshold: number };
 type Shadow = { decision: Decision; verdict?: string; judgeModel?: string; edge?: { model: string; content: string }; point?: { threshold: number; shadowChecks: number; shadowShortfalls: number } | null; error?: { code: string } };
 
 async function mountWidget(page: Page, endpoint: string) {
-  await page.goto('/');
-  await page.evaluate(async (url) => {
-    document.querySelector('riskgate-chat')?.remove();
+  await mountChat(page, { endpoint, 'adapt-threshold': 'feedback', 'shadow-rate': '1', 'cost-weight': '8', 'risk-level': '0.3', 'max-tokens': '8' });
+  await page.evaluate(() => {
     const w = window as unknown as { shadows: unknown[] };
     w.shadows = [];
     document.addEventListener('riskgate-shadow', (e) => w.shadows.push((e as CustomEvent).detail));
-    const el = document.createElement('riskgate-chat');
-    for (const [k, v] of Object.entries({ endpoint: url, conversation: '', 'adapt-threshold': 'feedback', 'shadow-rate': '1', 'cost-weight': '8', 'risk-level': '0.3', 'max-tokens': '8' })) el.setAttribute(k, v);
-    document.body.append(el);
-    await el.ready;
-  }, endpoint);
+  });
 }
 
 /** Sends prompts until the gate keeps one on the device; returns its decision. */
@@ -64,8 +61,14 @@ test('shadow-rate=1: an answer kept here is judged against the edge\'s; "edge be
   expect(shadow!.point!.threshold).toBeCloseTo(kept.threshold - 0.3 * 0.3 + 0.3, 6);
   const next = await page.evaluate(async () => (await document.querySelector('riskgate-chat')!.send('The end.')).decision as unknown) as Decision;
   expect(next.threshold).toBeCloseTo(shadow!.point!.threshold, 6);
-  // The drift indicator, in words.
-  await expect(page.locator('riskgate-chat .note.drift')).toContainText('Checked 1 answer with the larger model; it did better on 1');
+  // The drift indicator, in words, once every answer kept here was checked (the next one too, if it was kept).
+  const checked = next.path === 'local' ? 2 : 1;
+  await expect.poll(async () => (await shadows(page)).length, { timeout: 15_000 }).toBe(checked);
+  await expect(page.locator('riskgate-chat .note.drift')).toContainText(`Checked ${checked === 1 ? '1 answer' : '2 answers'} with the larger model; it did better on ${checked}`);
+  await expect(page.locator('riskgate-chat .note.adapted')).toContainText('Adjusted from feedback (checks with the larger model)');
+  const { violations } = await new AxeBuilder({ page }).include('riskgate-chat').analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  await page.locator('riskgate-chat').screenshot({ path: test.info().outputPath('drift-indicator.png') });
 });
 
 test('a proxy without a judge: the check fails with a clear code, nothing else changes', async ({ page }) => {

@@ -23,7 +23,7 @@ const rate = (r: number | null, source: string) => (r === null ? 'not measured y
 function renderCost(c: NonNullable<AnswerTurn['decision']['cost']>) {
   const { local, edge } = c.prompt;
   const i = c.inputs;
-  return html`<dt>Cost of this prompt (live)</dt><dd>here ${seconds(local.latencyS)}, ${local.energyJ.toFixed(2)} J · ${edge.model} ${seconds(edge.latencyS)}, ${edge.energyJ.toFixed(2)} J, $${edge.usd.toFixed(4)} · c̄ ${local.normalized.toFixed(3)} against ${edge.normalized.toFixed(3)} (${c.prompt.outputTokens}-token answer)</dd>
+  return html`<dt>Cost of this prompt (live)</dt><dd>on this device ${seconds(local.latencyS)}, ${local.energyJ.toFixed(2)} J · ${edge.model} ${seconds(edge.latencyS)}, ${edge.energyJ.toFixed(2)} J, $${edge.usd.toFixed(4)} · c̄ ${local.normalized.toFixed(3)} against ${edge.normalized.toFixed(3)} (${c.prompt.outputTokens}-token answer)</dd>
     <dt>Measured</dt><dd>prefill ${rate(i.localPrefillTokensPerS, c.sources.localPrefill)} · decode ${rate(i.localDecodeTokensPerS, c.sources.localDecode)} · edge first token ${i.edgeFirstTokenS === null ? 'not measured yet' : seconds(i.edgeFirstTokenS)} · network ${seconds(i.networkRttS)} round trip (${c.sources.network}${c.connection?.effectiveType ? `, ${c.connection.effectiveType}` : ''}) · table τ ${formatThreshold(c.tableThreshold)}</dd>`;
 }
 

@@ -39,8 +39,9 @@ function adaptedNote(adapted: OperatingPointProps['adapted'], riskLevel: number)
   if (!adapted || (adapted.reportedShortfalls === 0 && adapted.shadowChecks === 0 && Math.abs(adapted.drift) < 0.05)) return nothing;
   const fewer = adapted.drift > 0;
   const reports = adapted.reportedShortfalls === 1 ? '1 answer reported as not good enough' : `${adapted.reportedShortfalls} answers reported as not good enough`;
+  const sources = [...(adapted.reportedShortfalls > 0 ? [reports] : []), ...(adapted.shadowChecks > 0 ? ['checks with the larger model'] : [])];
   const moved = Math.abs(adapted.drift) >= 0.05 ? `this device now answers ${fewer ? 'less' : 'more'} often than at first` : 'no change yet';
-  return html`<small class="note adapted" role="status">Adjusted from feedback (${reports}): ${moved}.</small>${driftNote(adapted, riskLevel)}`;
+  return html`<small class="note adapted" role="status">Adjusted from feedback${sources.length ? ` (${sources.join(' and ')})` : ''}: ${moved}.</small>${driftNote(adapted, riskLevel)}`;
 }
 
 /**

@@ -69,5 +69,8 @@ describe('adaptive thresholds in the worker', () => {
     expect(await online.recordFellShort('reported')).toMatchObject({ reportedShortfalls: 1, shadowChecks: 2 });
     expect(await online.recordShadowVerdict('reported', true, 0.25)).toBeNull(); // and the other way round
     expect(await online.recordShadowVerdict('fine', true, 0)).toBeNull(); // ρ must be in (0, 1]
+    // Later decisions keep the point's check counts.
+    await online.recordDecision('later', P, 0.2, 0.9);
+    expect(await online.recordShadowVerdict('later', true, 0.25)).toMatchObject({ shadowChecks: 3, shadowShortfalls: 2, reportedShortfalls: 1 });
   });
 });

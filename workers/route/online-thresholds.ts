@@ -78,7 +78,7 @@ export async function loadOnlineThresholds(store: KeyValueStore, gateSha256: str
       const k = keyOf(point);
       const current = state.points[k]?.state ?? startOnlineThreshold(calibrated, point.riskLevel, stepSize, bounds);
       if (score >= current.threshold) state.answeredHere = [...state.answeredHere, [decisionId, k] as [string, string]].slice(-REMEMBERED);
-      state.points[k] = { state: updateOnlineThreshold(current, { score, edgeBetter: false }), calibrated };
+      state.points[k] = { ...state.points[k], state: updateOnlineThreshold(current, { score, edgeBetter: false }), calibrated };
       await save();
     },
     recordFellShort: (decisionId) => correct(decisionId, (s) => ({ by: s.stepSize, shortfall: true })),
