@@ -53,26 +53,13 @@ export async function mount(page: Page, attributes: Record<string, string>) {
     const el = document.createElement('riskgate-chat');
     for (const [k, v] of Object.entries({ conversation: '', ...attrs })) el.setAttribute(k, v);
     document.body.append(el);
-    await el.ready;
+    const ready = await el.ready;
     await el.updateComplete;
     const caps = el.capabilities!;
-    return { caps: JSON.parse(JSON.stringify(caps)), frozen: Object.isFrozen(caps) && Object.isFrozen(caps.webgpu), status: el.shadowRoot!.querySelector('.status')!.textContent ?? '' };
-  }, attributes);
-}
-
-/**
- * A fresh <riskgate-chat> (conversation not kept) with these attributes, loaded; returns what its
- * `ready` status says of the options under test.
- */
-export async function mountChat(page: Page, attributes: Record<string, string>): Promise<{ costModel: string; costModelNotice: string | null; riskControl: string }> {
-  await page.goto('/');
-  return page.evaluate(async (attrs) => {
-    document.querySelector('riskgate-chat')?.remove();
-    const el = document.createElement('riskgate-chat');
-    for (const [k, v] of Object.entries({ conversation: '', ...attrs })) el.setAttribute(k, v);
-    document.body.append(el);
-    const s = await el.ready;
-    return { costModel: s.costModel, costModelNotice: s.costModelNotice, riskControl: s.riskControl };
+    return {
+      caps: JSON.parse(JSON.stringify(caps)), frozen: Object.isFrozen(caps) && Object.isFrozen(caps.webgpu), status: el.shadowRoot!.querySelector('.status')!.textContent ?? '',
+      options: { costModel: ready.costModel, costModelNotice: ready.costModelNotice, riskControl: ready.riskControl },
+    };
   }, attributes);
 }
 

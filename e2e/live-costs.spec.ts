@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { mountChat } from './fixtures.js';
+import { mount } from './fixtures.js';
 import { parseCalibrationSet, recalibrate } from '../core/calibration/calibration-set.js';
 import { fromJsonThreshold, parseThresholdsFile } from '../core/calibration/threshold-table.js';
 import type { DecisionCost } from '../core/protocol/worker-api.js';
@@ -29,7 +29,7 @@ function expectedThreshold(cost: DecisionCost, point: { costWeight: number; risk
 }
 
 test('cost-model="live": τ is recalibrated from this device\'s measured speeds and the edge\'s round trip, and the decision reports the terms', async ({ page }) => {
-  const status = await mountChat(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'cost-weight': '8', 'risk-level': '0.05', 'max-tokens': '16' });
+  const { options: status } = await mount(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'cost-weight': '8', 'risk-level': '0.05', 'max-tokens': '16' });
   expect(status).toMatchObject({ costModel: 'live', costModelNotice: null });
   const sendAs = (text: string, mode: string) => page.evaluate(async ([t, m]) => {
     const el = document.querySelector('riskgate-chat')!;
@@ -57,11 +57,14 @@ test('cost-model="live": τ is recalibrated from this device\'s measured speeds 
     expect(cost.prompt.edge.model).toBe('gpt-4-1106-preview');
   }
   expect(third.cost!.inputs.edgeFirstTokenS).toBeGreaterThan(0);
-  // This device decodes faster than the 50 tok/s the cost model assumed, so answering here is cheaper
-  // than calibration thought: fewer calibration prompts are false acceptances and τ comes down.
-  expect(third.cost!.inputs.localDecodeTokensPerS).toBeGreaterThan(1 / constants.localDecodeSPerToken);
-  expect(third.calibratedThreshold).toBeLessThan(table);
-  console.log('live costs', JSON.stringify({ table, live: third.calibratedThreshold, inputs: third.cost!.inputs, connection: third.cost!.connection, local: third.cost!.prompt.local, edge: third.cost!.prompt.edge }));
+  // At the second prompt the device has measured its decode speed, and the edge is still priced by
+  // its profile (nothing measured yet). This device decodes faster than the 50 tok/s the cost model
+  // assumed, so answering here is cheaper than calibration thought: fewer calibration prompts are
+  // false acceptances and τ comes down. (The third also has the edge's measured speed, which here
+  // is the e2e proxy's embedded model, far faster than any hosted one: τ may then go either way.)
+  expect(second.cost!.inputs.localDecodeTokensPerS).toBeGreaterThan(1 / constants.localDecodeSPerToken);
+  expect(second.calibratedThreshold).toBeLessThan(table);
+  console.log('live costs', JSON.stringify({ table, second: second.calibratedThreshold, live: third.calibratedThreshold, inputs: third.cost!.inputs, connection: third.cost!.connection, local: third.cost!.prompt.local, edge: third.cost!.prompt.edge }));
   expect(third.path).toBe(third.score >= third.threshold ? 'local' : 'edge');
 
   // The visitor sees the cost terms behind the details toggle, in words.
@@ -74,7 +77,7 @@ test('cost-model="live": τ is recalibrated from this device\'s measured speeds 
 
 test('cost-model="live" without a calibration set: the calibrated table routes and the status says why', async ({ page }) => {
   await page.route('**/models/thresholds.calibration-set.json', (route) => route.fulfill({ status: 404, body: 'gone' }));
-  const status = await mountChat(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' });
+  const { options: status } = await mount(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' });
   const seen = await page.evaluate(async () => {
     const r = await document.querySelector('riskgate-chat')!.send('Once upon a time');
     return { cost: r.decision.cost, calibrated: r.decision.calibratedThreshold };
