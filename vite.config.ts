@@ -35,13 +35,16 @@ const offlineApp = VitePWA({
       'assets/router.worker-*.js', 'assets/rolldown-runtime-*.js', 'assets/ort.wasm.bundle.min-*.js', 'assets/ort-wasm-simd-threaded-*.{wasm,mjs}',
       'models/**/*.{json,onnx,bin,md}',
     ],
-    globIgnores: ['**/*.br', '**/*.gz'],
+    // The calibration set is read only under cost-model="live" (decision 023): cached when first used, not installed for every visitor.
+    globIgnores: ['**/*.br', '**/*.gz', '**/*.calibration-set.json'],
     maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
     navigateFallback: null,
     cleanupOutdatedCaches: true,
     runtimeCaching: [
       { urlPattern: ({ request }) => request.mode === 'navigate', handler: 'NetworkFirst', options: { cacheName: 'riskgate-pages', networkTimeoutSeconds: 4 } },
       { urlPattern: /\/assets\/[^/]+-[\w-]{8}\.(js|mjs|wasm)$/, handler: 'CacheFirst', options: { cacheName: 'riskgate-assets', expiration: { maxEntries: 40 } } },
+      // Not content-named, and the worker checks its sha256: the network's copy first, the cached one offline.
+      { urlPattern: /\.calibration-set\.json$/, handler: 'NetworkFirst', options: { cacheName: 'riskgate-calibration', networkTimeoutSeconds: 4, expiration: { maxEntries: 4 } } },
     ],
   },
 });

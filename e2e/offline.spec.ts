@@ -33,6 +33,29 @@ test('after one online visit, a reload with no network loads from the service wo
   await context.close();
 });
 
+test('cost-model="live" offline: the calibration set, cached when first used (not precached), is read from the cache after a reload with no network', async ({ playwright }) => {
+  const r = await rig();
+  await siteUp(r);
+  const context = await launch(playwright, r);
+  const page = await firstVisit(context, r);
+  const live = () => page.evaluate(async () => {
+    document.querySelector('riskgate-chat')?.remove();
+    const el = document.createElement('riskgate-chat');
+    for (const [k, v] of Object.entries({ conversation: '', 'cost-model': 'live', mode: 'local', 'max-tokens': '4' })) el.setAttribute(k, v);
+    document.body.append(el);
+    const status = await el.ready;
+    const { decision } = await el.send('Once upon a time');
+    const precached = (await Promise.all((await caches.keys()).filter((k) => k.includes('precache')).map(async (k) => (await (await caches.open(k)).keys()).map((q) => q.url)))).flat();
+    return { costModel: status.costModel, notice: status.costModelNotice, cost: decision.cost !== null, precachedSet: precached.some((u) => u.includes('calibration-set')) };
+  });
+  expect(await live()).toEqual({ costModel: 'live', notice: null, cost: true, precachedSet: false });
+  await siteDown(r);
+  await context.setOffline(true);
+  await page.reload();
+  expect(await live()).toEqual({ costModel: 'live', notice: null, cost: true, precachedSet: false });
+  await context.close();
+});
+
 test('a deferred prompt offline is queued, survives a reload and a browser restart, and is delivered exactly once when the edge is back', async ({ playwright }) => {
   const r = await rig(1); // the first delivery's response is lost on the way back
   await siteUp(r);

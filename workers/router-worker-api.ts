@@ -25,7 +25,7 @@ import { memoizeOrtLoader, type OrtLoader } from './load/ort-runtimes.js';
 import { loadSharedArtifacts } from './load/load-artifacts.js';
 import { rungReason, walkLadder } from './load/fallback-ladder.js';
 import { byteProgress, type ReportProgress } from './load/progress.js';
-import { loadLiveCosts } from './route/live-costs.js';
+import { loadLiveCosts, speedMemory } from './route/live-costs.js';
 import { judgeAgainstEdge } from './edge-client.js';
 import { decide, validateRequest, type ActiveRouter } from './route/decide.js';
 import { streamEdge, streamLocal } from './route/answer-streams.js';
@@ -117,7 +117,7 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     const online = config.adaptThreshold ? await loadOnlineThresholds(store, active.gateSha256, active.thresholds) : undefined;
     // A refinement, not a requirement: without its calibration set the table routes, and the page is told why.
     const live = config.costModel === 'live'
-      ? await loadLiveCosts(active.thresholds, active.thresholdsUrl, active.gateSha256, cancel.signal).then((l) => ({ l, notice: null }), (error: unknown) => ({ l: undefined, notice: `live costs unavailable, the calibrated table routes: ${toErrorPayload(error).message}` }))
+      ? await loadLiveCosts(active.thresholds, active.thresholdsUrl, active.gateSha256, await speedMemory(store, engine ? `${engine.info.model}@${engine.info.backend}` : 'edge-only'), cancel.signal).then((l) => ({ l, notice: null }), (error: unknown) => ({ l: undefined, notice: `live costs unavailable, the calibrated table routes: ${toErrorPayload(error).message}` }))
       : { l: undefined, notice: null };
     const status: WorkerStatus = {
       engine: engine?.info ?? null, capabilities, storageNotice: active.storageNotice, gateSha256: active.gateSha256, thresholdsSource: active.source,

@@ -6,7 +6,8 @@ import { parseThresholdsFile } from '../../core/calibration/threshold-table.js';
 import { liveEdgeCost, liveLocalCost } from '../../core/routing/live-cost.js';
 import type { WirelessConstants } from '../../core/routing/wireless-cost.js';
 import { MODELS_DIR, THRESHOLDS_PATH } from '../../node/paths.js';
-import { createLiveCosts, SMOOTHING } from './live-costs.js';
+import { createLiveCosts, KEEP_MEASUREMENTS_MS, SMOOTHING, speedMemory } from './live-costs.js';
+import type { KeyValueStore } from '../threshold-cache.js';
 
 const thresholds = parseThresholdsFile(JSON.parse(readFileSync(THRESHOLDS_PATH, 'utf8')));
 const set = parseCalibrationSet(JSON.parse(readFileSync(resolve(MODELS_DIR, thresholds.calibration_set!.json), 'utf8')), thresholds.gate_sha256);
@@ -58,5 +59,22 @@ describe('the worker\'s live costs', () => {
       if (f < s) lower++;
     }
     expect(lower).toBeGreaterThan(0);
+  });
+
+  it('keeps what it measured for the next visit (per engine, a week at most); a broken store only means starting from the cost model', async () => {
+    const data = new Map<string, unknown>();
+    const store: KeyValueStore = { get: async (k) => structuredClone(data.get(k)), set: async (k, v) => { data.set(k, structuredClone(v)); } };
+    const first = createLiveCosts(set, constants, () => undefined, await speedMemory(store, 'stories260K@wasm'));
+    first.observePrefill(prefill(100, 50));
+    first.observeLocalDecode(30, 1);
+    await new Promise((r) => setTimeout(r, 0));
+    const again = createLiveCosts(set, constants, () => undefined, await speedMemory(store, 'stories260K@wasm'));
+    expect(again.threshold(point, null, 50, 0).cost).toMatchObject({ inputs: { localPrefillTokensPerS: 2000, localDecodeTokensPerS: 30 }, sources: { localPrefill: 'measured', localDecode: 'measured' } });
+    expect((await speedMemory(store, 'stories260K@webgpu')).saved).toBeUndefined(); // another engine measures anew
+    expect((await speedMemory(store, 'stories260K@wasm', Date.now() + KEEP_MEASUREMENTS_MS + 1)).saved).toBeUndefined(); // too old
+    const broken: KeyValueStore = { get: async () => { throw new Error('private mode'); }, set: async () => { throw new Error('quota'); } };
+    const memory = await speedMemory(broken, 'stories260K@wasm');
+    expect(memory.saved).toBeUndefined();
+    expect(() => memory.save({ prefill: 1 })).not.toThrow();
   });
 });

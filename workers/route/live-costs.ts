@@ -5,6 +5,7 @@
  * stream rate (EWMA, newest weighted `SMOOTHING`), and reads `navigator.connection` at decision
  * time. At each decision it recalibrates τ(λ, α) on the shipped calibration set under those costs
  * (core/calibration/calibration-set.ts), so the guarantee is about the utility on this device.
+ * What it measured is kept in IndexedDB for the next visit (a week at most).
  */
 import { parseCalibrationSet, recalibrate, type CalibrationSetFile, type CostOf } from '../../core/calibration/calibration-set.js';
 import type { ThresholdsFile } from '../../core/calibration/threshold-table.js';
@@ -14,6 +15,7 @@ import type { WirelessConstants } from '../../core/routing/wireless-cost.js';
 import type { Prefill } from '../../core/protocol/local-engine.js';
 import type { DecisionCost } from '../../core/protocol/worker-api.js';
 import { fetchVerified } from '../artifacts.js';
+import type { KeyValueStore } from '../threshold-cache.js';
 
 /** Weight of the newest measurement in each moving average. */
 export const SMOOTHING = 0.3;
@@ -21,6 +23,13 @@ export const SMOOTHING = 0.3;
 const MIN_MEASURED_TOKENS = 4;
 
 type Connection = { effectiveType?: string; rtt?: number; downlink?: number; saveData?: boolean };
+
+/** What was measured, as kept between visits (per local model and backend: another device or engine measures anew). */
+export type MeasuredSpeeds = { prefill?: number; decode?: number; edgeFirst?: number; edgeRate?: number };
+/** Measurements older than this are not reused: a laptop on battery, another network. */
+export const KEEP_MEASUREMENTS_MS = 7 * 24 * 3600 * 1000;
+type KeptSpeeds = { readonly savedAt: number; readonly measured: MeasuredSpeeds };
+export type SpeedMemory = { readonly saved: MeasuredSpeeds | undefined; save(measured: MeasuredSpeeds): void };
 
 export type LiveCosts = {
   observePrefill(prefill: Prefill): void;
@@ -30,19 +39,31 @@ export type LiveCosts = {
   threshold(point: { costWeight: number; riskLevel: number }, group: number | null, promptTokens: number, tableThreshold: number): { threshold: number; cost: DecisionCost };
 };
 
-export async function loadLiveCosts(thresholds: ThresholdsFile, thresholdsUrl: string, gateSha256: string, signal?: AbortSignal): Promise<LiveCosts> {
+/**
+ * The speeds kept in IndexedDB under `riskgate:live-costs:<engine>` from an earlier visit, so a
+ * return visit starts from this device's figures rather than the cost model's. A storage failure
+ * only means starting from the cost model again.
+ */
+export async function speedMemory(store: KeyValueStore, engineKey: string, now = Date.now()): Promise<SpeedMemory> {
+  const key = `riskgate:live-costs:${engineKey}`;
+  const kept = await store.get(key).catch(() => undefined) as KeptSpeeds | undefined;
+  const fresh = kept && typeof kept.savedAt === 'number' && now - kept.savedAt < KEEP_MEASUREMENTS_MS ? kept.measured : undefined;
+  return { saved: fresh, save: (measured) => { void store.set(key, { savedAt: Date.now(), measured } satisfies KeptSpeeds).catch(() => undefined); } };
+}
+
+export async function loadLiveCosts(thresholds: ThresholdsFile, thresholdsUrl: string, gateSha256: string, memory?: SpeedMemory, signal?: AbortSignal): Promise<LiveCosts> {
   const named = thresholds.calibration_set;
   if (!named) throw new RouterError('invalid_artifact', 'thresholds.json names no calibration set (run `riskgate calibrate` again)');
   const { bytes } = await fetchVerified(new URL(named.json, thresholdsUrl).href, named.sha256, undefined, signal);
   const set = parseCalibrationSet(JSON.parse(new TextDecoder().decode(bytes)) as unknown, gateSha256);
   const constants = thresholds['cost_model'] as WirelessConstants | undefined;
   if (!constants) throw new RouterError('invalid_artifact', 'thresholds.json has no cost_model to normalise live costs with');
-  return createLiveCosts(set, constants, () => (globalThis.navigator as { connection?: Connection } | undefined)?.connection);
+  return createLiveCosts(set, constants, () => (globalThis.navigator as { connection?: Connection } | undefined)?.connection, memory);
 }
 
-export function createLiveCosts(set: CalibrationSetFile, constants: WirelessConstants, connection: () => Connection | undefined): LiveCosts {
+export function createLiveCosts(set: CalibrationSetFile, constants: WirelessConstants, connection: () => Connection | undefined, memory?: SpeedMemory): LiveCosts {
   const prior = costModelInputs(constants);
-  const measured: { prefill?: number; decode?: number; edgeFirst?: number; edgeRate?: number } = {};
+  const measured: MeasuredSpeeds = { ...memory?.saved };
   const average = (old: number | undefined, value: number) => (old === undefined ? value : (1 - SMOOTHING) * old + SMOOTHING * value);
   const medianOutput = median(set.models[0]!.output_tokens);
   const edgeTypical = set.models.slice(1).map((m) => ({ model: m, outputTokens: median(m.output_tokens), usd: median(m.usd) }));
@@ -73,13 +94,16 @@ export function createLiveCosts(set: CalibrationSetFile, constants: WirelessCons
     observePrefill(prefill) {
       const tokens = prefill.tokenCount - prefill.reusedTokens;
       if (tokens >= MIN_MEASURED_TOKENS && prefill.prefillMs > 0) measured.prefill = average(measured.prefill, tokens / (prefill.prefillMs / 1000));
+      memory?.save(measured);
     },
     observeLocalDecode(tokens, seconds) {
       if (tokens > 1 && seconds > 0) measured.decode = average(measured.decode, tokens / seconds);
+      memory?.save(measured);
     },
     observeEdge(firstTokenS, tokens, streamS) {
       measured.edgeFirst = average(measured.edgeFirst, firstTokenS);
       if (tokens > 1 && streamS > 0) measured.edgeRate = average(measured.edgeRate, (tokens - 1) / streamS);
+      memory?.save(measured);
     },
     threshold(point, group, promptTokens, tableThreshold) {
       const now = current();
