@@ -230,11 +230,7 @@ export class RiskgateChat extends LitElement {
         decisionId: decision.id, messages: [...messages], localAnswer: text, endpoint: new URL(this.endpoint, document.baseURI).href, shadowRate: this.shadowRate,
         costWeight: decision.costWeight, riskLevel: decision.riskLevel, maxTokens: this.maxTokens, ...(authorization ? { authorization } : {}),
       }).then((r) => r, (error: { code: string; message: string }) => ({ error: { code: error.code, message: error.message } }));
-      if ('point' in result && result.point) {
-        const point = result.point;
-        this.adapted = [...this.adapted.filter((p) => p.costWeight !== point.costWeight || p.riskLevel !== point.riskLevel || p.group !== point.group), point];
-        this.#emit('riskgate-threshold', { ...point });
-      }
+      if ('point' in result && result.point) this.#thresholdMoved(result.point);
       this.#emit('riskgate-shadow', { decision: { ...decision }, ...result });
     })();
   }
@@ -252,7 +248,11 @@ export class RiskgateChat extends LitElement {
   async #reportFellShort(decision: Decision): Promise<void> {
     if (this.adaptThreshold !== 'feedback') return;
     const point = await this.#connection.client?.remote.reportFellShort(decision.id).catch(() => null);
-    if (!point) return;
+    if (point) this.#thresholdMoved(point);
+  }
+
+  /** A label moved an adaptive threshold: the picker follows it and the page is told (`riskgate-threshold`). */
+  #thresholdMoved(point: OnlinePointStatus): void {
     this.adapted = [...this.adapted.filter((p) => p.costWeight !== point.costWeight || p.riskLevel !== point.riskLevel || p.group !== point.group), point];
     this.#emit('riskgate-threshold', { ...point });
   }
