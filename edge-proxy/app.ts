@@ -14,6 +14,8 @@ import { parseConfig, type ProxyConfig } from './config.js';
 import { createMemoryBudgetStore, createMemoryRateLimiter, utcDay, type BudgetStore, type RateLimiter } from './limits.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openAiError } from './openai-error.js';
+import { readJsonBody, sha256Hex } from './read-body.js';
+import { clientAddress } from './client-address.js';
 import { chatRequestSchema } from './request-schema.js';
 import { readChatRequest } from './openai-compat.js';
 import { createEdgeSelector, type Candidate } from './selector.js';
@@ -23,7 +25,7 @@ import { createBreakers } from './circuit-breakers.js';
 import { verifyWidgetToken } from './widget-tokens.js';
 import type { Judge } from './judge/pairwise-judge.js';
 import { shadowCheck } from './shadow-check.js';
-import { createMemoryIdempotencyStore, IDEMPOTENCY_KEY, remember, replay, type IdempotencyStore } from './idempotency.js';
+import { createMemoryIdempotencyStore, IDEMPOTENCY_KEY, remember, replay, requestFingerprint, type IdempotencyStore } from './idempotency.js';
 
 export type ProxyOptions = {
   readonly config?: Partial<ProxyConfig>;
@@ -100,12 +102,13 @@ export function createProxyApp(options: ProxyOptions) {
     if (authOn && (!bearer || (!tokens.has(bearer) && widgetSubject === undefined))) {
       return fail(openAiError('unauthorized', 'missing, unknown or expired bearer token'), { 'www-authenticate': 'Bearer realm="riskgate"' });
     }
-    // Limits and budgets are per token; with auth off, per client address: the socket's, or the
-    // first X-Forwarded-For hop when the socket is a configured trusted proxy (else anyone could
-    // pick their own bucket by sending the header).
+    // Limits and budgets are per token (by its hash: no raw secret in a store's key names); with
+    // auth off, per client address (client-address.ts: the right-most hop no trusted proxy added).
     const socket = options.clientAddress?.(c.env) ?? 'unknown';
-    const forwarded = trusted.has(socket) ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-    c.set('caller', widgetSubject !== undefined ? `widget:${widgetSubject}` : authOn ? `token:${bearer}` : `addr:${forwarded || socket}`);
+    const caller = widgetSubject !== undefined ? `widget:${widgetSubject}`
+      : authOn ? `token:${(await sha256Hex(bearer!)).slice(0, 32)}`
+      : `addr:${clientAddress(socket, c.req.header('x-forwarded-for'), trusted)}`;
+    c.set('caller', caller);
     return next();
   });
 
@@ -125,27 +128,29 @@ export function createProxyApp(options: ProxyOptions) {
     return found ? c.json(modelObject(found)) : fail(openAiError('invalid_model', `model ${c.req.param('id')} is not served here`, 'model'));
   });
 
-  /** Admission (max_concurrent_requests), the rate limit and the JSON body, for both POST routes. */
+  /**
+   * The rate limit, the JSON body, then admission (max_concurrent_requests), for both POST routes.
+   * The body is read before a slot is taken and within `body_read_timeout_ms`: a client that
+   * trickles its body holds a socket, never one of the slots legitimate requests need.
+   */
   const admitted = (handle: (c: Context<Vars>, json: unknown, slot: AnswerSlot) => Promise<Response>) => async (c: Context<Vars>) => {
+    const limit = await rateLimiter.take(c.get('caller'));
+    if (!limit.allowed) {
+      const body = { error: { message: 'rate limit exceeded', type: 'rate_limit_error', code: 'rate_limited', param: null } };
+      return fail({ status: 429, body }, { 'retry-after': String(limit.retryAfterS) });
+    }
+    const read = await readJsonBody(c.req.raw, config.body_read_timeout_ms, config.max_json_depth);
+    if (!read.ok) return fail(read.error, read.error.status === 408 ? { connection: 'close' } : {});
     if (answering >= config.max_concurrent_requests) {
-      return fail(openAiError('overloaded', `${answering} requests are being answered, the most this proxy takes at once (max_concurrent_requests); retry shortly`), { 'retry-after': '1' });
+      const message = `${answering} requests are being answered, the most this proxy takes at once (max_concurrent_requests); retry shortly`;
+      return fail(openAiError('overloaded', message), { 'retry-after': '1' });
     }
     answering++;
     // An open stream keeps its slot until it ends (answerChat releases it); anything else, now.
     let released = false;
     const slot = { held: false, release: () => { if (!released) { released = true; answering--; } } };
     try {
-      const limit = await rateLimiter.take(c.get('caller'));
-      if (!limit.allowed) {
-        return fail({ status: 429, body: { error: { message: 'rate limit exceeded', type: 'rate_limit_error', code: 'rate_limited', param: null } } }, { 'retry-after': String(limit.retryAfterS) });
-      }
-      let json: unknown;
-      try {
-        json = await c.req.json();
-      } catch {
-        return fail(openAiError('invalid_request', 'request body is not valid JSON'));
-      }
-      return await handle(c, json, slot);
+      return await handle(c, read.json, slot);
     } finally {
       if (!slot.held) slot.release();
     }
@@ -194,12 +199,17 @@ export function createProxyApp(options: ProxyOptions) {
     if (idempotencyKey === undefined) return answer();
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) return fail(openAiError('invalid_request', 'Idempotency-Key must be 8–128 characters of A–Z a–z 0–9 _ . : -', 'Idempotency-Key'));
     const key = `${caller}|${idempotencyKey}`;
-    const seen = await idempotency.begin(key);
+    const fingerprint = await requestFingerprint(body);
+    const seen = await idempotency.begin(key, fingerprint);
+    if (seen === 'mismatch') {
+      const message = 'this Idempotency-Key was used with a different request body; use a new key for a new request';
+      return fail(openAiError('idempotency_key_reused', message, 'Idempotency-Key'));
+    }
     if (seen === 'running') {
       return fail({ status: 409, body: { error: { message: 'a request with this Idempotency-Key is still being answered', type: 'invalid_request_error', code: 'idempotency_in_progress', param: 'Idempotency-Key' } } }, { 'retry-after': '1' });
     }
     if (seen !== 'new') return replay(seen, body.stream === true, requestId);
-    return remember(await answer(), body.stream === true, (kept) => (kept ? idempotency.finish(key, kept) : idempotency.forget(key)));
+    return remember(await answer(), body.stream === true, (kept) => (kept ? idempotency.finish(key, { ...kept, fingerprint }) : idempotency.forget(key)));
   }
 
   app.notFound((c) => fail(openAiError('not_found', `no route for ${c.req.method} ${c.req.path}`)));

@@ -78,7 +78,9 @@ function failureResponse(error: unknown, headers: Record<string, string>, log: P
     return errorResponse({ status: 429, body: { error: { message: `the edge models are rate limited; retry later (request id ${requestId})`, type: 'rate_limit_error', code: 'upstream_rate_limited', param: null } } },
       { ...headers, ...(error.retryAfter ? { 'retry-after': error.retryAfter } : {}) });
   }
-  if (toErrorPayload(error).code === 'aborted') return errorResponse(openAiError('aborted', 'the client went away'), headers);
+  const payload = toErrorPayload(error);
+  if (payload.code === 'aborted') return errorResponse(openAiError('aborted', 'the client went away'), headers);
+  if (payload.code === 'invalid_request') return errorResponse(openAiError('invalid_request', payload.message), headers);
   return errorResponse(openAiError('upstream_failed', publicFailure(error, requestId, log)), headers);
 }
 

@@ -9,10 +9,17 @@ import { UpstreamError } from './upstream/upstream-error.js';
 
 export type BreakerOptions = { readonly failures: number; readonly halfOpenAfterMs: number };
 
-/** What counts against an upstream: it failed to serve (not a client's abort, not a miss or a 4xx). */
+/**
+ * What counts against an upstream: it failed to serve (refused, hung, cut, a 5xx). Not a client's
+ * abort, a miss or a 4xx, and not an error that is not an UpstreamError: those are thrown by our
+ * side while handling the request (a body `JSON.stringify` cannot write, say), so counting them let
+ * one caller open everyone's circuits (issue 24, S2). Adapters turn every transport failure into an
+ * UpstreamError, so nothing an upstream does escapes this.
+ */
 const upstreamFault = (error: Error) =>
-  !(error instanceof UpstreamError) || error.failure === 'refused' || error.failure === 'timeout' || error.failure === 'cut'
-  || (error.failure === 'http' && (error.status ?? 500) >= 500);
+  error instanceof UpstreamError
+  && (error.failure === 'refused' || error.failure === 'timeout' || error.failure === 'cut'
+    || (error.failure === 'http' && (error.status ?? 500) >= 500));
 
 export type Breakers = {
   get(id: string): CircuitBreakerPolicy;

@@ -63,6 +63,10 @@ export const configSchema = z.object({
   cors_origins: z.array(z.string()).default([]),
   /** @default 1000000 */
   max_body_bytes: z.number().int().positive().default(1_000_000),
+  /** The whole request body must arrive within this; then 408 `body_timeout` (no slot is held meanwhile). @default 10000 */
+  body_read_timeout_ms: z.number().int().positive().default(10_000),
+  /** Nesting levels of `[` / `{` a JSON body may have; deeper is a 400 (the caller's fault, never an upstream's). @default 64 */
+  max_json_depth: z.number().int().positive().default(64),
   /** A non-stream answer longer than this is cut with an error (streams are not held). @default 1000000 */
   max_answer_chars: z.number().int().positive().default(1_000_000),
   /** Messages per request; more is a 400 naming the limit. @default 512 */

@@ -8,6 +8,7 @@
  * (a retry would repeat text the client already has).
  */
 import { BrokenCircuitError } from 'cockatiel';
+import { RouterError } from '../core/errors.js';
 import type { Breakers } from './circuit-breakers.js';
 import type { Candidate } from './selector.js';
 import type { UpstreamRequest, UpstreamResult } from './upstream/upstream.js';
@@ -64,6 +65,7 @@ export async function serveWithFailover(ladder: readonly Candidate[], request: U
         const error = thrown instanceof BrokenCircuitError ? new UpstreamError('circuit_open', `${candidate.upstream.id}: circuit open (recent failures)`) : thrown;
         const committed = state.ttftMs !== undefined && options.commitOnFirstPiece !== false;
         if (committed || signal.aborted) throw error; // the client has pieces of it, or nobody is listening
+        if (causedByRequest(error)) throw error; // every rung would refuse it the same way
         if (state.ttftMs !== undefined) events.onDiscard?.();
         errors.push(error);
         events.onAttemptFailed?.(candidate, error);
@@ -74,6 +76,10 @@ export async function serveWithFailover(ladder: readonly Candidate[], request: U
   }
   throw new NoUpstreamSucceeded(errors);
 }
+
+/** Thrown by our side for this request (it cannot be encoded, say): not an upstream's failure. */
+const causedByRequest = (error: unknown) =>
+  error instanceof RouterError && !(error instanceof UpstreamError) && error.code === 'invalid_request';
 
 async function attemptOnce(candidate: Candidate, request: UpstreamRequest, signal: AbortSignal, options: FailoverOptions, events: FailoverEvents, state: { ttftMs?: number }): Promise<Served> {
   const started = performance.now();

@@ -85,4 +85,17 @@ describe('Idempotency-Key on chat completions (sent through the openai SDK)', ()
     expect((bad as APIError).status).toBe(400);
     expect((bad as APIError).param).toBe('Idempotency-Key');
   });
+
+  it('a key reused with another body is refused with 422, never answered with the first prompt\'s answer', async () => {
+    calls = 0;
+    await client.chat.completions.create(ask, withKey('outbox-0042'));
+    const other = { ...ask, messages: [{ role: 'user' as const, content: 'A different prompt' }] };
+    const reused = await client.chat.completions.create(other, withKey('outbox-0042')).catch((e: unknown) => e);
+    expect((reused as APIError).status).toBe(422);
+    expect((reused as APIError).code).toBe('idempotency_key_reused');
+    // The same body asked again as a stream is still the same request: replayed, no new call.
+    const again = await client.chat.completions.create({ ...ask, stream: true }, withKey('outbox-0042'));
+    for await (const _chunk of again) { /* drain */ }
+    expect(calls).toBe(1);
+  });
 });

@@ -3,7 +3,9 @@
  * `Idempotency-Key` on `POST /v1/chat/completions` (the header Stripe and the IETF draft use):
  * the first request with a key is answered by an upstream and its finished answer is kept; a
  * repeat with the same key (per caller) gets that answer again, as a stream or as JSON, without
- * a second upstream call. A repeat while the first is still running gets 409 and Retry-After. A
+ * a second upstream call. A repeat while the first is still running gets 409 and Retry-After; a
+ * repeat whose body differs (its fingerprint: a hash of everything but the stream shape) gets 422
+ * `idempotency_key_reused`, never another prompt's answer (issue 24, S6). A
  * failed or cut answer is forgotten, so a retry really retries. This is what lets the widget's
  * offline outbox re-send a prompt whose response was lost and still get one answer (issue 16).
  * The store is an interface: in memory (bounded, TTL) for one process; instances that share load
@@ -12,6 +14,7 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { SSE_HEADERS } from './sse-response.js';
 import type { ToolCall } from '../core/protocol/openai.js';
+import { sha256Hex } from './read-body.js';
 
 export type StoredAnswer = {
   readonly id: string;
@@ -22,18 +25,25 @@ export type StoredAnswer = {
   readonly toolCalls?: readonly ToolCall[];
   readonly usage: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly total_tokens: number } | null;
   readonly headers: Record<string, string>;
+  /** The fingerprint of the request body that produced it. */
+  readonly fingerprint?: string;
 };
 
+export type IdempotencyState = 'new' | 'running' | 'mismatch' | StoredAnswer;
+
 export interface IdempotencyStore {
-  /** 'new' reserves the key for this caller; else the finished answer, or 'running'. */
-  begin(key: string): Promise<'new' | 'running' | StoredAnswer>;
+  /**
+   * 'new' reserves the key for this caller and body fingerprint; 'mismatch' when the key is held
+   * (running or finished) for another body; else the finished answer, or 'running'.
+   */
+  begin(key: string, fingerprint: string): Promise<IdempotencyState>;
   finish(key: string, answer: StoredAnswer): Promise<void>;
   forget(key: string): Promise<void>;
 }
 
 /** Up to `maxEntries` keys for `ttlMs` each; the oldest go first. */
 export function createMemoryIdempotencyStore({ maxEntries = 10_000, ttlMs = 24 * 3600_000 } = {}): IdempotencyStore {
-  const entries = new Map<string, { at: number; answer: StoredAnswer | 'running' }>();
+  const entries = new Map<string, { at: number; fingerprint: string; answer: StoredAnswer | 'running' }>();
   const prune = (now: number) => {
     for (const [k, e] of entries) {
       if (entries.size <= maxEntries && now - e.at < ttlMs) break;
@@ -41,17 +51,26 @@ export function createMemoryIdempotencyStore({ maxEntries = 10_000, ttlMs = 24 *
     }
   };
   return {
-    async begin(key) {
+    async begin(key, fingerprint) {
       const now = Date.now();
       prune(now);
       const entry = entries.get(key);
-      if (entry && now - entry.at < ttlMs) return entry.answer;
-      entries.set(key, { at: now, answer: 'running' });
+      if (entry && now - entry.at < ttlMs) return entry.fingerprint === fingerprint ? entry.answer : 'mismatch';
+      entries.set(key, { at: now, fingerprint, answer: 'running' });
       return 'new';
     },
-    async finish(key, answer) { entries.delete(key); entries.set(key, { at: Date.now(), answer }); },
+    async finish(key, answer) {
+      entries.delete(key);
+      entries.set(key, { at: Date.now(), fingerprint: answer.fingerprint ?? '', answer });
+    },
     async forget(key) { entries.delete(key); },
   };
+}
+
+/** What identifies a request's content for its key: the body without the shape it is answered in. */
+export async function requestFingerprint(body: object): Promise<string> {
+  const { stream: _stream, stream_options: _options, ...content } = body as Record<string, unknown>;
+  return sha256Hex(JSON.stringify(content));
 }
 
 /** A key a client may choose: printable, no spaces, 8–128 characters (UUIDs, ULIDs, request ids). */

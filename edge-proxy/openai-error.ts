@@ -14,8 +14,19 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 };
 
 /** HTTP-only codes that have no meaning inside the worker. */
-type HttpOnlyCode = 'not_found' | 'unauthorized' | 'unsupported_parameter' | 'overloaded' | 'request_timeout' | 'judge_unavailable';
-const HTTP_ONLY_STATUS: Record<HttpOnlyCode, number> = { not_found: 404, unauthorized: 401, unsupported_parameter: 400, overloaded: 503, request_timeout: 504, judge_unavailable: 501 };
+type HttpOnlyCode =
+  | 'not_found' | 'unauthorized' | 'unsupported_parameter' | 'overloaded' | 'request_timeout' | 'judge_unavailable'
+  | 'body_timeout' | 'idempotency_key_reused';
+const HTTP_ONLY_STATUS: Record<HttpOnlyCode, number> = {
+  not_found: 404,
+  unauthorized: 401,
+  unsupported_parameter: 400,
+  overloaded: 503,
+  request_timeout: 504,
+  judge_unavailable: 501,
+  body_timeout: 408,
+  idempotency_key_reused: 422,
+};
 
 export function openAiError(code: ErrorCode | HttpOnlyCode, message: string, param: string | null = null): { status: number; body: OpenAiErrorBody } {
   const status = code in HTTP_ONLY_STATUS ? HTTP_ONLY_STATUS[code as HttpOnlyCode] : STATUS[code as ErrorCode] ?? 500;

@@ -29,12 +29,15 @@ export function createRedisStores(url: string, { perMinute, prefix = 'riskgate',
     },
   };
   const idempotency: IdempotencyStore = {
-    async begin(key) {
+    async begin(key, fingerprint) {
       const k = `${prefix}:idem:${key}`;
       // A crashed instance's "running" mark expires, so the key is not stuck forever.
-      if ((await redis.set(k, 'running', 'EX', runningTtlS, 'NX')) === 'OK') return 'new';
+      if ((await redis.set(k, `running:${fingerprint}`, 'EX', runningTtlS, 'NX')) === 'OK') return 'new';
       const value = await redis.get(k);
-      return value === null || value === 'running' ? 'running' : (JSON.parse(value) as StoredAnswer);
+      if (value === null) return 'running';
+      if (value.startsWith('running:')) return value === `running:${fingerprint}` ? 'running' : 'mismatch';
+      const answer = JSON.parse(value) as StoredAnswer;
+      return answer.fingerprint === fingerprint ? answer : 'mismatch';
     },
     async finish(key, answer) { await redis.set(`${prefix}:idem:${key}`, JSON.stringify(answer), 'EX', idempotencyTtlS); },
     async forget(key) { await redis.del(`${prefix}:idem:${key}`); },

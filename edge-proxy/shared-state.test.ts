@@ -51,13 +51,22 @@ for (const [name, impl] of implementations) {
 
     it('idempotency: new, then running, then the kept answer; forget starts over', async () => {
       const store = impl.idempotency();
-      expect(await store.begin('k1')).toBe('new');
-      expect(await store.begin('k1')).toBe('running');
-      await store.finish('k1', answer);
-      expect(await store.begin('k1')).toEqual(answer);
-      expect(await store.begin('k2')).toBe('new');
+      expect(await store.begin('k1', 'f1')).toBe('new');
+      expect(await store.begin('k1', 'f1')).toBe('running');
+      await store.finish('k1', { ...answer, fingerprint: 'f1' });
+      expect(await store.begin('k1', 'f1')).toEqual({ ...answer, fingerprint: 'f1' });
+      expect(await store.begin('k2', 'f2')).toBe('new');
       await store.forget('k2');
-      expect(await store.begin('k2')).toBe('new');
+      expect(await store.begin('k2', 'f2')).toBe('new');
+    });
+
+    it('idempotency: a key held for another body is a mismatch, running or finished', async () => {
+      const store = impl.idempotency();
+      expect(await store.begin('k3', 'body-a')).toBe('new');
+      expect(await store.begin('k3', 'body-b')).toBe('mismatch');
+      await store.finish('k3', { ...answer, fingerprint: 'body-a' });
+      expect(await store.begin('k3', 'body-b')).toBe('mismatch');
+      expect(await store.begin('k3', 'body-a')).toMatchObject({ fingerprint: 'body-a' });
     });
   });
 }

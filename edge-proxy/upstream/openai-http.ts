@@ -6,6 +6,7 @@
 import { createParser } from 'eventsource-parser';
 import type { ChatCompletionChunk, OpenAiErrorBody } from '../../core/protocol/openai.js';
 import type { Upstream, UpstreamRequest, UpstreamResult } from './upstream.js';
+import { RouterError } from '../../core/errors.js';
 import { UpstreamError } from './upstream-error.js';
 import { fetchTransport, type HttpTransport, type TransportResponse } from './http-transport.js';
 import { createToolCallCollector } from './tool-call-collector.js';
@@ -64,15 +65,23 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
       : timedOut ? new UpstreamError('timeout', `${options.id}: no data for ${options.idleTimeoutMs} ms`, { cause })
         : cause instanceof UpstreamError ? cause
           : new UpstreamError(responded ? 'cut' : 'refused', `${options.id}: ${responded ? 'stream broke' : 'connection failed'}: ${String(cause)}`, { cause });
+    // Encoded before anything is sent: a body that cannot be written is the request's fault, not
+    // this upstream's (a RouterError, which the breaker and the failover ladder do not count).
+    let payload: string;
+    try {
+      payload = JSON.stringify({
+        model: options.upstreamModel, messages: request.openAiMessages ?? request.messages, max_tokens: request.maxTokens,
+        temperature: request.temperature, seed: request.seed, ...request.extra, stream: true, stream_options: { include_usage: true },
+      });
+    } catch (cause) {
+      throw new RouterError('invalid_request', 'the request cannot be encoded as JSON for the upstream', { cause });
+    }
     arm();
     let started = false;
     let responded = false;
     let finished = false;
     try {
-      const response = await (options.transport ?? fetchTransport).post(url, headers, JSON.stringify({
-        model: options.upstreamModel, messages: request.openAiMessages ?? request.messages, max_tokens: request.maxTokens, temperature: request.temperature,
-        seed: request.seed, ...request.extra, stream: true, stream_options: { include_usage: true },
-      }), controller.signal);
+      const response = await (options.transport ?? fetchTransport).post(url, headers, payload, controller.signal);
       responded = true;
       if (response.status < 200 || response.status >= 300) {
         const body = parseErrorBody((await response.text().catch(() => '')).slice(0, 65_536));
