@@ -1,6 +1,6 @@
 /**
  * @module cli/main
- * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, transfer, represent, device-profile, bench, bench-local, recordings, import.
+ * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, transfer, represent, device-profile, fit, bench, bench-local, recordings, import.
  */
 import { RouterError } from '../core/errors.js';
 import { CALIBRATE_HELP, calibrate } from './commands/calibrate.js';
@@ -14,6 +14,7 @@ import { BENCH_HELP, bench } from './commands/bench.js';
 import { TRANSFER_HELP, transfer } from './commands/transfer.js';
 import { REPRESENT_HELP, represent } from './commands/represent.js';
 import { DEVICE_PROFILE_HELP, deviceProfile } from './commands/device-profile.js';
+import { FIT_HELP, fit } from './commands/fit.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   convert: { run: convert, help: CONVERT_HELP },
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   transfer: { run: transfer, help: TRANSFER_HELP },
   represent: { run: represent, help: REPRESENT_HELP },
   'device-profile': { run: deviceProfile, help: DEVICE_PROFILE_HELP },
+  fit: { run: fit, help: FIT_HELP },
 };
 
 const [name, ...argv] = process.argv.slice(2);

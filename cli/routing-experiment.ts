@@ -11,7 +11,7 @@ import type { RoutingRecord } from '../core/data/routing-dataset.js';
 import { splitIndices, type SplitName } from '../core/data/split.js';
 import type { RepresentationInfo } from '../core/gate/gate-graph.js';
 import type { RoutingConfig } from '../core/routing/routing-config.js';
-import { buildRoutingTable, utilityMargin, type RoutingTable } from '../core/routing/routing-table.js';
+import { buildRoutingTable, fallsShort, utilityMargin, type RoutingTable } from '../core/routing/routing-table.js';
 import { loadSuites } from './evaluation/suites.js';
 import { datasetSha256, loadRepresentation, type RepresentationSet } from './representations/representations.js';
 import { readRepresentationsFile } from './representations/representation-file.js';
@@ -33,6 +33,8 @@ export type RoutingExperiment = {
   readonly dataSha256: string;
   readonly seed: number;
   margin(row: number, costWeight: number): number;
+  /** The device's answer is graded worse than the edge's (the selective promise's event). */
+  fallsShort(row: number, costWeight: number): boolean;
 };
 
 /** What an in-page engine can give the gate (decision 013): the hidden state, or the logits' sketch. */
@@ -67,6 +69,7 @@ export async function loadRoutingExperiment(options: {
     split: splitIndices(records.length, seed),
     dataSha256: datasetSha256(records),
     margin: (row, costWeight) => utilityMargin(table, row, costWeight),
+    fallsShort: (row, costWeight) => fallsShort(table, row, costWeight),
   };
 }
 

@@ -6,11 +6,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { calibrateThreshold, type CalibrationPoint } from '../../core/calibration/crc.js';
+import { calibrateSelective, candidateThresholds, type SelectivePoint } from '../../core/calibration/selective-risk.js';
 import { calibratePerCluster, DEFAULT_MIN_CLUSTER_SIZE } from '../../core/calibration/cluster-crc.js';
 import type { ClusterThresholdRow } from '../../core/calibration/cluster-table.js';
 import { clusterAssigner, fitClusters } from '../evaluation/clusters.js';
 import { CLUSTERS } from '../evaluation/grids.js';
-import { toJsonThreshold, type ThresholdRow, type ThresholdsFile } from '../../core/calibration/threshold-table.js';
+import { toJsonThreshold, type GateLabels, type ThresholdRow, type ThresholdsFile } from '../../core/calibration/threshold-table.js';
 import { sha256Hex } from '../../node/local-model.js';
 import { createNodeGate } from '../gate-node.js';
 import { readOnnxMetadata } from '../../node/onnx-write.js';
@@ -30,7 +31,17 @@ export const CALIBRATE_HELP = `riskgate calibrate [--data FILE|DIR] [--config FI
   representations, CRC inside each cluster (a cluster with fewer than ${DEFAULT_MIN_CLUSTER_SIZE} calibration points defers everything).`;
 
 export async function calibrate(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, gate: { type: 'string' }, representations: { type: 'string' }, out: { type: 'string' }, 'models-json': { type: 'string' }, clusters: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: {
+    data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, gate: { type: 'string' },
+    representations: { type: 'string' }, out: { type: 'string' }, 'models-json': { type: 'string' }, clusters: { type: 'string' },
+    guarantee: { type: 'string' }, delta: { type: 'string' }, labels: { type: 'string' },
+  } });
+  const guarantee = values.guarantee ?? 'selective';
+  if (guarantee !== 'selective' && guarantee !== 'marginal') {
+    throw new RouterError('invalid_request', `--guarantee must be selective or marginal, not ${guarantee}`);
+  }
+  const delta = values.delta === undefined ? DEFAULT_DELTA : Number(values.delta);
+  if (!(delta > 0 && delta < 1)) throw new RouterError('invalid_request', `--delta must be in (0, 1), not ${values.delta}`);
   const k = values.clusters === undefined ? CLUSTERS : Number(values.clusters);
   if (!Number.isInteger(k) || k < 0 || k > 256) throw new RouterError('invalid_request', `--clusters must be a whole number from 0 to 256, not ${values.clusters}`);
   if (values.representations && (!values.gate || !values.out)) throw new RouterError('invalid_request', '--representations needs --gate FILE and --out FILE (the shipped public/models artifacts are the embedded model\'s)');
@@ -60,27 +71,23 @@ export async function calibrate(argv: string[]): Promise<void> {
   const clusterModel = k > 0 && clustersFit ? fitClusters(experiment.representations, trainRows, k, seed) : undefined;
   const clusterOf = clusterModel ? clusterAssigner(clusterModel, experiment.representations) : undefined;
   const calibrationScores = new Map<number, number[]>();
+  const calibrateAt = guarantee === 'selective' ? selectiveRows : marginalRows;
   for (const costWeight of COST_WEIGHT_GRID) {
-    const points = async (split: number[]): Promise<CalibrationPoint[]> => {
+    const scored = async (split: number[]): Promise<ScoredPoint[]> => {
       const scores = await scoreAll(reps(split), costWeight);
-      return split.map((row, i) => ({ score: scores[i]!, falseAcceptIfAccepted: experiment.margin(row, costWeight) < 0 }));
+      return split.map((row, i) => ({
+        row, score: scores[i]!, falseAcceptIfAccepted: experiment.margin(row, costWeight) < 0,
+        shortfall: experiment.fallsShort(row, costWeight), utilityGain: experiment.margin(row, costWeight),
+        cluster: clusterOf ? clusterOf(row) : 0,
+      }));
     };
-    const calibration = await points(experiment.split.calibration);
+    const calibration = await scored(experiment.split.calibration);
     calibrationScores.set(costWeight, calibration.map((p) => p.score));
-    const test = await points(experiment.split.test);
+    const splits = { train: await scored(experiment.split.train), calibration, test: await scored(experiment.split.test) };
     for (const riskLevel of RISK_LEVEL_GRID) {
-      if (clusterOf) {
-        const perCluster = calibratePerCluster(calibration.map((p, i) => ({ ...p, cluster: clusterOf(experiment.split.calibration[i]!) })), k, riskLevel).perCluster;
-        perCluster.forEach((c, cluster) => clusterRows.push({ cluster, cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(c.threshold), n_calibration: c.nCalibration, fallback: c.fallback }));
-      }
-      const result = calibrateThreshold(calibration, riskLevel);
-      const accepted = test.filter((p) => p.score >= result.threshold);
-      rows.push({
-        cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(result.threshold),
-        n_calibration: result.nCalibration, empirical_risk: round(result.empiricalRisk), accept_rate: round(result.acceptRate),
-        test_risk: round(accepted.filter((p) => p.falseAcceptIfAccepted).length / test.length),
-        test_accept_rate: round(accepted.length / test.length),
-      });
+      const { row, perCluster } = calibrateAt(splits, costWeight, riskLevel, delta, clusterOf ? k : 0);
+      rows.push(row);
+      clusterRows.push(...perCluster);
     }
   }
   const out = values.out ?? THRESHOLDS_PATH;
@@ -91,7 +98,10 @@ export async function calibrate(argv: string[]): Promise<void> {
     format: 'riskgate.thresholds/1',
     gate_sha256: gateSha256,
     representation: experiment.representation,
-    loss: 'false_acceptance',
+    loss: guarantee === 'selective' ? 'shortfall' : 'false_acceptance',
+    guarantee,
+    ...(guarantee === 'selective' ? { delta } : {}),
+    ...(values.labels ? { labels: JSON.parse(readFileSync(values.labels, 'utf8')) as GateLabels } : {}),
     seed,
     data_sha256: experiment.dataSha256,
     roles: experiment.config.roles,
@@ -102,7 +112,12 @@ export async function calibrate(argv: string[]): Promise<void> {
     ...(clusterModel ? { clusters: { k, min_cluster_size: DEFAULT_MIN_CLUSTER_SIZE, mean: Array.from(clusterModel.mean), std: Array.from(clusterModel.std), centroids: clusterModel.centroids.map((c) => Array.from(c)), rows: clusterRows } } : {}),
   };
   writeFileSync(out, `${JSON.stringify(file, null, 1)}\n`);
-  console.table(rows.map((r) => ({ λ: r.cost_weight, α: r.risk_level, τ: r.threshold, calRisk: r.empirical_risk, calAccept: r.accept_rate, testRisk: r.test_risk, testAccept: r.test_accept_rate })));
+  console.table(rows.map((r) => ({
+    λ: r.cost_weight, α: r.risk_level, τ: r.threshold, calRisk: r.empirical_risk, calAccept: r.accept_rate,
+    testRisk: r.test_risk, testAccept: r.test_accept_rate,
+  })));
+  console.log(`calibrate: ${guarantee} guarantee${guarantee === 'selective' ? ` at δ = ${delta}` : ''}; `
+    + `${rows.filter((r) => r.threshold !== '+inf').length} of ${rows.length} operating points certified`);
   console.log(`calibrate: wrote ${out} and ${calibrationSet.path} (${Math.round(calibrationSet.bytes / 1024)} KB)`);
   if (values['models-json']) {
     if (!values.representations) throw new RouterError('invalid_request', '--models-json declares a WebLLM model\'s gate: it needs --representations (from `riskgate represent`)');
@@ -112,3 +127,60 @@ export async function calibrate(argv: string[]): Promise<void> {
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** The selective promise holds with probability ≥ 1 − δ over the calibration draw. */
+export const DEFAULT_DELTA = 0.05;
+
+type ScoredPoint = CalibrationPoint & SelectivePoint & { readonly row: number; readonly cluster: number };
+type Splits = { readonly train: ScoredPoint[]; readonly calibration: ScoredPoint[]; readonly test: ScoredPoint[] };
+type CalibratedPoint = { readonly row: ThresholdRow; readonly perCluster: ClusterThresholdRow[] };
+
+/** Marginal CRC (crc.ts): of all messages, at most α are accepted here and worse. */
+function marginalRows(splits: Splits, costWeight: number, riskLevel: number, _delta: number, k: number): CalibratedPoint {
+  const { calibration, test } = splits;
+  const perCluster = k === 0 ? [] : calibratePerCluster(calibration, k, riskLevel).perCluster.map((c, cluster) => ({
+    cluster, cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(c.threshold),
+    n_calibration: c.nCalibration, fallback: c.fallback,
+  }));
+  const result = calibrateThreshold(calibration, riskLevel);
+  const accepted = test.filter((p) => p.score >= result.threshold);
+  return {
+    row: {
+      cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(result.threshold),
+      n_calibration: result.nCalibration, empirical_risk: round(result.empiricalRisk), accept_rate: round(result.acceptRate),
+      test_risk: round(accepted.filter((p) => p.falseAcceptIfAccepted).length / test.length),
+      test_accept_rate: round(accepted.length / test.length),
+    },
+    perCluster,
+  };
+}
+
+/**
+ * The selective promise (selective-risk.ts): of the answers given here, at most α fall short of the
+ * edge's, with probability ≥ 1 − δ. Per cluster, each cluster's own training points order its
+ * candidates and its own calibration points test them; a cluster that certifies nothing defers.
+ */
+function selectiveRows(splits: Splits, costWeight: number, riskLevel: number, delta: number, k: number): CalibratedPoint {
+  const { train, calibration, test } = splits;
+  const result = calibrateSelective(calibration, candidateThresholds(train, riskLevel), riskLevel, delta);
+  const accepted = test.filter((p) => p.score >= result.threshold);
+  const perCluster = Array.from({ length: k }, (_, cluster) => {
+    const own = (points: ScoredPoint[]) => points.filter((p) => p.cluster === cluster);
+    const c = calibrateSelective(own(calibration), candidateThresholds(own(train), riskLevel), riskLevel, delta);
+    return {
+      cluster, cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(c.threshold),
+      n_calibration: c.nCalibration, fallback: !Number.isFinite(c.threshold),
+    };
+  });
+  return {
+    row: {
+      cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(result.threshold),
+      n_calibration: result.nCalibration, empirical_risk: round(result.selectiveRisk), accept_rate: round(result.acceptRate),
+      risk_upper_bound: round(result.riskUpperBound),
+      // Held out: the share of the test answers given here that fell short (0 when none were).
+      test_risk: round(accepted.length === 0 ? 0 : accepted.filter((p) => p.shortfall).length / accepted.length),
+      test_accept_rate: round(accepted.length / test.length),
+    },
+    perCluster,
+  };
+}

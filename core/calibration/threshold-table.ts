@@ -18,6 +18,8 @@ export type ThresholdRow = {
   readonly n_calibration: number;
   readonly empirical_risk: number;
   readonly accept_rate: number;
+  /** Selective guarantee: the Clopper–Pearson upper bound on the calibration's selective risk at 1 − δ. */
+  readonly risk_upper_bound?: number;
   /** Held-out test split figures (not used for routing; reported for the evidence). */
   readonly test_risk?: number;
   readonly test_accept_rate?: number;
@@ -27,7 +29,18 @@ export type ThresholdsFile = {
   readonly format: 'riskgate.thresholds/1';
   readonly gate_sha256: string;
   readonly representation: RepresentationInfo;
-  readonly loss: 'false_acceptance';
+  /** `shortfall` with the selective guarantee; `false_acceptance` with marginal CRC. */
+  readonly loss: 'false_acceptance' | 'shortfall';
+  /**
+   * What a row's α bounds. `selective` (the default since issue 22): of the answers given on this
+   * device, at most α fall short of the edge's, with probability ≥ 1 − δ over the calibration draw.
+   * `marginal` (absent = marginal, files from before): of all messages, at most α (in expectation)
+   * are answered here and worse.
+   */
+  readonly guarantee?: 'selective' | 'marginal';
+  readonly delta?: number;
+  /** Whose answers made the labels (`riskgate fit`); the worker refuses a gate fitted to another model. */
+  readonly labels?: GateLabels;
   readonly rows: readonly ThresholdRow[];
   /** Per-cluster thresholds (cluster-table.ts), when calibrate was asked for them. */
   readonly clusters?: ClusterTable;
@@ -35,6 +48,26 @@ export type ThresholdsFile = {
   readonly calibration_set?: { readonly json: string; readonly sha256: string };
   readonly [extra: string]: unknown;
 };
+
+export type GateLabels = {
+  /** The local model whose own answers were graded: its id and the sha256 of its weights. */
+  readonly local_model: string;
+  readonly local_model_sha256: string;
+  readonly edge_models: readonly string[];
+  /** How each answer was judged: a grader per task, or the pairwise judge. */
+  readonly graders: readonly string[];
+  readonly prompts: number;
+  /** The widget's policy the answers were made under. */
+  readonly max_tokens: number;
+  readonly context_length: number;
+};
+
+/** The model a gate's labels belong to: `labels`, else (files from before issue 22) the roles' local model. */
+export function labelsModelOf(file: ThresholdsFile): { readonly id: string; readonly sha256: string | undefined } {
+  if (file.labels) return { id: file.labels.local_model, sha256: file.labels.local_model_sha256 };
+  const roles = file.roles as { local?: string } | undefined;
+  return { id: roles?.local ?? 'unknown', sha256: undefined };
+}
 
 export type OperatingPoint = { readonly costWeight: number; readonly riskLevel: number };
 export type ResolvedThreshold = { readonly threshold: number; readonly row: ThresholdRow | undefined };

@@ -92,6 +92,16 @@ export function bestEdgeModel(t: RoutingTable, row: number, costWeight: number):
 export const utilityMargin = (t: RoutingTable, row: number, costWeight: number): number =>
   utilityOf(t, 0, row, costWeight) - bestEdgeModel(t, row, costWeight).utility;
 
+/**
+ * The device's answer falls short of the edge's: graded lower than the answer of the edge model the
+ * reference router would pick at λ. What the selective promise counts (selective-risk.ts); quality
+ * only, so the words "falls short of the larger model's answer" mean the same at every λ.
+ */
+export const fallsShort = (t: RoutingTable, row: number, costWeight: number): boolean => {
+  const edge = bestEdgeModel(t, row, costWeight).model;
+  return edge >= 0 && t.quality[0]![row]! < t.quality[edge]![row]! - 1e-9;
+};
+
 /** The full-information reference router: 0 (local) iff Δ ≥ 0, else the best edge model. */
 export const oracleChoice = (t: RoutingTable, row: number, costWeight: number): number =>
   utilityMargin(t, row, costWeight) >= 0 ? 0 : bestEdgeModel(t, row, costWeight).model;
