@@ -4,11 +4,12 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCalibrationSet, recalibrate, trainingCostOf } from '../core/calibration/calibration-set.js';
 import { fromJsonThreshold, parseThresholdsFile } from '../core/calibration/threshold-table.js';
-import { MODELS_DIR, THRESHOLDS_PATH } from '../node/paths.js';
+import { STAND_IN_GATE_DIR } from '../node/paths.js';
 
-describe('the shipped calibration set', () => {
-  const thresholds = parseThresholdsFile(JSON.parse(readFileSync(THRESHOLDS_PATH, 'utf8')));
-  const bytes = readFileSync(resolve(MODELS_DIR, thresholds.calibration_set!.json));
+// The marginal CRC table of the stand-in gate (node/paths.ts): live recalibration reruns CRC.
+describe('a marginal table\'s calibration set', () => {
+  const thresholds = parseThresholdsFile(JSON.parse(readFileSync(resolve(STAND_IN_GATE_DIR, 'thresholds.json'), 'utf8')));
+  const bytes = readFileSync(resolve(STAND_IN_GATE_DIR, thresholds.calibration_set!.json));
   const set = parseCalibrationSet(JSON.parse(bytes.toString('utf8')), thresholds.gate_sha256);
 
   it('is the file thresholds.json names, by sha256', () => {

@@ -10,6 +10,7 @@ export const ERROR_CODES = Object.freeze([
   'invalid_artifact',
   'asset_unreachable',
   'artifact_mismatch',
+  'gate_labels_mismatch',
   'context_window_exceeded',
   'engine_not_ready',
   'engine_failed',

@@ -3,7 +3,11 @@
  * Shared helpers for the journeys: open the app with a configured widget and collect its events.
  */
 import type { Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { E2E_PROXY_PORT } from '../playwright.config.js';
+import { STAND_IN_GATE_DIR } from '../node/paths.js';
 
 export const PROXY_URL = `http://localhost:${E2E_PROXY_PORT}`;
 
@@ -70,4 +74,29 @@ export async function withoutIsolation(page: Page): Promise<void> {
     const headers = Object.fromEntries(Object.entries(response.headers()).filter(([k]) => !k.startsWith('cross-origin-')));
     await route.fulfill({ response, headers });
   });
+}
+
+/**
+ * Serves the stand-in gate (node/paths.ts: stories260K's hidden state, labelled by Mixtral vs GPT-4,
+ * marginal CRC) in place of the shipped one, for the journeys of the threshold mechanisms, which
+ * need certified points. The widget must then be mounted with `gate-labels="any"`: by default the
+ * worker refuses a gate fitted to another model's answers (that refusal has its own journey).
+ */
+export async function useStandInGate(page: Page): Promise<void> {
+  const file = (name: string) => readFileSync(resolve(STAND_IN_GATE_DIR, name));
+  const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  const gate = file('gate.onnx');
+  const thresholds = file('thresholds.json');
+  await page.route('**/models/manifest.json', async (route) => {
+    const response = await route.fetch();
+    const manifest = await response.json() as { gate: { sha256: string }; thresholds: { sha256: string } };
+    manifest.gate.sha256 = sha(gate);
+    manifest.thresholds.sha256 = sha(thresholds);
+    await route.fulfill({ response, json: manifest });
+  });
+  const serve = (name: string, body: Buffer, contentType: string) =>
+    page.route(`**/models/${name}`, (route) => route.fulfill({ body, contentType, headers: { 'cross-origin-resource-policy': 'cross-origin' } }));
+  await serve('gate.onnx', gate, 'application/octet-stream');
+  await serve('thresholds.json', thresholds, 'application/json');
+  await serve('thresholds.calibration-set.json', file('thresholds.calibration-set.json'), 'application/json');
 }

@@ -20,3 +20,10 @@ export const MANIFEST_PATH = resolve(MODELS_DIR, 'manifest.json');
 /** `../shared` beside the checkout (CI puts it there); `RISKGATE_SHARED` overrides. */
 export const SHARED_DIR = resolve(process.env.RISKGATE_SHARED ?? resolve(REPO_ROOT, '../shared'));
 export const CACHE_DIR = resolve(REPO_ROOT, '.cache');
+/**
+ * A gate on stories260K's hidden state labelled by other models' recorded answers (Mixtral vs
+ * GPT-4): the shipped gate before issue 22. Not shipped (its promise is about Mixtral); the tests
+ * of the threshold mechanisms (adaptive, per-cluster, live costs, transfer) need a table that
+ * certifies points, and the honest gate for stories260K certifies none.
+ */
+export const STAND_IN_GATE_DIR = resolve(REPO_ROOT, 'testing/fixtures/stand-in-gate');

@@ -6,7 +6,8 @@
  * (WASM-only, WebGPU) so the worker downloads only the build a rung needs.
  */
 import { RouterError, toErrorPayload } from '../core/errors.js';
-import { operatingGrid, uncertifiedPoints } from '../core/calibration/threshold-table.js';
+import { labelsModelOf, operatingGrid, uncertifiedPoints, type ThresholdsFile } from '../core/calibration/threshold-table.js';
+import { promiseOf } from '../core/decision/promise.js';
 import { loadOnlineThresholds } from './route/online-thresholds.js';
 import { clusterModelOf } from '../core/calibration/cluster-table.js';
 import type { LocalEngine } from '../core/protocol/local-engine.js';
@@ -34,6 +35,15 @@ import { engineInfo, representPrompt } from './gate/represent-prompt.js';
 type Loaded = ActiveRouter & { readonly status: WorkerStatus };
 
 const DEFAULT_MAX_TOKENS = 96;
+
+/** Why a gate's labels are not this model's own answers, or undefined when they are. */
+function foreignLabels(thresholds: ThresholdsFile, loadedModel: string): string | undefined {
+  const labels = labelsModelOf(thresholds);
+  const sameWeights = labels.sha256 === undefined || labels.sha256 === thresholds.representation.modelSha256;
+  if (labels.id === loadedModel && sameWeights) return undefined;
+  return `gate_labels_mismatch: the gate was fitted to the answers of ${labels.id}, but ${loadedModel} answers here `
+    + '(fit a gate for it with `riskgate fit`); every message goes to the larger model';
+}
 
 export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore = idbStore): RouterWorkerApi {
   const exclusive = createSingleFlight();
@@ -106,7 +116,17 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
   }
 
   async function load(config: WorkerConfig, report: ReportProgress): Promise<Loaded> {
-    const { engine, webllm, shared, capabilities, reason, started } = await loadLadder(config, report, 'route');
+    const ladder = await loadLadder(config, report, 'route');
+    const { webllm, shared, started } = ladder;
+    // A gate fitted to another model's answers would promise something about a model that does not
+    // answer here (issue 22): refused, and the visitor is served by the edge, saying why.
+    const refused = ladder.engine && config.gateLabels !== 'any'
+      ? foreignLabels((webllm ?? shared!).thresholds, ladder.engine.info.model) : undefined;
+    const engine = refused ? undefined : ladder.engine;
+    const reason = refused ?? ladder.reason;
+    const capabilities: Capabilities = refused
+      ? Object.freeze({ ...ladder.capabilities, rung: 'edge-only', reason: refused })
+      : ladder.capabilities;
     // The ONNX model was checked against the gate by sha256; this checks that it gives what the
     // gate reads (a model without hidden_states only has logits). A deployment error: reported.
     const readRepresentation = webllm?.readRepresentation ?? createRepresentationReader(shared!.thresholds.representation, engine?.info);
@@ -121,7 +141,7 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
       : { l: undefined, notice: null };
     const status: WorkerStatus = {
       engine: engine?.info ?? null, capabilities, storageNotice: active.storageNotice, gateSha256: active.gateSha256, thresholdsSource: active.source,
-      grid: operatingGrid(active.thresholds), uncertified: uncertifiedPoints(active.thresholds), riskControl: clusters ? 'per-cluster' : 'marginal', costModel: live.l ? 'live' : 'calibrated', costModelNotice: live.notice, online: online?.status() ?? null, loadMs: performance.now() - started,
+      grid: operatingGrid(active.thresholds), uncertified: uncertifiedPoints(active.thresholds), promise: promiseOf(active.thresholds), riskControl: clusters ? 'per-cluster' : 'marginal', costModel: live.l ? 'live' : 'calibrated', costModelNotice: live.notice, online: online?.status() ?? null, loadMs: performance.now() - started,
     };
     return { engine, gate: active.gate, readRepresentation, thresholds: active.thresholds, thresholdsSource: active.source, noEngineReason: reason, online, clusters, live: live.l, status };
   }

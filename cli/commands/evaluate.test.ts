@@ -37,6 +37,12 @@ describe('riskgate evaluate on a routing JSONL it has never seen', () => {
 });
 
 describe('riskgate evaluate --train-data A --test-data B (transfer)', () => {
+  it('refuses an --out that is a folder with invalid_request, before any work (it crashed with EISDIR)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rg-eval-out-'));
+    await expect(evaluate(['--train-data', dir, '--test-data', dir, '--out', dir]))
+      .rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('is a folder') });
+  });
+
   it('trains on A, tests on B by task, and reports every headline over seeds with an interval', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rg-transfer-'));
     const random = createRandom(9);

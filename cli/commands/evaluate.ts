@@ -6,7 +6,7 @@
  * report.md and SVG plots.
  */
 import { usableRecords } from '../../core/data/usable-records.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { splitIndices } from '../../core/data/split.js';
@@ -46,6 +46,9 @@ export async function evaluate(argv: string[]): Promise<void> {
   } });
   if (values['train-data'] || values['test-data']) {
     if (!values['train-data'] || !values['test-data'] || !values.out) throw new RouterError('invalid_request', 'a transfer evaluation needs --train-data, --test-data and --out FILE.json');
+    if (existsSync(values.out) && statSync(values.out).isDirectory()) {
+      throw new RouterError('invalid_request', `--out ${values.out} is a folder; a transfer evaluation writes one file: give --out FILE.json`);
+    }
     const seeds = (values.seeds ?? '1,2,3,4,5').split(',').map(Number);
     if (seeds.length < 2 || seeds.some((s) => !Number.isInteger(s))) throw new RouterError('invalid_request', `--seeds must list at least two whole numbers (a headline needs an interval), not ${values.seeds}`);
     const pick = <T>(v: T | undefined) => (v === undefined ? {} : v);

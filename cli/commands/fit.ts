@@ -112,10 +112,10 @@ async function testAuc(files: { data: string; representations: string; roles: st
   const experiment = await loadRoutingExperiment({ dataPath: files.data, configPath: files.roles, representationsPath: files.representations, seed });
   const scoreAll = await createNodeGate(readFileSync(gatePath));
   const test = experiment.split.test;
-  const auc: Record<string, number | null> = {};
+  const auc: { costWeight: number; auc: number | null }[] = [];
   for (const costWeight of COST_WEIGHT_GRID) {
     const scores = await scoreAll(test.map((i) => experiment.representations[i]!), costWeight);
-    auc[String(costWeight)] = heldOutAuc(Array.from(scores), test.map((row) => !experiment.fallsShort(row, costWeight)));
+    auc.push({ costWeight, auc: heldOutAuc(Array.from(scores), test.map((row) => !experiment.fallsShort(row, costWeight))) });
   }
   return auc;
 }

@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../node/paths.js';
+import { REPO_ROOT, STAND_IN_GATE_DIR } from '../../node/paths.js';
 
-// The shipped gate on data it was not calibrated on: a task where the edge is always strictly
+// A gate with certified points (the stand-in, node/paths.ts) on data it was not calibrated on: a task where the edge is always strictly
 // better breaks the guarantee wherever the threshold accepts much of it; a task where the local
 // answer is as good never does.
 describe('riskgate transfer', () => {
@@ -17,7 +17,8 @@ describe('riskgate transfer', () => {
     }));
     writeFileSync(join(dir, 'data.jsonl'), `${lines.join('\n')}\n`);
     writeFileSync(join(dir, 'roles.json'), JSON.stringify({ roles: { local: 'mistralai/mixtral-8x7b-chat', edge: ['gpt-4-1106-preview'] } }));
-    const run = spawnSync('npx', ['tsx', 'cli/main.ts', 'transfer', '--data', join(dir, 'data.jsonl'), '--config', join(dir, 'roles.json'), '--group-depth', '1', '--online', '--out', join(dir, 'out.json')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = spawnSync('npx', ['tsx', 'cli/main.ts', 'transfer', '--data', join(dir, 'data.jsonl'), '--config', join(dir, 'roles.json'), '--group-depth', '1', '--online', '--out', join(dir, 'out.json'),
+      '--gate', join(STAND_IN_GATE_DIR, 'gate.onnx'), '--thresholds', join(STAND_IN_GATE_DIR, 'thresholds.json')], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { n_prompts: number; rows: { threshold: number | string; risk_level: number; groups: { group: string; n: number; baseRate: number; acceptRate: number; falseAcceptRate: number; wilson95: number[] }[]; violated_groups: string[]; online?: { groups: { group: string; staticRisk: number; adaptiveRisk: number }[] } }[] };
     expect(report.n_prompts).toBe(80);

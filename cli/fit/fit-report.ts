@@ -21,7 +21,7 @@ export type FitReport = {
   readonly tasks: Readonly<Record<string, TaskFigures>>;
   readonly gated: number;
   /** Held-out (test split) AUC of the gate's score for "no shortfall", per cost weight. */
-  readonly auc: Readonly<Record<string, number | null>>;
+  readonly auc: readonly { readonly costWeight: number; readonly auc: number | null }[];
   readonly certified: { readonly points: number; readonly of: number };
   readonly guarantee: string;
   readonly delta: number | null;
@@ -64,7 +64,7 @@ export function renderFitReport(report: FitReport, command: string): string {
     '',
     `Gate: trained and calibrated on the ${report.gated} prompts the gate decides (the rest are deferred by the widget`,
     'before any gate runs, and are no labels). Held-out AUC of its score for "the device\'s answer does not fall short":',
-    Object.entries(report.auc).map(([λ, auc]) => `λ = ${λ}: ${auc === null ? '— (one class only)' : auc.toFixed(3)}`).join(', ') + '.',
+    report.auc.map(({ costWeight, auc }) => `λ = ${costWeight}: ${auc === null ? '— (one class only)' : auc.toFixed(3)}`).join(', ') + '.',
     '',
     `Guarantee: ${report.guarantee}${report.delta !== null ? ` at δ = ${report.delta}` : ''}. Certified: ${report.certified.points} of ${report.certified.of} operating points.`,
     report.certified.points === 0

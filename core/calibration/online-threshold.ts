@@ -51,14 +51,19 @@ export function updateOnlineThreshold(state: OnlineThresholdState, label: { read
 export const realisedRisk = (state: OnlineThresholdState): number => state.falseAcceptances / state.steps;
 
 /**
- * The range ACI keeps τ in: from the lowest finite calibrated threshold (never below what
- * calibration saw, as CRC never goes to −∞) to the highest plus 1. Without the floor, a long
- * easy stretch walked τ far below every score and the next hard task took hundreds of prompts to
- * climb back (measured in the replay).
+ * The range ACI keeps τ in: a floor at the lowest finite calibrated threshold (never below what
+ * calibration saw, as CRC never goes to −∞) and no ceiling. Without the floor, a long easy stretch
+ * walked τ far below every score and the next hard task took hundreds of prompts to climb back
+ * (measured in the replay). A floor only ever makes τ higher, so fewer answers are given here and
+ * the one-sided bound (realised rate ≤ α + (τ_max − τ_floor + γ/ρ)/(γT) over any window of T
+ * labels, τ_max ≤ max score + γ/ρ) still holds. A ceiling would not: it discarded the upward steps
+ * of shortfalls (issue 22: it bound at 30 of 30 points at ρ = 0.1). τ never needs one, since above
+ * every score nothing is accepted and each label lowers it. An uncertified point (τ = +∞) stays
+ * +∞: adaptation never starts answering where calibration promised nothing.
  */
 export function boundsAround(calibrated: readonly number[], below = 0): [number, number] {
   const finite = calibrated.filter(Number.isFinite);
-  return finite.length ? [Math.min(...finite) - below, Math.max(...finite) + 1] : [-2, 2];
+  return [finite.length ? Math.min(...finite) - below : -Infinity, Infinity];
 }
 
 /**

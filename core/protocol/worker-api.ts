@@ -9,6 +9,7 @@ import type { EngineCounters, EngineInfo } from './local-engine.js';
 import type { BackendPreference, Capabilities, ThreadsPreference } from './capabilities.js';
 import type { LiveCostInputs, LiveCostSources } from '../routing/live-cost.js';
 import type { PathCost } from '../routing/wireless-cost.js';
+import type { RiskPromise } from '../decision/promise.js';
 
 export type WorkerConfig = {
   /** Absolute URL of the folder holding manifest.json. */
@@ -36,6 +37,13 @@ export type WorkerConfig = {
    * set; decision 023). `calibrated`: the table, under the cost model it was calibrated with. @default 'calibrated'
    */
   readonly costModel?: 'calibrated' | 'live';
+  /**
+   * `own` (the default): a gate whose labels are another model's answers than the loaded one's is
+   * refused and every message goes to the edge (`gate_labels_mismatch`): its promise would be about
+   * a model that does not answer. `any`: route with it anyway, for evaluating a stand-in gate; the
+   * status's `promise.labelsModel` then names whose answers the promise is about. @default 'own'
+   */
+  readonly gateLabels?: 'own' | 'any';
 };
 
 /** One operating point's adaptive threshold: where it is now against the calibrated one, and on how many labels. */
@@ -77,6 +85,8 @@ export type WorkerStatus = {
   readonly costModelNotice: string | null;
   /** The adaptive thresholds that moved so far; null when adaptation is off. */
   readonly online: readonly OnlinePointStatus[] | null;
+  /** What the thresholds promise (decision/promise.ts): the picker's words come from it. */
+  readonly promise: RiskPromise;
   readonly loadMs: number;
 };
 
@@ -137,6 +147,8 @@ export type Decision = {
   readonly group: number | null;
   readonly costWeight: number;
   readonly riskLevel: number;
+  /** What α promises at this point (decision/promise.ts), as the picker words it. */
+  readonly promise: RiskPromise;
   /** Who answers: the local model id, or the edge (the served model arrives with `done`). */
   readonly model: string;
   readonly thresholdsSource: ThresholdsSource;

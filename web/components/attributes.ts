@@ -40,6 +40,7 @@ export const ATTRIBUTES = {
   adaptThreshold: { attribute: 'adapt-threshold', fallback: () => 'off', parse: String, valid: oneOf('off', 'feedback'), expected: 'off or feedback' } as Spec<'off' | 'feedback'>,
   shadowRate: { attribute: 'shadow-rate', fallback: () => 0, parse: Number, valid: numberIn(0, 1), expected: 'a number from 0 to 1' } as Spec<number>,
   costModel: { attribute: 'cost-model', fallback: () => 'calibrated', parse: String, valid: oneOf('calibrated', 'live'), expected: 'calibrated or live' } as Spec<'calibrated' | 'live'>,
+  gateLabels: { attribute: 'gate-labels', fallback: () => 'own', parse: String, valid: oneOf('own', 'any'), expected: 'own or any' } as Spec<'own' | 'any'>,
   preload: { attribute: 'preload', fallback: () => 'auto', parse: String, valid: oneOf('none', 'auto'), expected: 'none or auto' } as Spec<Preload>,
 } as const;
 

@@ -55,6 +55,8 @@ export class RiskgateChat extends LitElement {
   declare shadowRate: number;
   /** `live`: τ(λ, α) recalibrated at each prompt with this device's measured costs (decision 023). */
   declare costModel: 'calibrated' | 'live';
+  /** `any`: route with a gate fitted to another model's answers (evaluation only; decision 025). */
+  declare gateLabels: 'own' | 'any';
   /** The adaptive thresholds as last reported by the worker, per operating point. */
   declare adapted: readonly OnlinePointStatus[];
   /**
@@ -79,6 +81,7 @@ export class RiskgateChat extends LitElement {
     this.#connection = new WorkerConnection(this, () => ({
       modelsUrl: new URL(this.modelsUrl || RiskgateChat.defaultModelsUrl || 'models/', document.baseURI).href, backend: this.backend, threads: this.threads,
       adaptThreshold: this.adaptThreshold === 'feedback', riskControl: this.riskControl, costModel: this.costModel,
+      gateLabels: this.gateLabels,
     }), {
       ready: (status: WorkerStatus) => { this.adapted = status.online ?? []; },
       progress: (p: LoadProgress) => this.#emit('riskgate-progress', { ...p }),
@@ -287,6 +290,9 @@ export class RiskgateChat extends LitElement {
           costWeights: grid?.costWeights ?? [this.costWeight], riskLevels: grid?.riskLevels ?? [this.riskLevel],
           costWeight: this.costWeight, riskLevel: this.riskLevel,
           uncertified: this.#connection.status?.uncertified.some((p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel) ?? false,
+          promise: this.#connection.status?.promise,
+          nothingCertified: grid !== undefined
+            && this.#connection.status!.uncertified.length === grid.costWeights.length * grid.riskLevels.length,
           adapted: this.#adaptedHere(),
           onCostWeight: (v) => (this.costWeight = v), onRiskLevel: (v) => (this.riskLevel = v),
         })}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { historyBefore, insertAfter, lastTurnOf, sessionStats, type AnswerTurn, type Turn, type UserTurn } from './turns.js';
 import type { Decision } from '../../core/protocol/worker-api.js';
 
-const decision = (path: 'local' | 'edge'): Decision => ({ id: 'd', path, reason: 'gate', droppedMessages: 0, mode: 'auto', score: 0, threshold: 0, calibratedThreshold: 0, group: null, costWeight: 0.5, riskLevel: 0.1, model: path, thresholdsSource: 'network', engine: null, cost: null });
+const decision = (path: 'local' | 'edge'): Decision => ({ id: 'd', path, reason: 'gate', droppedMessages: 0, mode: 'auto', score: 0, threshold: 0, calibratedThreshold: 0, group: null, costWeight: 0.5, riskLevel: 0.1, model: path, thresholdsSource: 'network', engine: null, cost: null, promise: { guarantee: 'selective', delta: 0.05, labelsModel: 'stories260K' } });
 const user = (id: number, text: string, state: UserTurn['state'] = 'sent'): UserTurn => ({ id, role: 'user', text, state });
 const answer = (id: number, promptId: number, text: string, path: 'local' | 'edge' = 'local', totalMs = 100): AnswerTurn =>
   ({ id, role: 'assistant', text, decision: decision(path), streaming: false, promptId, usage: { promptTokens: 5, completionTokens: 3 }, timings: { prefillMs: 1, reusedTokens: 0, gateMs: 1, firstTokenMs: 1, totalMs, tokensPerSecond: 1 } });

@@ -2,11 +2,12 @@
  * @module render/operating-point
  * The two choices a visitor makes, in plain words. "Cheaper ↔ Better" is a slider over the
  * calibrated cost weights λ (U = quality − λ·cost, METHODS §CR²): more weight on cost = cheaper.
- * "How often may a local answer fall short?" picks the risk level α that conformal risk control
- * guarantees (the share of prompts answered on the device that the larger model would have
- * answered better). The Greek letters stay in the details.
+ * The second control picks the risk level α, in the words of what the thresholds really promise
+ * (core/decision/promise.ts: selective by default, "of the answers given on this device"; marginal
+ * CRC says "of all messages"). The Greek letters stay in the details.
  */
 import { html, nothing } from 'lit';
+import { promiseWords, type RiskPromise } from '../../core/decision/promise.js';
 
 export type OperatingPointProps = {
   readonly costWeights: readonly number[];
@@ -15,6 +16,10 @@ export type OperatingPointProps = {
   readonly riskLevel: number;
   /** Calibration could not certify this point: every message goes to the larger model. */
   readonly uncertified: boolean;
+  /** What the loaded thresholds promise; undefined while loading (the selective words are shown). */
+  readonly promise: RiskPromise | undefined;
+  /** Every operating point is uncertified: the device's model was not good enough for any. */
+  readonly nothingCertified: boolean;
   /** The adaptive threshold at this point: its mean move from the calibrated τ, and the reports it learned from. */
   readonly adapted: AdaptedSummary | undefined;
   readonly onCostWeight: (value: number) => void;
@@ -31,7 +36,7 @@ export type AdaptedSummary = { readonly drift: number; readonly reportedShortfal
 const nearestIndex = (values: readonly number[], target: number) =>
   values.reduce((best, v, i) => (Math.abs(v - target) < Math.abs(values[best]! - target) ? i : best), 0);
 
-const inWords = (alpha: number) => `at most ${Math.round(alpha * 100)}% of the time`;
+const LOADING_PROMISE: RiskPromise = { guarantee: 'selective', delta: null, labelsModel: '' };
 
 /** Plain words for where feedback moved τ: a higher τ answers here less often. */
 function adaptedNote(adapted: OperatingPointProps['adapted'], riskLevel: number) {
@@ -60,6 +65,10 @@ export function renderOperatingPoint(p: OperatingPointProps) {
   // Slider left = cheaper (largest λ), right = better (smallest λ).
   const weights = [...p.costWeights].sort((a, b) => b - a);
   const index = nearestIndex(weights, p.costWeight);
+  const words = promiseWords(p.promise ?? LOADING_PROMISE);
+  const uncertifiedNote = p.nothingCertified
+    ? 'Every message goes to the larger model: this device\'s model was not good enough on the examples it was checked on to promise any of these.'
+    : 'At this setting every message goes to the larger model: there were too few good examples to promise it.';
   return html`
     <fieldset class="operating-point" part="controls">
       <legend class="sr-only">How answers are chosen</legend>
@@ -72,12 +81,12 @@ export function renderOperatingPoint(p: OperatingPointProps) {
         <small id="tradeoff-help">Cheaper answers more on this device; better sends more to the larger model.</small>
       </div>
       <div class="control">
-        <label for="risk">A device answer may fall short</label>
+        <label for="risk">${words.label}</label>
         <select id="risk" name="risk" aria-describedby="risk-help" @change=${(e: Event) => p.onRiskLevel(Number((e.target as HTMLSelectElement).value))}>
-          ${p.riskLevels.map((a) => html`<option value=${a} ?selected=${a === p.riskLevel}>${inWords(a)}</option>`)}
+          ${p.riskLevels.map((a) => html`<option value=${a} ?selected=${a === p.riskLevel}>${words.option(a)}</option>`)}
         </select>
-        <small id="risk-help">How often an answer given here may be worse than the larger model's. Lower is safer and sends more to the server.</small>
-        ${p.uncertified ? html`<small class="note" role="status">At this setting every message goes to the larger model: there were too few examples to promise it.</small>` : nothing}
+        <small id="risk-help">${words.help}</small>
+        ${p.uncertified ? html`<small class="note" role="status">${uncertifiedNote}</small>` : nothing}
         ${adaptedNote(p.adapted, p.riskLevel)}
       </div>
     </fieldset>`;

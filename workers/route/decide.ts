@@ -7,6 +7,7 @@
 import { RouterError } from '../../core/errors.js';
 import { lookupThreshold, type ThresholdsFile } from '../../core/calibration/threshold-table.js';
 import { fitHistory } from '../../core/routing/history-window.js';
+import { promiseOf } from '../../core/decision/promise.js';
 import type { LocalEngine, Prefill } from '../../core/protocol/local-engine.js';
 import type { MarginGate } from '../../core/protocol/margin-gate.js';
 import type { Decision, RouteRequest, ThresholdsSource } from '../../core/protocol/worker-api.js';
@@ -65,7 +66,10 @@ export async function decide(request: RouteRequest, active: ActiveRouter, maxTok
     const adapted = adaptive && Number.isFinite(shift) ? { at: { ...point!, group }, table, shift } : undefined;
     return { calibrated, used: adapted ? adapted.shift + adaptive!.thresholdFor(adapted.at, table) : calibrated, cost: live?.cost ?? null, adapted };
   };
-  const base = { id: crypto.randomUUID(), mode: request.mode, costWeight: request.costWeight, riskLevel: request.riskLevel, thresholdsSource: active.thresholdsSource, group: null };
+  const base = {
+    id: crypto.randomUUID(), mode: request.mode, costWeight: request.costWeight, riskLevel: request.riskLevel,
+    thresholdsSource: active.thresholdsSource, group: null, promise: promiseOf(thresholds),
+  };
   const unscored = (promptTokens: number) => {
     const t = thresholdAt(null, promptTokens);
     return { ...base, threshold: t.used, calibratedThreshold: t.calibrated, cost: t.cost };
@@ -83,13 +87,14 @@ export async function decide(request: RouteRequest, active: ActiveRouter, maxTok
     return { decision: { ...unscored(window.promptTokens), path: 'edge', reason: 'context', score: NaN, model: 'edge', engine: engineRef, droppedMessages: request.messages.length - 1 }, prefill: undefined, representation: undefined, gateMs: 0 };
   }
   const prefill = await engine.prefill(window.messages);
-  // This prefill is the device's newest measurement of its own speed: the live τ already uses it.
-  active.live?.observePrefill(prefill);
   const gateStarted = performance.now();
   const representation = active.readRepresentation(prefill);
   const score = await gate.score(representation, request.costWeight);
   const group = active.clusters ? nearestCentroid(active.clusters.model, representation) : null;
   const { calibrated, used, cost, adapted } = thresholdAt(group, prefill.tokenCount);
+  // This prefill measured the device's speed; it informs the next decision's τ, never its own (a τ
+  // that depended on the prompt it decides would not be the calibrated rule the guarantee covers).
+  active.live?.observePrefill(prefill);
   const gateMs = performance.now() - gateStarted;
   const path = request.mode === 'auto' ? (score >= used ? 'local' : 'edge') : request.mode;
   if (adapted) await adaptive!.recordDecision(base.id, adapted.at, adapted.table, score - adapted.shift);

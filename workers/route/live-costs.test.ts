@@ -5,12 +5,12 @@ import { parseCalibrationSet, recalibrate } from '../../core/calibration/calibra
 import { parseThresholdsFile } from '../../core/calibration/threshold-table.js';
 import { liveEdgeCost, liveLocalCost } from '../../core/routing/live-cost.js';
 import type { WirelessConstants } from '../../core/routing/wireless-cost.js';
-import { MODELS_DIR, THRESHOLDS_PATH } from '../../node/paths.js';
+import { STAND_IN_GATE_DIR } from '../../node/paths.js';
 import { createLiveCosts, KEEP_MEASUREMENTS_MS, SMOOTHING, speedMemory } from './live-costs.js';
 import type { KeyValueStore } from '../threshold-cache.js';
 
-const thresholds = parseThresholdsFile(JSON.parse(readFileSync(THRESHOLDS_PATH, 'utf8')));
-const set = parseCalibrationSet(JSON.parse(readFileSync(resolve(MODELS_DIR, thresholds.calibration_set!.json), 'utf8')), thresholds.gate_sha256);
+const thresholds = parseThresholdsFile(JSON.parse(readFileSync(resolve(STAND_IN_GATE_DIR, 'thresholds.json'), 'utf8')));
+const set = parseCalibrationSet(JSON.parse(readFileSync(resolve(STAND_IN_GATE_DIR, thresholds.calibration_set!.json), 'utf8')), thresholds.gate_sha256);
 const constants = thresholds['cost_model'] as WirelessConstants;
 const prefill = (tokens: number, ms: number) => ({ hiddenState: new Float32Array(), lastLogits: new Float32Array(), tokenCount: tokens + 2, reusedTokens: 2, truncatedTokens: 0, prefillMs: ms });
 const point = { costWeight: 1, riskLevel: 0.1 };

@@ -52,6 +52,11 @@ export async function speedMemory(store: KeyValueStore, engineKey: string, now =
 }
 
 export async function loadLiveCosts(thresholds: ThresholdsFile, thresholdsUrl: string, gateSha256: string, memory?: SpeedMemory, signal?: AbortSignal): Promise<LiveCosts> {
+  // Live recalibration reruns marginal CRC (decision 023). A selective table's certified set comes
+  // from Learn-then-Test, whose candidates are ordered on the training split, which is not shipped.
+  if ((thresholds.guarantee ?? 'marginal') !== 'marginal') {
+    throw new RouterError('invalid_artifact', 'live costs recalibrate a marginal table only; this one promises the selective guarantee');
+  }
   const named = thresholds.calibration_set;
   if (!named) throw new RouterError('invalid_artifact', 'thresholds.json names no calibration set (run `riskgate calibrate` again)');
   const { bytes } = await fetchVerified(new URL(named.json, thresholdsUrl).href, named.sha256, undefined, signal);

@@ -34,13 +34,14 @@ describe('adaptive thresholds in the worker', () => {
     expect((await loadOnlineThresholds(store, 'other', table, 0.02)).status()).toEqual([]);
   });
 
-  it('keeps τ between the lowest calibrated τ and the highest + 1, and routes on when storage fails', async () => {
+  it('keeps every upward step (no ceiling), never goes below the lowest calibrated τ, and routes on when storage fails', async () => {
     const broken: KeyValueStore = { get: async () => { throw new Error('private mode'); }, set: async () => { throw new Error('quota'); } };
     const online = await loadOnlineThresholds(broken, 'g', table, 5);
     for (let i = 0; i < 10; i++) await online.recordDecision(`d${i}`, P, 0.2, 9);
     for (let i = 0; i < 10; i++) await online.recordFellShort(`d${i}`);
-    expect(online.thresholdFor(P, 0.2)).toBe(1.2); // finite calibrated τ from −0.5 to 0.2: bounds [−0.5, 1.2]
-    for (let i = 0; i < 100; i++) await online.recordDecision(`e${i}`, P, 0.2, -9);
+    // 10 decisions (−γα each: τ = 0.2 − 10·0.5 … clamped at the floor −0.5), then 10 shortfalls (+γ each).
+    expect(online.thresholdFor(P, 0.2)).toBeCloseTo(-0.5 + 10 * 5, 9);
+    for (let i = 0; i < 1000; i++) await online.recordDecision(`e${i}`, P, 0.2, -9);
     expect(online.thresholdFor(P, 0.2)).toBe(-0.5); // never below what calibration saw
   });
 
@@ -72,5 +73,20 @@ describe('adaptive thresholds in the worker', () => {
     // Later decisions keep the point's check counts.
     await online.recordDecision('later', P, 0.2, 0.9);
     expect(await online.recordShadowVerdict('later', true, 0.25)).toMatchObject({ shadowChecks: 3, shadowShortfalls: 2, reportedShortfalls: 1 });
+  });
+
+  it('an uncertified point (τ = +∞) stays deferred under feedback, whatever it is told', async () => {
+    const online = await loadOnlineThresholds(memoryStore(), 'g', table, 0.3);
+    for (let i = 0; i < 50; i++) await online.recordDecision(`u${i}`, P, Infinity, 100);
+    expect(online.thresholdFor(P, Infinity)).toBe(Infinity);
+  });
+
+  it('under the selective promise a deferred prompt is no step: only answers given here move τ', async () => {
+    const selective = { ...table, guarantee: 'selective' as const, delta: 0.05 };
+    const online = await loadOnlineThresholds(memoryStore(), 'g', selective, 0.1);
+    await online.recordDecision('deferred', P, 0.2, -1);
+    expect(online.thresholdFor(P, 0.2)).toBe(0.2);
+    await online.recordDecision('here', P, 0.2, 1);
+    expect(online.thresholdFor(P, 0.2)).toBeCloseTo(0.2 - 0.1 * 0.1, 12);
   });
 });

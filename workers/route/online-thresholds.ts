@@ -46,6 +46,7 @@ export async function loadOnlineThresholds(store: KeyValueStore, gateSha256: str
   const key = `riskgate:online:${gateSha256}`;
   const saved = await store.get(key).catch(() => undefined) as Persisted | undefined;
   const state: Persisted = saved?.version === 2 ? saved : { version: 2, points: {}, answeredHere: [] };
+  const selective = (thresholds.guarantee ?? 'marginal') === 'selective';
   const bounds = boundsAround([...thresholds.rows, ...(thresholds.clusters?.rows ?? [])].map((r) => fromJsonThreshold(r.threshold)));
   // A storage failure must not stop routing: τ then adapts for this session only.
   const save = () => store.set(key, state).catch(() => undefined);
@@ -77,8 +78,12 @@ export async function loadOnlineThresholds(store: KeyValueStore, gateSha256: str
     async recordDecision(decisionId, point, calibrated, score) {
       const k = keyOf(point);
       const current = state.points[k]?.state ?? startOnlineThreshold(calibrated, point.riskLevel, stepSize, bounds);
-      if (score >= current.threshold) state.answeredHere = [...state.answeredHere, [decisionId, k] as [string, string]].slice(-REMEMBERED);
-      state.points[k] = { ...state.points[k], state: updateOnlineThreshold(current, { score, edgeBetter: false }), calibrated };
+      const accepted = score >= current.threshold;
+      if (accepted) state.answeredHere = [...state.answeredHere, [decisionId, k] as [string, string]].slice(-REMEMBERED);
+      // Under the selective promise the error rate is over the answers given here, so a deferred
+      // prompt is no step; under marginal CRC it is over all prompts, and each lowers τ by γα.
+      const step = accepted || !selective;
+      state.points[k] = { ...state.points[k], state: step ? updateOnlineThreshold(current, { score, edgeBetter: false }) : current, calibrated };
       await save();
     },
     recordFellShort: (decisionId) => correct(decisionId, (s) => ({ by: s.stepSize, shortfall: true })),
