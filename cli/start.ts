@@ -7,7 +7,7 @@
 import { build } from 'vite';
 import { startStaticServer } from './static-server.js';
 import { convert } from './commands/convert.js';
-import { describeAuth, loadConfig, startProxy } from '../edge-proxy/server.js';
+import { describeAuth, drainOnSignals, loadConfig, startProxy } from '../edge-proxy/server.js';
 import { REPO_ROOT } from '../node/paths.js';
 
 const appPort = Number(process.env.PORT ?? 5173);
@@ -20,6 +20,5 @@ await build({ root: REPO_ROOT, logLevel: 'warn' });
 const proxy = await startProxy(proxyPort, { config: { ...config, cors_origins: [...config.cors_origins, `http://localhost:${appPort}`, `http://127.0.0.1:${appPort}`] }, baseDir });
 const server = await startStaticServer({ port: appPort, pages: true, endpoint: proxy.url });
 console.log(`\nriskgate is running\n  app:        http://localhost:${appPort}/\n  edge proxy: ${proxy.url}/v1/chat/completions \n  ${describeAuth(config)}\n`);
-const stop = async () => { await Promise.all([proxy.close(), server.close()]); process.exit(0); };
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+// SIGTERM / SIGINT: the proxy drains its open answers (drain_timeout_ms), then both servers close.
+drainOnSignals(proxy, config.drain_timeout_ms, () => server.close());

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { events, openChat, send } from './fixtures.js';
+import { events, openChat, send, useStandInGate } from './fixtures.js';
 
 test('a 12-turn conversation: every turn has a non-empty answer or a visible explanation; the local model reads the latest turns that fit', async ({ page }) => {
   await openChat(page, { mode: 'auto', 'max-tokens': '64' });
@@ -160,12 +160,13 @@ test('"Not good enough?" on a local answer asks the larger model now: both answe
 });
 
 test('with adapt-threshold="feedback", "Not good enough?" on an answer the gate kept here raises the stored threshold, which survives a reload', async ({ page }) => {
+  await useStandInGate(page); // certified points to adapt (the shipped stories260K gate certifies none)
   const openAdaptive = async () => {
     await page.goto('/');
     await page.evaluate(async () => {
       document.querySelector('riskgate-chat')?.remove();
       const el = document.createElement('riskgate-chat');
-      for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', 'adapt-threshold': 'feedback', 'cost-weight': '8', 'risk-level': '0.3', 'max-tokens': '8' })) el.setAttribute(k, v);
+      for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', 'adapt-threshold': 'feedback', 'gate-labels': 'any', 'cost-weight': '8', 'risk-level': '0.3', 'max-tokens': '8' })) el.setAttribute(k, v);
       document.body.append(el);
       const w = window as unknown as { events: { type: string; detail: unknown }[] };
       w.events = [];
@@ -220,13 +221,14 @@ test('risk-control="per-cluster": each prompt is decided by its cluster\'s own t
   const { createNodeEngine } = await import('../node/local-model.js');
   const { nearestCentroid } = await import('../core/clustering/nearest-centroid.js');
   const { clusterModelOf } = await import('../core/calibration/cluster-table.js');
-  const { THRESHOLDS_PATH } = await import('../node/paths.js');
-  const table = JSON.parse(readFileSync(THRESHOLDS_PATH, 'utf8'));
+  const { STAND_IN_GATE_DIR } = await import('../node/paths.js');
+  const table = JSON.parse(readFileSync(`${STAND_IN_GATE_DIR}/thresholds.json`, 'utf8'));
+  await useStandInGate(page);
   await page.goto('/');
   const status = await page.evaluate(async () => {
     document.querySelector('riskgate-chat')?.remove();
     const el = document.createElement('riskgate-chat');
-    for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', conversation: '', 'risk-control': 'per-cluster', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' })) el.setAttribute(k, v);
+    for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', conversation: '', 'risk-control': 'per-cluster', 'gate-labels': 'any', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' })) el.setAttribute(k, v);
     document.body.append(el);
     return { riskControl: (await el.ready).riskControl };
   });
@@ -249,14 +251,15 @@ test('risk-control="per-cluster": each prompt is decided by its cluster\'s own t
 
 test('risk-control="per-cluster" with adapt-threshold="feedback": each cluster\'s τ adapts on its own from that cluster\'s calibrated τ', async ({ page }) => {
   const { readFileSync } = await import('node:fs');
-  const { THRESHOLDS_PATH } = await import('../node/paths.js');
-  const table = JSON.parse(readFileSync(THRESHOLDS_PATH, 'utf8')) as { rows: { threshold: number | string }[]; clusters: { rows: { cluster: number; cost_weight: number; risk_level: number; threshold: number | string }[] } };
+  const { STAND_IN_GATE_DIR } = await import('../node/paths.js');
+  const table = JSON.parse(readFileSync(`${STAND_IN_GATE_DIR}/thresholds.json`, 'utf8')) as { rows: { threshold: number | string }[]; clusters: { rows: { cluster: number; cost_weight: number; risk_level: number; threshold: number | string }[] } };
   const floor = Math.min(...[...table.rows, ...table.clusters.rows].map((r) => r.threshold).filter((t): t is number => typeof t === 'number'));
+  await useStandInGate(page);
   await page.goto('/');
   await page.evaluate(async () => {
     document.querySelector('riskgate-chat')?.remove();
     const el = document.createElement('riskgate-chat');
-    for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', conversation: '', 'risk-control': 'per-cluster', 'adapt-threshold': 'feedback', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' })) el.setAttribute(k, v);
+    for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', conversation: '', 'risk-control': 'per-cluster', 'adapt-threshold': 'feedback', 'gate-labels': 'any', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' })) el.setAttribute(k, v);
     document.body.append(el);
     await el.ready;
   });

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { createNodeEngine } from '../node/local-model.js';
 import { collectDecode } from '../workers/engine/collect-decode.js';
 import { loadGolden } from '../cli/golden.js';
-import { events, openChat, send, PROXY_URL } from './fixtures.js';
+import { events, mount, openChat, send, useStandInGate, PROXY_URL } from './fixtures.js';
 
 const golden = loadGolden().cases.b_once_upon_a_time!;
 
@@ -32,7 +32,9 @@ test('mode="edge" streams the answer from the edge proxy, naming the model that 
 });
 
 test('a mid-range operating point routes a prompt set both ways, exactly by score ≥ τ', async ({ page }) => {
-  await openChat(page, { mode: 'auto', 'cost-weight': '0.5', 'risk-level': '0.1', 'max-tokens': '8' });
+  // A table that certifies this point (the shipped stories260K gate certifies none: honest-gate.spec.ts).
+  await useStandInGate(page);
+  await mount(page, { endpoint: 'http://localhost:8788', mode: 'auto', 'gate-labels': 'any', 'cost-weight': '0.5', 'risk-level': '0.1', 'max-tokens': '8' });
   const prompts = ['Once upon a time', 'Lily and Ben went to the beach.', 'What is the capital of France?', 'Write a poem about the sea.', 'In 1492, Columbus', 'Tim had a red ball.'];
   const paths: string[] = [];
   for (const prompt of prompts) {

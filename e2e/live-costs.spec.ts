@@ -6,18 +6,20 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { mount } from './fixtures.js';
+import { mount, useStandInGate } from './fixtures.js';
 import { parseCalibrationSet, recalibrate } from '../core/calibration/calibration-set.js';
 import { fromJsonThreshold, parseThresholdsFile } from '../core/calibration/threshold-table.js';
 import type { DecisionCost } from '../core/protocol/worker-api.js';
 import { liveEdgeCost, liveLocalCost } from '../core/routing/live-cost.js';
 import type { WirelessConstants } from '../core/routing/wireless-cost.js';
-import { MODELS_DIR, THRESHOLDS_PATH } from '../node/paths.js';
+import { STAND_IN_GATE_DIR } from '../node/paths.js';
 
 type SeenDecision = { path: string; reason: string; score: number; threshold: number; calibratedThreshold: number; cost: DecisionCost | null };
 
-const thresholds = parseThresholdsFile(JSON.parse(readFileSync(THRESHOLDS_PATH, 'utf8')));
-const set = parseCalibrationSet(JSON.parse(readFileSync(resolve(MODELS_DIR, thresholds.calibration_set!.json), 'utf8')), thresholds.gate_sha256);
+// Live recalibration reruns marginal CRC: the stand-in gate's table (the shipped selective one has
+// no live costs, a journey below).
+const thresholds = parseThresholdsFile(JSON.parse(readFileSync(resolve(STAND_IN_GATE_DIR, 'thresholds.json'), 'utf8')));
+const set = parseCalibrationSet(JSON.parse(readFileSync(resolve(STAND_IN_GATE_DIR, thresholds.calibration_set!.json), 'utf8')), thresholds.gate_sha256);
 const constants = thresholds['cost_model'] as WirelessConstants;
 
 /** τ as Node computes it from the terms the decision reports. */
@@ -29,7 +31,8 @@ function expectedThreshold(cost: DecisionCost, point: { costWeight: number; risk
 }
 
 test('cost-model="live": τ is recalibrated from this device\'s measured speeds and the edge\'s round trip, and the decision reports the terms', async ({ page }) => {
-  const { options: status } = await mount(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'cost-weight': '8', 'risk-level': '0.05', 'max-tokens': '16' });
+  await useStandInGate(page);
+  const { options: status } = await mount(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'gate-labels': 'any', 'cost-weight': '8', 'risk-level': '0.05', 'max-tokens': '16' });
   expect(status).toMatchObject({ costModel: 'live', costModelNotice: null });
   const sendAs = (text: string, mode: string) => page.evaluate(async ([t, m]) => {
     const el = document.querySelector('riskgate-chat')!;
@@ -76,8 +79,9 @@ test('cost-model="live": τ is recalibrated from this device\'s measured speeds 
 });
 
 test('cost-model="live" without a calibration set: the calibrated table routes and the status says why', async ({ page }) => {
+  await useStandInGate(page);
   await page.route('**/models/thresholds.calibration-set.json', (route) => route.fulfill({ status: 404, body: 'gone' }));
-  const { options: status } = await mount(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' });
+  const { options: status } = await mount(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'gate-labels': 'any', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' });
   const seen = await page.evaluate(async () => {
     const r = await document.querySelector('riskgate-chat')!.send('Once upon a time');
     return { cost: r.decision.cost, calibrated: r.decision.calibratedThreshold };
@@ -86,4 +90,10 @@ test('cost-model="live" without a calibration set: the calibrated table routes a
   expect(status.costModelNotice).toContain('live costs unavailable');
   expect(seen.cost).toBeNull();
   expect(seen.calibrated).toBe(fromJsonThreshold(thresholds.rows.find((r) => r.cost_weight === 1 && r.risk_level === 0.1)!.threshold));
+});
+
+test('cost-model="live" with the shipped selective table: not in effect, and the status says why', async ({ page }) => {
+  const { options: status } = await mount(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'max-tokens': '4' });
+  expect(status.costModel).toBe('calibrated');
+  expect(status.costModelNotice).toContain('live costs recalibrate a marginal table only');
 });

@@ -7,7 +7,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { mount } from './fixtures.js';
+import { mount, useStandInGate } from './fixtures.js';
 import { startProxy, type RunningProxy } from '../edge-proxy/server.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../edge-proxy/testing/fake-openai-server.js';
 
@@ -31,7 +31,8 @@ type Decision = { id: string; path: string; reason: string; threshold: number };
 type Shadow = { decision: Decision; verdict?: string; judgeModel?: string; edge?: { model: string; content: string }; point?: { threshold: number; shadowChecks: number; shadowShortfalls: number } | null; error?: { code: string } };
 
 async function mountWidget(page: Page, endpoint: string) {
-  await mount(page, { endpoint, 'adapt-threshold': 'feedback', 'shadow-rate': '1', 'cost-weight': '8', 'risk-level': '0.3', 'max-tokens': '8' });
+  await useStandInGate(page); // answers given here to check: the shipped gate defers every message
+  await mount(page, { endpoint, 'adapt-threshold': 'feedback', 'shadow-rate': '1', 'gate-labels': 'any', 'cost-weight': '8', 'risk-level': '0.3', 'max-tokens': '8' });
   await page.evaluate(() => {
     const w = window as unknown as { shadows: unknown[] };
     w.shadows = [];

@@ -66,6 +66,11 @@ export function createProxyApp(options: ProxyOptions) {
   const breakers = createBreakers({ failures: config.circuit_failures, halfOpenAfterMs: config.circuit_half_open_ms });
   const trusted = new Set(config.trusted_proxies);
   let answering = 0; // chat requests in progress (admission: max_concurrent_requests)
+  // Graceful drain (SIGTERM): no new answers, open ones finish until the deadline, then end.
+  let draining = false;
+  const drainDeadline = new AbortController();
+  const idle: (() => void)[] = [];
+  const wakeIfIdle = () => { if (answering === 0) for (const wake of idle.splice(0)) wake(); };
   const app = new Hono<Vars>();
   const fail = (error: ReturnType<typeof openAiError>, headers: Record<string, string> = {}) => {
     metrics.errors.inc({ code: error.body.error.code, upstream: 'none' });
@@ -141,6 +146,9 @@ export function createProxyApp(options: ProxyOptions) {
     }
     const read = await readJsonBody(c.req.raw, config.body_read_timeout_ms, config.max_json_depth);
     if (!read.ok) return fail(read.error, read.error.status === 408 ? { connection: 'close' } : {});
+    if (draining) {
+      return fail(openAiError('overloaded', 'the proxy is restarting; retry shortly'), { 'retry-after': '1', connection: 'close' });
+    }
     if (answering >= config.max_concurrent_requests) {
       const message = `${answering} requests are being answered, the most this proxy takes at once (max_concurrent_requests); retry shortly`;
       return fail(openAiError('overloaded', message), { 'retry-after': '1' });
@@ -148,7 +156,7 @@ export function createProxyApp(options: ProxyOptions) {
     answering++;
     // An open stream keeps its slot until it ends (answerChat releases it); anything else, now.
     let released = false;
-    const slot = { held: false, release: () => { if (!released) { released = true; answering--; } } };
+    const slot = { held: false, release: () => { if (!released) { released = true; answering--; wakeIfIdle(); } } };
     try {
       return await handle(c, read.json, slot);
     } finally {
@@ -193,7 +201,7 @@ export function createProxyApp(options: ProxyOptions) {
       if (config.budget_usd_per_day !== null && (await budget.spent(caller, utcDay())) >= config.budget_usd_per_day) {
         return fail({ status: 429, body: { error: { message: `daily budget of $${config.budget_usd_per_day} is spent`, type: 'insufficient_quota', code: 'budget_exceeded', param: null } } });
       }
-      return answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers }, { body, read, requestId, caller, signal: c.req.raw.signal, slot });
+      return answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers, drained: drainDeadline.signal }, { body, read, requestId, caller, signal: c.req.raw.signal, slot });
     };
     const idempotencyKey = c.req.header('idempotency-key');
     if (idempotencyKey === undefined) return answer();
@@ -212,11 +220,24 @@ export function createProxyApp(options: ProxyOptions) {
     return remember(await answer(), body.stream === true, (kept) => (kept ? idempotency.finish(key, { ...kept, fingerprint }) : idempotency.forget(key)));
   }
 
+  /**
+   * Stops taking answers (503 overloaded, Retry-After) and waits for the open ones; at `deadlineMs`
+   * those still open are ended (a stream gets an error event and [DONE]). Resolves when none is open.
+   */
+  const drain = async (deadlineMs: number): Promise<void> => {
+    draining = true;
+    const timer = setTimeout(() => drainDeadline.abort(), deadlineMs);
+    await new Promise<void>((resolve) => { idle.push(resolve); wakeIfIdle(); });
+    clearTimeout(timer);
+  };
+
   app.notFound((c) => fail(openAiError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error) => {
     const incident = crypto.randomUUID();
     log.error({ incident, error: toErrorPayload(error).message }, 'unhandled error');
     return fail(openAiError('internal_error', `internal error (incident ${incident})`));
   });
-  return app;
+  return Object.assign(app, { drain });
 }
+
+export type ProxyApp = ReturnType<typeof createProxyApp>;

@@ -35,6 +35,8 @@ export type ChatContext = {
   /** Where upstream error details go (never to the client). */
   readonly log: ProxyLogger;
   readonly breakers?: Breakers;
+  /** Aborted when a drain's deadline passes: open answers end (streams with an error event and [DONE]). */
+  readonly drained?: AbortSignal;
 };
 
 /** The request's place in `max_concurrent_requests`: a stream that stays open holds it until it ends. */
@@ -127,6 +129,11 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
   let timedOut: number | undefined;
   const deadline = setTimeout(() => { timedOut = config.request_timeout_ms; abort.abort(); }, config.request_timeout_ms);
   deadline.unref?.();
+  // A drain that ran out of time ends this answer too; the client is told the server is restarting.
+  let drained = false;
+  const onDrained = () => { drained = true; abort.abort(); };
+  if (ctx.drained?.aborted) onDrained();
+  else ctx.drained?.addEventListener('abort', onDrained, { once: true });
   const options = { attemptsPerUpstream: config.attempts_per_upstream, backoffMs: config.backoff_ms, firstByteTimeoutMs: config.first_byte_timeout_ms, ...(ctx.breakers ? { breakers: ctx.breakers } : {}) };
   const onAttemptFailed = (c: Candidate, e: unknown) => {
     metrics.errors.inc({ code: e instanceof UpstreamError ? e.failure : 'upstream_failed', upstream: c.upstream.id });
@@ -168,8 +175,10 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
       };
       return new Response(JSON.stringify(completion), { headers: { 'content-type': 'application/json', ...headers, 'x-router-served-by': served.candidate.upstream.id } });
     } catch (error) {
+      if (drained) return errorResponse(openAiError('overloaded', `the proxy is restarting; retry (request id ${requestId})`), { ...headers, 'retry-after': '1' });
       return failureResponse(error, headers, ctx.log, timedOut);
     } finally {
+      ctx.drained?.removeEventListener('abort', onDrained);
       clearTimeout(deadline);
     }
   }
@@ -198,6 +207,7 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
   if (first === 'failed') {
     clearInterval(keepAlive);
     clearTimeout(deadline);
+    ctx.drained?.removeEventListener('abort', onDrained);
     return failureResponse(await served.catch((e: unknown) => e), headers, ctx.log, timedOut);
   }
   if (slot) slot.held = true;
@@ -219,11 +229,14 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
       clearInterval(keepAlive);
       metrics.errors.inc({ code: timedOut !== undefined ? 'request_timeout' : 'stream_error', upstream: headers['x-router-served-by'] ?? 'none' });
       const message = publicFailure(error, requestId, ctx.log);
-      await sse.data(timedOut !== undefined ? openAiError('request_timeout', `the answer ran past ${timedOut} ms (request_timeout_ms); request id ${requestId}`).body : openAiError('upstream_failed', message).body);
+      await sse.data(drained ? openAiError('overloaded', `the proxy is restarting and ended this answer; retry (request id ${requestId})`).body
+        : timedOut !== undefined ? openAiError('request_timeout', `the answer ran past ${timedOut} ms (request_timeout_ms); request id ${requestId}`).body
+          : openAiError('upstream_failed', message).body);
     }
+    ctx.drained?.removeEventListener('abort', onDrained);
     clearTimeout(deadline);
-    slot?.release();
     await sse.done();
+    slot?.release(); // after [DONE] is written: a drain waits for the slot, then closes the connection
   })();
   return new Response(sse.body, { headers: { ...SSE_HEADERS, ...headers } });
 }

@@ -63,6 +63,8 @@ export const configSchema = z.object({
   cors_origins: z.array(z.string()).default([]),
   /** @default 1000000 */
   max_body_bytes: z.number().int().positive().default(1_000_000),
+  /** On SIGTERM, open answers may finish for this long; then streams end with an error event and [DONE]. @default 10000 */
+  drain_timeout_ms: z.number().int().min(0).default(10_000),
   /** The whole request body must arrive within this; then 408 `body_timeout` (no slot is held meanwhile). @default 10000 */
   body_read_timeout_ms: z.number().int().positive().default(10_000),
   /** Nesting levels of `[` / `{` a JSON body may have; deeper is a 400 (the caller's fault, never an upstream's). @default 64 */
@@ -85,8 +87,8 @@ export const configSchema = z.object({
   redis_url: z.string().url().optional(),
   /** USD a token may spend per UTC day; null = unlimited. @default null */
   budget_usd_per_day: z.number().positive().nullable().default(null),
-  /** `: keep-alive` comment interval while waiting for the first token. @default 10000 */
-  keepalive_ms: z.number().int().positive().default(10_000),
+  /** `: keep-alive` comment interval while waiting for the first token (below first_byte_timeout_ms). @default 5000 */
+  keepalive_ms: z.number().int().positive().default(5_000),
   /** Give up on an upstream that sends nothing for this long. @default 30000 */
   upstream_timeout_ms: z.number().int().positive().default(30_000),
   /** An upstream that sends nothing for this long before its first byte is abandoned for the next rung (not retried). @default 10000 */

@@ -35,7 +35,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): { config: Prox
   return { config, baseDir: path ? dirname(path) : process.cwd() };
 }
 
-export type RunningProxy = { server: ServerType; url: string; close(): Promise<void> };
+export type RunningProxy = {
+  server: ServerType;
+  url: string;
+  close(): Promise<void>;
+  /** Graceful: stop accepting, let open answers finish within `deadlineMs`, then close (SIGTERM). */
+  drain?(deadlineMs: number): Promise<void>;
+};
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -77,15 +83,50 @@ export async function startProxy(port: number, options: { config?: Partial<Proxy
     config, candidates, log: createLogger(), ...(widgetTokenSecret ? { widgetTokenSecret } : {}),
     ...(shared ? { rateLimiter: shared.rateLimiter, budget: shared.budget, idempotency: shared.idempotency } : {}), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}), ...(judge ? { judge } : {}) });
   const running = await listen(app.fetch, port, config.host);
+  const release = async () => {
+    await Promise.all(candidates.map((c) => c.upstream.close?.()));
+    await judge?.close?.();
+    await shared?.close();
+  };
   return {
     ...running,
     close: async () => {
       await running.close();
-      await Promise.all(candidates.map((c) => c.upstream.close?.()));
-      await judge?.close?.();
-      await shared?.close();
+      await release();
+    },
+    drain: async (deadlineMs) => {
+      const server = running.server as ServerType & { closeIdleConnections?: () => void };
+      const closed = new Promise<void>((r) => server.close(() => r())); // no new connections
+      server.closeIdleConnections?.();
+      await app.drain(deadlineMs);
+      // The last answers are written; let their bytes leave and keep-alive sockets go idle, then close.
+      server.closeIdleConnections?.();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000))]);
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
+      await release();
     },
   };
+}
+
+/**
+ * SIGTERM / SIGINT: drain (config.drain_timeout_ms), then exit. A repeated SIGTERM changes nothing
+ * (a process manager may signal the whole group, and a cluster primary passes it on too); a
+ * second Ctrl-C (SIGINT) exits at once.
+ */
+export function drainOnSignals(proxy: RunningProxy, deadlineMs: number, also: () => Promise<void> = async () => {}): void {
+  let stopping = false;
+  const stop = async (signal: 'SIGTERM' | 'SIGINT') => {
+    if (stopping) {
+      if (signal === 'SIGINT') process.exit(1);
+      return;
+    }
+    stopping = true;
+    await Promise.all([proxy.drain ? proxy.drain(deadlineMs) : proxy.close(), also()]);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 export function describeAuth(config: ProxyConfig): string {
@@ -102,10 +143,26 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (cluster.isPrimary && wanted > 1) {
     if (!config.redis_url) console.warn('PROXY_WORKERS > 1 without REDIS_URL: each worker keeps its own rate limits, budgets and idempotency keys');
     for (let i = 0; i < wanted; i++) cluster.fork();
-    cluster.on('exit', (worker, code) => { if (code !== 0) { console.error(`proxy worker ${worker.process.pid} exited with ${code}; starting another`); cluster.fork(); } });
+    let stopping = false;
+    cluster.on('exit', (worker, code) => {
+      if (stopping) return;
+      if (code !== 0) { console.error(`proxy worker ${worker.process.pid} exited with ${code}; starting another`); cluster.fork(); }
+    });
+    // The primary passes SIGTERM on: each worker drains its own open answers, then the primary exits.
+    const stopAll = () => {
+      if (stopping) return;
+      stopping = true;
+      const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+      let left = workers.length;
+      if (left === 0) process.exit(0);
+      for (const w of workers) { w.once('exit', () => { if (--left === 0) process.exit(0); }); w.process.kill('SIGTERM'); }
+    };
+    process.on('SIGTERM', stopAll);
+    process.on('SIGINT', stopAll);
     console.log(`riskgate edge proxy: ${wanted} workers on port ${config.port}`);
   } else {
     const proxy = await startProxy(config.port, { config, baseDir });
+    drainOnSignals(proxy, config.drain_timeout_ms);
     if (cluster.isWorker) console.log(`riskgate edge proxy worker ${process.pid}: ${proxy.url}`);
     if (cluster.isPrimary) {
       console.log(`riskgate edge proxy: ${proxy.url}  (POST /v1/chat/completions, GET /v1/models, /health, /metrics)`);

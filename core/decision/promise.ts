@@ -35,6 +35,8 @@ export type PromiseWords = {
   readonly help: string;
   /** The exact statement, for the details (with δ). */
   readonly statement: (riskLevel: number) => string;
+  /** The statement for the share the visitor picks, for where α is not at hand. */
+  readonly summary: string;
 };
 
 export function promiseWords(promise: RiskPromise): PromiseWords {
@@ -45,6 +47,7 @@ export function promiseWords(promise: RiskPromise): PromiseWords {
       option: (a) => `at most ${percent(a)}`,
       help: 'Of the answers this device gives, the share that may be worse than the larger model\'s. Lower is safer and sends more to the server.',
       statement: (a) => `Of the answers given on this device, at most ${percent(a)} fall short of the larger model's answer${confidence}.`,
+      summary: `Of the answers given on this device, at most the share you pick fall short of the larger model's answer${confidence}.`,
     };
   }
   return {
@@ -52,5 +55,6 @@ export function promiseWords(promise: RiskPromise): PromiseWords {
     option: (a) => `at most ${percent(a)}`,
     help: 'Counted over all messages, answered here or not: the share answered on this device that the larger model would have answered better. Lower is safer.',
     statement: (a) => `Of all messages, at most ${percent(a)} on average are answered on this device and fall short of the larger model's answer.`,
+    summary: 'Of all messages, at most the share you pick are, on average, answered on this device and fall short of the larger model\'s answer.',
   };
 }

@@ -6,13 +6,21 @@
 import { html, nothing } from 'lit';
 import type { ConnectionState } from '../controllers/worker-connection.js';
 import type { WorkerStatus } from '../../core/protocol/worker-api.js';
+import { promiseWords } from '../../core/decision/promise.js';
 
 export type StatusLineProps = { readonly state: ConnectionState; readonly preload: 'none' | 'auto'; readonly onCancel: () => void };
 
 const ENGINE_WORDS: Record<string, string> = { wasm: 'WebAssembly', webgpu: 'WebGPU', cpu: 'CPU' };
 
 function plainReady(status: WorkerStatus): string {
+  if (!status.engine && status.capabilities.reason.startsWith('gate_labels_mismatch')) {
+    return 'The on-device model has not been checked on its own answers, so every message goes to the server.';
+  }
   if (!status.engine) return 'The on-device model could not start here, so every message goes to the server.';
+  const points = status.grid.costWeights.length * status.grid.riskLevels.length;
+  if (status.uncertified.length === points) {
+    return 'A small model on this device is ready, but it was not good enough on the examples it was checked on, so every message goes to the server.';
+  }
   return `Ready. A small model on this device (${ENGINE_WORDS[status.engine.backend] ?? status.engine.backend}) answers when it safely can; other messages go to the server.`;
 }
 
@@ -23,6 +31,8 @@ function details(status: WorkerStatus) {
     <dt>Runtime</dt><dd>${caps.rung}: ${caps.reason}</dd>
     <dt>Threads</dt><dd>${caps.wasmThreadsReason}</dd>
     <dt>Thresholds</dt><dd>from ${status.thresholdsSource}</dd>
+    <dt>Promise</dt><dd>${promiseWords(status.promise).summary}
+      Checked on the answers of ${status.promise.labelsModel}.</dd>
     <dt>Loaded in</dt><dd>${Math.round(status.loadMs)} ms</dd>
   </dl></details>`;
 }
