@@ -16,6 +16,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { openAiError } from './openai-error.js';
 import { readJsonBody, sha256Hex } from './read-body.js';
 import { clientAddress } from './client-address.js';
+import { SharedStateUnavailable } from './guarded-stores.js';
 import { chatRequestSchema } from './request-schema.js';
 import { readChatRequest } from './openai-compat.js';
 import { createEdgeSelector, type Candidate } from './selector.js';
@@ -44,6 +45,8 @@ export type ProxyOptions = {
   readonly widgetTokenSecret?: string;
   /** Judges shadow checks (server.ts builds it from `config.judge`); absent = shadow checks refused. */
   readonly judge?: Judge;
+  /** Whether the shared state (Redis) is reachable; absent: there is none (this process's memory). */
+  readonly sharedStateHealthy?: () => boolean;
   /** The connecting socket's address, from the runtime's env (server.ts: Node's socket). */
   readonly clientAddress?: (env: unknown) => string | undefined;
 };
@@ -120,9 +123,10 @@ export function createProxyApp(options: ProxyOptions) {
   app.get('/health', (c) => {
     const upstreams = selector.candidates.map((k) => ({ id: k.upstream.id, kind: k.upstream.kind, state: breakers.state(k.upstream.id), ttft_ms: Math.round(k.ttftMs), tokens_per_s: Math.round(k.tokensPerSecond) }));
     const down = upstreams.filter((u) => u.state === 'open').length;
-    // Degraded: some upstream's circuit is open; down: all of them (the proxy cannot answer).
-    const status = down === 0 ? 'ok' : down < upstreams.length ? 'degraded' : 'down';
-    return c.json({ status, auth: tokens.size > 0 ? 'bearer' : 'off', upstreams }, status === 'down' ? 503 : 200);
+    const sharedState = options.sharedStateHealthy ? (options.sharedStateHealthy() ? 'ok' : 'unreachable') : 'memory';
+    // Degraded: some upstream's circuit is open, or the shared state is unreachable; down: no upstream can answer.
+    const status = down === upstreams.length && down > 0 ? 'down' : down > 0 || sharedState === 'unreachable' ? 'degraded' : 'ok';
+    return c.json({ status, auth: tokens.size > 0 ? 'bearer' : 'off', shared_state: sharedState, upstreams }, status === 'down' ? 503 : 200);
   });
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   // `owned_by` says what serves it; a `replay` model answers only the prompts it has recordings of.
@@ -233,6 +237,9 @@ export function createProxyApp(options: ProxyOptions) {
 
   app.notFound((c) => fail(openAiError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error) => {
+    if (error instanceof SharedStateUnavailable) {
+      return fail(openAiError('shared_state_unavailable', error.message), { 'retry-after': '2' });
+    }
     const incident = crypto.randomUUID();
     log.error({ incident, error: toErrorPayload(error).message }, 'unhandled error');
     return fail(openAiError('internal_error', `internal error (incident ${incident})`));

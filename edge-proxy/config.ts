@@ -85,6 +85,8 @@ export const configSchema = z.object({
   rate_limit_per_minute: z.number().int().positive().default(600),
   /** Redis for the state several instances share (rate limits, budgets, idempotency keys); `REDIS_URL` overrides; none = this process's memory. */
   redis_url: z.string().url().optional(),
+  /** Redis down: `closed` answers 503 shared_state_unavailable with Retry-After; `open` uses this process's memory meanwhile. @default closed */
+  shared_state_failure: z.enum(['closed', 'open']).default('closed'),
   /** USD a token may spend per UTC day; null = unlimited. @default null */
   budget_usd_per_day: z.number().positive().nullable().default(null),
   /** `: keep-alive` comment interval while waiting for the first token (below first_byte_timeout_ms). @default 5000 */

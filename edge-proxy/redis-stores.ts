@@ -9,10 +9,23 @@ import { Redis } from 'ioredis';
 import type { BudgetStore, RateLimiter } from './limits.js';
 import type { IdempotencyStore, StoredAnswer } from './idempotency.js';
 
-export type RedisStores = { rateLimiter: RateLimiter; budget: BudgetStore; idempotency: IdempotencyStore; close(): Promise<void> };
+export type RedisStores = {
+  rateLimiter: RateLimiter; budget: BudgetStore; idempotency: IdempotencyStore;
+  /** Connected and ready (what /health reports). */
+  healthy(): boolean;
+  /** Resolves once connected, or after `waitMs` without (the proxy then starts degraded). */
+  connected(waitMs: number): Promise<void>;
+  close(): Promise<void>;
+};
 
 export function createRedisStores(url: string, { perMinute, prefix = 'riskgate', idempotencyTtlS = 24 * 3600, runningTtlS = 600 }: { perMinute: number; prefix?: string; idempotencyTtlS?: number; runningTtlS?: number }): RedisStores {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  // Fail fast while Redis is down (guarded-stores.ts decides what then): a command waits at most
+  // one reconnection attempt and `commandTimeout`, never ioredis's default 20 retries.
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false, commandTimeout: 1_000, connectTimeout: 1_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  redis.on('error', () => { /* reported through healthy() and each failed command */ });
   const rateLimiter: RateLimiter = {
     async take(key, now = Date.now()) {
       const start = now - (now % 60_000);
@@ -42,5 +55,13 @@ export function createRedisStores(url: string, { perMinute, prefix = 'riskgate',
     async finish(key, answer) { await redis.set(`${prefix}:idem:${key}`, JSON.stringify(answer), 'EX', idempotencyTtlS); },
     async forget(key) { await redis.del(`${prefix}:idem:${key}`); },
   };
-  return { rateLimiter, budget, idempotency, close: async () => { await redis.quit(); } };
+  return {
+    rateLimiter, budget, idempotency, healthy: () => redis.status === 'ready',
+    connected: (waitMs) => new Promise<void>((resolve) => {
+      if (redis.status === 'ready') return resolve();
+      const timer = setTimeout(resolve, waitMs);
+      redis.once('ready', () => { clearTimeout(timer); resolve(); });
+    }),
+    close: async () => { await redis.quit().catch(() => redis.disconnect()); },
+  };
 }

@@ -14,6 +14,7 @@ import { parseConfig, type ProxyConfig } from './config.js';
 import { candidatesFromConfig, judgeFromConfig, loadQualityPredictor } from './upstreams-from-config.js';
 import { createLogger } from './log.js';
 import { createRedisStores } from './redis-stores.js';
+import { guardStores } from './guarded-stores.js';
 
 export const DEFAULT_PROXY_PORT = 8787;
 /** Pending connections the kernel holds for us (capped by net.core.somaxconn). */
@@ -79,9 +80,11 @@ export async function startProxy(port: number, options: { config?: Partial<Proxy
   const qualityPredictor = await loadQualityPredictor(config.selector, options.baseDir);
   const judge = judgeFromConfig(config.judge, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms });
   const shared = config.redis_url ? createRedisStores(config.redis_url, { perMinute: config.rate_limit_per_minute }) : undefined;
+  await shared?.connected(2_000); // not a hard requirement: without Redis the proxy starts degraded
+  const log = createLogger();
   const app = createProxyApp({
-    config, candidates, log: createLogger(), ...(widgetTokenSecret ? { widgetTokenSecret } : {}),
-    ...(shared ? { rateLimiter: shared.rateLimiter, budget: shared.budget, idempotency: shared.idempotency } : {}), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}), ...(judge ? { judge } : {}) });
+    config, candidates, log, ...(widgetTokenSecret ? { widgetTokenSecret } : {}),
+    ...(shared ? { ...guardStores(shared, config.shared_state_failure, config.rate_limit_per_minute, log), sharedStateHealthy: shared.healthy } : {}), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}), ...(judge ? { judge } : {}) });
   const running = await listen(app.fetch, port, config.host);
   const release = async () => {
     await Promise.all(candidates.map((c) => c.upstream.close?.()));
