@@ -41,6 +41,8 @@ export type ProxyOptions = {
   readonly idempotency?: IdempotencyStore;
   /** Where upstream error details go (default: nowhere; server.ts passes pino). */
   readonly log?: ProxyLogger;
+  /** The token for /metrics and /health's details (server.ts reads it from `metrics_token_env`). */
+  readonly metricsToken?: string;
   /** The secret widget tokens are signed with (server.ts reads it from `widget_token_secret_env`). */
   readonly widgetTokenSecret?: string;
   /** Judges shadow checks (server.ts builds it from `config.judge`); absent = shadow checks refused. */
@@ -106,7 +108,8 @@ export function createProxyApp(options: ProxyOptions) {
     const secret = options.widgetTokenSecret;
     const authOn = tokens.size > 0 || secret !== undefined;
     // A configured token, or a widget token signed with the shared secret (its subject is the caller).
-    const widgetSubject = authOn && bearer && !tokens.has(bearer) && secret ? await verifyWidgetToken(bearer, secret) : undefined;
+    const widgetSubject = authOn && bearer && !tokens.has(bearer) && secret
+      ? await verifyWidgetToken(bearer, secret, config.widget_token_max_age_s) : undefined;
     if (authOn && (!bearer || (!tokens.has(bearer) && widgetSubject === undefined))) {
       return fail(openAiError('unauthorized', 'missing, unknown or expired bearer token'), { 'www-authenticate': 'Bearer realm="riskgate"' });
     }
@@ -120,15 +123,28 @@ export function createProxyApp(options: ProxyOptions) {
     return next();
   });
 
+  // /metrics and /health's details name upstreams, costs and auth: for operators only (issue 24, S11).
+  const authOn = tokens.size > 0 || options.widgetTokenSecret !== undefined;
+  const operator = (c: Context<Vars>) => {
+    const bearer = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (options.metricsToken !== undefined) return bearer === options.metricsToken;
+    return !authOn;
+  };
+  const authMode = [tokens.size > 0 ? 'bearer' : '', options.widgetTokenSecret ? 'widget-token' : ''].filter(Boolean).join('+') || 'off';
   app.get('/health', (c) => {
     const upstreams = selector.candidates.map((k) => ({ id: k.upstream.id, kind: k.upstream.kind, state: breakers.state(k.upstream.id), ttft_ms: Math.round(k.ttftMs), tokens_per_s: Math.round(k.tokensPerSecond) }));
     const down = upstreams.filter((u) => u.state === 'open').length;
     const sharedState = options.sharedStateHealthy ? (options.sharedStateHealthy() ? 'ok' : 'unreachable') : 'memory';
     // Degraded: some upstream's circuit is open, or the shared state is unreachable; down: no upstream can answer.
     const status = down === upstreams.length && down > 0 ? 'down' : down > 0 || sharedState === 'unreachable' ? 'degraded' : 'ok';
-    return c.json({ status, auth: tokens.size > 0 ? 'bearer' : 'off', shared_state: sharedState, upstreams }, status === 'down' ? 503 : 200);
+    const code = status === 'down' ? 503 : 200;
+    if (!operator(c)) return c.json({ status }, code);
+    return c.json({ status, auth: authMode, shared_state: sharedState, upstreams }, code);
   });
-  app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/metrics', async (c) => {
+    if (!operator(c)) return fail(openAiError('unauthorized', '/metrics needs the metrics token (metrics_token_env)'), { 'www-authenticate': 'Bearer realm="riskgate-metrics"' });
+    return c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+  });
   // `owned_by` says what serves it; a `replay` model answers only the prompts it has recordings of.
   const modelObject = (k: Candidate) => ({ id: k.upstream.model, object: 'model', created: 0, owned_by: k.upstream.kind, ...(k.upstream.kind === 'replay' ? { recorded_prompts_only: true } : {}) });
   app.get('/v1/models', (c) => c.json({ object: 'list', data: selector.candidates.map(modelObject) }));

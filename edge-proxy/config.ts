@@ -57,6 +57,14 @@ export const configSchema = z.object({
   trusted_proxies: z.array(z.string()).default([]),
   /** Name of the env var holding the secret that signs widget tokens (HS256 JWTs, widget-tokens.ts); none = widget tokens off. */
   widget_token_secret_env: z.string().optional(),
+  /** The longest a widget token may live (exp − iat); longer ones, or ones without iat, are refused. @default 3600 */
+  widget_token_max_age_s: z.number().int().positive().default(3600),
+  /**
+   * Names an environment variable holding the token for `/metrics` and the details of `/health`
+   * (upstream ids, latencies, auth). Without it, both are open only while auth is off (a loopback
+   * demo); with auth on they stay closed: `/metrics` 401, `/health` says only its status.
+   */
+  metrics_token_env: z.string().optional(),
   /** Bearer tokens accepted on /v1/*. Empty (and no widget token secret) = auth off (said at start). @default [] */
   tokens: z.array(z.string().min(8)).default([]),
   /** Origins allowed by CORS (a page on another origin calling the proxy); `CORS_ORIGINS` overrides (comma-separated). `npm start` allows its own app. @default [] */

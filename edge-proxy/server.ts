@@ -15,6 +15,7 @@ import { candidatesFromConfig, judgeFromConfig, loadQualityPredictor } from './u
 import { createLogger } from './log.js';
 import { createRedisStores } from './redis-stores.js';
 import { guardStores } from './guarded-stores.js';
+import { checkWidgetSecret } from './widget-tokens.js';
 
 export const DEFAULT_PROXY_PORT = 8787;
 /** Pending connections the kernel holds for us (capped by net.core.somaxconn). */
@@ -75,6 +76,9 @@ export async function startProxy(port: number, options: { config?: Partial<Proxy
   const config = parseConfig({ ...options.config, port });
   const widgetTokenSecret = config.widget_token_secret_env ? process.env[config.widget_token_secret_env] : undefined;
   if (config.widget_token_secret_env && !widgetTokenSecret) throw new Error(`widget_token_secret_env names ${config.widget_token_secret_env}, which is not set`);
+  if (widgetTokenSecret !== undefined) checkWidgetSecret(widgetTokenSecret);
+  const metricsToken = config.metrics_token_env ? process.env[config.metrics_token_env] : undefined;
+  if (config.metrics_token_env && !metricsToken) throw new Error(`metrics_token_env names ${config.metrics_token_env}, which is not set`);
   checkExposure(config, widgetTokenSecret !== undefined);
   const candidates = candidatesFromConfig(config.models, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms, embeddedQueuePerThread: config.embedded_queue_per_thread });
   const qualityPredictor = await loadQualityPredictor(config.selector, options.baseDir);
@@ -83,7 +87,7 @@ export async function startProxy(port: number, options: { config?: Partial<Proxy
   await shared?.connected(2_000); // not a hard requirement: without Redis the proxy starts degraded
   const log = createLogger();
   const app = createProxyApp({
-    config, candidates, log, ...(widgetTokenSecret ? { widgetTokenSecret } : {}),
+    config, candidates, log, ...(widgetTokenSecret ? { widgetTokenSecret } : {}), ...(metricsToken ? { metricsToken } : {}),
     ...(shared ? { ...guardStores(shared, config.shared_state_failure, config.rate_limit_per_minute, log), sharedStateHealthy: shared.healthy } : {}), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}), ...(judge ? { judge } : {}) });
   const running = await listen(app.fetch, port, config.host);
   const release = async () => {
@@ -133,6 +137,10 @@ export function drainOnSignals(proxy: RunningProxy, deadlineMs: number, also: ()
 }
 
 export function describeAuth(config: ProxyConfig): string {
+  const widget = config.widget_token_secret_env ? `widget tokens signed with $${config.widget_token_secret_env}` : undefined;
+  if (config.tokens.length > 0 || widget) {
+    return `auth: ${[config.tokens.length > 0 ? `bearer token required (${config.tokens.length} configured)` : '', widget ?? ''].filter(Boolean).join('; ')}`;
+  }
   return config.tokens.length > 0
     ? `auth: bearer token required (${config.tokens.length} configured)`
     : `auth: OFF — no tokens configured (RISKGATE_TOKENS or config "tokens"); anything that can reach ${config.host}:${config.port} can use it${config.allow_anonymous ? ' (allow_anonymous is on)' : ''}`;

@@ -15,10 +15,26 @@ export async function mintWidgetToken(secret: string, { subject, ttlSeconds = 60
     .setIssuedAt().setExpirationTime(`${ttlSeconds}s`).sign(new TextEncoder().encode(secret));
 }
 
-/** The token's subject when it is valid (signature, audience, not expired); undefined otherwise. */
-export async function verifyWidgetToken(token: string, secret: string): Promise<string | undefined> {
+/** HS256 needs a key as long as its hash (RFC 7518 §3.2): a shorter secret can be guessed offline. */
+export const MIN_WIDGET_SECRET_BYTES = 32;
+
+export function checkWidgetSecret(secret: string): void {
+  const bytes = new TextEncoder().encode(secret).length;
+  if (bytes < MIN_WIDGET_SECRET_BYTES) {
+    throw new Error(`the widget token secret is ${bytes} bytes; it must be at least ${MIN_WIDGET_SECRET_BYTES} (e.g. openssl rand -base64 48)`);
+  }
+}
+
+/**
+ * The token's subject when it is valid (signature, audience, not expired, and issued for at most
+ * `maxAgeS`: a ten-year token is a password, not a session); undefined otherwise.
+ */
+export async function verifyWidgetToken(token: string, secret: string, maxAgeS = 3600): Promise<string | undefined> {
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { audience: WIDGET_TOKEN_AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      audience: WIDGET_TOKEN_AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub'], maxTokenAge: maxAgeS,
+    });
+    if (payload.exp! - payload.iat! > maxAgeS) return undefined;
     return payload.sub;
   } catch {
     return undefined;

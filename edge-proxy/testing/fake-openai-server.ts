@@ -130,7 +130,7 @@ function toolCallFor(request: AgentRequest) {
 function judgeVote(request: AgentRequest, prefers: string): string | undefined {
   const [system, user] = request.messages ?? [];
   if (system?.role !== 'system' || typeof system.content !== 'string' || !system.content.includes('[[A]]') || typeof user?.content !== 'string') return undefined;
-  const match = /\[Answer A\]\n([\s\S]*)\n\n\[Answer B\]\n([\s\S]*)$/.exec(user.content);
+  const match = /<answer_a>\n([\s\S]*?)\n<\/answer_a>\n\n<answer_b>\n([\s\S]*?)\n<\/answer_b>$/.exec(user.content);
   if (!match) return undefined;
   const [a, b] = [match[1]!.includes(prefers), match[2]!.includes(prefers)];
   return `Compared both. ${a === b ? '[[C]]' : a ? '[[A]]' : '[[B]]'}`;
