@@ -159,6 +159,9 @@ test('"Not good enough?" on a local answer asks the larger model now: both answe
   await expect(page.locator('riskgate-chat footer .tally')).toHaveText('Answered on this device: 0 of 1');
 });
 
+test.describe(() => {
+  // The stand-in gate is served by page.route, which a service worker's own fetches bypass (the reload).
+  test.use({ serviceWorkers: 'block' });
 test('with adapt-threshold="feedback", "Not good enough?" on an answer the gate kept here raises the stored threshold, which survives a reload', async ({ page }) => {
   await useStandInGate(page); // certified points to adapt (the shipped stories260K gate certifies none)
   const openAdaptive = async () => {
@@ -214,6 +217,7 @@ test('with adapt-threshold="feedback", "Not good enough?" on an answer the gate 
   const next = await send(page, 'The dog ran fast.') as unknown as { decision: { threshold: number; calibratedThreshold: number } };
   expect(next.decision.threshold).toBeCloseTo(after.threshold, 9);
   expect(next.decision.calibratedThreshold).toBe(local!.decision.calibratedThreshold);
+});
 });
 
 test('risk-control="per-cluster": each prompt is decided by its cluster\'s own threshold, the cluster the offline k-means assigns', async ({ page }) => {

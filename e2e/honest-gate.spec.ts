@@ -9,6 +9,9 @@ import { createNodeEngine } from '../node/local-model.js';
 import { collectDecode } from '../workers/engine/collect-decode.js';
 import { mount, send, useStandInGate } from './fixtures.js';
 
+// The stand-in gate is served by page.route, which a service worker's own fetches bypass.
+test.use({ serviceWorkers: 'block' });
+
 const QUESTIONS: readonly [string, string][] = [
   ['What is the capital of France?', 'Paris'],
   ['How many legs does a spider have?', 'eight'],

@@ -42,9 +42,11 @@ test('cost-model="live": τ is recalibrated from this device\'s measured speeds 
 
   const point = { costWeight: 8, riskLevel: 0.05 };
   const table = fromJsonThreshold(thresholds.rows.find((r) => r.cost_weight === 8 && r.risk_level === 0.05)!.threshold);
-  // 1: answered here (forced), so the device measures its decode speed; 2: the edge, so its round trip is measured.
+  // 1: answered here (forced), so the device measures its prefill and decode speed; 2: the edge, so
+  // its round trip is measured. A prompt's own prefill never prices its own τ (issue 22: the rule the
+  // guarantee covers cannot depend on the prompt it decides), so the first is priced by the cost model.
   const first = await sendAs('Once upon a time there was a little dog who liked to run in the park.', 'local');
-  expect(first.cost!.sources).toMatchObject({ localPrefill: 'measured', localDecode: 'cost model', edge: 'modelled' });
+  expect(first.cost!.sources).toMatchObject({ localPrefill: 'cost model', localDecode: 'cost model', edge: 'modelled' });
   const second = await sendAs('What is the capital of France?', 'edge');
   expect(second.cost!.sources).toMatchObject({ localPrefill: 'measured', localDecode: 'measured', edge: 'modelled' });
   const third = await sendAs('Lily and Ben went to the park to play with a red ball.', 'auto');
@@ -56,6 +58,7 @@ test('cost-model="live": τ is recalibrated from this device\'s measured speeds 
     expect(d.calibratedThreshold).toBe(expectedThreshold(cost, point));
     expect(d.threshold).toBe(d.calibratedThreshold); // no adaptation asked for
     expect(cost.inputs.localPrefillTokensPerS).toBeGreaterThan(0);
+    if (d === first) expect(cost.inputs.localPrefillTokensPerS).toBe(1 / constants.localPrefillSPerToken);
     expect(cost.prompt.local.normalized).toBeGreaterThanOrEqual(0);
     expect(cost.prompt.edge.model).toBe('gpt-4-1106-preview');
   }
