@@ -16,6 +16,7 @@ export const ERROR_CODES = Object.freeze([
   'engine_failed',
   'gate_failed',
   'edge_unreachable',
+  'edge_cors_refused',
   'edge_error',
   'edge_stream_error',
   'aborted',

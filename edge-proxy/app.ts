@@ -153,6 +153,14 @@ export function createProxyApp(options: ProxyOptions) {
     return found ? c.json(modelObject(found)) : fail(openAiError('invalid_model', `model ${c.req.param('id')} is not served here`, 'model'));
   });
 
+  /** The most an answer can cost: its prompt (about 4 characters a token) and max tokens at the dearest model. */
+  const dearestPer1k = Math.max(0, ...selector.candidates.map((k) => k.usdPer1kTokens));
+  const worstCaseUsd = (messages: readonly { content: string }[], body: { max_tokens?: number | null | undefined; max_completion_tokens?: number | null | undefined }) => {
+    const promptTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
+    const answerTokens = body.max_completion_tokens ?? body.max_tokens ?? config.default_max_tokens;
+    return ((promptTokens + answerTokens) / 1000) * dearestPer1k;
+  };
+
   /**
    * The rate limit, the JSON body, then admission (max_concurrent_requests), for both POST routes.
    * The body is read before a slot is taken and within `body_read_timeout_ms`: a client that
@@ -218,10 +226,15 @@ export function createProxyApp(options: ProxyOptions) {
     const requestId = offered && SAFE_REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
     // The budget guards new answers; a kept answer replayed for its Idempotency-Key costs nothing.
     const answer = async () => {
-      if (config.budget_usd_per_day !== null && (await budget.spent(caller, utcDay())) >= config.budget_usd_per_day) {
+      // The worst this answer can cost is reserved first, atomically, and settled when it is known.
+      const day = utcDay();
+      const limit = config.budget_usd_per_day;
+      const reserved = limit === null ? undefined : { usd: await budget.reserve(caller, day, worstCaseUsd(read.messages, body), limit), day };
+      if (reserved && reserved.usd <= 0 && worstCaseUsd(read.messages, body) > 0) {
         return fail({ status: 429, body: { error: { message: `daily budget of $${config.budget_usd_per_day} is spent`, type: 'insufficient_quota', code: 'budget_exceeded', param: null } } });
       }
-      return answerChat({ config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers, drained: drainDeadline.signal }, { body, read, requestId, caller, signal: c.req.raw.signal, slot });
+      const ctx = { config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers, drained: drainDeadline.signal };
+      return answerChat(ctx, { body, read, requestId, caller, signal: c.req.raw.signal, slot, ...(reserved ? { reserved } : {}) });
     };
     const idempotencyKey = c.req.header('idempotency-key');
     if (idempotencyKey === undefined) return answer();

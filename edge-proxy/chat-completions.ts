@@ -21,6 +21,7 @@ import { createSseWriter, SSE_HEADERS } from './sse-response.js';
 import type { UpstreamRequest } from './upstream/upstream.js';
 import { UpstreamError } from './upstream/upstream-error.js';
 import { NoUpstreamSucceeded } from './failover.js';
+import { estimatePromptTokens } from './upstream/with-stop.js';
 import type { ProxyLogger } from './log.js';
 import { firstUnmet, type ReadRequest } from './openai-compat.js';
 import { withStop } from './upstream/with-stop.js';
@@ -42,7 +43,12 @@ export type ChatContext = {
 /** The request's place in `max_concurrent_requests`: a stream that stays open holds it until it ends. */
 export type AnswerSlot = { held: boolean; release(): void };
 
-type Answer = { readonly body: ChatRequest; readonly read: ReadRequest; readonly requestId: string; readonly caller: string; readonly signal: AbortSignal; readonly slot?: AnswerSlot };
+type Answer = {
+  readonly body: ChatRequest; readonly read: ReadRequest; readonly requestId: string; readonly caller: string;
+  readonly signal: AbortSignal; readonly slot?: AnswerSlot;
+  /** USD reserved against the caller's budget before answering (the worst case), settled once the cost is known. */
+  readonly reserved?: { readonly usd: number; readonly day: string };
+};
 
 /** The assistant message: its text, or (OpenAI's shape for a tool call) null content and the calls. */
 const messageOf = (text: string, toolCalls: readonly ToolCall[] | undefined) =>
@@ -99,7 +105,7 @@ async function predictQuality(predictor: QualityPredictor | undefined, router: C
   return vector?.length === predictor.dim ? predictor.predict(vector) : undefined;
 }
 
-export async function answerChat(ctx: ChatContext, { body, read, requestId, caller, signal, slot }: Answer): Promise<Response> {
+export async function answerChat(ctx: ChatContext, { body, read, requestId, caller, signal, slot, reserved }: Answer): Promise<Response> {
   const { config, selector, metrics } = ctx;
   const request: UpstreamRequest = {
     messages: read.messages,
@@ -141,6 +147,17 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
     if (!(e instanceof UpstreamError) || (e.failure !== 'aborted' && e.failure !== 'circuit_open')) ctx.selector.observeFailure(c.upstream.id, config.first_byte_timeout_ms);
   };
 
+  /** The answer's real cost against what was reserved for it (or, without a budget, simply added). */
+  let settled = false;
+  const settle = async (usd: number) => {
+    if (settled) return;
+    settled = true;
+    await ctx.budget.add(caller, reserved?.day ?? utcDay(), usd - (reserved?.usd ?? 0));
+  };
+  /** What a stream cut short (aborted, failed, drained) still cost: its prompt and the pieces sent. */
+  let streamedPieces = 0;
+  let servingRate = 0;
+  const partialCost = () => ((estimatePromptTokens(request) + streamedPieces) / 1000) * servingRate;
   const account = async (served: Served) => {
     const { candidate: c, result } = served;
     const id = c.upstream.id;
@@ -150,7 +167,7 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
     metrics.tokens.inc({ upstream: id, kind: 'completion' }, result.completionTokens);
     const usd = ((result.promptTokens + result.completionTokens) / 1000) * c.usdPer1kTokens;
     metrics.cost.inc({ upstream: id }, usd);
-    await ctx.budget.add(caller, utcDay(), usd);
+    await settle(usd);
     const decodeS = (served.durationMs - served.ttftMs) / 1000;
     selector.observe(id, served.ttftMs, result.completionTokens > 1 && decodeS > 0 ? (result.completionTokens - 1) / decodeS : undefined);
   };
@@ -175,6 +192,7 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
       };
       return new Response(JSON.stringify(completion), { headers: { 'content-type': 'application/json', ...headers, 'x-router-served-by': served.candidate.upstream.id } });
     } catch (error) {
+      await settle(0); // nothing reached the client; the reservation goes back
       if (drained) return errorResponse(openAiError('overloaded', `the proxy is restarting; retry (request id ${requestId})`), { ...headers, 'retry-after': '1' });
       return failureResponse(error, headers, ctx.log, timedOut);
     } finally {
@@ -193,6 +211,8 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
   const served = serveWithFailover(ladder, request, abort.signal, options, {
     onAttemptFailed,
     async onPiece(piece, candidate) {
+      streamedPieces++;
+      servingRate = candidate.usdPer1kTokens;
       if (model === undefined) {
         clearInterval(keepAlive);
         model = candidate.upstream.model;
@@ -205,6 +225,7 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
   });
   const first = await Promise.race([opened, served.then(() => 'served' as const, () => 'failed' as const)]);
   if (first === 'failed') {
+    await settle(0);
     clearInterval(keepAlive);
     clearTimeout(deadline);
     ctx.drained?.removeEventListener('abort', onDrained);
@@ -227,6 +248,7 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
       await account(done);
     } catch (error) {
       clearInterval(keepAlive);
+      await settle(partialCost()).catch(() => undefined); // an aborted or cut stream is charged for what it sent
       metrics.errors.inc({ code: timedOut !== undefined ? 'request_timeout' : 'stream_error', upstream: headers['x-router-served-by'] ?? 'none' });
       const message = publicFailure(error, requestId, ctx.log);
       await sse.data(drained ? openAiError('overloaded', `the proxy is restarting and ended this answer; retry (request id ${requestId})`).body

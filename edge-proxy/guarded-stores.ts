@@ -40,6 +40,7 @@ export function guardStores(shared: Stores, policy: 'closed' | 'open', perMinute
     rateLimiter: { take: guard('rate limit', shared.rateLimiter.take.bind(shared.rateLimiter), local.rateLimiter.take.bind(local.rateLimiter)) },
     budget: {
       spent: guard('budget', shared.budget.spent.bind(shared.budget), local.budget.spent.bind(local.budget)),
+      reserve: guard('budget', shared.budget.reserve.bind(shared.budget), local.budget.reserve.bind(local.budget)),
       // Never fails an answer already given: kept in memory and logged.
       add: async (key, day, usd) => {
         try {

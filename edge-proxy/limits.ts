@@ -12,7 +12,15 @@ export interface RateLimiter {
 
 export interface BudgetStore {
   spent(key: string, day: string): Promise<number>;
+  /** Adds `usd` (negative: gives back part of a reservation). */
   add(key: string, day: string, usd: number): Promise<void>;
+  /**
+   * Atomically reserves `usd`, or what is left of `limit` when that is less; 0 (nothing reserved)
+   * once the day's budget is spent. An answer reserves its worst case before it starts and settles
+   * after (issue 24, S5: checked before and charged after, 20 concurrent requests spent 12× a day's
+   * budget). The overrun is then at most one answer's cost beyond what was left, whatever the concurrency.
+   */
+  reserve(key: string, day: string, usd: number, limit: number): Promise<number>;
 }
 
 /** Fixed one-minute windows per key; windows of past minutes are dropped, so memory is bounded by the callers of one minute. */
@@ -40,6 +48,13 @@ export function createMemoryBudgetStore(): BudgetStore {
   return {
     async spent(key, day) { return spent.get(`${key}|${day}`) ?? 0; },
     async add(key, day, usd) { spent.set(`${key}|${day}`, (spent.get(`${key}|${day}`) ?? 0) + usd); },
+    async reserve(key, day, usd, limit) {
+      const now = spent.get(`${key}|${day}`) ?? 0;
+      if (now >= limit - 1e-12) return 0;
+      const taken = Math.min(usd, limit - now);
+      spent.set(`${key}|${day}`, now + taken);
+      return taken;
+    },
   };
 }
 

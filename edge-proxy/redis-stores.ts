@@ -9,6 +9,15 @@ import { Redis } from 'ioredis';
 import type { BudgetStore, RateLimiter } from './limits.js';
 import type { IdempotencyStore, StoredAnswer } from './idempotency.js';
 
+const RESERVE_SCRIPT = `
+local spent = tonumber(redis.call('GET', KEYS[1]) or '0')
+local limit = tonumber(ARGV[2])
+if spent >= limit - 1e-12 then return '0' end
+local taken = math.min(tonumber(ARGV[1]), limit - spent)
+redis.call('INCRBYFLOAT', KEYS[1], taken)
+redis.call('EXPIRE', KEYS[1], 172800)
+return tostring(taken)`;
+
 export type RedisStores = {
   rateLimiter: RateLimiter; budget: BudgetStore; idempotency: IdempotencyStore;
   /** Connected and ready (what /health reports). */
@@ -39,6 +48,10 @@ export function createRedisStores(url: string, { perMinute, prefix = 'riskgate',
     async add(key, day, usd) {
       const k = `${prefix}:budget:${key}:${day}`;
       await redis.multi().incrbyfloat(k, usd).expire(k, 2 * 86_400).exec();
+    },
+    async reserve(key, day, usd, limit) {
+      // One script: the check and the add cannot interleave with another instance's.
+      return Number(await redis.eval(RESERVE_SCRIPT, 1, `${prefix}:budget:${key}:${day}`, String(usd), String(limit)));
     },
   };
   const idempotency: IdempotencyStore = {

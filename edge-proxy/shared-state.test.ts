@@ -49,6 +49,16 @@ for (const [name, impl] of implementations) {
       expect(await budget.spent('b', '2026-11-30')).toBe(0);
     });
 
+    it('budget: a reservation is atomic, never past the limit, even when twenty race', async () => {
+      const budget = impl.budget();
+      const results = await Promise.all(Array.from({ length: 20 }, () => budget.reserve('r', '2026-12-01', 0.01, 0.05)));
+      expect(results.filter((usd) => usd > 0)).toHaveLength(5);
+      expect(await budget.spent('r', '2026-12-01')).toBeCloseTo(0.05, 9);
+      await budget.add('r', '2026-12-01', -0.004); // an answer cost less than reserved: the rest comes back
+      expect(await budget.reserve('r', '2026-12-01', 0.01, 0.05)).toBeCloseTo(0.004, 9); // what is left, no more
+      expect(await budget.reserve('r', '2026-12-01', 0.01, 0.05)).toBe(0);
+    });
+
     it('idempotency: new, then running, then the kept answer; forget starts over', async () => {
       const store = impl.idempotency();
       expect(await store.begin('k1', 'f1')).toBe('new');

@@ -3,7 +3,8 @@
  * Streams a deferred prompt from the edge proxy (OpenAI chat-completions SSE, parsed by
  * eventsource-parser). Yields content pieces; returns the served model, finish reason and usage.
  * Every failure becomes a RouterError with a stable code: `edge_unreachable` (no connection),
- * `edge_error` (an HTTP error answer), `edge_stream_error` (an error event mid-stream).
+ * `edge_cors_refused` (the proxy is up but refuses this page's origin), `edge_error` (an HTTP error
+ * answer, with its status), `edge_stream_error` (an error event mid-stream).
  */
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { RouterError } from '../core/errors.js';
@@ -25,6 +26,15 @@ export type EdgeRequest = {
 
 export type EdgeResult = { readonly model: string; readonly finishReason: string; readonly promptTokens: number; readonly completionTokens: number };
 
+async function reachableWithoutCors(endpoint: string): Promise<boolean> {
+  try {
+    await fetch(new URL('health', endpoint.endsWith('/') ? endpoint : `${endpoint}/`).href, { mode: 'no-cors', signal: AbortSignal.timeout(3_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** POSTs JSON to the proxy; every failure is a RouterError with the codes above. */
 async function postToEdge(endpoint: string, path: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
   const url = new URL(path, endpoint.endsWith('/') ? endpoint : `${endpoint}/`).href;
@@ -32,6 +42,12 @@ async function postToEdge(endpoint: string, path: string, body: unknown, headers
   try {
     response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
   } catch (cause) {
+    if (signal?.aborted) throw new RouterError('aborted', 'stopped', { cause });
+    // fetch says the same TypeError for "no network" and "the proxy refused this origin (CORS)". An
+    // opaque no-cors probe of /health tells them apart: it succeeds only if the proxy is reachable.
+    if (await reachableWithoutCors(endpoint)) {
+      throw new RouterError('edge_cors_refused', `the edge proxy at ${endpoint} refused this page's origin (${globalThis.location?.origin ?? 'unknown'}): add it to the proxy's cors_origins`, { cause });
+    }
     throw new RouterError('edge_unreachable', `edge proxy at ${endpoint} is unreachable (${String(cause)})`, { cause });
   }
   if (!response.ok || !response.body) {

@@ -72,3 +72,13 @@ export function parseOutboxEntry(value: unknown): OutboxEntry {
   if (problem) throw new RouterError('invalid_artifact', `outbox entry refused (${problem})`);
   return { id: e!.id!, conversation: e!.conversation!, messages: e!.messages!, createdAt: e!.createdAt!, attempts: e!.attempts!, nextAttemptAt: e!.nextAttemptAt!, lastError: e!.lastError ?? null };
 }
+
+/**
+ * What the outbox waits out: only a failure for lack of network (offline, DNS, connection refused:
+ * `edge_unreachable`), or the proxy still answering the same key (409). An HTTP error the proxy
+ * answered (4xx, 5xx, 429) is that error, shown with Retry; queueing it looked like "offline",
+ * retried it for minutes and held every later prompt behind it (issue 25).
+ */
+export function waitsForNetwork(error: { readonly code: string; readonly httpStatus?: number }): boolean {
+  return error.code === 'edge_unreachable' || (error.code === 'edge_error' && error.httpStatus === 409);
+}

@@ -25,7 +25,8 @@ export function withStop(upstream: Upstream, stops: readonly string[]): Upstream
         const at = Math.min(...stops.map((s) => held.indexOf(s)).filter((i) => i >= 0));
         if (Number.isFinite(at)) {
           if (at > 0) yield held.slice(0, at);
-          return { finishReason: 'stop', promptTokens: 0, completionTokens };
+          // Stopped before the upstream's usage arrived: its prompt still cost (issue 24, S5).
+          return { finishReason: 'stop', promptTokens: estimatePromptTokens(request), completionTokens };
         }
         // Keep the tail that might still become a stop sequence.
         const safe = held.length - (longest - 1);
@@ -39,4 +40,9 @@ export function withStop(upstream: Upstream, stops: readonly string[]): Upstream
     }
   }
   return { ...upstream, generate };
+}
+
+/** About 4 characters per token (OpenAI's rule of thumb), for when no upstream count will come. */
+export function estimatePromptTokens(request: Pick<UpstreamRequest, 'messages'>): number {
+  return Math.ceil(request.messages.reduce((n, m) => n + m.content.length, 0) / 4);
 }

@@ -10,7 +10,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { RouterError, fromErrorPayload, type ErrorPayload } from '../../core/errors.js';
 import type { ChatMessage, RouteMode, RoutePath } from '../../core/protocol/chat.js';
 import type { Decision, RouteEvent, RouteFinishReason, RouteRequest } from '../../core/protocol/worker-api.js';
-import { newEntry, type OutboxEntry } from '../../core/offline/outbox.js';
+import { newEntry, waitsForNetwork, type OutboxEntry } from '../../core/offline/outbox.js';
 import type { WorkerConnection } from './worker-connection.js';
 import { historyBefore, insertAfter, lastTurnOf, sessionStats, userTurnOf, type AnswerTurn, type ErrorTurn, type SessionStats, type Turn, type UserTurn } from './turns.js';
 
@@ -164,7 +164,7 @@ export class Conversation implements ReactiveController {
     return this.#inTurn(async () => {
       const messages = historyBefore(this.turns, prompt);
       const { answer: edge, failure } = await this.#route(prompt, messages, { mode: 'edge' });
-      if (failure?.retryLater && !(edge && edge.text !== '')) {
+      if (failure && waitsForNetwork(failure) && !(edge && edge.text !== '')) {
         if (edge) this.#remove(edge);
         await this.#enqueue(prompt, messages);
         return undefined;
@@ -222,8 +222,9 @@ export class Conversation implements ReactiveController {
     prompt.state = 'sent';
     const messages = historyBefore(this.turns, prompt);
     let { answer, failure } = await this.#route(prompt, messages, {});
-    // The edge could not be reached (offline, proxy down, 5xx after its failover): nothing is lost.
-    if (failure?.retryLater && !(answer && answer.text !== '')) {
+    // The edge could not be reached (offline, DNS, proxy down): nothing is lost. An error the proxy
+    // answered is shown as that error, with Retry (waitsForNetwork).
+    if (failure && waitsForNetwork(failure) && !(answer && answer.text !== '')) {
       if (answer) this.#remove(answer);
       if (this.options.offline() === 'local' && this.connection.status?.engine) {
         ({ answer, failure } = await this.#route(prompt, messages, { mode: 'local' }));
@@ -304,8 +305,11 @@ export class Conversation implements ReactiveController {
 
   #fail(error: RouterError, retry: string, after: UserTurn | undefined): void {
     const code = error.code ?? 'internal_error';
-    this.#push({ id: this.#nextId++, role: 'error', code, message: error.message, retry }, after && lastTurnOf(this.turns, after));
-    this.options.emit('riskgate-error', { code, message: error.message });
+    const status = error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {};
+    this.#push({ id: this.#nextId++, role: 'error', code, message: error.message, retry, ...status }, after && lastTurnOf(this.turns, after));
+    this.options.emit('riskgate-error', { code, message: error.message, ...status });
+    // A deployment problem the visitor cannot fix: the site owner reads it in the console.
+    if (code === 'edge_cors_refused' || error.httpStatus === 401) console.warn(`riskgate: ${error.message}`);
   }
 
   #remove(turn: Turn): void {

@@ -9,7 +9,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { RouterError, toErrorPayload } from '../../core/errors.js';
-import { afterFailure, deliveryOrder, nextDue, type OutboxEntry } from '../../core/offline/outbox.js';
+import { afterFailure, deliveryOrder, nextDue, waitsForNetwork, type OutboxEntry } from '../../core/offline/outbox.js';
 import { openOutboxStore, type OutboxStore } from '../offline/outbox-store.js';
 
 export type Connectivity = 'online' | 'offline' | 'edge-unreachable';
@@ -122,7 +122,7 @@ export class OutboxDelivery implements ReactiveController {
         this.hooks.emit('riskgate-delivered', { id: entry.id, prompt: entry.messages.at(-1)!.content, attempts: entry.attempts + 1 });
       } catch (thrown) {
         const error = toErrorPayload(thrown);
-        if (error.retryLater) {
+        if (waitsForNetwork(error)) {
           const later = afterFailure(entry, error, Date.now());
           await store.put(later);
           this.entries = this.entries.map((e) => (e.id === later.id ? later : e));

@@ -19,7 +19,10 @@ export type AnswerTurn = {
   promptId?: number;
 };
 /** `retry`: the prompt to send again; `reload`: the model failed to load (Retry reloads it, then sends every unsent prompt). */
-export type ErrorTurn = { readonly id: number; readonly role: 'error'; readonly code: string; readonly message: string; readonly retry?: string; readonly reload?: true };
+export type ErrorTurn = {
+  readonly id: number; readonly role: 'error'; readonly code: string; readonly message: string;
+  readonly httpStatus?: number; readonly retry?: string; readonly reload?: true;
+};
 export type Turn = UserTurn | AnswerTurn | ErrorTurn;
 
 /** The session tally shown in the footer and exposed as `element.stats`. */

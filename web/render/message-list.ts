@@ -22,6 +22,7 @@ export type MessageListProps = {
 const ERROR_WORDS: Record<string, string> = {
   edge_unreachable: 'The server could not be reached.',
   edge_error: 'The server could not answer.',
+  edge_cors_refused: 'This site is not allowed to use its chat server (a setting on the server).',
   edge_stream_error: 'The server’s answer broke off.',
   asset_unreachable: 'Part of the chat could not be downloaded.',
   context_window_exceeded: 'This message is too long for the on-device model. Please shorten it.',
@@ -56,9 +57,19 @@ function renderAnswer(turn: AnswerTurn, p: MessageListProps) {
   </li>`;
 }
 
+/** An HTTP error the proxy answered, in words: what happened, and whether waiting helps. */
+function httpWords(status: number): string {
+  if (status === 401 || status === 403) return 'The server refused this chat: it is not signed in.';
+  if (status === 429) return 'The server is busy with too many requests. Try again in a moment.';
+  if (status === 413 || status === 400) return 'The server could not take this message.';
+  if (status >= 500) return 'The server had a problem answering. Try again in a moment.';
+  return `The server could not answer (error ${status}).`;
+}
+
 function renderError(turn: ErrorTurn, onRetry: (id: number) => void) {
-  return html`<li class="error" part="bubble error" data-code=${turn.code}>
-    <span role="alert">${ERROR_WORDS[turn.code] ?? 'Something went wrong.'}</span>
+  const words = turn.code === 'edge_error' && turn.httpStatus !== undefined ? httpWords(turn.httpStatus) : ERROR_WORDS[turn.code];
+  return html`<li class="error" part="bubble error" data-code=${turn.code} data-status=${turn.httpStatus ?? nothing}>
+    <span role="alert">${words ?? 'Something went wrong.'}</span>
     <details><summary>Details</summary><code>${turn.code}</code>: ${turn.message}</details>
     ${(turn.retry !== undefined && !NOT_RETRYABLE.has(turn.code)) || turn.reload ? html`<button type="button" class="retry" @click=${() => onRetry(turn.id)}>Retry</button>` : nothing}
   </li>`;
