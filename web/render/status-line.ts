@@ -19,7 +19,7 @@ function plainReady(status: WorkerStatus): string {
   if (!status.engine) return 'The on-device model could not start here, so every message goes to the server.';
   const points = status.grid.costWeights.length * status.grid.riskLevels.length;
   if (status.uncertified.length === points) {
-    return 'A small model on this device is ready, but it was not good enough on the examples it was checked on, so every message goes to the server.';
+    return 'Ready. The small model on this device was not good enough on the examples it was checked on, so every message goes to the server.';
   }
   return `Ready. A small model on this device (${ENGINE_WORDS[status.engine.backend] ?? status.engine.backend}) answers when it safely can; other messages go to the server.`;
 }
