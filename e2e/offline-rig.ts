@@ -5,13 +5,14 @@
  * only emulated), a dedicated edge proxy behind a connection that can lose responses, and a
  * persistent browser profile.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, BrowserType, Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../playwright.config.js';
-import { REPO_ROOT } from '../node/paths.js';
+import { REPO_ROOT, STAND_IN_GATE_DIR } from '../node/paths.js';
 import { startStaticServer, type StaticServer } from '../cli/static-server.js';
 import { startProxy, type RunningProxy } from '../edge-proxy/server.js';
 import { startDroppingProxy, type DroppingProxy } from './dropping-proxy.js';
@@ -28,6 +29,24 @@ export async function rig(drop = 0): Promise<Rig> {
   rigs.push(r);
   return r;
 }
+/**
+ * Deploys the stand-in gate (node/paths.ts) into the rig's copy of dist/, as a site owner would ship
+ * another gate: its files, no stale precompressed copies, and a manifest naming their sha256. The
+ * widget then needs `gate-labels="any"`. (page.route cannot stand in here: the service worker fetches.)
+ */
+export function deployStandInGate(r: Rig): void {
+  const models = join(r.dist, 'models');
+  const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+  for (const name of ['gate.onnx', 'thresholds.json', 'thresholds.calibration-set.json', 'manifest.json']) {
+    for (const suffix of ['.br', '.gz']) rmSync(join(models, name + suffix), { force: true });
+    if (name !== 'manifest.json') copyFileSync(join(STAND_IN_GATE_DIR, name), join(models, name));
+  }
+  const manifest = JSON.parse(readFileSync(join(models, 'manifest.json'), 'utf8')) as { gate: { sha256: string }; thresholds: { sha256: string } };
+  manifest.gate.sha256 = sha(join(models, 'gate.onnx'));
+  manifest.thresholds.sha256 = sha(join(models, 'thresholds.json'));
+  writeFileSync(join(models, 'manifest.json'), JSON.stringify(manifest));
+}
+
 export const siteUp = async (r: Rig) => { r.site = await startStaticServer({ port: r.port, distDir: r.dist, pages: true, endpoint: r.front.url, watch: true }); };
 export const siteDown = async (r: Rig) => { await r.site?.close(); r.site = undefined; };
 export async function closeRigs(): Promise<void> {

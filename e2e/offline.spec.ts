@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeRigs, firstVisit, launch, rig, siteDown, siteUp, type Rig } from './offline-rig.js';
+import { closeRigs, deployStandInGate, firstVisit, launch, rig, siteDown, siteUp, type Rig } from './offline-rig.js';
 
 // The offline-first assistant as a visitor uses it: a persistent browser profile, the built
 // dist/ on the production server (stopped to take the network away, not only emulated), a
@@ -35,13 +35,14 @@ test('after one online visit, a reload with no network loads from the service wo
 
 test('cost-model="live" offline: the calibration set, cached when first used (not precached), is read from the cache after a reload with no network', async ({ playwright }) => {
   const r = await rig();
+  deployStandInGate(r); // live costs recalibrate a marginal table; the shipped one is selective
   await siteUp(r);
   const context = await launch(playwright, r);
   const page = await firstVisit(context, r);
   const live = () => page.evaluate(async () => {
     document.querySelector('riskgate-chat')?.remove();
     const el = document.createElement('riskgate-chat');
-    for (const [k, v] of Object.entries({ conversation: '', 'cost-model': 'live', mode: 'local', 'max-tokens': '4' })) el.setAttribute(k, v);
+    for (const [k, v] of Object.entries({ conversation: '', 'cost-model': 'live', 'gate-labels': 'any', mode: 'local', 'max-tokens': '4' })) el.setAttribute(k, v);
     document.body.append(el);
     const status = await el.ready;
     const { decision } = await el.send('Once upon a time');

@@ -86,7 +86,9 @@ test('represent → train → calibrate → route: a gate for a declared WebLLM 
       const stored = Array.from(file.byPrompt(PROMPTS[3]!)!);
       const run = await page.evaluate(async ({ prompt, stored }) => {
         const client = window.riskgateHarness.createRouterClient();
-        const status = await client.init({ modelsUrl: new URL('/models/', location.href).href });
+        // This gate was trained on the recorded outcomes in all.jsonl, not on qwen2-rand's own answers:
+        // evaluated as a stand-in (gateLabels 'any'), as `riskgate fit` would be for a real deployment.
+        const status = await client.init({ modelsUrl: new URL('/models/', location.href).href, gateLabels: 'any' });
         let decision: { score: number; threshold: number; path: string; reason: string } | undefined;
         await client.route({ messages: [{ role: 'user', content: prompt }], costWeight: 0.5, riskLevel: 0.2, mode: 'auto', endpoint: 'http://127.0.0.1:9/', maxTokens: 1 }, (e) => {
           if (e.type === 'decision') decision = e.decision;

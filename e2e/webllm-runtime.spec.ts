@@ -28,7 +28,8 @@ async function routeOnce(site: WebLlmSite): Promise<{ run: RouteRun; context: Br
   const run = await page.evaluate(async (prompt) => {
     const client = window.riskgateHarness.createRouterClient();
     (window as unknown as { client: unknown }).client = client;
-    const status = await client.init({ modelsUrl: new URL('/models/', location.href).href, backend: 'auto' });
+    // A seeded random stand-in gate (webllm-site.ts): the runtime is under test, not the labels.
+    const status = await client.init({ modelsUrl: new URL('/models/', location.href).href, backend: 'auto', gateLabels: 'any' });
     const events: unknown[] = [];
     await client.route({ messages: [{ role: 'user', content: prompt }], costWeight: 0.5, riskLevel: 0.1, mode: 'local', endpoint: 'http://127.0.0.1:9/', maxTokens: 2 }, (e) => { events.push(e); });
     const channel = new BroadcastChannel('riskgate-webllm-probe');

@@ -138,6 +138,9 @@ export function createProxyApp(options: ProxyOptions) {
     // Degraded: some upstream's circuit is open, or the shared state is unreachable; down: no upstream can answer.
     const status = down === upstreams.length && down > 0 ? 'down' : down > 0 || sharedState === 'unreachable' ? 'degraded' : 'ok';
     const code = status === 'down' ? 503 : 200;
+    // CORP: a page with COEP may probe /health without CORS, to tell "offline" from "this origin
+    // is refused" (workers/edge-client.ts); what it can read of it is nothing (an opaque response).
+    c.header('cross-origin-resource-policy', 'cross-origin');
     if (!operator(c)) return c.json({ status }, code);
     return c.json({ status, auth: authMode, shared_state: sharedState, upstreams }, code);
   });

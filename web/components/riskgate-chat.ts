@@ -107,7 +107,10 @@ export class RiskgateChat extends LitElement {
       unqueue: (id: string) => this.#outbox.cancel(id),
       emit: (name, detail) => {
         if (name === 'riskgate-done') this.#announce(detail as { path: string; model: string; text: string });
-        if (name === 'riskgate-decision') this.#followThreshold(detail as Decision);
+        if (name === 'riskgate-decision') {
+          this.#drawShadowCheck(detail as Decision);
+          this.#followThreshold(detail as Decision);
+        }
         this.#emit(name, detail);
         if (name === 'riskgate-feedback') void this.#reportFellShort((detail as { decision: Decision }).decision);
       },
@@ -223,16 +226,37 @@ export class RiskgateChat extends LitElement {
    * is also answered by the larger model and judged at the proxy. The visitor sees nothing; the
    * verdict is the adaptive threshold's label and the page gets `riskgate-shadow`.
    */
+  /**
+   * The shadow draw is made when the gate decides, before the answer exists, so whether a decision
+   * is checked cannot depend on how its answer went (a stopped answer is checked like any other);
+   * that independence is what makes the 1/ρ weight unbiased (decision 024).
+   */
+  readonly #shadowDraws = new Map<string, number>();
+  #drawShadowCheck(decision: Decision): void {
+    if (decision.path !== 'local' || decision.reason !== 'gate' || this.shadowRate <= 0) return;
+    if (Math.random() < this.shadowRate) this.#shadowDraws.set(decision.id, this.shadowRate);
+    if (this.#shadowDraws.size > 256) this.#shadowDraws.delete(this.#shadowDraws.keys().next().value!);
+  }
+
   #maybeShadowCheck(decision: Decision, messages: readonly ChatMessage[], text: string): void {
-    if (this.shadowRate <= 0 || Math.random() >= this.shadowRate) return;
+    const rate = this.#shadowDraws.get(decision.id);
+    this.#shadowDraws.delete(decision.id);
+    if (rate === undefined) return;
     const remote = this.#connection.client?.remote;
     if (!remote) return;
     void (async () => {
       const authorization = await this.#authorization(false).catch(() => undefined);
-      const result = await remote.shadowCheck({
-        decisionId: decision.id, messages: [...messages], localAnswer: text, endpoint: new URL(this.endpoint, document.baseURI).href, shadowRate: this.shadowRate,
+      const check = () => remote.shadowCheck({
+        decisionId: decision.id, messages: [...messages], localAnswer: text, endpoint: new URL(this.endpoint, document.baseURI).href, shadowRate: rate,
         costWeight: decision.costWeight, riskLevel: decision.riskLevel, maxTokens: this.maxTokens, ...(authorization ? { authorization } : {}),
-      }).then((r) => r, (error: { code: string; message: string }) => ({ error: { code: error.code, message: error.message } }));
+      }).then((r) => r, (error: { code: string; message: string; retryLater?: boolean }) => ({ error: { code: error.code, message: error.message, retryLater: error.retryLater === true } }));
+      // A check that failed for a reason that may pass is tried once more; one that still fails is
+      // reported (riskgate-shadow with its error), so the page can count the labels it lost.
+      let result = await check();
+      if ('error' in result && result.error.retryLater) {
+        await new Promise((r) => setTimeout(r, 2_000));
+        result = await check();
+      }
       if ('point' in result && result.point) this.#thresholdMoved(result.point);
       this.#emit('riskgate-shadow', { decision: { ...decision }, ...result });
     })();

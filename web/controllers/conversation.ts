@@ -236,7 +236,8 @@ export class Conversation implements ReactiveController {
     }
     if (failure || !answer) this.#failed(prompt, answer, failure);
     const d = answer.decision;
-    if (d.path === 'local' && d.reason === 'gate' && answer.finishReason !== 'aborted' && !answer.offlineLocal) this.options.answeredHere?.(d, messages, answer.text);
+    // Stopped answers too: the shadow draw was made at the decision, whatever the answer became.
+    if (d.path === 'local' && d.reason === 'gate' && !answer.offlineLocal) this.options.answeredHere?.(d, messages, answer.text);
     return this.#result(answer);
   }
 
