@@ -16,6 +16,8 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { openAiError } from './openai-error.js';
 import { readJsonBody, sha256Hex } from './read-body.js';
 import { clientAddress } from './client-address.js';
+import { estimatePromptTokens } from './upstream/with-stop.js';
+import type { ChatMessage } from '../core/protocol/chat.js';
 import { SharedStateUnavailable } from './guarded-stores.js';
 import { chatRequestSchema } from './request-schema.js';
 import { readChatRequest } from './openai-compat.js';
@@ -158,10 +160,9 @@ export function createProxyApp(options: ProxyOptions) {
 
   /** The most an answer can cost: its prompt (about 4 characters a token) and max tokens at the dearest model. */
   const dearestPer1k = Math.max(0, ...selector.candidates.map((k) => k.usdPer1kTokens));
-  const worstCaseUsd = (messages: readonly { content: string }[], body: { max_tokens?: number | null | undefined; max_completion_tokens?: number | null | undefined }) => {
-    const promptTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
+  const worstCaseUsd = (messages: readonly ChatMessage[], body: { max_tokens?: number | null; max_completion_tokens?: number | null }) => {
     const answerTokens = body.max_completion_tokens ?? body.max_tokens ?? config.default_max_tokens;
-    return ((promptTokens + answerTokens) / 1000) * dearestPer1k;
+    return ((estimatePromptTokens({ messages }) + answerTokens) / 1000) * dearestPer1k;
   };
 
   /**
@@ -232,8 +233,9 @@ export function createProxyApp(options: ProxyOptions) {
       // The worst this answer can cost is reserved first, atomically, and settled when it is known.
       const day = utcDay();
       const limit = config.budget_usd_per_day;
-      const reserved = limit === null ? undefined : { usd: await budget.reserve(caller, day, worstCaseUsd(read.messages, body), limit), day };
-      if (reserved && reserved.usd <= 0 && worstCaseUsd(read.messages, body) > 0) {
+      const worst = limit === null ? 0 : worstCaseUsd(read.messages, body);
+      const reserved = limit === null ? undefined : { usd: await budget.reserve(caller, day, worst, limit), day };
+      if (reserved && reserved.usd <= 0 && worst > 0) {
         return fail({ status: 429, body: { error: { message: `daily budget of $${config.budget_usd_per_day} is spent`, type: 'insufficient_quota', code: 'budget_exceeded', param: null } } });
       }
       const ctx = { config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers, drained: drainDeadline.signal };
