@@ -36,6 +36,8 @@ test('with the shipped gate, ten plain questions stories260K gets wrong are all 
     expect(exactMatch(answer, gold), `${question} → ${answer}`).toBe('wrong');
   }
   await mount(page, { endpoint: 'http://localhost:8788', 'max-tokens': '8' });
+  // The empty state makes no promise the device cannot keep.
+  await expect(page.locator('riskgate-chat li.empty')).toHaveText('Ask anything.');
   for (const [costWeight, riskLevel] of [['8', '0.3'], ['0.5', '0.1']] as const) {
     await page.evaluate(({ w, a }) => {
       const el = document.querySelector('riskgate-chat')!;

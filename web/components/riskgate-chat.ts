@@ -304,6 +304,13 @@ export class RiskgateChat extends LitElement {
     this.send(text).catch(() => undefined); // shown in the message list and as riskgate-error
   }
 
+  /** A local engine runs and calibration certified at least one operating point. */
+  #mayAnswerHere(): boolean {
+    const status = this.#connection.status;
+    if (!status?.engine) return false;
+    return status.uncertified.length < status.grid.costWeights.length * status.grid.riskLevels.length;
+  }
+
   override render() {
     const state = this.#connection.state;
     const grid = this.#connection.status?.grid;
@@ -329,6 +336,7 @@ export class RiskgateChat extends LitElement {
       </header>
       ${renderMessageList({
         turns: this.#conversation.turns,
+        mayAnswerHere: this.#mayAnswerHere(),
         onRetry: (id) => void this.#conversation.retry(id),
         onCopy: (text) => void navigator.clipboard?.writeText(text).catch(() => undefined),
         onCancelQueued: (id) => void this.#conversation.cancelQueued(id),

@@ -17,6 +17,8 @@ export type MessageListProps = {
   readonly onAskEdgeLater: (answerId: number) => void;
   /** "Not good enough?" on a finished local answer: ask the larger model now. */
   readonly onAskEdge: (answerId: number) => void;
+  /** Some operating point lets this device answer: only then does the empty state promise it. */
+  readonly mayAnswerHere: boolean;
 };
 
 const ERROR_WORDS: Record<string, string> = {
@@ -85,7 +87,8 @@ function renderPrompt(turn: UserTurn, p: MessageListProps) {
 
 export function renderMessageList(p: MessageListProps) {
   return html`<ol part="messages" aria-label="Conversation">
-    ${p.turns.length === 0 ? html`<li class="empty">Ask anything. Short, simple messages are answered right here on your device.</li>` : nothing}
+    ${p.turns.length === 0
+      ? html`<li class="empty">Ask anything.${p.mayAnswerHere ? ' Short, simple messages are answered right here on your device.' : ''}</li>` : nothing}
     ${p.turns.map((t) => t.role === 'user' ? renderPrompt(t, p) : t.role === 'assistant' ? renderAnswer(t, p) : renderError(t, p.onRetry))}
   </ol>`;
 }
