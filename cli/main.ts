@@ -1,6 +1,6 @@
 /**
  * @module cli/main
- * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, transfer, represent, device-profile, fit, bench, bench-local, recordings, import.
+ * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, transfer, represent, device-profile, fit, models, bench, bench-local, recordings, import.
  */
 import { RouterError } from '../core/errors.js';
 import { CALIBRATE_HELP, calibrate } from './commands/calibrate.js';
@@ -15,6 +15,7 @@ import { TRANSFER_HELP, transfer } from './commands/transfer.js';
 import { REPRESENT_HELP, represent } from './commands/represent.js';
 import { DEVICE_PROFILE_HELP, deviceProfile } from './commands/device-profile.js';
 import { FIT_HELP, fit } from './commands/fit.js';
+import { MODELS_HELP, models } from './commands/models.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   convert: { run: convert, help: CONVERT_HELP },
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   represent: { run: represent, help: REPRESENT_HELP },
   'device-profile': { run: deviceProfile, help: DEVICE_PROFILE_HELP },
   fit: { run: fit, help: FIT_HELP },
+  models: { run: models, help: MODELS_HELP },
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -19,7 +19,9 @@ import { OnnxCausalLm } from './engine/onnx-causal-lm.js';
 import { createRepresentationReader } from './gate/representation-reader.js';
 import { fetchBytes, fetchManifest, fetchVerified } from './artifacts.js';
 import { createSingleFlight } from './single-flight.js';
-import { fetchModelsConfig, loadWebLlmEngine, loadWebLlmRung, type WebLlmRung } from './engine/webllm-rung.js';
+import { fetchModelsConfig, loadWebLlmEngine, loadWebLlmRung } from './engine/webllm-rung.js';
+import { ggufThreadsFor, loadGgufEngine, loadGgufRung } from './engine/gguf-rung.js';
+import type { DeclaredRung } from './engine/declared-gate.js';
 import { probePlatform } from './capability-probe.js';
 import { idbStore, type KeyValueStore } from './threshold-cache.js';
 import { memoizeOrtLoader, type OrtLoader } from './load/ort-runtimes.js';
@@ -84,7 +86,8 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     const wasmOrt = await ort('wasm');
     const shared = purpose === 'route' ? await loadSharedArtifacts(wasmOrt, manifest, config.modelsUrl, store, report, signal) : undefined;
     const models = await fetchModelsConfig(config.modelsUrl, signal);
-    const { order, skipped } = ladderFor(probe, config.backend ?? 'auto', models.webllm !== undefined, measured);
+    const { order, skipped } = ladderFor(probe, config.backend ?? 'auto', models.webllm !== undefined, measured, models.gguf !== undefined);
+    const ggufThreads = ggufThreadsFor(probe, config.threads ?? 'auto');
 
     // The ONNX model's bytes are fetched once, whichever ONNX rung uses them.
     let onnxBytes: Promise<[{ bytes: Uint8Array }, Uint8Array]> | undefined;
@@ -99,29 +102,35 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
         modelId: manifest.local_model.id, backend, contextLength: manifest.local_model.context_length, executionProviders: [backend],
       });
     };
-    const { rung, loaded: rungLoaded, failed } = await walkLadder<{ engine: LocalEngine; webllm?: WebLlmRung }>(order, async (candidate) => {
+    const { rung, loaded: rungLoaded, failed } = await walkLadder<{ engine: LocalEngine; declared?: DeclaredRung; notice?: string | null }>(order, async (candidate) => {
+      if (candidate === 'gguf-wasm') {
+        if (purpose === 'represent') return { engine: (await loadGgufEngine(models.gguf!, config.modelsUrl, ggufThreads, report, signal)).engine };
+        const gguf = await loadGgufRung(wasmOrt, models.gguf!, config.modelsUrl, ggufThreads, store, report, signal);
+        return { engine: gguf.engine, declared: gguf, notice: gguf.fileNotice };
+      }
       if (candidate !== 'webllm-webgpu') return { engine: await loadOnnx(candidate === 'onnx-webgpu' ? 'webgpu' : 'wasm') };
       if (purpose === 'represent') return { engine: await loadWebLlmEngine(models.webllm!, config.modelsUrl, probe, report, signal) };
       const webllm = await loadWebLlmRung(wasmOrt, models.webllm!, config.modelsUrl, probe, store, report, signal);
-      return { engine: webllm.engine, webllm };
+      return { engine: webllm.engine, declared: webllm };
     });
     const engine = rungLoaded?.engine;
     const note = engine && 'representationNote' in engine.info ? `WebLLM model configured (${String(engine.info.representationNote)})` : undefined;
     const chosenBecause = rung === 'webllm-webgpu' ? note ?? 'WebLLM model configured'
+      : rung === 'gguf-wasm' ? `GGUF model configured, ${ggufThreads.reason}`
       : config.backend === 'webgpu' ? 'WebGPU requested' : config.backend === 'wasm' ? 'WASM requested' : `measured default for this model (${runtime?.measured ?? 'decision 003'})`;
     const reason = rungReason(rung, failed, chosenBecause);
-    const capabilities: Capabilities = Object.freeze({ ...probe, rung, reason, skipped: Object.freeze([...skipped, ...failed]), wasmThreads: appliedThreads.threads, wasmThreadsReason: appliedThreads.reason });
+    const capabilities: Capabilities = Object.freeze({ ...probe, rung, reason, skipped: Object.freeze([...skipped, ...failed]), ...(rung === 'gguf-wasm' ? { wasmThreads: ggufThreads.threads, wasmThreadsReason: `llama.cpp: ${ggufThreads.reason}` } : { wasmThreads: appliedThreads.threads, wasmThreadsReason: appliedThreads.reason }) });
     report({ stage: 'ready', loaded: 1, total: 1, text: `ready: ${rung}` });
-    return { engine, webllm: rungLoaded?.webllm, shared, capabilities, reason, started };
+    return { engine, declared: rungLoaded?.declared, fileNotice: rungLoaded?.notice ?? null, shared, capabilities, reason, started };
   }
 
   async function load(config: WorkerConfig, report: ReportProgress): Promise<Loaded> {
     const ladder = await loadLadder(config, report, 'route');
-    const { webllm, shared, started } = ladder;
+    const { declared, shared, started } = ladder;
     // A gate fitted to another model's answers would promise something about a model that does not
     // answer here (issue 22): refused, and the visitor is served by the edge, saying why.
     const refused = ladder.engine && config.gateLabels !== 'any'
-      ? foreignLabels((webllm ?? shared!).thresholds, ladder.engine.info.model) : undefined;
+      ? foreignLabels((declared ?? shared!).thresholds, ladder.engine.info.model) : undefined;
     const engine = refused ? undefined : ladder.engine;
     const reason = refused ?? ladder.reason;
     const capabilities: Capabilities = refused
@@ -129,8 +138,8 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
       : ladder.capabilities;
     // The ONNX model was checked against the gate by sha256; this checks that it gives what the
     // gate reads (a model without hidden_states only has logits). A deployment error: reported.
-    const readRepresentation = webllm?.readRepresentation ?? createRepresentationReader(shared!.thresholds.representation, engine?.info);
-    const active = webllm ?? shared!;
+    const readRepresentation = declared?.readRepresentation ?? createRepresentationReader(shared!.thresholds.representation, engine?.info);
+    const active = declared ?? shared!;
     const clusterTable = config.riskControl === 'per-cluster' ? active.thresholds.clusters : undefined;
     const clusters = clusterTable ? { model: clusterModelOf(clusterTable), file: { ...active.thresholds, clusters: clusterTable } } : undefined;
     // Under per-cluster risk control each cluster's τ adapts on its own.
@@ -140,7 +149,7 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
       ? await loadLiveCosts(active.thresholds, active.thresholdsUrl, active.gateSha256, await speedMemory(store, engine ? `${engine.info.model}@${engine.info.backend}` : 'edge-only'), cancel.signal).then((l) => ({ l, notice: null }), (error: unknown) => ({ l: undefined, notice: `live costs unavailable, the calibrated table routes: ${toErrorPayload(error).message}` }))
       : { l: undefined, notice: null };
     const status: WorkerStatus = {
-      engine: engine?.info ?? null, capabilities, storageNotice: active.storageNotice, gateSha256: active.gateSha256, thresholdsSource: active.source,
+      engine: engine?.info ?? null, capabilities, storageNotice: [active.storageNotice, ladder.fileNotice].filter(Boolean).join('; ') || null, gateSha256: active.gateSha256, thresholdsSource: active.source,
       grid: operatingGrid(active.thresholds), uncertified: uncertifiedPoints(active.thresholds), promise: promiseOf(active.thresholds), riskControl: clusters ? 'per-cluster' : 'marginal', costModel: live.l ? 'live' : 'calibrated', costModelNotice: live.notice, online: online?.status() ?? null, loadMs: performance.now() - started,
     };
     return { engine, gate: active.gate, readRepresentation, thresholds: active.thresholds, thresholdsSource: active.source, noEngineReason: reason, online, clusters, live: live.l, status };
@@ -237,7 +246,9 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     }),
     route,
     generateLocal: (messages, maxTokens) => exclusive(async () => {
-      const engine = await requireEngine();
+      // A worker started with initEngine (no gate) generates too: the bench measures engines that way.
+      const engine = !loaded && representing ? (await representing).engine : await requireEngine();
+      if (!engine) throw new RouterError('engine_not_ready', 'no local engine on this device');
       const prefill = await engine.prefill(messages);
       const t0 = performance.now();
       const { tokens, text } = await collectDecode(engine.decode({ maxTokens }));

@@ -36,7 +36,8 @@ export async function deviceProfile(argv: string[]): Promise<void> {
   const perSet = new Map<string, { tokens: number; prefillMs: number[] }>();
   for (const c of local) {
     const set = PROMPT_SETS[c.prompt_set.split('@')[0]!]!;
-    const entry = perSet.get(set.name) ?? { tokens: set.conversations.reduce((s, m) => s + engine.countTokens(m), 0) / set.conversations.length, prefillMs: [] };
+    const counts = await Promise.all(set.conversations.map((m) => engine.countTokens(m)));
+    const entry = perSet.get(set.name) ?? { tokens: counts.reduce((s, n) => s + n, 0) / counts.length, prefillMs: [] };
     entry.prefillMs.push(...(c.samples.prefill_ms ?? []));
     perSet.set(set.name, entry);
   }

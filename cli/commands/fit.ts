@@ -11,7 +11,14 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RouterError } from '../../core/errors.js';
 import { parseThresholdsFile, type GateLabels } from '../../core/calibration/threshold-table.js';
-import { CACHE_DIR, GATE_PATH, LOCAL_MODEL_ID, REPO_ROOT, SHARED_DIR, THRESHOLDS_PATH } from '../../node/paths.js';
+import { CACHE_DIR, GATE_PATH, LOCAL_MODEL_ID, MODELS_DIR, REPO_ROOT, SHARED_DIR, THRESHOLDS_PATH } from '../../node/paths.js';
+import { LlamaCppEngine } from '../../node/llama-cpp-engine.js';
+import type { LocalEngine } from '../../core/protocol/local-engine.js';
+import type { RepresentationInfo } from '../../core/gate/gate-graph.js';
+import { LOGIT_SKETCH_SEED } from '../../core/representation/count-sketch.js';
+import { createRepresentationReader } from '../../workers/gate/representation-reader.js';
+import { CATALOGUE, GGUF_SKETCH_DIM } from '../models/catalogue.js';
+import { fetchModelFile } from './models.js';
 import { createNodeEngine } from '../../node/local-model.js';
 import { createNodeGate } from '../gate-node.js';
 import { representationInfo } from '../representations/representations.js';
@@ -24,7 +31,7 @@ import { heldOutAuc, renderFitReport, taskFigures, type FitReport } from '../fit
 import { train } from './train.js';
 import { calibrate } from './calibrate.js';
 
-export const FIT_HELP = `riskgate fit [--prompts FILE.jsonl | --data DIR --per-task N] [--model ${LOCAL_MODEL_ID}] [--edge URL]
+export const FIT_HELP = `riskgate fit [--prompts FILE.jsonl | --data DIR --per-task N] [--gguf NAME] [--edge URL]
              [--max-tokens N] [--gate FILE] [--thresholds FILE] [--report DIR] [--work DIR] [--seed N] [--delta D]
   Fits the gate to the model that answers. Each prompt is answered by the deployed local model as the widget
   does (its template, history window and max-tokens; one prefill gives the representation and the answer),
@@ -32,6 +39,8 @@ export const FIT_HELP = `riskgate fit [--prompts FILE.jsonl | --data DIR --per-t
   edge answer), a grader labels both against the gold answer, then train and calibrate (selective guarantee).
   --prompts: JSONL {id, task, messages, gold?, grader?, edge?}; --data: the shared routing data, gold answers
   inferred (GSM8K, arc-challenge, winogrande, MMLU), at most --per-task prompts of each (default 400).
+  --gguf NAME: fit the fetched GGUF chat model (\`riskgate models fetch NAME\`) instead of the embedded ${LOCAL_MODEL_ID},
+  answering with native llama.cpp and the browser's template, tokenizer and logit sketch; writes into its models folder.
   Writes --gate (default public/models/gate.onnx), --thresholds (default public/models/thresholds.json), and
   the report (report.md, report.json) to --report (default docs/results/fit/<model>). Cached in --work, resumable.`;
 
@@ -39,12 +48,13 @@ export async function fit(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: {
     prompts: { type: 'string' }, data: { type: 'string' }, 'per-task': { type: 'string' }, model: { type: 'string' },
     edge: { type: 'string' }, 'max-tokens': { type: 'string' }, gate: { type: 'string' }, thresholds: { type: 'string' },
-    report: { type: 'string' }, work: { type: 'string' }, seed: { type: 'string' }, delta: { type: 'string' },
+    report: { type: 'string' }, work: { type: 'string' }, seed: { type: 'string' }, delta: { type: 'string' }, gguf: { type: 'string' },
   } });
-  const model = values.model ?? LOCAL_MODEL_ID;
-  if (model !== LOCAL_MODEL_ID) {
-    throw new RouterError('invalid_request', `--model ${model}: fit runs the embedded ${LOCAL_MODEL_ID} in Node; other models are not wired yet`);
+  if (values.model && values.model !== LOCAL_MODEL_ID) {
+    throw new RouterError('invalid_request', `--model ${values.model}: fit runs the embedded ${LOCAL_MODEL_ID}, or a fetched GGUF model with --gguf NAME`);
   }
+  const answerer = await createAnswerer(values.gguf);
+  const model = answerer.name;
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
   const maxTokens = Number(values['max-tokens'] ?? 96);
   if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > 4096) {
@@ -61,10 +71,9 @@ export async function fit(argv: string[]): Promise<void> {
   })();
   if (prompts.length === 0) throw new RouterError('invalid_request', 'the prompt set is empty');
 
-  const engine = await createNodeEngine();
-  const representation = representationInfo('hidden_state_last');
+  const { engine, representation } = answerer;
   const answered = await answerPrompts(prompts, {
-    engine, modelSha256: representation.modelSha256, maxTokens, cachePath: resolve(work, 'answers.jsonl'), log: console.log,
+    engine, represent: createRepresentationReader(representation, engine.info), modelSha256: representation.modelSha256, maxTokens, cachePath: resolve(work, 'answers.jsonl'), log: console.log,
     ...(values.edge ? { edgeUrl: values.edge } : {}),
   });
 
@@ -74,10 +83,10 @@ export async function fit(argv: string[]): Promise<void> {
   console.log(`fit: ${counts.gated} prompts gated, ${counts.contextDeferred} deferred for length, ${counts.unlabelled} unlabelled`);
   if (counts.gated < 20) throw new RouterError('invalid_request', `only ${counts.gated} prompts can label the gate; give more prompts`);
 
-  const gatePath = values.gate ?? GATE_PATH;
-  const thresholdsPath = values.thresholds ?? THRESHOLDS_PATH;
+  const gatePath = values.gate ?? answerer.gatePath;
+  const thresholdsPath = values.thresholds ?? answerer.thresholdsPath;
   const labels: GateLabels = {
-    local_model: model, local_model_sha256: representation.modelSha256, edge_models: counts.edgeModels,
+    local_model: engine.info.model, local_model_sha256: representation.modelSha256, edge_models: counts.edgeModels,
     graders: [...new Set(prompts.map((p) => p.grader ?? 'judge'))].sort(), prompts: counts.gated,
     max_tokens: maxTokens, context_length: engine.info.contextLength,
   };
@@ -100,6 +109,20 @@ export async function fit(argv: string[]): Promise<void> {
   writeFileSync(resolve(reportDir, 'report.json'), `${JSON.stringify(report, null, 1)}\n`);
   writeFileSync(resolve(reportDir, 'report.md'), renderFitReport(report, `npm run riskgate -- fit ${argv.join(' ')}`.trim()));
   console.log(`fit: ${report.certified.points} of ${report.certified.of} operating points certified; report in ${reportDir}`);
+  await answerer.dispose();
+}
+
+/** The embedded ONNX model (hidden state), or a fetched GGUF model on native llama.cpp (logit sketch). */
+async function createAnswerer(gguf: string | undefined) {
+  if (!gguf) {
+    return { name: LOCAL_MODEL_ID, engine: await createNodeEngine() as LocalEngine, representation: representationInfo('hidden_state_last'), gatePath: GATE_PATH, thresholdsPath: THRESHOLDS_PATH, dispose: async () => undefined };
+  }
+  const entry = CATALOGUE[gguf];
+  if (!entry) throw new RouterError('invalid_request', `--gguf ${gguf}: unknown model; known: ${Object.keys(CATALOGUE).join(', ')}`);
+  const engine = await LlamaCppEngine.create({ modelPath: await fetchModelFile(entry), modelId: entry.modelId, contextLength: entry.contextLength });
+  const representation: RepresentationInfo = { modelId: `${entry.modelId}+count-sketch(seed ${LOGIT_SKETCH_SEED})`, modelSha256: entry.sha256, kind: 'logit_sketch', dim: GGUF_SKETCH_DIM };
+  const folder = resolve(MODELS_DIR, entry.name);
+  return { name: entry.name, engine: engine as LocalEngine, representation, gatePath: resolve(folder, 'gate.onnx'), thresholdsPath: resolve(folder, 'thresholds.json'), dispose: () => engine.dispose() };
 }
 
 /** The device speeds the cost model prices the local path at: the browser's, measured (device-profile). */

@@ -6,8 +6,9 @@
  * - the history window of the widget (`fitHistory`, the context length, room for `maxTokens`): a
  *   prompt that does not fit is deferred without gating, as the worker does (decide.ts), and is
  *   not a gate label;
- * - ONE prefill gives both the representation (the final hidden state at the last prompt token)
- *   and the KV cache the local answer is decoded from (greedy, up to `maxTokens`);
+ * - ONE prefill gives both the representation (the final hidden state at the last prompt token,
+ *   or the logit sketch for a GGUF model) and the KV cache the local answer is decoded from
+ *   (greedy, up to `maxTokens`);
  * - the edge's answer: asked of a proxy (the real selector), or the prompt's recorded one;
  * - both graded by the prompt's grader against its gold answer.
  * Results are cached per prompt (JSONL, appended as they come), so a run can be stopped and resumed.
@@ -19,7 +20,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import OpenAI from 'openai';
 import { fitHistory } from '../../core/routing/history-window.js';
 import { GRADERS, type Grade } from '../../core/grading/graders.js';
-import type { LocalEngine } from '../../core/protocol/local-engine.js';
+import type { LocalEngine, Prefill } from '../../core/protocol/local-engine.js';
 import { collectDecode } from '../../workers/engine/collect-decode.js';
 import type { FitPrompt } from './fit-prompts.js';
 
@@ -37,6 +38,8 @@ export type AnsweredPrompt = {
 
 export type AnswerOptions = {
   readonly engine: LocalEngine;
+  /** The vector the gate reads from a prefill (the worker's own reader: the hidden state, or the logit sketch). */
+  readonly represent: (prefill: Prefill) => Float32Array;
   readonly modelSha256: string;
   readonly maxTokens: number;
   /** An OpenAI-compatible proxy to ask for the edge's answer; absent: the prompt's recorded one. */
@@ -77,7 +80,7 @@ export async function answerPrompts(prompts: readonly FitPrompt[], options: Answ
   let done = 0;
   const started = Date.now();
   for (const prompt of todo) {
-    const answered = await answerOne(prompt, keyOf(prompt), engine, maxTokens, edge);
+    const answered = await answerOne(prompt, keyOf(prompt), engine, options.represent, maxTokens, edge);
     appendFileSync(options.cachePath, `${JSON.stringify(answered)}\n`);
     cached.set(answered.key, answered);
     done++;
@@ -91,8 +94,8 @@ export async function answerPrompts(prompts: readonly FitPrompt[], options: Answ
   return prompts.map((p) => cached.get(keyOf(p))!);
 }
 
-async function answerOne(prompt: FitPrompt, key: string, engine: LocalEngine, maxTokens: number, edge: OpenAI | undefined): Promise<AnsweredPrompt> {
-  const window = fitHistory(prompt.messages, (m) => engine.countTokens(m), engine.info.contextLength, maxTokens);
+async function answerOne(prompt: FitPrompt, key: string, engine: LocalEngine, represent: AnswerOptions['represent'], maxTokens: number, edge: OpenAI | undefined): Promise<AnsweredPrompt> {
+  const window = await fitHistory(prompt.messages, (m) => engine.countTokens(m), engine.info.contextLength, maxTokens);
   const base = { key, id: prompt.id, task: prompt.task, promptTokens: window.promptTokens };
   const edgeAnswer = await edgeOutcome(prompt, edge, maxTokens);
   if (!window.fits) return { ...base, contextDeferred: true, edge: edgeAnswer };
@@ -102,7 +105,7 @@ async function answerOne(prompt: FitPrompt, key: string, engine: LocalEngine, ma
   const decoded = await collectDecode(engine.decode({ maxTokens }));
   const decodeMs = performance.now() - decodeStarted;
   return {
-    ...base, contextDeferred: false, promptTokens: prefill.tokenCount, representation: encode(prefill.hiddenState),
+    ...base, contextDeferred: false, promptTokens: prefill.tokenCount, representation: encode(represent(prefill)),
     local: { text: decoded.text, tokens: decoded.tokens.length, grade: gradeWith(prompt, decoded.text), prefillMs: prefill.prefillMs, decodeMs },
     edge: edgeAnswer,
   };

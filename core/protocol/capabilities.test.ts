@@ -23,6 +23,11 @@ describe('fallback ladder order', () => {
     expect(ladderFor(noGpu, 'auto', true).order[0]).toBe('onnx-wasm');
     expect(ladderFor(gpu, 'auto').skipped[0]).toEqual({ rung: 'webllm-webgpu', reason: 'no WebLLM model in the models config' });
   });
+  it('a declared GGUF model comes after WebLLM and before the ONNX model, with or without WebGPU; undeclared it is skipped with the reason', () => {
+    expect(ladderFor(gpu, 'auto', true, undefined, true).order).toEqual(['webllm-webgpu', 'gguf-wasm', 'onnx-wasm', 'onnx-webgpu', 'edge-only']);
+    expect(ladderFor(noGpu, 'auto', false, undefined, true).order).toEqual(['gguf-wasm', 'onnx-wasm', 'edge-only']);
+    expect(ladderFor(noGpu, 'auto').skipped).toContainEqual({ rung: 'gguf-wasm', reason: 'no GGUF model in the models config' });
+  });
 });
 
 describe('WASM thread count', () => {

@@ -1,12 +1,13 @@
 /**
  * @module protocol/capabilities
- * The fallback ladder (issue 5): WebGPU + WebLLM → ORT WebGPU EP → ORT WASM → edge-only. The
+ * The fallback ladder (issues 5, 23): WebGPU + WebLLM → GGUF on WASM (llama.cpp) → ORT WebGPU EP →
+ * ORT WASM → edge-only. The
  * worker probes the platform once into a frozen `Capabilities`, walks the ladder in the order
  * `ladderFor` gives, and records which rung is active and why; the widget shows it and exposes it
  * as `element.capabilities` for tests and benchmarks.
  */
 
-export type Rung = 'webllm-webgpu' | 'onnx-webgpu' | 'onnx-wasm' | 'edge-only';
+export type Rung = 'webllm-webgpu' | 'gguf-wasm' | 'onnx-webgpu' | 'onnx-wasm' | 'edge-only';
 export type BackendPreference = 'auto' | 'wasm' | 'webgpu';
 /** ORT WASM threads: `auto` = the model's measured default, else a count (capped by the page). */
 export type ThreadsPreference = 'auto' | number;
@@ -55,12 +56,13 @@ export function isThreadsPreference(value: unknown): value is ThreadsPreference 
 
 /**
  * The rungs to try, in order, and the ones skipped up front. WebLLM needs a WebLLM model in the
- * models config (none is embedded: its weights are not reachable offline). For the ONNX model,
+ * models config (none is embedded: its weights are not reachable offline), GGUF a GGUF model there
+ * (fetched with `riskgate models fetch`). For the ONNX model,
  * `auto` means the EP measured fastest for it (decisions 003, 012: stories260K decodes faster on
  * WASM than through GPU dispatches), with the other EP as the fallback; edge-only is always last.
  */
 export function ladderFor(
-  probe: PlatformProbe, preference: BackendPreference, hasWebLlmModel = false, measured: MeasuredRuntime = UNMEASURED_RUNTIME,
+  probe: PlatformProbe, preference: BackendPreference, hasWebLlmModel = false, measured: MeasuredRuntime = UNMEASURED_RUNTIME, hasGgufModel = false,
 ): { order: Rung[]; skipped: { rung: Rung; reason: string }[] } {
   const skipped: { rung: Rung; reason: string }[] = [];
   const webgpuReason = probe.webgpu.reason ?? 'no WebGPU adapter';
@@ -69,6 +71,9 @@ export function ladderFor(
   const first = preference === 'auto' ? measured.backend : preference;
   const onnx: Rung[] = first === 'webgpu' ? ['onnx-webgpu', 'onnx-wasm'] : ['onnx-wasm', 'onnx-webgpu'];
   const order: Rung[] = hasWebLlmModel && probe.webgpu.available ? ['webllm-webgpu'] : [];
+  // A GGUF chat model runs anywhere WebAssembly does; declared, it comes before the tiny ONNX model.
+  if (hasGgufModel) order.push('gguf-wasm');
+  else skipped.push({ rung: 'gguf-wasm', reason: 'no GGUF model in the models config' });
   for (const rung of onnx) {
     if (rung === 'onnx-webgpu' && !probe.webgpu.available) skipped.push({ rung, reason: webgpuReason });
     else order.push(rung);

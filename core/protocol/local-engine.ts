@@ -7,7 +7,7 @@
 import type { ChatMessage } from './chat.js';
 
 export type EngineInfo = {
-  readonly kind: 'onnx' | 'webllm' | 'fake';
+  readonly kind: 'onnx' | 'webllm' | 'gguf' | 'fake';
   readonly backend: 'wasm' | 'webgpu' | 'cpu';
   readonly model: string;
   /** 0 when the engine does not expose its hidden state. */
@@ -54,8 +54,9 @@ export interface LocalEngine {
   /**
    * Tokens `prefill(messages)` would read, BOS included, before any truncation (the history
    * window decides what fits; an engine without a tokenizer at hand may over-estimate, never under).
+   * Asynchronous because a GGUF engine's tokenizer runs in llama.cpp's own worker.
    */
-  countTokens(messages: readonly ChatMessage[]): number;
+  countTokens(messages: readonly ChatMessage[]): Promise<number>;
   /**
    * Continues from the last prefill's KV cache (no second prefill). Yields tokens until
    * `maxTokens`, a stop token, the context limit or abort; `finishReason()` then says which.

@@ -18,9 +18,10 @@ export function answerReserve(contextLength: number, maxTokens: number): number 
   return Math.max(1, Math.min(maxTokens, Math.floor(contextLength / 2)));
 }
 
-export function fitHistory(
-  messages: readonly ChatMessage[], countTokens: (messages: readonly ChatMessage[]) => number, contextLength: number, maxTokens: number,
-): HistoryWindow {
+/** `countTokens` may be asynchronous: an engine whose tokenizer lives in another thread (GGUF) counts there. */
+export async function fitHistory(
+  messages: readonly ChatMessage[], countTokens: (messages: readonly ChatMessage[]) => number | Promise<number>, contextLength: number, maxTokens: number,
+): Promise<HistoryWindow> {
   const budget = contextLength - answerReserve(contextLength, maxTokens);
   const system = messages.filter((m) => m.role === 'system');
   const turns = messages.filter((m) => m.role !== 'system');
@@ -29,10 +30,10 @@ export function fitHistory(
   if (starts.length === 0) return { fits: false, promptTokens: 0, budget };
   let best: { start: number; tokens: number } | undefined;
   for (let s = starts.length - 1; s >= 0; s--) {
-    const tokens = countTokens([...system, ...turns.slice(starts[s])]);
+    const tokens = await countTokens([...system, ...turns.slice(starts[s])]);
     if (tokens > budget) break;
     best = { start: starts[s]!, tokens };
   }
-  if (!best) return { fits: false, promptTokens: countTokens([...system, ...turns.slice(starts.at(-1))]), budget };
+  if (!best) return { fits: false, promptTokens: await countTokens([...system, ...turns.slice(starts.at(-1))]), budget };
   return { fits: true, messages: [...system, ...turns.slice(best.start)], droppedMessages: best.start, promptTokens: best.tokens, budget };
 }

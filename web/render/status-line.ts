@@ -21,7 +21,8 @@ function plainReady(status: WorkerStatus): string {
   if (status.uncertified.length === points) {
     return 'Ready. The small model on this device was not good enough on the examples it was checked on, so every message goes to the server.';
   }
-  return `Ready. A small model on this device (${ENGINE_WORDS[status.engine.backend] ?? status.engine.backend}) answers when it safely can; other messages go to the server.`;
+  const slow = status.capabilities.rung === 'gguf-wasm' && status.capabilities.wasmThreads === 1 ? ' It runs on one thread here, so its answers come slowly.' : '';
+  return `Ready. A small model on this device (${ENGINE_WORDS[status.engine.backend] ?? status.engine.backend}) answers when it safely can; other messages go to the server.${slow}`;
 }
 
 function details(status: WorkerStatus) {

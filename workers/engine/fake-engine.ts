@@ -26,7 +26,7 @@ export class FakeEngine implements LocalEngine {
     return { hiddenState, lastLogits, reusedTokens: 0, tokenCount: tokens.length + 1, truncatedTokens: Math.max(0, text.length - tokens.length), prefillMs: 0 };
   }
 
-  countTokens(messages: readonly ChatMessage[]): number {
+  async countTokens(messages: readonly ChatMessage[]): Promise<number> {
     return [...localPromptText(messages)].length + 1;
   }
 

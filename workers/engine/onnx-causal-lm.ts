@@ -119,7 +119,7 @@ export class OnnxCausalLm implements LocalEngine {
     };
   }
 
-  countTokens(messages: readonly ChatMessage[]): number {
+  async countTokens(messages: readonly ChatMessage[]): Promise<number> {
     return this.#tokenizer.encode(conversationText(messages)).length;
   }
 

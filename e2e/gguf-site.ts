@@ -1,0 +1,34 @@
+/**
+ * @module e2e/gguf-site
+ * A site owner's deployment of the widget with a real chat model: the built `dist/` in a
+ * sub-folder, TinyLlama fetched into its models folder by `riskgate models fetch` (the same code),
+ * the test harness beside it, served by the plain static server with or without COOP/COEP.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CATALOGUE } from '../cli/models/catalogue.js';
+import { fetchModelFile, installModel } from '../cli/commands/models.js';
+import { REPO_ROOT } from '../node/paths.js';
+import { serveSite, siteWithWidget } from './deploy-servers.js';
+import type { StaticServer } from '../cli/static-server.js';
+
+export const TINYLLAMA = CATALOGUE['tinyllama-1.1b-chat']!;
+export const GGUF_FOLDER = 'riskgate';
+
+export type GgufSite = { root: string; server: StaticServer; base: string; modelsUrl: string; close(): Promise<void> };
+
+/** Fetches the model once (cached in .cache/models), then a fresh site folder around it. */
+export async function ggufSite(options: { isolation: boolean; pages?: Record<string, string> }): Promise<GgufSite> {
+  const cached = await fetchModelFile(TINYLLAMA);
+  const root = siteWithWidget(GGUF_FOLDER, {
+    [`${GGUF_FOLDER}/e2e/harness.html`]: readFileSync(resolve(REPO_ROOT, 'e2e/harness.html'), 'utf8'),
+    ...options.pages,
+  });
+  installModel(TINYLLAMA, cached, join(root, GGUF_FOLDER, 'models'));
+  const server = await serveSite(root, { isolation: options.isolation });
+  const base = `${server.url.replace(/\/$/, '')}/${GGUF_FOLDER}/`;
+  return { root, server, base, modelsUrl: `${base}models/`, close: () => server.close() };
+}
+
+/** Whether the gate fitted to TinyLlama's answers is committed (before `riskgate fit --gguf`, it is not). */
+export const ggufGateFitted = () => existsSync(resolve(REPO_ROOT, 'public/models', TINYLLAMA.name, 'gate.onnx'));
