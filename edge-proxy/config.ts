@@ -23,6 +23,16 @@ const modelBase = {
 export const modelSchema = z.discriminatedUnion('kind', [
   /** The embedded ONNX model (stories260K) generating in onnxruntime-node. */
   z.object({ kind: z.literal('embedded'), ...modelBase }),
+  /** A GGUF chat model generating natively (llama.cpp through node-llama-cpp; `riskgate models fetch`). */
+  z.object({
+    kind: z.literal('gguf'), ...modelBase,
+    /** The .gguf file, relative to the config file. */
+    model_path: z.string().min(1),
+    /** @default 2048 */
+    context_length: z.number().int().min(64).max(131_072).default(2048),
+    /** llama.cpp's CPU threads. @default 2 */
+    threads: z.number().int().min(1).max(64).default(2),
+  }),
   /** Any OpenAI-compatible server: vLLM, llama.cpp server, Ollama, a hosted API. */
   z.object({
     kind: z.literal('openai'), ...modelBase,
@@ -134,14 +144,26 @@ export const configSchema = z.object({
 export type ProxyConfig = z.infer<typeof configSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 
-/** The embedded defaults: GPT-4 and Mixtral replaying their real GSM8K answers, then stories260K. */
-export function defaultModels(recordingsPath: string): ModelConfig[] {
+/**
+ * The embedded defaults: GPT-4 and Mixtral replaying their real GSM8K answers, then TinyLlama
+ * generating natively when `riskgate models fetch tinyllama-1.1b-chat` has put its file at
+ * `ggufPath`, else stories260K.
+ */
+export function defaultModels(recordingsPath: string, ggufPath?: string): ModelConfig[] {
   return modelSchema.array().parse([
     { kind: 'replay', id: 'gpt-4-1106-preview', recordings: recordingsPath, prior_quality: 0.86, usd_per_1k_tokens: 0.03, prior_ttft_ms: 600, prior_tokens_per_s: 40 },
     { kind: 'replay', id: 'mistralai/Mixtral-8x7B-Instruct-v0.1', recordings: recordingsPath, prior_quality: 0.64, usd_per_1k_tokens: 0.0006, prior_ttft_ms: 250, prior_tokens_per_s: 90 },
-    { kind: 'embedded', id: 'stories260K', prior_quality: 0.05, usd_per_1k_tokens: 0, prior_ttft_ms: 5, prior_tokens_per_s: 2000 },
+    ggufPath
+      ? { kind: 'gguf', id: TINYLLAMA_AT_EDGE.id, model_path: ggufPath, prior_quality: TINYLLAMA_AT_EDGE.measuredQuality, usd_per_1k_tokens: 0, prior_ttft_ms: 300, prior_tokens_per_s: 10 }
+      : { kind: 'embedded', id: 'stories260K', prior_quality: 0.05, usd_per_1k_tokens: 0, prior_ttft_ms: 5, prior_tokens_per_s: 2000 },
   ]);
 }
+
+/**
+ * TinyLlama's prior quality: its share of correct answers over the graded prompts of its own fit
+ * (docs/results/fit/tinyllama-1.1b-chat/report.md, `riskgate fit --gguf tinyllama-1.1b-chat`), not a guess.
+ */
+export const TINYLLAMA_AT_EDGE = { id: 'TinyLlama-1.1B-Chat-v1.0-IQ2_XXS', measuredQuality: 0.2 } as const;
 
 export function parseConfig(value: unknown): ProxyConfig {
   return configSchema.parse(value);

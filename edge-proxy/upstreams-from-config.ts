@@ -7,11 +7,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { readOnnxMetadata } from '../node/onnx-write.js';
-import { REPO_ROOT, SELECTOR_PATH } from '../node/paths.js';
+import { CACHE_DIR, REPO_ROOT, SELECTOR_PATH } from '../node/paths.js';
 import { createOnnxQualityPredictor, type OrtForPredictor, type QualityPredictor } from './quality-predictor.js';
 import { defaultModels, type ModelConfig } from './config.js';
 import type { Candidate } from './selector.js';
 import { createEmbeddedThreadUpstream } from './upstream/embedded-threads.js';
+import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
+import { LLAMA_NATIVE_DIR, LlamaCppEngine } from '../node/llama-cpp-engine.js';
 import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
 import { undiciTransport } from './upstream/undici-transport.js';
 import { createReplayUpstream } from './upstream/replay.js';
@@ -24,6 +26,8 @@ function upstreamOf(model: ModelConfig, baseDir: string, idleTimeoutMs: number, 
   switch (model.kind) {
     case 'embedded':
       return createEmbeddedThreadUpstream({ id: model.id, queuePerThread });
+    case 'gguf':
+      return createEmbeddedOnnxUpstream(() => LlamaCppEngine.create({ modelPath: resolve(baseDir, model.model_path), modelId: model.id, contextLength: model.context_length, threads: model.threads }), model.id, 'gguf');
     case 'openai':
       return createOpenAiHttpUpstream({
         id: model.id, baseUrl: model.base_url, upstreamModel: model.upstream_model ?? model.id, idleTimeoutMs, transport: undiciTransport,
@@ -35,6 +39,12 @@ function upstreamOf(model: ModelConfig, baseDir: string, idleTimeoutMs: number, 
         ttftMs: model.replay_ttft_ms ?? model.prior_ttft_ms, tokensPerSecond: model.replay_tokens_per_s ?? model.prior_tokens_per_s,
       });
   }
+}
+
+/** TinyLlama's file where `riskgate models fetch` keeps it, when it is there and native llama.cpp is installed. */
+export function fetchedGguf(): string | undefined {
+  const path = resolve(CACHE_DIR, 'models/tinyllama-1.1b-chat/model.gguf');
+  return existsSync(path) && existsSync(resolve(LLAMA_NATIVE_DIR, 'node_modules/node-llama-cpp')) ? path : undefined;
 }
 
 export function candidatesFromConfig(models: readonly ModelConfig[] | undefined, options: { baseDir?: string; idleTimeoutMs?: number; embeddedQueuePerThread?: number } = {}): Candidate[] {

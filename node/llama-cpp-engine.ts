@@ -55,6 +55,23 @@ export async function importLlamaCpp(): Promise<LlamaCpp> {
 
 export type LlamaCppOptions = { readonly modelPath: string; readonly modelId: string; readonly contextLength: number; readonly threads?: number };
 
+/** The weights and the file's chat template, loaded once; engines (contexts) are cheap beside them. */
+export async function loadLlamaCppModel(options: LlamaCppOptions) {
+  if (!existsSync(options.modelPath)) throw new RouterError('asset_unreachable', `${options.modelPath} is missing: run \`npm run riskgate -- models fetch tinyllama-1.1b-chat\``);
+  const { getLlama } = await importLlamaCpp();
+  const llama = await getLlama({ gpu: false, build: 'never', progressLogs: false, logLevel: 'error' });
+  const model = await llama.loadModel({ modelPath: options.modelPath });
+  const source = model.fileInfo.metadata.tokenizer?.chat_template;
+  if (!source) throw new RouterError('invalid_model', `${options.modelId} carries no chat template: it is not a chat model`);
+  const piece = (token: Token | null) => (token === null ? '' : model.detokenize([token], true));
+  const template = chatTemplateOf(source, { bos: piece(model.tokens.bos), eos: piece(model.tokens.eos) });
+  const resolved = { ...options, threads: options.threads ?? 2 };
+  return {
+    createEngine: (disposeModel?: () => Promise<void>) => LlamaCppEngine.onContext(model, template, resolved, disposeModel),
+    dispose: () => model.dispose(),
+  };
+}
+
 export class LlamaCppEngine implements LocalEngine {
   readonly info: EngineInfo & { readonly threads: number };
   readonly #model: Model;
@@ -73,18 +90,16 @@ export class LlamaCppEngine implements LocalEngine {
     this.info = { kind: 'gguf', backend: 'cpu', model: options.modelId, hiddenSize: 0, contextLength: options.contextLength, representation: 'logit_sketch', threads: options.threads };
   }
 
+  /** One model file, one engine: what the CLI and the proxy use. */
   static async create(options: LlamaCppOptions): Promise<LlamaCppEngine> {
-    if (!existsSync(options.modelPath)) throw new RouterError('asset_unreachable', `${options.modelPath} is missing: run \`npm run riskgate -- models fetch tinyllama-1.1b-chat\``);
-    const { getLlama } = await importLlamaCpp();
-    const llama = await getLlama({ gpu: false, build: 'never', progressLogs: false, logLevel: 'error' });
-    const model = await llama.loadModel({ modelPath: options.modelPath });
-    const source = model.fileInfo.metadata.tokenizer?.chat_template;
-    if (!source) throw new RouterError('invalid_model', `${options.modelId} carries no chat template: it is not a chat model`);
-    const piece = (token: Token | null) => (token === null ? '' : model.detokenize([token], true));
-    const template = chatTemplateOf(source, { bos: piece(model.tokens.bos), eos: piece(model.tokens.eos) });
-    const threads = options.threads ?? 2;
-    const context = await model.createContext({ contextSize: options.contextLength, threads, sequences: 1 });
-    return new LlamaCppEngine(model, context.getSequence(), template, { ...options, threads }, async () => { await context.dispose(); await model.dispose(); });
+    const loaded = await loadLlamaCppModel(options);
+    return loaded.createEngine(loaded.dispose);
+  }
+
+  /** @internal Built by `loadLlamaCppModel`: each engine has its own context (KV cache) on the shared weights. */
+  static async onContext(model: Model, template: ChatTemplate, options: LlamaCppOptions & { threads: number }, disposeModel?: () => Promise<void>): Promise<LlamaCppEngine> {
+    const context = await model.createContext({ contextSize: options.contextLength, threads: options.threads, sequences: 1 });
+    return new LlamaCppEngine(model, context.getSequence(), template, options, async () => { await context.dispose(); await disposeModel?.(); });
   }
 
   #encode(messages: readonly ChatMessage[]): Token[] {

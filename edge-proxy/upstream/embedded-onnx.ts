@@ -1,14 +1,15 @@
 /**
  * @module upstream/embedded-onnx
- * The embedded upstream: the local model's ONNX graph generating for real in onnxruntime-node,
- * through the same `OnnxCausalLm` the browser runs. One engine, one request at a time (a
- * promise chain), because an engine owns one KV cache.
+ * The embedded upstream: a `LocalEngine` generating for real on this machine: the local model's
+ * ONNX graph through the same `OnnxCausalLm` the browser runs, or a GGUF chat model on native
+ * llama.cpp (whose inference runs on its own threads, off the event loop). One engine, one request
+ * at a time (a promise chain), because an engine owns one KV cache.
  */
 import type { LocalEngine } from '../../core/protocol/local-engine.js';
 import { answerReserve } from '../../core/routing/history-window.js';
 import type { Upstream, UpstreamRequest, UpstreamResult } from './upstream.js';
 
-export function createEmbeddedOnnxUpstream(createEngine: () => Promise<LocalEngine>, id = 'stories260K'): Upstream {
+export function createEmbeddedOnnxUpstream(createEngine: () => Promise<LocalEngine>, id = 'stories260K', kind: Upstream['kind'] = 'embedded'): Upstream {
   let engine: Promise<LocalEngine> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -38,5 +39,5 @@ export function createEmbeddedOnnxUpstream(createEngine: () => Promise<LocalEngi
     }
   }
 
-  return { id, model: id, kind: 'embedded', generate };
+  return { id, model: id, kind, generate };
 }

@@ -34,7 +34,7 @@ export type UpstreamResult = {
 export interface Upstream {
   /** Stable id used in `x-router-served-by` and metrics. */
   readonly id: string;
-  readonly kind: 'embedded' | 'openai' | 'replay';
+  readonly kind: 'embedded' | 'gguf' | 'openai' | 'replay';
   /** The model name reported in responses (the model that actually served). */
   readonly model: string;
   /**
