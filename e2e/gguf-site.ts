@@ -24,7 +24,7 @@ export async function ggufSite(options: { isolation: boolean; pages?: Record<str
     [`${GGUF_FOLDER}/e2e/harness.html`]: readFileSync(resolve(REPO_ROOT, 'e2e/harness.html'), 'utf8'),
     ...options.pages,
   });
-  installModel(TINYLLAMA, cached, join(root, GGUF_FOLDER, 'models'));
+  installModel(TINYLLAMA, cached, join(root, GGUF_FOLDER, "models"));
   const server = await serveSite(root, { isolation: options.isolation });
   const base = `${server.url.replace(/\/$/, '')}/${GGUF_FOLDER}/`;
   return { root, server, base, modelsUrl: `${base}models/`, close: () => server.close() };

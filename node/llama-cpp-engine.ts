@@ -38,7 +38,7 @@ type Model = {
   tokenize(text: string, specialTokens?: boolean): Token[];
   detokenize(tokens: readonly Token[], specialTokens?: boolean): string;
   isEogToken(token: Token): boolean;
-  createContext(options: { contextSize: number; threads?: number; sequences?: number }): Promise<{ getSequence(): Sequence; dispose(): Promise<void> }>;
+  createContext(options: { contextSize: number; threads?: number; sequences?: number; flashAttention?: boolean }): Promise<{ getSequence(): Sequence; dispose(): Promise<void> }>;
   dispose(): Promise<void>;
 };
 type LlamaCpp = { getLlama(options: object): Promise<{ loadModel(options: { modelPath: string }): Promise<Model> }> };
@@ -98,7 +98,8 @@ export class LlamaCppEngine implements LocalEngine {
 
   /** @internal Built by `loadLlamaCppModel`: each engine has its own context (KV cache) on the shared weights. */
   static async onContext(model: Model, template: ChatTemplate, options: LlamaCppOptions & { threads: number }, disposeModel?: () => Promise<void>): Promise<LlamaCppEngine> {
-    const context = await model.createContext({ contextSize: options.contextLength, threads: options.threads, sequences: 1 });
+    // Flash attention off, as the browser engine loads it (gguf-rung.ts): the same attention arithmetic on both sides.
+    const context = await model.createContext({ contextSize: options.contextLength, threads: options.threads, sequences: 1, flashAttention: false });
     return new LlamaCppEngine(model, context.getSequence(), template, options, async () => { await context.dispose(); await disposeModel?.(); });
   }
 

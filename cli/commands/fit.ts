@@ -16,6 +16,7 @@ import { LlamaCppEngine } from '../../node/llama-cpp-engine.js';
 import type { LocalEngine } from '../../core/protocol/local-engine.js';
 import type { RepresentationInfo } from '../../core/gate/gate-graph.js';
 import { LOGIT_SKETCH_SEED } from '../../core/representation/count-sketch.js';
+import { LOG_PROBABILITY_FLOOR } from '../../core/representation/log-probabilities.js';
 import { createRepresentationReader } from '../../workers/gate/representation-reader.js';
 import { CATALOGUE, GGUF_SKETCH_DIM } from '../models/catalogue.js';
 import { fetchModelFile } from './models.js';
@@ -73,7 +74,7 @@ export async function fit(argv: string[]): Promise<void> {
 
   const { engine, representation } = answerer;
   const answered = await answerPrompts(prompts, {
-    engine, represent: createRepresentationReader(representation, engine.info), modelSha256: representation.modelSha256, maxTokens, cachePath: resolve(work, 'answers.jsonl'), log: console.log,
+    engine, represent: createRepresentationReader(representation, engine.info), representationId: `${representation.kind}/${representation.dim}/${representation.kind === 'logit_sketch' ? `floor ${LOG_PROBABILITY_FLOOR}` : ''}`, modelSha256: representation.modelSha256, maxTokens, cachePath: resolve(work, 'answers.jsonl'), log: console.log,
     ...(values.edge ? { edgeUrl: values.edge } : {}),
   });
 

@@ -41,6 +41,8 @@ export type AnswerOptions = {
   /** The vector the gate reads from a prefill (the worker's own reader: the hidden state, or the logit sketch). */
   readonly represent: (prefill: Prefill) => Float32Array;
   readonly modelSha256: string;
+  /** Names what `represent` computes (a cached answer whose representation was read otherwise is answered again). */
+  readonly representationId: string;
   readonly maxTokens: number;
   /** An OpenAI-compatible proxy to ask for the edge's answer; absent: the prompt's recorded one. */
   readonly edgeUrl?: string;
@@ -58,7 +60,7 @@ function gradeWith(prompt: FitPrompt, answer: string): Grade {
 export async function answerPrompts(prompts: readonly FitPrompt[], options: AnswerOptions): Promise<AnsweredPrompt[]> {
   const { engine, maxTokens } = options;
   const keyOf = (p: FitPrompt) => createHash('sha256')
-    .update(JSON.stringify([options.modelSha256, maxTokens, options.edgeUrl ?? 'recorded', p.messages, p.gold, p.grader, p.edge]))
+    .update(JSON.stringify([options.modelSha256, options.representationId, maxTokens, options.edgeUrl ?? 'recorded', p.messages, p.gold, p.grader, p.edge]))
     .digest('hex');
   const cached = new Map<string, AnsweredPrompt>();
   if (existsSync(options.cachePath)) {

