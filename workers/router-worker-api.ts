@@ -104,7 +104,10 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     };
     const { rung, loaded: rungLoaded, failed } = await walkLadder<{ engine: LocalEngine; declared?: DeclaredRung; notice?: string | null }>(order, async (candidate) => {
       if (candidate === 'gguf-wasm') {
-        if (purpose === 'represent') return { engine: (await loadGgufEngine(models.gguf!, config.modelsUrl, ggufThreads, report, signal)).engine };
+        if (purpose === 'represent') {
+          const gguf = await loadGgufEngine(models.gguf!, config.modelsUrl, ggufThreads, report, signal);
+          return { engine: gguf.engine, notice: gguf.fileNotice };
+        }
         const gguf = await loadGgufRung(wasmOrt, models.gguf!, config.modelsUrl, ggufThreads, store, report, signal);
         return { engine: gguf.engine, declared: gguf, notice: gguf.fileNotice };
       }
@@ -231,9 +234,9 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
       cancel = new AbortController();
       representing ??= loadLadder(config, (p: LoadProgress) => { void onProgress?.(p); }, 'represent');
       try {
-        const { engine, capabilities, reason, started } = await representing;
+        const { engine, capabilities, reason, started, fileNotice } = await representing;
         if (!engine) throw new RouterError('engine_not_ready', `no local engine on this device: ${reason}`);
-        return { engine: engineInfo(engine), capabilities, loadMs: performance.now() - started };
+        return { engine: engineInfo(engine), capabilities, loadMs: performance.now() - started, storageNotice: fileNotice };
       } catch (error) {
         representing = undefined;
         throw toErrorPayload(error);

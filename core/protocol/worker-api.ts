@@ -195,6 +195,8 @@ export type EngineStatus = {
   readonly engine: EngineInfo & { readonly representationNote?: string };
   readonly capabilities: Capabilities;
   readonly loadMs: number;
+  /** Why a downloaded model file could not be kept for the next visit (quota, no Cache API); null when it was. */
+  readonly storageNotice: string | null;
 };
 
 /** The count-sketch width for an engine that only gives logits (a hidden state has its own width). */
