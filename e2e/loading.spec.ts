@@ -73,6 +73,7 @@ test('a storage quota failure keeps the thresholds in memory and says so; routin
   }, PROXY_URL);
   expect(result.notice).toMatch(/thresholds kept in memory only \(IndexedDB: QuotaExceededError\)/);
   expect(result.source).toBe('network');
-  expect(result.line).toContain('⚠ thresholds kept in memory only');
+  expect(result.line).toContain('⚠ This browser could not keep the answer settings, so they are fetched again next visit.');
+  expect(result.line).toContain('thresholds kept in memory only'); // the code's words, in the details
   expect(result.path).toBe('local');
 });

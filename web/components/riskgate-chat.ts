@@ -317,7 +317,7 @@ export class RiskgateChat extends LitElement {
     const stats = this.#conversation.stats;
     return html`
       <header part="header">
-        ${renderOperatingPoint({
+        ${this.mode !== 'auto' ? nothing : renderOperatingPoint({
           costWeights: grid?.costWeights ?? [this.costWeight], riskLevels: grid?.riskLevels ?? [this.riskLevel],
           costWeight: this.costWeight, riskLevel: this.riskLevel,
           uncertified: this.#connection.status?.uncertified.some((p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel) ?? false,
@@ -327,7 +327,7 @@ export class RiskgateChat extends LitElement {
           adapted: this.#adaptedHere(),
           onCostWeight: (v) => (this.costWeight = v), onRiskLevel: (v) => (this.riskLevel = v),
         })}
-        ${renderStatusLine({ state, preload: this.preload, onCancel: () => this.cancelLoad() })}
+        ${renderStatusLine({ state, preload: this.preload, mode: this.mode, onCancel: () => this.cancelLoad() })}
         ${renderConnectivityLine({
           connectivity: this.#outbox.connectivity, queued: this.#outbox.entries.length,
           notices: [this.#outbox.notice, this.#conversation.storageNotice, ...this.#outbox.quarantined.map((q) => `a queued message could not be read and was set aside (${q.reason})`)],
