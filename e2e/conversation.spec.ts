@@ -86,6 +86,28 @@ for (const mode of ['local', 'edge'] as const) {
   });
 }
 
+test('Escape in the message box stops the answer being produced; Copy says it copied, then goes back', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openChat(page, { mode: 'local', 'max-tokens': '400' });
+  const stopped = await page.evaluate(async () => {
+    const el = document.querySelector('riskgate-chat')!;
+    let tokens = 0;
+    el.addEventListener('riskgate-token', () => {
+      if (++tokens === 3) el.shadowRoot!.querySelector('textarea')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    });
+    const r = await el.send('Once upon a time');
+    return { finishReason: r.finishReason, text: r.text };
+  });
+  expect(stopped.finishReason).toBe('aborted');
+  await expect(page.locator('riskgate-chat li.assistant .note')).toContainText('Stopped');
+  const copy = page.locator('riskgate-chat li.assistant button.copy').last();
+  await copy.click();
+  await expect(copy).toHaveText('Copied');
+  await expect(page.locator('riskgate-chat [aria-live="polite"]')).toHaveText('Copied to the clipboard.');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(stopped.text);
+  await expect(copy).toHaveText('Copy', { timeout: 5_000 });
+});
+
 test('keyboard only: Tab to the message box, Enter sends, focus stays in the box, the answer is announced', async ({ page }) => {
   await openChat(page, { mode: 'local', 'max-tokens': '12' });
   for (let i = 0; i < 12; i++) {

@@ -30,7 +30,7 @@ export class RiskgateChat extends LitElement {
   /** Where `models-url` points when it is not set: the `models/` folder beside the script (set by embed.ts). */
   static defaultModelsUrl = '';
   static override styles = chatStyles;
-  static override properties = { ...attributeProperties, hint: { state: true }, announcement: { state: true }, updateAvailable: { state: true }, adapted: { state: true } };
+  static override properties = { ...attributeProperties, hint: { state: true }, announcement: { state: true }, copied: { state: true }, updateAvailable: { state: true }, adapted: { state: true } };
 
   // Reactive properties are `declare`d and set in the constructor: a class-field initializer
   // would shadow Lit's accessors (standard [[Define]] semantics) and nothing would re-render.
@@ -67,6 +67,8 @@ export class RiskgateChat extends LitElement {
   #cachedToken: string | undefined;
   declare hint: string | undefined;
   declare announcement: string;
+  declare copied: { id: number; ok: boolean } | undefined;
+  #copiedTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #connection: WorkerConnection;
   readonly #conversation: Conversation;
@@ -288,6 +290,15 @@ export class RiskgateChat extends LitElement {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
+  /** Copy, with the answer's button saying whether it worked (and a screen reader told). */
+  async #copy(id: number, text: string): Promise<void> {
+    const ok = await (navigator.clipboard?.writeText(text).then(() => true, () => false) ?? Promise.resolve(false));
+    this.copied = { id, ok };
+    this.announcement = ok ? 'Copied to the clipboard.' : 'The browser did not allow copying.';
+    clearTimeout(this.#copiedTimer);
+    this.#copiedTimer = setTimeout(() => { this.copied = undefined; }, 2_000);
+  }
+
   #announce(done: { path: string; model: string; text: string }): void {
     this.announcement = `${done.path === 'local' ? 'Answered on this device' : `Answered by ${done.model}`}: ${done.text}`;
   }
@@ -338,7 +349,8 @@ export class RiskgateChat extends LitElement {
         turns: this.#conversation.turns,
         mayAnswerHere: this.#mayAnswerHere(),
         onRetry: (id) => void this.#conversation.retry(id),
-        onCopy: (text) => void navigator.clipboard?.writeText(text).catch(() => undefined),
+        copied: this.copied,
+        onCopy: (id, text) => void this.#copy(id, text),
         onCancelQueued: (id) => void this.#conversation.cancelQueued(id),
         onAskEdgeLater: (id) => void this.#conversation.askEdgeLater(id),
         onAskEdge: (id) => void this.#conversation.askEdge(id).catch(() => undefined),

@@ -23,6 +23,15 @@ describe('turns', () => {
     expect(historyBefore(turns, turns[4] as UserTurn)).toEqual([{ role: 'user', content: 'a' }, { role: 'assistant', content: 'A' }, { role: 'user', content: 'c' }]);
   });
 
+  it('a stopped answer and a device answer the visitor asked the larger model about are not history; the edge\'s answer is', () => {
+    const stopped = { ...answer(2, 1, 'half an ans'), finishReason: 'aborted' as const };
+    const asked = { ...answer(4, 3, 'weak device answer'), askedEdge: true as const };
+    const turns: Turn[] = [user(1, 'a'), stopped, user(3, 'b'), asked, answer(5, 3, 'edge answer', 'edge'), user(6, 'c')];
+    expect(historyBefore(turns, turns[5] as UserTurn)).toEqual([
+      { role: 'user', content: 'a' }, { role: 'user', content: 'b' }, { role: 'assistant', content: 'edge answer' }, { role: 'user', content: 'c' },
+    ]);
+  });
+
   it('the tally counts finished answers by path and estimates time saved from this session only', () => {
     const turns: Turn[] = [user(1, 'a'), answer(2, 1, 'A', 'local', 100), user(3, 'b'), answer(4, 3, 'B', 'edge', 900)];
     expect(sessionStats(turns)).toEqual({ prompts: 2, answeredLocally: 1, answeredByEdge: 1, tokensKeptOnDevice: 8, estimatedTimeSavedMs: 800 });

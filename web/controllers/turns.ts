@@ -52,13 +52,17 @@ export function lastTurnOf(turns: readonly Turn[], prompt: UserTurn): Turn {
   return last;
 }
 
-/** The conversation before `prompt` as the models read it: sent prompts and the answers they got. */
+/**
+ * The conversation before `prompt` as the models read it: sent prompts and the answers they got.
+ * A stopped answer, and a device answer the visitor found not good enough (the larger model's
+ * follows it), are not what the conversation settled on: neither model reads them as history.
+ */
 export function historyBefore(turns: readonly Turn[], prompt: UserTurn): ChatMessage[] {
   const messages: ChatMessage[] = [];
   for (const t of turns) {
     if (t === prompt) break;
     if (t.role === 'user' && t.state === 'sent') messages.push({ role: 'user', content: t.text });
-    else if (t.role === 'assistant' && t.text !== '') messages.push({ role: 'assistant', content: t.text });
+    else if (t.role === 'assistant' && t.text !== '' && !t.askedEdge && t.finishReason !== 'aborted') messages.push({ role: 'assistant', content: t.text });
   }
   return [...messages, { role: 'user', content: prompt.text }];
 }

@@ -1,7 +1,7 @@
 /**
  * @module render/composer
- * The message box: a labelled textarea (Enter sends, Shift+Enter adds a line), Send, and Stop
- * while an answer is being produced. Focus stays in the box after sending.
+ * The message box: a labelled textarea (Enter sends, Shift+Enter adds a line, Escape stops), Send,
+ * and Stop while an answer is being produced. Focus stays in the box after sending.
  */
 import { html, nothing } from 'lit';
 
@@ -25,6 +25,8 @@ export function renderComposer(p: ComposerProps) {
       @focus=${p.onFocus}
       @keydown=${(e: KeyboardEvent) => {
         if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit((e.target as HTMLElement).closest('form')!); }
+        // Escape stops the answer being produced, as Stop does (chat widgets and terminals alike).
+        else if (e.key === 'Escape' && p.busy) { e.preventDefault(); p.onStop(); }
       }}></textarea>
     ${p.busy ? html`<button type="button" class="stop" part="stop" @click=${p.onStop}>Stop</button>` : nothing}
     <button type="submit" part="send">Send</button>

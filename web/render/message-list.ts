@@ -12,7 +12,9 @@ import { renderMarkdown } from './markdown.js';
 export type MessageListProps = {
   readonly turns: readonly Turn[];
   readonly onRetry: (id: number) => void;
-  readonly onCopy: (text: string) => void;
+  readonly onCopy: (answerId: number, text: string) => void;
+  /** The answer just copied and whether the browser allowed it: the button says so for a moment. */
+  readonly copied: { readonly id: number; readonly ok: boolean } | undefined;
   readonly onCancelQueued: (outboxId: string) => void;
   readonly onAskEdgeLater: (answerId: number) => void;
   /** "Not good enough?" on a finished local answer: ask the larger model now. */
@@ -53,7 +55,7 @@ function renderAnswer(turn: AnswerTurn, p: MessageListProps) {
     <div class="text">${turn.streaming ? turn.text : renderMarkdown(turn.text)}</div>
     ${notes(turn).map((n) => html`<p class="note">${n}</p>`)}
     ${renderBadge(turn)}
-    ${!turn.streaming && turn.text ? html`<button type="button" class="link copy" @click=${() => p.onCopy(turn.text)}>Copy</button>` : nothing}
+    ${!turn.streaming && turn.text ? html`<button type="button" class="link copy" @click=${() => p.onCopy(turn.id, turn.text)}>${p.copied?.id === turn.id ? (p.copied.ok ? 'Copied' : 'Copy failed') : 'Copy'}</button>` : nothing}
     ${turn.offlineLocal ? html`<button type="button" class="link ask-edge" @click=${() => p.onAskEdgeLater(turn.id)}>Ask the server when back online</button>` : nothing}
     ${!turn.offlineLocal && !turn.streaming && !turn.askedEdge && turn.decision.path === 'local' && turn.text ? html`<button type="button" class="link ask-larger" @click=${() => p.onAskEdge(turn.id)}>Not good enough? Ask the larger model</button>` : nothing}
   </li>`;
