@@ -154,16 +154,17 @@ export function defaultModels(recordingsPath: string, ggufPath?: string): ModelC
     { kind: 'replay', id: 'gpt-4-1106-preview', recordings: recordingsPath, prior_quality: 0.86, usd_per_1k_tokens: 0.03, prior_ttft_ms: 600, prior_tokens_per_s: 40 },
     { kind: 'replay', id: 'mistralai/Mixtral-8x7B-Instruct-v0.1', recordings: recordingsPath, prior_quality: 0.64, usd_per_1k_tokens: 0.0006, prior_ttft_ms: 250, prior_tokens_per_s: 90 },
     ggufPath
-      ? { kind: 'gguf', id: TINYLLAMA_AT_EDGE.id, model_path: ggufPath, prior_quality: TINYLLAMA_AT_EDGE.measuredQuality, usd_per_1k_tokens: 0, prior_ttft_ms: 300, prior_tokens_per_s: 10 }
+      ? { kind: 'gguf', id: TINYLLAMA_AT_EDGE.id, model_path: ggufPath, prior_quality: TINYLLAMA_AT_EDGE.measuredQuality, usd_per_1k_tokens: 0, prior_ttft_ms: TINYLLAMA_AT_EDGE.measuredFirstTokenMs, prior_tokens_per_s: TINYLLAMA_AT_EDGE.measuredTokensPerS }
       : { kind: 'embedded', id: 'stories260K', prior_quality: 0.05, usd_per_1k_tokens: 0, prior_ttft_ms: 5, prior_tokens_per_s: 2000 },
   ]);
 }
 
 /**
- * TinyLlama's prior quality: its share of correct answers over the graded prompts of its own fit
- * (docs/results/fit/tinyllama-1.1b-chat/report.md, `riskgate fit --gguf tinyllama-1.1b-chat`): 41 of 218, not a guess.
+ * TinyLlama's priors, measured, not guessed: its share of correct answers over the graded prompts
+ * of its own fit (docs/results/fit/tinyllama-1.1b-chat/report.md: 41 of 218), and its first token
+ * and decode speed on native llama.cpp with 2 threads (docs/bench/gguf.json, `npm run bench:gguf`).
  */
-export const TINYLLAMA_AT_EDGE = { id: 'TinyLlama-1.1B-Chat-v1.0-IQ2_XXS', measuredQuality: 0.1881 } as const;
+export const TINYLLAMA_AT_EDGE = { id: 'TinyLlama-1.1B-Chat-v1.0-IQ2_XXS', measuredQuality: 0.1881, measuredFirstTokenMs: 261, measuredTokensPerS: 11.1 } as const;
 
 export function parseConfig(value: unknown): ProxyConfig {
   return configSchema.parse(value);

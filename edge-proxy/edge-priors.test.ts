@@ -23,4 +23,11 @@ describe('the edge\'s TinyLlama prior', () => {
     const gguf = defaultModels('recordings.jsonl', '/models/tinyllama/model.gguf').find((m) => m.kind === 'gguf');
     expect(gguf).toMatchObject({ id: TINYLLAMA_AT_EDGE.id, prior_quality: TINYLLAMA_AT_EDGE.measuredQuality });
   });
+
+  it('has the speed the committed GGUF bench measured natively with 2 threads', () => {
+    const bench = JSON.parse(readFileSync(resolve(REPO_ROOT, 'docs/bench/gguf.json'), 'utf8')) as { rows: { engine: string; threads: number; first_token_ms_median: number; decode_tokens_per_s: number }[] };
+    const native = bench.rows.find((r) => r.engine.startsWith('native') && r.threads === 2)!;
+    expect(TINYLLAMA_AT_EDGE.measuredFirstTokenMs).toBe(native.first_token_ms_median);
+    expect(TINYLLAMA_AT_EDGE.measuredTokensPerS).toBeCloseTo(native.decode_tokens_per_s, 1);
+  });
 });
