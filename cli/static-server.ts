@@ -46,6 +46,8 @@ export type StaticServerOptions = {
   readonly watch?: boolean;
   /** Interface to listen on (default 127.0.0.1, loopback; `HOST` for `tsx cli/static-server.ts`). */
   readonly host?: string;
+  /** Sent on every file and page, as a site owner's server adds its own policy (e.g. Content-Security-Policy). */
+  readonly headers?: Readonly<Record<string, string>>;
 };
 
 export type StaticServer = {
@@ -68,6 +70,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
         res.setHeader(k, v);
       }
       if (isolation) for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
+      for (const [k, v] of Object.entries(options.headers ?? {})) res.setHeader(k, v);
       const immutable = pathname.startsWith('/assets/');
       res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
@@ -78,7 +81,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   };
   const sendPage = (res: ServerResponse, html: string) => {
     const headers = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', ...PAGE_HEADERS };
-    res.writeHead(200, { ...headers, ...(isolation ? ISOLATION_HEADERS : {}) });
+    res.writeHead(200, { ...headers, ...(isolation ? ISOLATION_HEADERS : {}), ...options.headers });
     res.end(html);
   };
   const refuse = (res: ServerResponse, status: 400 | 404) => {

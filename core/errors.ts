@@ -17,6 +17,7 @@ export const ERROR_CODES = Object.freeze([
   'gate_failed',
   'edge_unreachable',
   'edge_cors_refused',
+  'csp_blocked',
   'edge_error',
   'edge_stream_error',
   'aborted',

@@ -21,7 +21,7 @@ export function siteWithWidget(folder: string | undefined, pages: Record<string,
   return root;
 }
 
-export const serveSite = (root: string, options: { isolation?: boolean } = {}): Promise<StaticServer> =>
+export const serveSite = (root: string, options: { isolation?: boolean; headers?: Record<string, string> } = {}): Promise<StaticServer> =>
   startStaticServer({ port: 0, distDir: root, ...options });
 
 /** A host page with exactly the README's two tags. */

@@ -1,11 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { PROXY_URL } from './fixtures.js';
 import { hostPage, serveSite, siteWithWidget } from './deploy-servers.js';
 import type { StaticServer } from '../cli/static-server.js';
 
 const servers: StaticServer[] = [];
 test.afterEach(async () => { await Promise.all(servers.splice(0).map((s) => s.close())); });
-const serve = async (root: string, options?: { isolation?: boolean }) => { const s = await serveSite(root, options); servers.push(s); return s; };
+const serve = async (root: string, options?: { isolation?: boolean; headers?: Record<string, string> }) => { const s = await serveSite(root, options); servers.push(s); return s; };
 
 function recordRequests(page: Page) {
   const seen: { url: string; status: number }[] = [];
@@ -113,4 +115,37 @@ test('the production server sends brotli for the script and the model, CORS/CORP
   expect((await request.get('/e2e/harness.html')).status()).toBe(200);
   expect((await request.get('/models/selector.onnx')).status()).toBe(404);
   expect((await request.get('/models/stories260K/stories260K.bin')).status()).toBe(404);
+});
+
+test('the widget\'s model files missing (404) on a site owner\'s server: edge-only, the visitor still gets answers, the owner reads why in the console', async ({ page }) => {
+  const root = siteWithWidget('riskgate', { 'shop/product.html': hostPage('/riskgate/riskgate-chat.js', `endpoint="${PROXY_URL}" max-tokens="12"`) });
+  rmSync(join(root, 'riskgate', 'models'), { recursive: true, force: true });
+  const site = await serve(root);
+  const warnings: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  await page.goto(new URL('/shop/product.html', site.url).href);
+  await typeAndSend(page, 'What is the capital of France?');
+  await expect(page.locator('riskgate-chat li.assistant .badge')).toContainText('Answered by');
+  const caps = await page.evaluate(() => document.querySelector('riskgate-chat')!.capabilities!);
+  expect(caps.rung).toBe('edge-only');
+  expect(caps.reason).toMatch(/^asset_unreachable: GET .*\/riskgate\/models\/manifest\.json → 404/);
+  await expect(page.locator('riskgate-chat .status > span').first()).toHaveText('The on-device model could not start here, so every message goes to the server.');
+  await expect(page.locator('riskgate-chat .operating-point')).toHaveCount(0);
+  expect(warnings.join('\n')).toMatch(/no on-device model, every message goes to the edge \(asset_unreachable/);
+});
+
+test('WebAssembly blocked by the page\'s CSP (no wasm-unsafe-eval): edge-only with the reason, and the edge answers', async ({ page }) => {
+  const root = siteWithWidget('riskgate', { 'shop/product.html': hostPage('/riskgate/riskgate-chat.js', `endpoint="${PROXY_URL}" max-tokens="12"`) });
+  // The site owner's server sends the policy on every file: the page's and the worker's script's.
+  const csp = `default-src 'self'; script-src 'self'; worker-src 'self' blob:; connect-src 'self' ${PROXY_URL}; style-src 'self' 'unsafe-inline'`;
+  const site = await serve(root, { headers: { 'content-security-policy': csp } });
+  const violations: string[] = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+  await page.goto(new URL('/shop/product.html', site.url).href);
+  await typeAndSend(page, 'What is the capital of France?');
+  await expect(page.locator('riskgate-chat li.assistant .badge')).toContainText('Answered by');
+  const caps = await page.evaluate(() => document.querySelector('riskgate-chat')!.capabilities!);
+  expect(caps.rung).toBe('edge-only');
+  expect(caps.reason).toMatch(/^csp_blocked: this page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval'/);
+  expect(violations.length).toBeGreaterThan(0);
 });

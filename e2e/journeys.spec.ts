@@ -84,18 +84,19 @@ test('typing in the input and pressing Send shows a routed answer with its decis
   await expect(page.locator('riskgate-chat li.assistant')).toContainText('there was a little girl');
 });
 
-test('a thresholds table calibrated for another gate is refused with artifact_mismatch', async ({ page }) => {
+test('a thresholds table calibrated for another gate is refused with artifact_mismatch; the visitor still chats, with the edge', async ({ page }) => {
   await page.route('**/models/thresholds.json', async (route) => {
     const real = await (await route.fetch()).json();
     await route.fulfill({ json: { ...real, gate_sha256: '0'.repeat(64) } });
   });
   await page.goto('/');
-  const code = await page.evaluate(async () => {
+  const result = await page.evaluate(async () => {
     const el = document.querySelector('riskgate-chat')!;
-    return el.ready.then(() => 'loaded', (e: { code: string }) => e.code);
+    await el.ready;
+    return { rung: el.capabilities!.rung, reason: el.capabilities!.reason, path: (await el.send('Once upon a time')).path };
   });
-  expect(code).toBe('artifact_mismatch');
-  await expect(page.locator('riskgate-chat li.error').first()).toHaveAttribute('data-code', 'artifact_mismatch');
+  expect(result).toMatchObject({ rung: 'edge-only', reason: expect.stringMatching(/^artifact_mismatch: /), path: 'edge' });
+  await expect(page.locator('riskgate-chat .status > span').first()).toHaveText('The on-device model could not start here, so every message goes to the server.');
 });
 
 test('two prompts sent at once are answered in order, without interleaving', async ({ page }) => {

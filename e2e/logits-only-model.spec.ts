@@ -81,13 +81,13 @@ for (const backend of ['wasm', 'webgpu'] as const) test(`a logits-only ONNX mode
   });
 });
 
-test('the embedded hidden-state gate on a logits-only model: load fails with artifact_mismatch, naming the cause', async ({ page }) => {
+test('the embedded hidden-state gate on a logits-only model is refused with artifact_mismatch, naming the cause; the edge answers', async ({ page }) => {
   const hiddenGate = new Uint8Array(readFileSync(resolve(MODELS_DIR, 'gate.onnx')));
   await serve(page, hiddenGate, (JSON.parse(committed('thresholds.json')) as { representation: object }).representation);
   await page.goto('/e2e/harness.html');
-  const error = await page.evaluate(async () => {
+  const status = await page.evaluate(async () => {
     const client = window.riskgateHarness.createRouterClient();
-    try { await client.init({ modelsUrl: new URL('/models/', location.href).href }); return null; } catch (e) { const { code, message } = e as { code: string; message: string }; return { code, message }; } finally { client.terminate(); }
+    try { const s = await client.init({ modelsUrl: new URL('/models/', location.href).href }); return { rung: s.capabilities.rung, reason: s.capabilities.reason, engine: s.engine }; } finally { client.terminate(); }
   });
-  expect(error).toMatchObject({ code: 'artifact_mismatch', message: expect.stringContaining('no hidden_states output') });
+  expect(status).toMatchObject({ rung: 'edge-only', engine: null, reason: expect.stringMatching(/^artifact_mismatch: .*no hidden_states output/) });
 });

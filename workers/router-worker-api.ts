@@ -27,6 +27,7 @@ import { idbStore, type KeyValueStore } from './threshold-cache.js';
 import { memoizeOrtLoader, type OrtLoader } from './load/ort-runtimes.js';
 import { loadSharedArtifacts } from './load/load-artifacts.js';
 import { rungReason, walkLadder } from './load/fallback-ladder.js';
+import { classifyLoadFailure, edgeOnlyRouter, failsTheLoad } from './load/edge-only.js';
 import { byteProgress, type ReportProgress } from './load/progress.js';
 import { loadLiveCosts, speedMemory } from './route/live-costs.js';
 import { judgeAgainstEdge } from './edge-client.js';
@@ -127,7 +128,18 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     return { engine, declared: rungLoaded?.declared, fileNotice: rungLoaded?.notice ?? null, shared, capabilities, reason, started };
   }
 
+  /** The widget's own files could not be used (missing, refused, WASM blocked): the visitor still chats, with the edge. */
   async function load(config: WorkerConfig, report: ReportProgress): Promise<Loaded> {
+    const attempted = performance.now();
+    return loadRouting(config, report).catch(async (error: unknown) => {
+      const { code, message } = classifyLoadFailure(toErrorPayload(error));
+      if (failsTheLoad(code)) throw error;
+      report({ stage: 'ready', loaded: 1, total: 1, text: 'ready: edge-only' });
+      return edgeOnlyRouter(await probePlatform(), `${code}: ${message}`, performance.now() - attempted);
+    });
+  }
+
+  async function loadRouting(config: WorkerConfig, report: ReportProgress): Promise<Loaded> {
     const ladder = await loadLadder(config, report, 'route');
     const { declared, shared, started } = ladder;
     // A gate fitted to another model's answers would promise something about a model that does not

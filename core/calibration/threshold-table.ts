@@ -87,7 +87,8 @@ export function parseThresholdsFile(value: unknown): ThresholdsFile {
 
 export function lookupThreshold(file: ThresholdsFile, point: OperatingPoint): ResolvedThreshold {
   const weights = [...new Set(file.rows.map((r) => r.cost_weight))];
-  const nearest = weights.reduce((a, b) => (Math.abs(b - point.costWeight) < Math.abs(a - point.costWeight) ? b : a));
+  // An empty table (the edge-only rung's) has no nearest weight: nothing is certified.
+  const nearest = weights.reduce<number | undefined>((a, b) => (a === undefined || Math.abs(b - point.costWeight) < Math.abs(a - point.costWeight) ? b : a), undefined);
   const candidates = file.rows
     .filter((r) => r.cost_weight === nearest && r.risk_level <= point.riskLevel + 1e-12)
     .sort((a, b) => b.risk_level - a.risk_level);

@@ -328,7 +328,7 @@ export class RiskgateChat extends LitElement {
     const stats = this.#conversation.stats;
     return html`
       <header part="header">
-        ${this.mode !== 'auto' ? nothing : renderOperatingPoint({
+        ${this.mode !== 'auto' || this.#connection.status?.engine === null ? nothing : renderOperatingPoint({
           costWeights: grid?.costWeights ?? [this.costWeight], riskLevels: grid?.riskLevels ?? [this.riskLevel],
           costWeight: this.costWeight, riskLevel: this.riskLevel,
           uncertified: this.#connection.status?.uncertified.some((p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel) ?? false,

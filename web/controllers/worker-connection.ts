@@ -59,6 +59,8 @@ export class WorkerConnection implements ReactiveController {
       });
       // Structured clone drops Object.freeze; the page gets the probe frozen again.
       const frozen: WorkerStatus = { ...status, capabilities: deepFreeze(status.capabilities) as Capabilities };
+      // The visitor reads plain words; the site owner gets the code in the console.
+      if (!frozen.engine) console.warn(`<riskgate-chat>: no on-device model, every message goes to the edge (${frozen.capabilities.reason})`);
       this.events.ready?.(frozen);
       this.#set({ phase: 'ready', status: frozen });
       return frozen;

@@ -48,10 +48,10 @@ function details(status: WorkerStatus) {
     <dt>Local model</dt><dd>${status.engine ? `${status.engine.model} (${status.engine.kind}, ${status.engine.backend}${status.engine.backend === 'wasm' ? `, ${caps.wasmThreads} thread${caps.wasmThreads > 1 ? 's' : ''}` : ''})` : 'none (edge only)'}</dd>
     <dt>Runtime</dt><dd>${caps.rung}: ${caps.reason}</dd>
     <dt>Threads</dt><dd>${caps.wasmThreadsReason}</dd>
-    <dt>Thresholds</dt><dd>from ${status.thresholdsSource}</dd>
+    <dt>Thresholds</dt><dd>${status.gateSha256 ? `from ${status.thresholdsSource}` : 'none'}</dd>
     ${status.storageNotice ? html`<dt>Storage</dt><dd>${status.storageNotice}</dd>` : nothing}
-    <dt>Promise</dt><dd>${promiseWords(status.promise).summary}
-      Checked on the answers of ${status.promise.labelsModel}.</dd>
+    <dt>Promise</dt><dd>${status.engine ? html`${promiseWords(status.promise).summary}
+      Checked on the answers of ${status.promise.labelsModel}.` : 'none: nothing is answered on this device'}</dd>
     <dt>Loaded in</dt><dd>${Math.round(status.loadMs)} ms</dd>
   </dl></details>`;
 }
