@@ -30,7 +30,7 @@ export class RiskgateChat extends LitElement {
   /** Where `models-url` points when it is not set: the `models/` folder beside the script (set by embed.ts). */
   static defaultModelsUrl = '';
   static override styles = chatStyles;
-  static override properties = { ...attributeProperties, hint: { state: true }, announcement: { state: true }, copied: { state: true }, updateAvailable: { state: true }, adapted: { state: true } };
+  static override properties = { ...attributeProperties, hint: { state: true }, announcement: { state: true }, copied: { state: true }, unseen: { state: true }, updateAvailable: { state: true }, adapted: { state: true } };
 
   // Reactive properties are `declare`d and set in the constructor: a class-field initializer
   // would shadow Lit's accessors (standard [[Define]] semantics) and nothing would re-render.
@@ -68,6 +68,11 @@ export class RiskgateChat extends LitElement {
   declare hint: string | undefined;
   declare announcement: string;
   declare copied: { id: number; ok: boolean } | undefined;
+  /** New content arrived below while the visitor was reading further up. */
+  declare unseen: boolean;
+  #list: HTMLOListElement | undefined;
+  #pinned = true;
+  #seenHeight = 0;
   #copiedTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #connection: WorkerConnection;
@@ -79,6 +84,7 @@ export class RiskgateChat extends LitElement {
     for (const [name, spec] of Object.entries(ATTRIBUTES)) (this as Record<string, unknown>)[name] = spec.fallback();
     this.hint = undefined;
     this.announcement = '';
+    this.unseen = false;
     this.adapted = [];
     this.#connection = new WorkerConnection(this, () => ({
       modelsUrl: new URL(this.modelsUrl || RiskgateChat.defaultModelsUrl || 'models/', document.baseURI).href, backend: this.backend, threads: this.threads,
@@ -197,10 +203,30 @@ export class RiskgateChat extends LitElement {
     }
   }
 
+  /**
+   * Follows the conversation while the visitor is at its end; a visitor who scrolled up to read is
+   * left there, and gets a "New messages" cue instead of being pulled down.
+   */
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    const list = this.renderRoot.querySelector('ol');
-    if (list) list.scrollTop = list.scrollHeight;
+    const list = this.renderRoot.querySelector<HTMLOListElement>('ol.messages');
+    if (!list) return;
+    if (list !== this.#list) {
+      this.#list = list;
+      list.addEventListener('scroll', () => {
+        this.#pinned = list.scrollHeight - list.scrollTop - list.clientHeight < 32;
+        if (this.#pinned && this.unseen) this.unseen = false;
+      }, { passive: true });
+    }
+    if (this.#pinned) list.scrollTop = list.scrollHeight;
+    else if (list.scrollHeight > this.#seenHeight && !this.unseen) this.unseen = true;
+    this.#seenHeight = list.scrollHeight;
+  }
+
+  #scrollToEnd(): void {
+    this.#pinned = true;
+    this.unseen = false;
+    this.#list?.scrollTo({ top: this.#list.scrollHeight });
   }
 
   /** An adaptive τ moves with every gate decision; the picker's note follows it. */
@@ -310,6 +336,7 @@ export class RiskgateChat extends LitElement {
       return;
     }
     this.hint = undefined;
+    this.#pinned = true; // a visitor who sends wants to see the answer
     input.value = '';
     input.focus();
     this.send(text).catch(() => undefined); // shown in the message list and as riskgate-error
@@ -355,6 +382,7 @@ export class RiskgateChat extends LitElement {
         onAskEdgeLater: (id) => void this.#conversation.askEdgeLater(id),
         onAskEdge: (id) => void this.#conversation.askEdge(id).catch(() => undefined),
       })}
+      ${this.unseen ? html`<button type="button" class="link new-messages" @click=${() => this.#scrollToEnd()}>New messages below ↓</button>` : nothing}
       ${renderComposer({
         busy: this.#conversation.busy, hint: this.hint,
         onSend: (text, input) => this.#onSend(text, input), onStop: () => this.stop(),

@@ -52,7 +52,7 @@ function notes(turn: AnswerTurn) {
 
 function renderAnswer(turn: AnswerTurn, p: MessageListProps) {
   return html`<li class="assistant" part="bubble assistant" data-finish=${turn.finishReason ?? nothing} aria-busy=${turn.streaming ? 'true' : 'false'}>
-    <div class="text">${turn.streaming ? turn.text : renderMarkdown(turn.text)}</div>
+    <div class="text">${renderMarkdown(turn.text, turn.streaming)}</div>
     ${notes(turn).map((n) => html`<p class="note">${n}</p>`)}
     ${renderBadge(turn)}
     ${!turn.streaming && turn.text ? html`<button type="button" class="link copy" @click=${() => p.onCopy(turn.id, turn.text)}>${p.copied?.id === turn.id ? (p.copied.ok ? 'Copied' : 'Copy failed') : 'Copy'}</button>` : nothing}
@@ -88,7 +88,7 @@ function renderPrompt(turn: UserTurn, p: MessageListProps) {
 }
 
 export function renderMessageList(p: MessageListProps) {
-  return html`<ol part="messages" aria-label="Conversation">
+  return html`<ol class="messages" part="messages" aria-label="Conversation">
     ${p.turns.length === 0
       ? html`<li class="empty">Ask anything.${p.mayAnswerHere ? ' Short, simple messages are answered right here on your device.' : ''}</li>` : nothing}
     ${p.turns.map((t) => t.role === 'user' ? renderPrompt(t, p) : t.role === 'assistant' ? renderAnswer(t, p) : renderError(t, p.onRetry))}
