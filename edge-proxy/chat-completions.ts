@@ -111,13 +111,14 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
     messages: read.messages,
     extra: read.extra,
     ...(read.openAiMessages ? { openAiMessages: read.openAiMessages } : {}),
-    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? config.default_max_tokens,
-    temperature: body.temperature ?? 0,
-    seed: body.seed ?? 0,
+    // Nothing injected: a parameter the client did not set is the upstream's own default.
+    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+    temperature: body.temperature ?? undefined,
+    seed: body.seed ?? undefined,
   };
   const pinned = body.model && body.model !== 'auto' ? body.model : undefined;
   const predicted = await predictQuality(ctx.qualityPredictor, body.router);
-  const selection = selector.select(body.router?.cost_weight ?? 0, Math.min(request.maxTokens, config.expected_output_tokens), read.messages, pinned, predicted);
+  const selection = selector.select(body.router?.cost_weight ?? 0, Math.min(request.maxTokens ?? Infinity, config.expected_output_tokens), read.messages, pinned, predicted);
   // Only upstreams that can honour every parameter the request sets; `stop` is applied here for all.
   const ladder = selection.ladder.filter((c) => firstUnmet(read.needs, c.upstream.supports) === undefined)
     .map((c) => (read.stop.length > 0 ? { ...c, upstream: withStop(c.upstream, read.stop) } : c));

@@ -61,6 +61,15 @@ describe('OpenAI message shapes and parameters, read honestly', () => {
     expect(fake.requests - before).toBe(1);
   });
 
+  it('injects no default: max_tokens, temperature and seed reach the upstream only when the client set them', async () => {
+    await client(withRemote).chat.completions.create({ model: 'remote', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(fake.lastBody).not.toHaveProperty('max_tokens');
+    expect(fake.lastBody).not.toHaveProperty('temperature');
+    expect(fake.lastBody).not.toHaveProperty('seed');
+    await client(withRemote).chat.completions.create({ model: 'remote', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 7, temperature: 0.3, seed: 5 });
+    expect(fake.lastBody).toMatchObject({ max_tokens: 7, temperature: 0.3, seed: 5 });
+  });
+
   it('GET /v1/models/{id} describes a served model (replay ones marked), 404 otherwise', async () => {
     const c = client(withRemote);
     expect(await c.models.retrieve('remote')).toMatchObject({ id: 'remote', object: 'model', owned_by: 'openai' });

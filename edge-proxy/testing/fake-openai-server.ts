@@ -21,6 +21,8 @@ export type FakeOpenAiServer = {
    */
   judgePrefers: string;
   requests: number;
+  /** The body of the last request, as the upstream received it. */
+  lastBody: Record<string, unknown> | undefined;
   /** Requests whose client connection closed before the answer finished. */
   aborted: number;
   /** TCP connections accepted (keep-alive reuse shows as fewer connections than requests). */
@@ -29,13 +31,14 @@ export type FakeOpenAiServer = {
 };
 
 export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number } = {}): Promise<FakeOpenAiServer> {
-  const state: Omit<FakeOpenAiServer, 'url' | 'close'> = { behaviour: 'ok', answer: 'Paris is the capital of France .'.split(' '), judgePrefers: 'Paris', requests: 0, aborted: 0, connections: 0 };
+  const state: Omit<FakeOpenAiServer, 'url' | 'close'> = { behaviour: 'ok', answer: 'Paris is the capital of France .'.split(' '), judgePrefers: 'Paris', requests: 0, lastBody: undefined, aborted: 0, connections: 0 };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => { body += d.toString(); });
     req.on('end', () => {
       state.requests++;
       const request = JSON.parse(body || '{}') as AgentRequest & { stream?: boolean; max_tokens?: number; model?: string };
+      state.lastBody = request as unknown as Record<string, unknown>;
       const call = toolCallFor(request);
       const written = judgeVote(request, state.judgePrefers) ?? writtenAnswer(request);
       const source = written ? [written] : state.answer;

@@ -23,8 +23,10 @@ export function createEmbeddedOnnxUpstream(createEngine: () => Promise<LocalEngi
       const e = await engine;
       // A prompt that fills the window leaves no room to answer (an empty 200 reply): read its
       // last part, keeping the answer's room (decision 003's left truncation; decision 015).
-      const prefill = await e.prefill(request.messages, { maxPromptTokens: e.info.contextLength - answerReserve(e.info.contextLength, request.maxTokens) });
-      const stream = e.decode({ maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed, signal });
+      // Without a client limit the answer may use the rest of the window (decode stops there).
+      const maxTokens = request.maxTokens ?? e.info.contextLength;
+      const prefill = await e.prefill(request.messages, { maxPromptTokens: e.info.contextLength - answerReserve(e.info.contextLength, maxTokens) });
+      const stream = e.decode({ maxTokens, temperature: request.temperature ?? 0, seed: request.seed ?? 0, signal });
       let completionTokens = 0;
       for (;;) {
         const step = await stream.next();

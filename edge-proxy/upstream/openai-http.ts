@@ -125,7 +125,7 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
           if (choice?.delta.content) {
             if (signal.aborted) throw new UpstreamError('aborted', 'client went away');
             // Enforce max tokens ourselves too: an upstream that ignores it must not overrun.
-            if (pieces >= request.maxTokens) return { ...result, finishReason: 'length', completionTokens: pieces };
+            if (request.maxTokens !== undefined && pieces >= request.maxTokens) return { ...result, finishReason: 'length', completionTokens: pieces };
             started = true;
             pieces++;
             yield choice.delta.content;

@@ -60,7 +60,7 @@ export function createReplayUpstream(options: ReplayOptions): Upstream {
     await sleep(options.ttftMs, signal);
     for (let i = 0; i < pieces.length; i++) {
       if (signal.aborted) throw new UpstreamError('aborted', 'client went away');
-      if (i >= request.maxTokens) return { finishReason: 'length', promptTokens, completionTokens: i };
+      if (request.maxTokens !== undefined && i >= request.maxTokens) return { finishReason: 'length', promptTokens, completionTokens: i };
       if (i > 0) await sleep(1000 / options.tokensPerSecond, signal);
       yield pieces[i]!;
     }

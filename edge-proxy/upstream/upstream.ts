@@ -8,9 +8,13 @@ import type { ToolCall } from '../../core/protocol/openai.js';
 
 export type UpstreamRequest = {
   readonly messages: readonly ChatMessage[];
-  readonly maxTokens: number;
-  readonly temperature: number;
-  readonly seed: number;
+  /**
+   * The client's limits, passed on only when it set them: an unset one is the upstream's own
+   * default (OpenAI: up to the context window; the embedded models: the rest of theirs; greedy).
+   */
+  readonly maxTokens?: number | undefined;
+  readonly temperature?: number | undefined;
+  readonly seed?: number | undefined;
   /** OpenAI parameters passed through unchanged (only to upstreams that declare them). */
   readonly extra?: Readonly<Record<string, unknown>>;
   /**
