@@ -86,6 +86,14 @@ function failureResponse(error: unknown, headers: Record<string, string>, log: P
     return errorResponse({ status: 429, body: { error: { message: `the edge models are rate limited; retry later (request id ${requestId})`, type: 'rate_limit_error', code: 'upstream_rate_limited', param: null } } },
       { ...headers, ...(error.retryAfter ? { 'retry-after': error.retryAfter } : {}) });
   }
+  // Every upstream refused the request itself (4xx): the client's request is wrong, so it gets that
+  // status (an SDK does not retry a 400 as it retries a 502) and what the upstream said.
+  const rejected = failures.length > 0 && failures.every((e): e is UpstreamError => e instanceof UpstreamError && e.failure === 'http' && (e.status ?? 500) >= 400 && (e.status ?? 500) < 500);
+  if (rejected) {
+    const first = failures[0] as UpstreamError;
+    const rejection = openAiError('upstream_rejected', `the edge model refused this request: ${first.detail ?? `HTTP ${first.status}`} (request id ${requestId})`);
+    return errorResponse({ ...rejection, status: first.status! }, headers);
+  }
   const payload = toErrorPayload(error);
   if (payload.code === 'aborted') return errorResponse(openAiError('aborted', 'the client went away'), headers);
   if (payload.code === 'invalid_request') return errorResponse(openAiError('invalid_request', payload.message), headers);

@@ -104,6 +104,16 @@ describe('fault matrix: failures the client must see', () => {
     expect(error.headers?.get('retry-after')).toBe('7');
   });
 
+  it('a pinned model that refuses the request (400) → 400 upstream_rejected with what it said, tried once, not 502', async () => {
+    fake.behaviour = 'status400';
+    const before = fake.requests;
+    const error = (await client.chat.completions.create({ model: 'remote', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e)) as APIError;
+    expect(error).toBeInstanceOf(APIError);
+    expect({ status: error.status, code: error.code }).toEqual({ status: 400, code: 'upstream_rejected' });
+    expect(error.message).toContain("Invalid value for 'logit_bias'.");
+    expect(fake.requests - before).toBe(1); // a 4xx is not retried: it will not change
+  });
+
   it('a pinned model that is down → 502 upstream_failed in the OpenAI shape, stream or not', async () => {
     fake.behaviour = 'status500';
     const error = (await client.chat.completions.create({ model: 'remote', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e)) as APIError;

@@ -16,7 +16,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 /** HTTP-only codes that have no meaning inside the worker. */
 type HttpOnlyCode =
   | 'not_found' | 'unauthorized' | 'unsupported_parameter' | 'overloaded' | 'request_timeout' | 'judge_unavailable'
-  | 'body_timeout' | 'idempotency_key_reused' | 'shared_state_unavailable';
+  | 'body_timeout' | 'idempotency_key_reused' | 'shared_state_unavailable' | 'upstream_rejected';
 const HTTP_ONLY_STATUS: Record<HttpOnlyCode, number> = {
   not_found: 404,
   unauthorized: 401,
@@ -27,6 +27,7 @@ const HTTP_ONLY_STATUS: Record<HttpOnlyCode, number> = {
   body_timeout: 408,
   idempotency_key_reused: 422,
   shared_state_unavailable: 503,
+  upstream_rejected: 400,
 };
 
 export function openAiError(code: ErrorCode | HttpOnlyCode, message: string, param: string | null = null): { status: number; body: OpenAiErrorBody } {

@@ -8,7 +8,7 @@
  */
 import { createServer, type Server } from 'node:http';
 
-export type Behaviour = 'ok' | 'status500' | 'status429' | 'hang' | 'cut' | 'slow_first_token' | 'huge_event';
+export type Behaviour = 'ok' | 'status400' | 'status500' | 'status429' | 'hang' | 'cut' | 'slow_first_token' | 'huge_event';
 
 export type FakeOpenAiServer = {
   readonly url: string; // base URL ending in /v1
@@ -50,6 +50,9 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
         case 'status500':
           res.writeHead(500, { 'content-type': 'application/json' });
           return end(JSON.stringify({ error: { message: 'internal boom at db-7.internal:5432 (org-SECRETORG)', type: 'server_error', code: 'internal', param: null } }));
+        case 'status400':
+          res.writeHead(400, { 'content-type': 'application/json' });
+          return end(JSON.stringify({ error: { message: "Invalid value for 'logit_bias'.", type: 'invalid_request_error', code: 'invalid_value', param: 'logit_bias' } }));
         case 'status429':
           res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' });
           return end(JSON.stringify({ error: { message: 'slow down', type: 'rate_limit_error', code: 'rate_limited', param: null } }));

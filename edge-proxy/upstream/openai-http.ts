@@ -87,7 +87,7 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
         const body = parseErrorBody((await response.text().catch(() => '')).slice(0, 65_536));
         const message = `${options.id} answered ${response.status}: ${body?.error?.message ?? 'no error message'}`;
         if (response.status === 429) throw new UpstreamError('rate_limited', message, { status: 429, retryAfter: response.header('retry-after') ?? undefined });
-        throw new UpstreamError('http', message, { status: response.status });
+        throw new UpstreamError('http', message, { status: response.status, ...(body?.error?.message ? { detail: body.error.message } : {}) });
       }
       const result = { finishReason: 'stop' as UpstreamResult['finishReason'], promptTokens: 0, completionTokens: 0 };
       const toolCalls = createToolCallCollector();

@@ -15,12 +15,15 @@ export class UpstreamError extends RouterError {
   readonly failure: UpstreamFailure;
   readonly status: number | undefined;
   readonly retryAfter: string | undefined;
-  constructor(failure: UpstreamFailure, message: string, options: { status?: number; retryAfter?: string; cause?: unknown } = {}) {
+  /** What the upstream itself said about the request (its error message), safe to pass on. */
+  readonly detail: string | undefined;
+  constructor(failure: UpstreamFailure, message: string, options: { status?: number; retryAfter?: string; detail?: string; cause?: unknown } = {}) {
     super(failure === 'aborted' ? 'aborted' : 'upstream_failed', message, { cause: options.cause });
     this.name = 'UpstreamError';
     this.failure = failure;
     this.status = options.status;
     this.retryAfter = options.retryAfter;
+    this.detail = options.detail;
   }
   /** Worth trying the same upstream again (a miss or a 4xx will not change). */
   get retryable(): boolean {
