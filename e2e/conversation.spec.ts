@@ -225,6 +225,23 @@ test('Clear empties the conversation and the tally counts what was answered wher
   await expect(page.locator('riskgate-chat footer')).toContainText('Answered on this device: 1 of 2');
   await page.locator('riskgate-chat button.clear').click();
   await expect(page.locator('riskgate-chat li.user')).toHaveCount(0);
+  // Undo brings the conversation back, for a few seconds after.
+  await page.locator('riskgate-chat button.undo').click();
+  await expect(page.locator('riskgate-chat li.user')).toHaveCount(2);
+  await expect(page.locator('riskgate-chat [aria-live="polite"]')).toHaveText('Conversation restored.');
+  await expect(page.locator('riskgate-chat button.undo')).toHaveCount(0);
+});
+
+test('the message box grows with what is typed, up to a limit', async ({ page }) => {
+  await openChat(page, { mode: 'local', 'max-tokens': '8' });
+  const box = page.locator('riskgate-chat textarea[name="prompt"]');
+  const one = await box.evaluate((t) => t.getBoundingClientRect().height);
+  await box.fill('line\n'.repeat(4));
+  const five = await box.evaluate((t) => t.getBoundingClientRect().height);
+  await box.fill('line\n'.repeat(40));
+  const many = await box.evaluate((t) => t.getBoundingClientRect().height);
+  expect(five).toBeGreaterThan(one * 2);
+  expect(many).toBeLessThan(one * 8);
 });
 
 test('"Not good enough?" on a local answer asks the larger model now: both answers stay, and the page gets the feedback', async ({ page }) => {

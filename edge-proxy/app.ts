@@ -5,6 +5,7 @@
  * body limit, rate limit and budget are middleware here; `server.ts` is the only file that
  * listens, so the same app runs unchanged on edge runtimes.
  */
+import { answerResponses } from './responses-api.js';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -197,6 +198,9 @@ export function createProxyApp(options: ProxyOptions) {
   };
 
   app.post('/v1/chat/completions', admitted(chatCompletion));
+  // The Responses API, translated to the chat path and back (responses-api.ts); nothing is kept.
+  app.post('/v1/responses', admitted((c, json, slot) => answerResponses(json, (body) => chatCompletion(c, body, slot))));
+  app.get('/v1/responses/:id', (c) => fail(openAiError('not_found', `response ${c.req.param('id')} was not kept: this proxy stores no responses`)));
   // One slot and one rate-limit token for the check; the edge answer inside it is budgeted as any other.
   app.post('/v1/riskgate/shadow', admitted((c, json, slot) => shadowCheck(json, {
     judge: options.judge, answer: (body) => chatCompletion(c, body, slot), maxAnswerChars: config.max_answer_chars, log, signal: c.req.raw.signal,

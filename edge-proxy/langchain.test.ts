@@ -68,6 +68,26 @@ describe('LangChain ChatOpenAI through the proxy', () => {
     }
   });
 
+  it('useResponsesApi: invoke, stream, tools and structured output over /v1/responses', async () => {
+    const paths: string[] = [];
+    const fetch: typeof globalThis.fetch = (input, init) => { paths.push(new URL(input instanceof Request ? input.url : String(input)).pathname); return globalThis.fetch(input, init); };
+    const responses = () => new ChatOpenAI({ model: 'auto', apiKey: 'x', maxRetries: 0, useResponsesApi: true, configuration: { baseURL: `${proxy.url}/v1`, fetch } });
+    const invoked = await new ChatOpenAI({ model: 'stories260K', apiKey: 'x', maxRetries: 0, maxTokens: 8, useResponsesApi: true, configuration: { baseURL: `${proxy.url}/v1` } }).invoke('Once upon a time');
+    const text = typeof invoked.content === 'string' ? invoked.content : invoked.content.map((p) => ('text' in p ? p.text : '')).join('');
+    expect(text.length).toBeGreaterThan(0);
+    let streamed = '';
+    for await (const chunk of await new ChatOpenAI({ model: 'stories260K', apiKey: 'x', maxRetries: 0, maxTokens: 8, useResponsesApi: true, configuration: { baseURL: `${proxy.url}/v1` } }).stream('Once upon a time')) {
+      streamed += typeof chunk.content === 'string' ? chunk.content : chunk.content.map((p) => ('text' in p ? p.text : '')).join('');
+    }
+    expect(streamed).toBe(text);
+    const first = await responses().bindTools([getWeather]).invoke([new HumanMessage('Weather in Paris?')]);
+    expect(first.tool_calls?.map((c) => [c.name, c.args])).toEqual([['get_weather', { city: 'Paris' }]]);
+    const answer = await responses().withStructuredOutput(z.object({ city: z.string(), population: z.number() }), { method: 'jsonSchema' }).invoke('The capital of France?');
+    expect(answer).toEqual({ city: 'Paris', population: 42 });
+    expect(paths.length).toBeGreaterThan(0);
+    expect(new Set(paths)).toEqual(new Set(['/v1/responses']));
+  });
+
   it('gets an OpenAI-shaped 400 naming the parameter when no edge model can honour it', async () => {
     const withLogprobs = new ChatOpenAI({ model: 'auto', apiKey: 'x', maxRetries: 0, logprobs: true, configuration: { baseURL: `${proxy.url}/v1` } });
     const error = await withLogprobs.invoke('Hi').then(() => undefined, (e: unknown) => e as { status?: number; code?: string; param?: string });

@@ -30,7 +30,8 @@ export class RiskgateChat extends LitElement {
   /** Where `models-url` points when it is not set: the `models/` folder beside the script (set by embed.ts). */
   static defaultModelsUrl = '';
   static override styles = chatStyles;
-  static override properties = { ...attributeProperties, hint: { state: true }, announcement: { state: true }, copied: { state: true }, unseen: { state: true }, updateAvailable: { state: true }, adapted: { state: true } };
+  // theme is reflected: the stylesheet picks the palette from the host's attribute.
+  static override properties = { ...attributeProperties, theme: { ...attributeProperties.theme, reflect: true }, hint: { state: true }, announcement: { state: true }, copied: { state: true }, unseen: { state: true }, cleared: { state: true }, updateAvailable: { state: true }, adapted: { state: true } };
 
   // Reactive properties are `declare`d and set in the constructor: a class-field initializer
   // would shadow Lit's accessors (standard [[Define]] semantics) and nothing would re-render.
@@ -43,6 +44,8 @@ export class RiskgateChat extends LitElement {
   declare modelsUrl: string;
   declare maxTokens: number;
   declare preload: Preload;
+  /** `auto` follows the visitor's `prefers-color-scheme`; `light` and `dark` fix the palette. */
+  declare theme: 'auto' | 'light' | 'dark';
   declare offline: OfflinePolicy;
   declare conversation: string;
   declare updateAvailable: (() => void) | undefined;
@@ -70,6 +73,9 @@ export class RiskgateChat extends LitElement {
   declare copied: { id: number; ok: boolean } | undefined;
   /** New content arrived below while the visitor was reading further up. */
   declare unseen: boolean;
+  /** Just cleared: Undo is offered. */
+  declare cleared: boolean;
+  #clearedTimer: ReturnType<typeof setTimeout> | undefined;
   #list: HTMLOListElement | undefined;
   #pinned = true;
   #seenHeight = 0;
@@ -85,6 +91,7 @@ export class RiskgateChat extends LitElement {
     this.hint = undefined;
     this.announcement = '';
     this.unseen = false;
+    this.cleared = false;
     this.adapted = [];
     this.#connection = new WorkerConnection(this, () => ({
       modelsUrl: new URL(this.modelsUrl || RiskgateChat.defaultModelsUrl || 'models/', document.baseURI).href, backend: this.backend, threads: this.threads,
@@ -180,8 +187,19 @@ export class RiskgateChat extends LitElement {
     this.#conversation.stop();
   }
 
+  /** Empties the conversation; for a few seconds the footer offers Undo. */
   clear(): void {
     this.#conversation.clear();
+    this.cleared = true;
+    this.announcement = 'Conversation cleared. Undo is in the footer for a few seconds.';
+    clearTimeout(this.#clearedTimer);
+    this.#clearedTimer = setTimeout(() => { this.cleared = false; }, 10_000);
+  }
+
+  #undoClear(): void {
+    clearTimeout(this.#clearedTimer);
+    this.cleared = false;
+    if (this.#conversation.undoClear()) this.announcement = 'Conversation restored.';
   }
 
   override connectedCallback(): void {
@@ -390,7 +408,8 @@ export class RiskgateChat extends LitElement {
       })}
       <footer part="footer">
         <span class="tally">${stats.prompts === 0 ? '' : `Answered on this device: ${stats.answeredLocally} of ${stats.prompts}`}${stats.tokensKeptOnDevice > 0 ? ` · ${stats.tokensKeptOnDevice} tokens kept off the server` : ''}${stats.estimatedTimeSavedMs ? ` · about ${(stats.estimatedTimeSavedMs / 1000).toFixed(1)} s saved` : ''}</span>
-        ${this.#conversation.turns.length > 0 ? html`<button type="button" class="link clear" @click=${() => this.clear()}>Clear conversation</button>` : nothing}
+        ${this.#conversation.turns.length > 0 ? html`<button type="button" class="link clear" @click=${() => this.clear()}>Clear conversation</button>`
+          : this.cleared ? html`<span class="cleared">Conversation cleared. <button type="button" class="link undo" @click=${() => this.#undoClear()}>Undo</button></span>` : nothing}
       </footer>
       <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>`;
   }

@@ -42,6 +42,7 @@ export class Conversation implements ReactiveController {
   busy = false;
   storageNotice: string | null = null;
   #nextId = 1;
+  #cleared: Turn[] | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #restored: Promise<void> = Promise.resolve();
   #saving = false;
@@ -102,8 +103,19 @@ export class Conversation implements ReactiveController {
   clear(): void {
     this.stop();
     for (const t of this.turns) if (t.role === 'user' && t.outboxId && t.state === 'queued') void this.options.unqueue(t.outboxId);
+    // Kept for Undo; a prompt that was waiting in the outbox comes back unsent (Retry sends it).
+    this.#cleared = this.turns.map((t) => (t.role === 'user' && t.state === 'queued' ? { ...t, state: 'unsent' as const } : t));
     this.turns = [];
     this.#changed();
+  }
+
+  /** Brings back the conversation the last `clear()` removed, if nothing was said since. */
+  undoClear(): boolean {
+    if (!this.#cleared || this.turns.length > 0) return false;
+    this.turns = this.#cleared;
+    this.#cleared = undefined;
+    this.#changed();
+    return true;
   }
 
   /** The model failed to load: one error turn with a Retry (prompts waiting on it are marked unsent). */
