@@ -41,6 +41,8 @@ export const ATTRIBUTES = {
   shadowRate: { attribute: 'shadow-rate', fallback: () => 0, parse: Number, valid: numberIn(0, 1), expected: 'a number from 0 to 1' } as Spec<number>,
   costModel: { attribute: 'cost-model', fallback: () => 'calibrated', parse: String, valid: oneOf('calibrated', 'live'), expected: 'calibrated or live' } as Spec<'calibrated' | 'live'>,
   gateLabels: { attribute: 'gate-labels', fallback: () => 'own', parse: String, valid: oneOf('own', 'any'), expected: 'own or any' } as Spec<'own' | 'any'>,
+  layout: { attribute: 'layout', fallback: () => 'inline', parse: String, valid: oneOf('inline', 'launcher'), expected: 'inline or launcher' } as Spec<'inline' | 'launcher'>,
+  controls: { attribute: 'controls', fallback: () => 'full', parse: String, valid: oneOf('full', 'compact', 'none'), expected: 'full, compact or none' } as Spec<'full' | 'compact' | 'none'>,
   theme: { attribute: 'theme', fallback: () => 'auto', parse: String, valid: oneOf('auto', 'light', 'dark'), expected: 'auto, light or dark' } as Spec<'auto' | 'light' | 'dark'>,
   preload: { attribute: 'preload', fallback: () => 'auto', parse: String, valid: oneOf('none', 'auto'), expected: 'none or auto' } as Spec<Preload>,
 } as const;

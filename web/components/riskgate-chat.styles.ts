@@ -34,6 +34,13 @@ export const chatStyles = css`
     /* Bounded by default, so the composer stays in view; a site owner sets the height it wants. */
     height: var(--riskgate-height, auto); max-height: var(--riskgate-max-height, min(640px, 90vh)); overflow: auto;
   }
+  /* layout="launcher": a floating button; open, a panel over the page's corner. */
+  :host([layout='launcher']:not([open])) { position: fixed; right: 16px; bottom: 16px; z-index: 2147483000; border: 0; padding: 0; background: none; min-height: 0; height: auto; overflow: visible; }
+  :host([layout='launcher'][open]) { position: fixed; right: 16px; bottom: 16px; z-index: 2147483000; width: min(420px, calc(100vw - 32px)); height: min(640px, calc(100vh - 32px)); box-shadow: 0 8px 32px rgb(0 0 0 / 0.25); }
+  button.launcher { border-radius: 999px; padding: 12px 18px; font-weight: 600; box-shadow: 0 4px 16px rgb(0 0 0 / 0.25); }
+  .panel-bar { display: flex; justify-content: space-between; align-items: center; }
+  .panel-bar h2 { margin: 0; font-size: 15px; }
+  details.answer-settings > summary { font-size: 13px; }
   .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
   header { display: flex; flex-direction: column; gap: 6px; font-size: 13px; flex-shrink: 0; }
   form, footer { flex-shrink: 0; }

@@ -31,7 +31,7 @@ export class RiskgateChat extends LitElement {
   static defaultModelsUrl = '';
   static override styles = chatStyles;
   // theme is reflected: the stylesheet picks the palette from the host's attribute.
-  static override properties = { ...attributeProperties, theme: { ...attributeProperties.theme, reflect: true }, hint: { state: true }, announcement: { state: true }, copied: { state: true }, unseen: { state: true }, cleared: { state: true }, updateAvailable: { state: true }, adapted: { state: true } };
+  static override properties = { ...attributeProperties, theme: { ...attributeProperties.theme, reflect: true }, layout: { ...attributeProperties.layout, reflect: true }, open: { type: Boolean, reflect: true }, hint: { state: true }, announcement: { state: true }, copied: { state: true }, unseen: { state: true }, cleared: { state: true }, updateAvailable: { state: true }, adapted: { state: true } };
 
   // Reactive properties are `declare`d and set in the constructor: a class-field initializer
   // would shadow Lit's accessors (standard [[Define]] semantics) and nothing would re-render.
@@ -46,6 +46,12 @@ export class RiskgateChat extends LitElement {
   declare preload: Preload;
   /** `auto` follows the visitor's `prefers-color-scheme`; `light` and `dark` fix the palette. */
   declare theme: 'auto' | 'light' | 'dark';
+  /** `launcher`: a floating button that opens the chat as a panel; `inline`: the chat in the page's flow. */
+  declare layout: 'inline' | 'launcher';
+  /** The launcher's panel is open (reflected: a site can open it with the attribute). */
+  declare open: boolean;
+  /** The operating-point picker: `full`, `compact` (behind an "Answer settings" toggle) or `none`. */
+  declare controls: 'full' | 'compact' | 'none';
   declare offline: OfflinePolicy;
   declare conversation: string;
   declare updateAvailable: (() => void) | undefined;
@@ -88,6 +94,7 @@ export class RiskgateChat extends LitElement {
   constructor() {
     super();
     for (const [name, spec] of Object.entries(ATTRIBUTES)) (this as Record<string, unknown>)[name] = spec.fallback();
+    this.open = false;
     this.hint = undefined;
     this.announcement = '';
     this.unseen = false;
@@ -204,6 +211,7 @@ export class RiskgateChat extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.addEventListener('keydown', this.#onKeydown);
     if (this.preload !== 'none') this.ready.catch(() => undefined);
   }
 
@@ -227,6 +235,12 @@ export class RiskgateChat extends LitElement {
    */
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+    // The launcher's open panel is a (non-modal) dialog named "Chat" for assistive technology.
+    if (changed.has('open') || changed.has('layout')) {
+      const dialog = this.layout === 'launcher' && this.open;
+      if (dialog) { this.setAttribute('role', 'dialog'); this.setAttribute('aria-label', 'Chat'); }
+      else if (this.getAttribute('role') === 'dialog') { this.removeAttribute('role'); this.removeAttribute('aria-label'); }
+    }
     const list = this.renderRoot.querySelector<HTMLOListElement>('ol.messages');
     if (!list) return;
     if (list !== this.#list) {
@@ -334,6 +348,24 @@ export class RiskgateChat extends LitElement {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
+  /** The launcher's panel: opened with the message box focused, closed with focus back on the button. */
+  async #openPanel(): Promise<void> {
+    this.open = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus();
+  }
+
+  async #closePanel(): Promise<void> {
+    this.open = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('button.launcher')?.focus();
+  }
+
+  /** Escape closes the launcher's panel (while an answer streams, Escape in the box stops it first). */
+  readonly #onKeydown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && this.layout === 'launcher' && this.open && !this.#conversation.busy && !e.defaultPrevented) void this.#closePanel();
+  };
+
   /** Copy, with the answer's button saying whether it worked (and a screen reader told). */
   async #copy(id: number, text: string): Promise<void> {
     const ok = await (navigator.clipboard?.writeText(text).then(() => true, () => false) ?? Promise.resolve(false));
@@ -371,9 +403,11 @@ export class RiskgateChat extends LitElement {
     const state = this.#connection.state;
     const grid = this.#connection.status?.grid;
     const stats = this.#conversation.stats;
-    return html`
-      <header part="header">
-        ${this.mode !== 'auto' || this.#connection.status?.engine === null ? nothing : renderOperatingPoint({
+    if (this.layout === 'launcher' && !this.open) {
+      return html`<button type="button" class="launcher" part="launcher" aria-expanded="false" aria-haspopup="dialog" @click=${() => this.#openPanel()}>
+        <span aria-hidden="true">💬</span> Chat</button>`;
+    }
+    const picker = this.mode !== 'auto' || this.controls === 'none' || this.#connection.status?.engine === null ? nothing : renderOperatingPoint({
           costWeights: grid?.costWeights ?? [this.costWeight], riskLevels: grid?.riskLevels ?? [this.riskLevel],
           costWeight: this.costWeight, riskLevel: this.riskLevel,
           uncertified: this.#connection.status?.uncertified.some((p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel) ?? false,
@@ -382,7 +416,12 @@ export class RiskgateChat extends LitElement {
             && this.#connection.status!.uncertified.length === grid.costWeights.length * grid.riskLevels.length,
           adapted: this.#adaptedHere(),
           onCostWeight: (v) => (this.costWeight = v), onRiskLevel: (v) => (this.riskLevel = v),
-        })}
+        });
+    return html`
+      <header part="header">
+        ${this.layout === 'launcher' ? html`<div class="panel-bar"><h2 id="panel-title">Chat</h2>
+          <button type="button" class="link close" part="close" aria-label="Close chat" @click=${() => this.#closePanel()}>Close</button></div>` : nothing}
+        ${this.controls === 'compact' && picker !== nothing ? html`<details class="answer-settings"><summary>Answer settings</summary>${picker}</details>` : picker}
         ${renderStatusLine({ state, preload: this.preload, mode: this.mode, onCancel: () => this.cancelLoad() })}
         ${renderConnectivityLine({
           connectivity: this.#outbox.connectivity, queued: this.#outbox.entries.length,
