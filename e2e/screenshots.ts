@@ -2,7 +2,8 @@
  * @module e2e/screenshots
  * `npm run screenshots`: the widget as a visitor sees it, desktop and 390 px mobile: ready, a
  * local answer, an edge answer, an error, a prompt queued for the edge, an answer given on the
- * device because the edge was out of reach (offline="local"); written to docs/screenshots/.
+ * device because the edge was out of reach (offline="local"), a Markdown code answer, dark mode, and the
+ * launcher closed and open; written to docs/screenshots/.
  * Runs the production static server and the edge proxy itself.
  */
 import { mkdirSync } from 'node:fs';
@@ -41,6 +42,27 @@ try {
     await shoot(page, `${label}-queued`);
     await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.offline = 'local'; el.maxTokens = 30; await el.send('Once upon a time'); });
     await shoot(page, `${label}-offline-local`);
+    // A code answer rendered as Markdown (the edge's stream replaced by one with a fence and a list).
+    await page.route('**/v1/chat/completions', (route) => route.fulfill({
+      contentType: 'text/event-stream', headers: { 'access-control-allow-origin': '*' },
+      body: [...'To build it:\n\n1. Install the tools.\n2. Run **the build**:\n\n```sh\nnpm ci\nnpm run build\n```\n'.match(/[\s\S]{1,4}/g)!.map((content) => ({ delta: { content }, finish_reason: null })), { delta: {}, finish_reason: 'stop' }]
+        .map((c) => `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'gpt-4-1106-preview', choices: [{ index: 0, ...c }] })}\n\n`).join('') + 'data: [DONE]\n\n',
+    }));
+    await page.evaluate(async (endpoint) => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.offline = 'queue'; el.endpoint = endpoint; el.mode = 'edge'; el.maxTokens = 200; await el.send('How do I build it?'); }, proxy.url);
+    await shoot(page, `${label}-code-answer`);
+    await page.unroute('**/v1/chat/completions');
+    // Dark (the visitor's preference), with an answer and an error.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.mode = 'local'; el.maxTokens = 40; await el.send('Once upon a time'); await el.send('The dog ran to the park. '.repeat(120)).catch(() => undefined); });
+    await shoot(page, `${label}-dark`);
+    await page.emulateMedia({ colorScheme: 'light' });
+    // The launcher: closed over the page, then open.
+    await page.evaluate(() => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.setAttribute('layout', 'launcher'); });
+    await page.screenshot({ path: resolve(OUT, `${label}-launcher-closed.png`) });
+    await page.locator('riskgate-chat button.launcher').click();
+    await page.evaluate(async () => { await document.querySelector('riskgate-chat')!.send('Once upon a time'); });
+    await page.screenshot({ path: resolve(OUT, `${label}-launcher-open.png`) });
+    console.log(`docs/screenshots/${label}-launcher-{closed,open}.png`);
     await page.close();
   }
 } finally {
