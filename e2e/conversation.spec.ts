@@ -232,6 +232,24 @@ test('Clear empties the conversation and the tally counts what was answered wher
   await expect(page.locator('riskgate-chat button.undo')).toHaveCount(0);
 });
 
+test('a welcome message and starter prompts in an empty conversation; a starter sends itself and the list goes', async ({ page }) => {
+  await openChat(page, { mode: 'local', 'max-tokens': '8', welcome: 'Hi! I can tell stories.', starters: 'Once upon a time | Tell me about a cat' });
+  await expect(page.locator('riskgate-chat li.empty')).toContainText('Hi! I can tell stories.');
+  const starters = page.getByRole('group', { name: 'Suggested messages' }).getByRole('button');
+  await expect(starters).toHaveText(['Once upon a time', 'Tell me about a cat']);
+  await starters.first().click();
+  await expect(page.locator('riskgate-chat li.user')).toHaveText('Once upon a time');
+  await expect(page.locator('riskgate-chat li.assistant .badge')).toContainText('Answered on this device');
+  await expect(page.locator('riskgate-chat li.empty')).toHaveCount(0);
+  // Too many starters are refused with invalid_request; the previous ones are kept.
+  const code = await page.evaluate(() => new Promise<string>((ok) => {
+    const el = document.querySelector('riskgate-chat')!;
+    el.addEventListener('riskgate-error', (e) => ok((e as CustomEvent<{ code: string }>).detail.code), { once: true });
+    el.setAttribute('starters', 'a|b|c|d|e|f|g');
+  }));
+  expect(code).toBe('invalid_request');
+});
+
 test('the message box grows with what is typed, up to a limit', async ({ page }) => {
   await openChat(page, { mode: 'local', 'max-tokens': '8' });
   const box = page.locator('riskgate-chat textarea[name="prompt"]');

@@ -11,7 +11,7 @@ import { STAND_IN_GATE_DIR } from '../node/paths.js';
 
 export const PROXY_URL = `http://localhost:${E2E_PROXY_PORT}`;
 
-export type WidgetAttributes = Partial<Record<'endpoint' | 'cost-weight' | 'risk-level' | 'mode' | 'max-tokens' | 'backend', string>>;
+export type WidgetAttributes = Partial<Record<'endpoint' | 'cost-weight' | 'risk-level' | 'mode' | 'max-tokens' | 'backend' | 'welcome' | 'starters', string>>;
 
 /** Opens the demo page, configures its widget, records every riskgate-* event, waits for ready. */
 export async function openChat(page: Page, attributes: WidgetAttributes = {}): Promise<void> {

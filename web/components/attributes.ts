@@ -43,6 +43,11 @@ export const ATTRIBUTES = {
   gateLabels: { attribute: 'gate-labels', fallback: () => 'own', parse: String, valid: oneOf('own', 'any'), expected: 'own or any' } as Spec<'own' | 'any'>,
   layout: { attribute: 'layout', fallback: () => 'inline', parse: String, valid: oneOf('inline', 'launcher'), expected: 'inline or launcher' } as Spec<'inline' | 'launcher'>,
   controls: { attribute: 'controls', fallback: () => 'full', parse: String, valid: oneOf('full', 'compact', 'none'), expected: 'full, compact or none' } as Spec<'full' | 'compact' | 'none'>,
+  welcome: { attribute: 'welcome', fallback: () => '', parse: String, valid: (v: unknown): v is string => typeof v === 'string' && v.length <= 500, expected: 'a greeting of up to 500 characters' } as Spec<string>,
+  starters: {
+    attribute: 'starters', fallback: () => [], parse: (v: string) => v.split('|').map((s) => s.trim()).filter(Boolean),
+    valid: (v: unknown): v is string[] => Array.isArray(v) && v.length <= 6 && v.every((s) => typeof s === 'string' && s.length <= 200), expected: 'up to 6 prompts separated by |, each up to 200 characters',
+  } as Spec<string[]>,
   theme: { attribute: 'theme', fallback: () => 'auto', parse: String, valid: oneOf('auto', 'light', 'dark'), expected: 'auto, light or dark' } as Spec<'auto' | 'light' | 'dark'>,
   preload: { attribute: 'preload', fallback: () => 'auto', parse: String, valid: oneOf('none', 'auto'), expected: 'none or auto' } as Spec<Preload>,
 } as const;

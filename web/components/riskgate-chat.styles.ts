@@ -45,6 +45,8 @@ export const chatStyles = css`
   header { display: flex; flex-direction: column; gap: 6px; font-size: 13px; flex-shrink: 0; }
   form, footer { flex-shrink: 0; }
   button.new-messages { align-self: center; }
+  .starters { display: flex; flex-wrap: wrap; gap: 6px; justify-content: center; margin-top: 8px; }
+  button.starter { background: var(--_secondary); color: var(--_text); border: 1px solid var(--_border); border-radius: 999px; padding: 6px 12px; font-size: 13px; }
   fieldset.operating-point { display: flex; flex-wrap: wrap; gap: 8px 20px; border: 0; margin: 0; padding: 0; }
   .control { display: flex; flex-direction: column; gap: 2px; flex: 1 1 220px; }
   .control label { font-weight: 600; }

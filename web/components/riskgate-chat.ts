@@ -52,6 +52,10 @@ export class RiskgateChat extends LitElement {
   declare open: boolean;
   /** The operating-point picker: `full`, `compact` (behind an "Answer settings" toggle) or `none`. */
   declare controls: 'full' | 'compact' | 'none';
+  /** The greeting of an empty conversation. */
+  declare welcome: string;
+  /** Suggested first messages (attribute: separated by `|`). */
+  declare starters: string[];
   declare offline: OfflinePolicy;
   declare conversation: string;
   declare updateAvailable: (() => void) | undefined;
@@ -432,6 +436,8 @@ export class RiskgateChat extends LitElement {
       ${renderMessageList({
         turns: this.#conversation.turns,
         mayAnswerHere: this.#mayAnswerHere(),
+        welcome: this.welcome, starters: this.starters,
+        onStarter: (prompt) => { this.#pinned = true; void this.send(prompt).catch(() => undefined); },
         onRetry: (id) => void this.#conversation.retry(id),
         copied: this.copied,
         onCopy: (id, text) => void this.#copy(id, text),

@@ -21,6 +21,11 @@ export type MessageListProps = {
   readonly onAskEdge: (answerId: number) => void;
   /** Some operating point lets this device answer: only then does the empty state promise it. */
   readonly mayAnswerHere: boolean;
+  /** The site's greeting for an empty conversation (default "Ask anything."). */
+  readonly welcome: string;
+  /** Prompts offered in an empty conversation; one click sends it. */
+  readonly starters: readonly string[];
+  readonly onStarter: (prompt: string) => void;
 };
 
 const ERROR_WORDS: Record<string, string> = {
@@ -90,7 +95,8 @@ function renderPrompt(turn: UserTurn, p: MessageListProps) {
 export function renderMessageList(p: MessageListProps) {
   return html`<ol class="messages" part="messages" aria-label="Conversation">
     ${p.turns.length === 0
-      ? html`<li class="empty">Ask anything.${p.mayAnswerHere ? ' Short, simple messages are answered right here on your device.' : ''}</li>` : nothing}
+      ? html`<li class="empty">${p.welcome || 'Ask anything.'}${p.mayAnswerHere ? ' Short, simple messages are answered right here on your device.' : ''}
+        ${p.starters.length ? html`<div class="starters" role="group" aria-label="Suggested messages">${p.starters.map((s) => html`<button type="button" class="starter" @click=${() => p.onStarter(s)}>${s}</button>`)}</div>` : nothing}</li>` : nothing}
     ${p.turns.map((t) => t.role === 'user' ? renderPrompt(t, p) : t.role === 'assistant' ? renderAnswer(t, p) : renderError(t, p.onRetry))}
   </ol>`;
 }
