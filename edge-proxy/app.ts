@@ -5,6 +5,7 @@
  * body limit, rate limit and budget are middleware here; `server.ts` is the only file that
  * listens, so the same app runs unchanged on edge runtimes.
  */
+import { allowedModels, createKeyring, resolveAlias, type VirtualKey } from './virtual-keys.js';
 import { answerResponses } from './responses-api.js';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -60,7 +61,7 @@ export type ProxyOptions = {
 const SAFE_REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 const ROUTER_HEADERS = ['x-request-id', 'x-router-served-by', 'x-router-decision', 'x-router-quality-source', 'retry-after', 'idempotent-replayed'];
-type Vars = { Variables: { caller: string } };
+type Vars = { Variables: { caller: string; key: VirtualKey | undefined } };
 
 export function createProxyApp(options: ProxyOptions) {
   const config = parseConfig({ ...options.config, models: undefined });
@@ -70,6 +71,7 @@ export function createProxyApp(options: ProxyOptions) {
   const budget = options.budget ?? createMemoryBudgetStore();
   const idempotency = options.idempotency ?? createMemoryIdempotencyStore();
   const tokens = new Set(config.tokens);
+  const keyring = createKeyring(config.keys);
   const log = options.log ?? silentLogger;
   const breakers = createBreakers({ failures: config.circuit_failures, halfOpenAfterMs: config.circuit_half_open_ms });
   const trusted = new Set(config.trusted_proxies);
@@ -109,25 +111,27 @@ export function createProxyApp(options: ProxyOptions) {
     }
     const bearer = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     const secret = options.widgetTokenSecret;
-    const authOn = tokens.size > 0 || secret !== undefined;
-    // A configured token, or a widget token signed with the shared secret (its subject is the caller).
-    const widgetSubject = authOn && bearer && !tokens.has(bearer) && secret
+    const authOn = tokens.size > 0 || keyring.size > 0 || secret !== undefined;
+    // A virtual key, a configured token, or a widget token signed with the shared secret (its subject is the caller).
+    const key = bearer ? await keyring.find(bearer) : undefined;
+    const widgetSubject = authOn && bearer && !key && !tokens.has(bearer) && secret
       ? await verifyWidgetToken(bearer, secret, config.widget_token_max_age_s) : undefined;
-    if (authOn && (!bearer || (!tokens.has(bearer) && widgetSubject === undefined))) {
+    if (authOn && (!bearer || (!key && !tokens.has(bearer) && widgetSubject === undefined))) {
       return fail(openAiError('unauthorized', 'missing, unknown or expired bearer token'), { 'www-authenticate': 'Bearer realm="riskgate"' });
     }
     // Limits and budgets are per token (by its hash: no raw secret in a store's key names); with
     // auth off, per client address (client-address.ts: the right-most hop no trusted proxy added).
     const socket = options.clientAddress?.(c.env) ?? 'unknown';
-    const caller = widgetSubject !== undefined ? `widget:${widgetSubject}`
+    const caller = key ? `key:${key.id}` : widgetSubject !== undefined ? `widget:${widgetSubject}`
       : authOn ? `token:${(await sha256Hex(bearer!)).slice(0, 32)}`
       : `addr:${clientAddress(socket, c.req.header('x-forwarded-for'), trusted)}`;
     c.set('caller', caller);
+    c.set('key', key);
     return next();
   });
 
   // /metrics and /health's details name upstreams, costs and auth: for operators only (issue 24, S11).
-  const authOn = tokens.size > 0 || options.widgetTokenSecret !== undefined;
+  const authOn = tokens.size > 0 || keyring.size > 0 || options.widgetTokenSecret !== undefined;
   const operator = (c: Context<Vars>) => {
     const bearer = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (options.metricsToken !== undefined) return bearer === options.metricsToken;
@@ -172,7 +176,7 @@ export function createProxyApp(options: ProxyOptions) {
    * trickles its body holds a socket, never one of the slots legitimate requests need.
    */
   const admitted = (handle: (c: Context<Vars>, json: unknown, slot: AnswerSlot) => Promise<Response>) => async (c: Context<Vars>) => {
-    const limit = await rateLimiter.take(c.get('caller'));
+    const limit = await rateLimiter.take(c.get('caller'), undefined, c.get('key')?.rate_limit_per_minute);
     if (!limit.allowed) {
       const body = { error: { message: 'rate limit exceeded', type: 'rate_limit_error', code: 'rate_limited', param: null } };
       return fail({ status: 429, body }, { 'retry-after': String(limit.retryAfterS) });
@@ -213,7 +217,17 @@ export function createProxyApp(options: ProxyOptions) {
       const issue = parsed.error.issues[0];
       return fail(openAiError('invalid_request', issue?.message ?? 'invalid request', issue?.path.join('.') || null));
     }
-    const body = parsed.data;
+    const virtualKey = c.get('key');
+    // An alias names a served model; a key may be limited to some models and some answer length.
+    const body = { ...parsed.data, model: resolveAlias(parsed.data.model, config.model_aliases) };
+    const allowed = allowedModels(virtualKey, config.model_aliases);
+    if (allowed && body.model && body.model !== 'auto' && !allowed.has(body.model)) {
+      return fail({ status: 403, body: { error: { message: `this key may not use ${body.model}; it may use ${[...allowed].join(', ')}`, type: 'permission_error', code: 'model_not_allowed', param: 'model' } } });
+    }
+    const asked = body.max_completion_tokens ?? body.max_tokens;
+    if (virtualKey?.max_tokens !== undefined && (asked === undefined || asked === null || asked > virtualKey.max_tokens)) {
+      return fail(openAiError('invalid_request', `this key's answers are at most ${virtualKey.max_tokens} tokens: send max_tokens ≤ ${virtualKey.max_tokens}`, 'max_tokens'));
+    }
     const read = readChatRequest(body);
     if ('param' in read) return fail(openAiError('unsupported_parameter', read.message, read.param));
     // Admission: what one request may ask of the upstreams (a legal body can still be hostile).
@@ -236,14 +250,14 @@ export function createProxyApp(options: ProxyOptions) {
     const answer = async () => {
       // The worst this answer can cost is reserved first, atomically, and settled when it is known.
       const day = utcDay();
-      const limit = config.budget_usd_per_day;
+      const limit = virtualKey?.budget_usd_per_day !== undefined ? virtualKey.budget_usd_per_day : config.budget_usd_per_day;
       const worst = limit === null ? 0 : worstCaseUsd(read.messages, body);
       const reserved = limit === null ? undefined : { usd: await budget.reserve(caller, day, worst, limit), day };
       if (reserved && reserved.usd <= 0 && worst > 0) {
-        return fail({ status: 429, body: { error: { message: `daily budget of $${config.budget_usd_per_day} is spent`, type: 'insufficient_quota', code: 'budget_exceeded', param: null } } });
+        return fail({ status: 429, body: { error: { message: `daily budget of $${limit} is spent`, type: 'insufficient_quota', code: 'budget_exceeded', param: null } } });
       }
       const ctx = { config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers, drained: drainDeadline.signal };
-      return answerChat(ctx, { body, read, requestId, caller, signal: c.req.raw.signal, slot, ...(reserved ? { reserved } : {}) });
+      return answerChat(ctx, { body, read, requestId, caller, signal: c.req.raw.signal, slot, ...(reserved ? { reserved } : {}), ...(allowed ? { allowed } : {}) });
     };
     const idempotencyKey = c.req.header('idempotency-key');
     if (idempotencyKey === undefined) return answer();

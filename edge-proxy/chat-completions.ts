@@ -48,6 +48,8 @@ type Answer = {
   readonly signal: AbortSignal; readonly slot?: AnswerSlot;
   /** USD reserved against the caller's budget before answering (the worst case), settled once the cost is known. */
   readonly reserved?: { readonly usd: number; readonly day: string };
+  /** The models this caller's key may use (`auto` chooses among them only); absent = all. */
+  readonly allowed?: ReadonlySet<string>;
 };
 
 /** The assistant message: its text, or (OpenAI's shape for a tool call) null content and the calls. */
@@ -113,7 +115,7 @@ async function predictQuality(predictor: QualityPredictor | undefined, router: C
   return vector?.length === predictor.dim ? predictor.predict(vector) : undefined;
 }
 
-export async function answerChat(ctx: ChatContext, { body, read, requestId, caller, signal, slot, reserved }: Answer): Promise<Response> {
+export async function answerChat(ctx: ChatContext, { body, read, requestId, caller, signal, slot, reserved, allowed }: Answer): Promise<Response> {
   const { config, selector, metrics } = ctx;
   const request: UpstreamRequest = {
     messages: read.messages,
@@ -128,10 +130,14 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
   const predicted = await predictQuality(ctx.qualityPredictor, body.router);
   const selection = selector.select(body.router?.cost_weight ?? 0, Math.min(request.maxTokens ?? Infinity, config.expected_output_tokens), read.messages, pinned, predicted);
   // Only upstreams that can honour every parameter the request sets; `stop` is applied here for all.
-  const ladder = selection.ladder.filter((c) => firstUnmet(read.needs, c.upstream.supports) === undefined)
+  const permitted = allowed ? selection.ladder.filter((c) => allowed.has(c.upstream.model)) : selection.ladder;
+  if (permitted.length === 0 && selection.ladder.length > 0) {
+    return errorResponse({ status: 403, body: { error: { message: `this key may use ${[...allowed!].join(', ')}, and none of them is served here`, type: 'permission_error', code: 'model_not_allowed', param: 'model' } } }, { 'x-request-id': requestId });
+  }
+  const ladder = permitted.filter((c) => firstUnmet(read.needs, c.upstream.supports) === undefined)
     .map((c) => (read.stop.length > 0 ? { ...c, upstream: withStop(c.upstream, read.stop) } : c));
-  if (ladder.length === 0 && selection.ladder.length > 0) {
-    const unmet = firstUnmet(read.needs, selection.ladder[0]!.upstream.supports)!;
+  if (ladder.length === 0 && permitted.length > 0) {
+    const unmet = firstUnmet(read.needs, permitted[0]!.upstream.supports)!;
     return errorResponse(openAiError('unsupported_parameter', `${unmet}: no edge model ${pinned ? `(${pinned}) ` : ''}here honours it`, unmet), { 'x-request-id': requestId });
   }
   const headers: Record<string, string> = { 'x-request-id': requestId, 'x-router-decision': 'edge', 'x-router-quality-source': predicted ? 'selector' : 'prior' };

@@ -6,8 +6,8 @@
  */
 
 export interface RateLimiter {
-  /** Counts one request; false when the caller is over its limit for the current window. */
-  take(key: string, now?: number): Promise<{ allowed: boolean; retryAfterS: number }>;
+  /** Counts one request; false when the caller is over its limit (`perMinute`: a key's own, else the default) for the current window. */
+  take(key: string, now?: number, perMinute?: number): Promise<{ allowed: boolean; retryAfterS: number }>;
 }
 
 export interface BudgetStore {
@@ -28,7 +28,7 @@ export function createMemoryRateLimiter(perMinute: number): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
   let pruned = 0;
   return {
-    async take(key, now = Date.now()) {
+    async take(key, now = Date.now(), limit = perMinute) {
       const start = now - (now % 60_000);
       if (start !== pruned) {
         for (const [k, w] of windows) if (w.start < start) windows.delete(k);
@@ -38,7 +38,7 @@ export function createMemoryRateLimiter(perMinute: number): RateLimiter {
       const current = w && w.start === start ? w : { start, count: 0 };
       current.count++;
       windows.set(key, current);
-      return { allowed: current.count <= perMinute, retryAfterS: Math.ceil((start + 60_000 - now) / 1000) };
+      return { allowed: current.count <= limit, retryAfterS: Math.ceil((start + 60_000 - now) / 1000) };
     },
   };
 }

@@ -36,11 +36,11 @@ export function createRedisStores(url: string, { perMinute, prefix = 'riskgate',
   });
   redis.on('error', () => { /* reported through healthy() and each failed command */ });
   const rateLimiter: RateLimiter = {
-    async take(key, now = Date.now()) {
+    async take(key, now = Date.now(), limit = perMinute) {
       const start = now - (now % 60_000);
       const k = `${prefix}:rl:${key}:${start}`;
       const [[, count]] = (await redis.multi().incr(k).pexpire(k, 61_000).exec()) as [[null, number], [null, number]];
-      return { allowed: count <= perMinute, retryAfterS: Math.ceil((start + 60_000 - now) / 1000) };
+      return { allowed: count <= limit, retryAfterS: Math.ceil((start + 60_000 - now) / 1000) };
     },
   };
   const budget: BudgetStore = {
