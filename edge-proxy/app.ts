@@ -5,6 +5,7 @@
  * body limit, rate limit and budget are middleware here; `server.ts` is the only file that
  * listens, so the same app runs unchanged on edge runtimes.
  */
+import type { RateLimitTake } from './limits.js';
 import { allowedModels, createKeyring, resolveAlias, type VirtualKey } from './virtual-keys.js';
 import { answerResponses } from './responses-api.js';
 import { Hono, type Context } from 'hono';
@@ -60,7 +61,7 @@ export type ProxyOptions = {
 /** A request id a client may choose: what we echo and log. Anything else is replaced by a UUID. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
-const ROUTER_HEADERS = ['x-request-id', 'x-router-served-by', 'x-router-decision', 'x-router-quality-source', 'retry-after', 'idempotent-replayed'];
+const ROUTER_HEADERS = ['x-request-id', 'x-router-served-by', 'x-router-decision', 'x-router-quality-source', 'retry-after', 'idempotent-replayed', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests'];
 type Vars = { Variables: { caller: string; key: VirtualKey | undefined } };
 
 export function createProxyApp(options: ProxyOptions) {
@@ -175,8 +176,25 @@ export function createProxyApp(options: ProxyOptions) {
    * The body is read before a slot is taken and within `body_read_timeout_ms`: a client that
    * trickles its body holds a socket, never one of the slots legitimate requests need.
    */
+  /** OpenAI's x-ratelimit-* headers on every answer, so a client can pace itself before a 429. */
+  const withRateHeaders = (response: Response, limit: RateLimitTake): Response => {
+    const headers = { 'x-ratelimit-limit-requests': String(limit.limit), 'x-ratelimit-remaining-requests': String(limit.remaining), 'x-ratelimit-reset-requests': `${limit.retryAfterS}s` };
+    try {
+      for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
+      return response;
+    } catch {
+      const copy = new Response(response.body, response); // immutable headers (a fetched response)
+      for (const [k, v] of Object.entries(headers)) copy.headers.set(k, v);
+      return copy;
+    }
+  };
+
   const admitted = (handle: (c: Context<Vars>, json: unknown, slot: AnswerSlot) => Promise<Response>) => async (c: Context<Vars>) => {
     const limit = await rateLimiter.take(c.get('caller'), undefined, c.get('key')?.rate_limit_per_minute);
+    return withRateHeaders(await admittedWith(limit, handle, c), limit);
+  };
+
+  const admittedWith = async (limit: RateLimitTake, handle: (c: Context<Vars>, json: unknown, slot: AnswerSlot) => Promise<Response>, c: Context<Vars>): Promise<Response> => {
     if (!limit.allowed) {
       const body = { error: { message: 'rate limit exceeded', type: 'rate_limit_error', code: 'rate_limited', param: null } };
       return fail({ status: 429, body }, { 'retry-after': String(limit.retryAfterS) });

@@ -7,8 +7,11 @@
 
 export interface RateLimiter {
   /** Counts one request; false when the caller is over its limit (`perMinute`: a key's own, else the default) for the current window. */
-  take(key: string, now?: number, perMinute?: number): Promise<{ allowed: boolean; retryAfterS: number }>;
+  take(key: string, now?: number, perMinute?: number): Promise<RateLimitTake>;
 }
+
+/** `limit` and `remaining` of the current window, and when it ends: what the x-ratelimit-* headers say. */
+export type RateLimitTake = { readonly allowed: boolean; readonly retryAfterS: number; readonly limit: number; readonly remaining: number };
 
 export interface BudgetStore {
   spent(key: string, day: string): Promise<number>;
@@ -38,7 +41,7 @@ export function createMemoryRateLimiter(perMinute: number): RateLimiter {
       const current = w && w.start === start ? w : { start, count: 0 };
       current.count++;
       windows.set(key, current);
-      return { allowed: current.count <= limit, retryAfterS: Math.ceil((start + 60_000 - now) / 1000) };
+      return { allowed: current.count <= limit, retryAfterS: Math.ceil((start + 60_000 - now) / 1000), limit, remaining: Math.max(0, limit - current.count) };
     },
   };
 }

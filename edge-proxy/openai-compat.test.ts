@@ -61,6 +61,15 @@ describe('OpenAI message shapes and parameters, read honestly', () => {
     expect(fake.requests - before).toBe(1);
   });
 
+  it('refuses by name every parameter no edge model here is declared to honour; harmless defaults pass', async () => {
+    for (const [extra, param] of [[{ reasoning_effort: 'high' }, 'reasoning_effort'], [{ top_k: 5 }, 'top_k'], [{ store: true }, 'store'], [{ prediction: { type: 'content', content: 'x' } }, 'prediction'], [{ safety_identifier: 'u1' }, 'safety_identifier']] as const) {
+      const error = await refusal(client(embeddedOnly).chat.completions.create({ model: 'auto', max_tokens: 4, messages: [{ role: 'user', content: 'Hi' }], ...extra } as never));
+      expect({ status: error?.status, code: error?.code, param: error?.param }).toEqual({ status: 400, code: 'unsupported_parameter', param });
+    }
+    const fine = await client(embeddedOnly).chat.completions.create({ model: 'auto', max_tokens: 4, messages: [{ role: 'user', content: 'Hi' }], store: false, service_tier: 'auto', metadata: { run: '1' } });
+    expect(fine.choices).toHaveLength(1);
+  });
+
   it('injects no default: max_tokens, temperature and seed reach the upstream only when the client set them', async () => {
     await client(withRemote).chat.completions.create({ model: 'remote', messages: [{ role: 'user', content: 'Hi' }] });
     expect(fake.lastBody).not.toHaveProperty('max_tokens');

@@ -39,8 +39,24 @@ const neutral = (name: string, value: unknown): boolean =>
 
 const PASS_THROUGH: readonly UpstreamCapability[] = ['top_p', 'presence_penalty', 'frequency_penalty', 'response_format', 'logit_bias'];
 
+/** Every parameter this file reads, maps or passes on; anything else is refused by name. */
+const READ = new Set(['model', 'messages', 'stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'seed', 'router',
+  'n', 'logprobs', 'top_logprobs', 'tools', 'tool_choice', 'parallel_tool_calls', 'user', 'stop', ...PASS_THROUGH]);
+/** Parameters that ask nothing of the answer at these values (what client libraries send by default). */
+const HARMLESS: Record<string, (value: unknown) => boolean> = {
+  store: (v) => v === false,
+  service_tier: (v) => v === 'auto' || v === 'default',
+  // Kept by OpenAI only with store: true (which is refused), so it asks nothing of the answer.
+  metadata: () => true,
+};
+
 export function readChatRequest(body: ChatRequest): ReadRequest | Unsupported {
   const raw = body as ChatRequest & Record<string, unknown>;
+  // reasoning_effort, prediction, modalities, audio, web_search_options, verbosity, store: true,
+  // prompt_cache_key, safety_identifier, sampler extras (top_k, min_p, …): no edge model here
+  // is declared to honour them, so a 200 would have ignored them.
+  const unread = Object.keys(raw).find((k) => !READ.has(k) && raw[k] !== undefined && raw[k] !== null && !HARMLESS[k]?.(raw[k]));
+  if (unread) return { param: unread, message: `${unread}: no edge model here is declared to honour it` };
   if (typeof raw.n === 'number' && raw.n > 1) return { param: 'n', message: 'n > 1: this proxy returns one choice per request' };
   if (raw.logprobs === true || raw.top_logprobs !== undefined) return { param: 'logprobs', message: 'logprobs: no edge model here reports them' };
   const usesTools = (Array.isArray(raw.tools) && raw.tools.length > 0) || (raw.tool_choice !== undefined && raw.tool_choice !== null && raw.tool_choice !== 'none');

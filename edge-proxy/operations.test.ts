@@ -77,7 +77,7 @@ describe('rate limiter (in memory)', () => {
     const t = 120_000 + 15_000;
     expect((await limiter.take('k', t)).allowed).toBe(true);
     expect((await limiter.take('k', t)).allowed).toBe(true);
-    expect(await limiter.take('k', t)).toEqual({ allowed: false, retryAfterS: 45 });
+    expect(await limiter.take('k', t)).toEqual({ allowed: false, retryAfterS: 45, limit: 2, remaining: 0 });
     expect((await limiter.take('other', t)).allowed).toBe(true);
     expect((await limiter.take('k', t + 60_000)).allowed).toBe(true);
   });

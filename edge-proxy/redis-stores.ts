@@ -40,7 +40,7 @@ export function createRedisStores(url: string, { perMinute, prefix = 'riskgate',
       const start = now - (now % 60_000);
       const k = `${prefix}:rl:${key}:${start}`;
       const [[, count]] = (await redis.multi().incr(k).pexpire(k, 61_000).exec()) as [[null, number], [null, number]];
-      return { allowed: count <= limit, retryAfterS: Math.ceil((start + 60_000 - now) / 1000) };
+      return { allowed: count <= limit, retryAfterS: Math.ceil((start + 60_000 - now) / 1000), limit, remaining: Math.max(0, limit - count) };
     },
   };
   const budget: BudgetStore = {

@@ -35,9 +35,11 @@ for (const [name, impl] of implementations) {
       const t = Date.UTC(2026, 10, 30, 12, 0, 10);
       expect((await limiter.take('a', t)).allowed).toBe(true);
       expect((await limiter.take('a', t)).allowed).toBe(true);
-      expect(await limiter.take('a', t)).toEqual({ allowed: false, retryAfterS: 50 });
+      expect(await limiter.take('a', t)).toEqual({ allowed: false, retryAfterS: 50, limit: 2, remaining: 0 });
       expect((await limiter.take('b', t)).allowed).toBe(true);
       expect((await limiter.take('a', t + 60_000)).allowed).toBe(true);
+      // A key's own limit (virtual keys) in the same store.
+      expect(await limiter.take('c', t, 5)).toEqual({ allowed: true, retryAfterS: 50, limit: 5, remaining: 4 });
     });
 
     it('budget: adds up per caller and day', async () => {

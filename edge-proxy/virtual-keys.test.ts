@@ -60,6 +60,13 @@ describe('virtual keys', () => {
     expect((await client(KEYS.b).chat.completions.create({ model: 'auto', ...hi })).choices).toHaveLength(1);
   });
 
+  it('every answer carries x-ratelimit-* headers for its caller\'s limit', async () => {
+    const { response } = await client(KEYS.b).chat.completions.create({ model: 'auto', ...hi }).withResponse();
+    expect(response.headers.get('x-ratelimit-limit-requests')).toBe('600');
+    expect(Number(response.headers.get('x-ratelimit-remaining-requests'))).toBeLessThan(600);
+    expect(response.headers.get('x-ratelimit-reset-requests')).toMatch(/^\d+s$/);
+  });
+
   it('a key\'s answer-length limit: more, or none named, is a 400 naming max_tokens', async () => {
     const b = client(KEYS.b);
     for (const max_tokens of [32, undefined]) {
