@@ -5,6 +5,7 @@
  * body limit, rate limit and budget are middleware here; `server.ts` is the only file that
  * listens, so the same app runs unchanged on edge runtimes.
  */
+import { answerEmbeddings, type Embedder } from './embeddings.js';
 import type { RateLimitTake } from './limits.js';
 import { allowedModels, createKeyring, resolveAlias, type VirtualKey } from './virtual-keys.js';
 import { answerResponses } from './responses-api.js';
@@ -40,6 +41,8 @@ export type ProxyOptions = {
   readonly metrics?: Metrics;
   readonly rateLimiter?: RateLimiter;
   readonly budget?: BudgetStore;
+  /** The models of POST /v1/embeddings, built from `config.embedding_models` by server.ts (or by a test). */
+  readonly embedders?: readonly Embedder[];
   /** selector.onnx, loaded by server.ts (or a test); absent = prior qualities only. */
   readonly qualityPredictor?: QualityPredictor;
   /** Finished answers by `Idempotency-Key` (default: in memory, bounded). */
@@ -222,6 +225,10 @@ export function createProxyApp(options: ProxyOptions) {
   app.post('/v1/chat/completions', admitted(chatCompletion));
   // The Responses API, translated to the chat path and back (responses-api.ts); nothing is kept.
   app.post('/v1/responses', admitted((c, json, slot) => answerResponses(json, (body) => chatCompletion(c, body, slot))));
+  app.post('/v1/embeddings', admitted(async (c, json) => {
+    const caller = c.get('caller');
+    return answerEmbeddings(json, options.embedders ?? [], c.req.raw.signal, (usd) => budget.add(caller, utcDay(), usd));
+  }));
   app.get('/v1/responses/:id', (c) => fail(openAiError('not_found', `response ${c.req.param('id')} was not kept: this proxy stores no responses`)));
   // One slot and one rate-limit token for the check; the edge answer inside it is budgeted as any other.
   app.post('/v1/riskgate/shadow', admitted((c, json, slot) => shadowCheck(json, {

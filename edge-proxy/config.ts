@@ -4,6 +4,7 @@
  * field is optional and documented with its default; `RISKGATE_TOKENS` and `PROXY_PORT` override.
  * Provider keys live here (or in env vars named here) and never leave the proxy.
  */
+import { embeddingModelSchema } from './embeddings.js';
 import { virtualKeySchema } from './virtual-keys.js';
 import { z } from 'zod';
 
@@ -80,6 +81,8 @@ export const configSchema = z.object({
   tokens: z.array(z.string().min(8)).default([]),
   /** Virtual keys (virtual-keys.ts): hashed at rest, each with its own budget, rate, max_tokens and model allow-list. @default [] */
   keys: z.array(virtualKeySchema).default([]),
+  /** Models that answer POST /v1/embeddings (OpenAI-compatible `/embeddings`). @default [] */
+  embedding_models: z.array(embeddingModelSchema).default([]),
   /** Stable names for served models (`"fast": "mistralai/…"`), usable as `model` and in a key's `models`. @default {} */
   model_aliases: z.record(z.string().min(1), z.string().min(1)).default({}),
   /** Origins allowed by CORS (a page on another origin calling the proxy); `CORS_ORIGINS` overrides (comma-separated). `npm start` allows its own app. @default [] */

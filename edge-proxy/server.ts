@@ -3,6 +3,7 @@
  * The Node adapter: the only file that listens. `npm run proxy`; `RISKGATE_CONFIG` names a JSON
  * config file (edge-proxy/config.ts), `PROXY_PORT` and `RISKGATE_TOKENS` override it.
  */
+import { createHttpEmbedder } from './embeddings.js';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
 import cluster from 'node:cluster';
@@ -86,8 +87,9 @@ export async function startProxy(port: number, options: { config?: Partial<Proxy
   const shared = config.redis_url ? createRedisStores(config.redis_url, { perMinute: config.rate_limit_per_minute }) : undefined;
   await shared?.connected(2_000); // not a hard requirement: without Redis the proxy starts degraded
   const log = createLogger();
+  const embedders = config.embedding_models.map((m) => createHttpEmbedder(m, process.env, config.upstream_timeout_ms));
   const app = createProxyApp({
-    config, candidates, log, ...(widgetTokenSecret ? { widgetTokenSecret } : {}), ...(metricsToken ? { metricsToken } : {}),
+    config, candidates, embedders, log, ...(widgetTokenSecret ? { widgetTokenSecret } : {}), ...(metricsToken ? { metricsToken } : {}),
     ...(shared ? { ...guardStores(shared, config.shared_state_failure, config.rate_limit_per_minute, log), sharedStateHealthy: shared.healthy } : {}), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}), ...(judge ? { judge } : {}) });
   const running = await listen(app.fetch, port, config.host);
   const release = async () => {

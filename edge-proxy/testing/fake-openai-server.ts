@@ -39,6 +39,7 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
       state.requests++;
       const request = JSON.parse(body || '{}') as AgentRequest & { stream?: boolean; max_tokens?: number; model?: string };
       state.lastBody = request as unknown as Record<string, unknown>;
+      if (req.url?.endsWith('/embeddings')) return embeddings(request as unknown as { input: string | string[]; model: string }, res);
       const call = toolCallFor(request);
       const written = judgeVote(request, state.judgePrefers) ?? writtenAnswer(request);
       const source = written ? [written] : state.answer;
@@ -149,4 +150,13 @@ function writtenAnswer(request: AgentRequest): string | undefined {
   if (request.response_format?.type === 'json_object') return JSON.stringify({ answer: 'Paris' });
   if (request.response_format?.type === 'json_schema') return JSON.stringify(valueFor(request.response_format.json_schema?.schema ?? { type: 'object' }));
   return undefined;
+}
+
+/** A deterministic 4-d embedding per input (its length, vowels, spaces, first code point), OpenAI's shape. */
+function embeddings(request: { input: string | string[]; model: string }, res: import('node:http').ServerResponse): void {
+  const inputs = Array.isArray(request.input) ? request.input : [request.input];
+  const vector = (s: string) => [s.length, (s.match(/[aeiou]/gi) ?? []).length, (s.match(/ /g) ?? []).length, s.codePointAt(0) ?? 0];
+  const tokens = inputs.reduce((n, s) => n + s.split(/\s+/).filter(Boolean).length, 0);
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ object: 'list', model: request.model, data: inputs.map((s, index) => ({ object: 'embedding', index, embedding: vector(s) })), usage: { prompt_tokens: tokens, total_tokens: tokens } }));
 }
