@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../node/paths.js';
 import { PROXY_URL } from './fixtures.js';
-import { hostPage, serveSite, siteWithWidget } from './deploy-servers.js';
+import { hostPage, serveSite, siteWithWidget } from '../testing/deploy-servers.js';
 import type { StaticServer } from '../cli/static-server.js';
 
 const servers: StaticServer[] = [];

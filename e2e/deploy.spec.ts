@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROXY_URL } from './fixtures.js';
-import { hostPage, serveSite, siteWithWidget } from './deploy-servers.js';
+import { hostPage, serveSite, siteWithWidget } from '../testing/deploy-servers.js';
 import type { StaticServer } from '../cli/static-server.js';
 
 const servers: StaticServer[] = [];

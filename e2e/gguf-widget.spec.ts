@@ -2,8 +2,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../node/paths.js';
 import { PROXY_URL } from './fixtures.js';
-import { hostPage } from './deploy-servers.js';
-import { GGUF_FOLDER, ggufFetched, ggufSite, TINYLLAMA, type GgufSite } from './gguf-site.js';
+import { hostPage } from '../testing/deploy-servers.js';
+import { GGUF_FOLDER, ggufFetched, ggufSite, TINYLLAMA, type GgufSite } from '../testing/gguf-site.js';
 
 // Issue 23, as a visitor meets it: the README embed on a site owner's page, the built dist/ in a
 // sub-folder, TinyLlama declared in its models folder. TinyLlama's own gate certifies no operating

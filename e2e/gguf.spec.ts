@@ -9,7 +9,7 @@ import { GGUF_SKETCH_DIM } from '../cli/models/catalogue.js';
 import { LOGIT_SKETCH_SEED } from '../core/representation/count-sketch.js';
 import type { ChatMessage } from '../core/protocol/chat.js';
 import { fetchModelFile } from '../cli/commands/models.js';
-import { ggufFetched, ggufSite, TINYLLAMA, type GgufSite } from './gguf-site.js';
+import { ggufFetched, ggufSite, TINYLLAMA, type GgufSite } from '../testing/gguf-site.js';
 
 // Issue 23: a real chat model (TinyLlama-1.1B-Chat, 2-bit GGUF) on the device through llama.cpp in
 // WebAssembly, on the built dist/ in a sub-folder of a plain static server. Engine-level journeys

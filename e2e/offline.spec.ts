@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeRigs, deployStandInGate, firstVisit, launch, rig, siteDown, siteUp, type Rig } from './offline-rig.js';
+import { closeRigs, deployStandInGate, firstVisit, launch, rig, siteDown, siteUp, type Rig } from '../testing/offline-rig.js';
 
 // The offline-first assistant as a visitor uses it: a persistent browser profile, the built
 // dist/ on the production server (stopped to take the network away, not only emulated), a

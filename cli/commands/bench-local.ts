@@ -2,7 +2,7 @@
  * @module cli/commands/bench-local
  * `riskgate bench-local`: prefill time, gate time and decode tok/s of the embedded local model in
  * Node (onnxruntime-node, CPU); prints the figures and writes JSON. The browser figures come from
- * `npm run bench:browser` (e2e/bench-local.ts).
+ * `npm run bench:browser` (bench/local-browser.ts).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

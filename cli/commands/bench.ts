@@ -90,7 +90,7 @@ const README_END = '<!-- bench:end -->';
 
 /** results.json, report.html and summary.md into `dir`; with `readme`, the summary between the README's markers. */
 async function writeOutputs(dir: string, results: BenchResults, readme: boolean): Promise<string> {
-  const { htmlReport, markdownSummary } = await import('../../e2e/bench/report.js');
+  const { htmlReport, markdownSummary } = await import('../../bench/routed/report.js');
   mkdirSync(dir, { recursive: true });
   writeFileSync(resolve(dir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
   writeFileSync(resolve(dir, 'report.html'), htmlReport(results));
@@ -150,7 +150,7 @@ export async function bench(argv: string[]): Promise<void> {
   process.env.LOG_LEVEL ??= 'silent';
   const out = resolve(values.out ?? resolve(REPO_ROOT, 'bench-results/bench'));
 
-  const { runBench } = await import('../../e2e/bench/run-bench.js');
+  const { runBench } = await import('../../bench/routed/run-bench.js');
   const started = performance.now();
   const runs = Math.max(1, positive('runs', values.runs ?? file.runs, 1));
   const each: BenchResults[] = [];

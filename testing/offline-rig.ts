@@ -1,5 +1,5 @@
 /**
- * @module e2e/offline-rig
+ * @module testing/offline-rig
  * The offline-first assistant's test rig, for the journeys and the offline benchmark: a copy of the
  * built dist/ on the production server at a fixed port (stopped to take the network away, not
  * only emulated), a dedicated edge proxy behind a connection that can lose responses, and a

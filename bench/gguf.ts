@@ -1,5 +1,5 @@
 /**
- * @module e2e/bench-gguf
+ * @module bench/gguf
  * Part of `npm run bench` (issue 23): the same GGUF file (TinyLlama-1.1B-Chat IQ2_XXS) and the
  * same prompts, in headless Chromium through the built widget's router worker (llama.cpp in
  * WebAssembly: N threads on a cross-origin isolated site, 1 thread without COOP/COEP) and natively
@@ -12,8 +12,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { GGUF_FOLDER, ggufFetched, ggufSite, TINYLLAMA } from './gguf-site.js';
-import { hostPage } from './deploy-servers.js';
+import { GGUF_FOLDER, ggufFetched, ggufSite, TINYLLAMA } from '../testing/gguf-site.js';
+import { hostPage } from '../testing/deploy-servers.js';
 import { fetchModelFile } from '../cli/commands/models.js';
 import { loadLlamaCppModel } from '../node/llama-cpp-engine.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../node/chromium.js';

@@ -1,5 +1,5 @@
 /**
- * @module e2e/deploy-servers
+ * @module testing/deploy-servers
  * How a site owner deploys the widget, for the journeys: a copy of the built `dist/` in a
  * sub-folder of a site, served by a plain static server the test starts, next to a host page
  * that is not part of our build; optionally from a second origin (a CDN).

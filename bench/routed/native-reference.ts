@@ -1,5 +1,5 @@
 /**
- * @module e2e/bench/native-reference
+ * @module bench/routed/native-reference
  * The same work outside the browser, measured in the same run so the report can state ratios:
  * the local model in Node (onnxruntime-node, CPU) on the bench prompts, and the edge proxy's time
  * to first token against its embedded upstream called directly (no HTTP, no routing).

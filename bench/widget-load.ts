@@ -1,5 +1,5 @@
 /**
- * @module e2e/bench-widget-load
+ * @module bench/widget-load
  * `npm run bench:widget`: what embedding the widget costs a page, measured in Debian's headless
  * Chromium against the production static server (brotli/gzip) with `dist/` in a sub-folder:
  * - bytes transferred (compressed, as on the wire, headers included) before the first
@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../node/paths.js';
 import { loadConfig, startProxy } from '../edge-proxy/server.js';
-import { hostPage, serveSite, siteWithWidget } from './deploy-servers.js';
+import { hostPage, serveSite, siteWithWidget } from '../testing/deploy-servers.js';
 
 const { config, baseDir } = loadConfig();
 const proxy = await startProxy(8796, { config: { ...config, cors_origins: ['*'] }, baseDir });

@@ -1,5 +1,5 @@
 /**
- * @module e2e/bench/run-bench
+ * @module bench/routed/run-bench
  * `npm run bench`: the matrix (rungs × cold/warm loads, each a fresh browser; in each, operating
  * points × paths × prompt sets), the native references (the same model in Node; the proxy vs its
  * upstream called directly), assembled into a `riskgate-bench/1` results object.

@@ -1,5 +1,5 @@
 /**
- * @module e2e/bench-offline
+ * @module bench/offline
  * `npm run bench:offline`: the offline-first assistant's two waits, in Debian's headless Chromium
  * on a persistent profile, loopback, WASM rung:
  * - offline reload → first local token, with the service worker cold (browser relaunched with no
@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { REPO_ROOT } from '../node/paths.js';
-import { closeRigs, firstVisit, launch, rig, siteDown, siteUp } from './offline-rig.js';
+import { closeRigs, firstVisit, launch, rig, siteDown, siteUp } from '../testing/offline-rig.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -1,5 +1,5 @@
 /**
- * @module e2e/dropping-proxy
+ * @module testing/dropping-proxy
  * A TCP-level fault between the page and the edge proxy: forwards every request, but for the
  * first `drop` chat completions it lets the proxy answer completely, then cuts the connection
  * before the client reads a byte — the "response lost on the way back" case the outbox's

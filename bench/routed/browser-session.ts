@@ -1,5 +1,5 @@
 /**
- * @module e2e/bench/browser-session
+ * @module bench/routed/browser-session
  * One browser session of `npm run bench`: a fresh Chromium on a profile (new = cold load; the cold
  * session's profile again = warm load: HTTP cache and IndexedDB thresholds), the harness page of
  * the built widget, one rung, then every operating point × path × prompt set through the real

@@ -1,5 +1,5 @@
 /**
- * @module e2e/bench-local
+ * @module bench/local-browser
  * `npm run bench:browser`: drives Debian's headless Chromium through the real router worker and
  * reports, per ONNX Runtime execution provider (and WASM thread count), the median prefill time, gate time and local
  * decode tok/s over a fixed prompt set (core/bench-prompts.ts), plus page-load → ready time and

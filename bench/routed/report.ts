@@ -1,5 +1,5 @@
 /**
- * @module e2e/bench/report
+ * @module bench/routed/report
  * What `npm run bench` writes beside results.json: a self-contained `report.html` (inline SVG
  * charts: latency per path, deferral and wasted prefill against the operating point, cold vs warm
  * load) and a Markdown summary whose headline table is the one the README quotes.

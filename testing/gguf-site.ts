@@ -1,5 +1,5 @@
 /**
- * @module e2e/gguf-site
+ * @module testing/gguf-site
  * A site owner's deployment of the widget with a real chat model: the built `dist/` in a
  * sub-folder, TinyLlama fetched into its models folder by `riskgate models fetch` (the same code),
  * the test harness beside it, served by the plain static server with or without COOP/COEP.
