@@ -158,6 +158,8 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
   const options = { attemptsPerUpstream: config.attempts_per_upstream, backoffMs: config.backoff_ms, firstByteTimeoutMs: config.first_byte_timeout_ms, ...(ctx.breakers ? { breakers: ctx.breakers } : {}) };
   const onAttemptFailed = (c: Candidate, e: unknown) => {
     metrics.errors.inc({ code: e instanceof UpstreamError ? e.failure : 'upstream_failed', upstream: c.upstream.id });
+    // Each failed-over attempt, with the request id an operator can find the answer by.
+    ctx.log.warn({ requestId, upstream: c.upstream.id, failure: e instanceof UpstreamError ? e.failure : 'error', status: e instanceof UpstreamError ? e.status : undefined }, 'upstream attempt failed; trying the next');
     // A failure costs the upstream in the selector too, so a failing upstream stops coming first.
     if (!(e instanceof UpstreamError) || (e.failure !== 'aborted' && e.failure !== 'circuit_open')) ctx.selector.observeFailure(c.upstream.id, config.first_byte_timeout_ms);
   };

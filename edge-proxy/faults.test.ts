@@ -123,3 +123,22 @@ describe('fault matrix: failures the client must see', () => {
     expect(streamed.status).toBe(502);
   });
 });
+
+describe('failovers are logged with the request id', () => {
+  it('each failed attempt before the serving rung is one warning naming the request and the upstream', async () => {
+    const warnings: { requestId?: string; upstream?: string; failure?: string }[] = [];
+    const log = { info: () => undefined, error: () => undefined, warn: (entry: object) => { warnings.push(entry as never); } } as never;
+    const logged = await listen(createProxyApp({ config: { backoff_ms: 10, circuit_failures: 1000 }, candidates: [fakeCandidate(fake.url), embedded()], log }).fetch, 0);
+    try {
+      fake.behaviour = 'status500';
+      const { response } = await new OpenAI({ baseURL: `${logged.url}/v1`, apiKey: 'x', maxRetries: 0 }).chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Once upon a time' }], max_tokens: 4 }).withResponse();
+      const requestId = response.headers.get('x-request-id')!;
+      const attempts = warnings.filter((w) => w.requestId === requestId && w.upstream === 'remote');
+      expect(attempts.length).toBeGreaterThanOrEqual(1);
+      expect(attempts[0]!.failure).toBe('http');
+      expect(response.headers.get('x-router-served-by')).toBe('stories260K');
+    } finally {
+      await logged.close();
+    }
+  });
+});
