@@ -3,6 +3,7 @@ import OpenAI, { APIError } from 'openai';
 import { createNodeEngine } from '../node/local-model.js';
 import { createProxyApp } from './app.js';
 import { listen, type RunningProxy } from './server.js';
+import { toResponseEvents } from './responses-api.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
 import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
 import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
@@ -94,5 +95,17 @@ describe('POST /v1/responses through the openai SDK', () => {
     }
     const missing = await client.responses.retrieve('resp_1').then(() => undefined, (e: unknown) => e as APIError);
     expect(missing?.status).toBe(404);
+  });
+});
+
+describe('toResponseEvents', () => {
+  it('keeps a character whose bytes the chat stream split across two chunks', async () => {
+    const sse = `data: ${JSON.stringify({ id: 'chatcmpl-1', created: 0, model: 'm', choices: [{ delta: { content: 'café' }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
+    const bytes = new TextEncoder().encode(sse);
+    const cut = bytes.indexOf(0xc3) + 1; // inside the two bytes of é
+    const chat = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(bytes.slice(0, cut)); c.enqueue(bytes.slice(cut)); c.close(); } });
+    const text = await new Response(toResponseEvents(chat, { input: 'x' })).text();
+    expect(text).toContain('"delta":"café"');
+    expect(text).toContain('event: response.completed');
   });
 });

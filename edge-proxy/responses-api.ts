@@ -118,7 +118,11 @@ type ChatChunk = { id: string; created: number; model: string; choices: { delta:
  */
 export function toResponseEvents(chatStream: ReadableStream<Uint8Array>, request: ResponsesRequest): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  // One decoder for the whole stream: a character split across two chunks must stay one character.
+  const decoder = new TextDecoder();
   let sequence = 0;
+  const emitter = (controller: TransformStreamDefaultController<Uint8Array>) => (type: string, data: object) =>
+    controller.enqueue(encoder.encode(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`));
   let buffer = '';
   let text = '';
   let started: { id: string; created: number; model: string } | undefined;
@@ -128,8 +132,8 @@ export function toResponseEvents(chatStream: ReadableStream<Uint8Array>, request
   let textOpen = false;
   return chatStream.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
     transform(bytes, controller) {
-      const emit = (type: string, data: object) => controller.enqueue(encoder.encode(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`));
-      buffer += new TextDecoder().decode(bytes, { stream: true });
+      const emit = emitter(controller);
+      buffer += decoder.decode(bytes, { stream: true });
       let cut: number;
       while ((cut = buffer.indexOf('\n\n')) >= 0) {
         const event = buffer.slice(0, cut);
@@ -177,7 +181,7 @@ export function toResponseEvents(chatStream: ReadableStream<Uint8Array>, request
     },
     flush(controller) {
       if (!started) return;
-      const emit = (type: string, data: object) => controller.enqueue(encoder.encode(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`));
+      const emit = emitter(controller);
       const id = responseId(started.id);
       const incomplete = finish === 'length';
       const output: unknown[] = [];
