@@ -1,28 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningProxy } from './server.js';
+import { startEmbeddedAndRemote, type EmbeddedAndRemote } from './testing/embedded-and-remote.js';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateObject, generateText, jsonSchema, streamText, tool } from 'ai';
-import { createNodeEngine } from '../node/local-model.js';
-import { createProxyApp } from './app.js';
-import { listen, type RunningProxy } from './server.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
-import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
-import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
-import { undiciTransport } from './upstream/undici-transport.js';
 
 // Issue 24, point 4: the Vercel AI SDK, unmodified. `createOpenAI()(model)` speaks the Responses API.
 let proxy: RunningProxy;
-let fake: FakeOpenAiServer;
 const paths: string[] = [];
-beforeAll(async () => {
-  fake = await startFakeOpenAiServer();
-  proxy = await listen(createProxyApp({
-    candidates: [
-      { upstream: createEmbeddedOnnxUpstream(createNodeEngine), priorQuality: 0.1, usdPer1kTokens: 0, ttftMs: 5, tokensPerSecond: 1000 },
-      { upstream: createOpenAiHttpUpstream({ id: 'remote', baseUrl: fake.url, upstreamModel: 'remote', idleTimeoutMs: 5000, transport: undiciTransport }), priorQuality: 0.05, usdPer1kTokens: 0, ttftMs: 50, tokensPerSecond: 50 },
-    ],
-  }).fetch, 0);
-});
-afterAll(async () => { await proxy.close(); await fake.close(); });
+let stack: EmbeddedAndRemote;
+beforeAll(async () => { stack = await startEmbeddedAndRemote(); ({ proxy } = stack); });
+afterAll(() => stack.close());
 
 const provider = () => createOpenAI({
   baseURL: `${proxy.url}/v1`, apiKey: 'x',

@@ -1,30 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningProxy } from './server.js';
+import { startEmbeddedAndRemote, type EmbeddedAndRemote } from './testing/embedded-and-remote.js';
 import { ChatOpenAI } from '@langchain/openai';
 import { AIMessage, type AIMessageChunk, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { createNodeEngine } from '../node/local-model.js';
-import { createProxyApp } from './app.js';
-import { listen, type RunningProxy } from './server.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
-import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
-import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
-import { undiciTransport } from './upstream/undici-transport.js';
 
 // LangChain's ChatOpenAI, unmodified, against the proxy: plain text from the embedded model,
 // tools and structured output from an OpenAI-compatible upstream that implements them.
 let proxy: RunningProxy;
-let fake: FakeOpenAiServer;
-beforeAll(async () => {
-  fake = await startFakeOpenAiServer();
-  proxy = await listen(createProxyApp({
-    candidates: [
-      { upstream: createEmbeddedOnnxUpstream(createNodeEngine), priorQuality: 0.1, usdPer1kTokens: 0, ttftMs: 5, tokensPerSecond: 1000 },
-      { upstream: createOpenAiHttpUpstream({ id: 'remote', baseUrl: fake.url, upstreamModel: 'remote', idleTimeoutMs: 5000, transport: undiciTransport }), priorQuality: 0.05, usdPer1kTokens: 0, ttftMs: 50, tokensPerSecond: 50 },
-    ],
-  }).fetch, 0);
-});
-afterAll(async () => { await proxy.close(); await fake.close(); });
+let stack: EmbeddedAndRemote;
+beforeAll(async () => { stack = await startEmbeddedAndRemote(); ({ proxy } = stack); });
+afterAll(() => stack.close());
 
 const chat = () => new ChatOpenAI({ model: 'auto', apiKey: 'x', maxRetries: 0, temperature: 0, maxTokens: 8, configuration: { baseURL: `${proxy.url}/v1` } });
 const getWeather = tool(async ({ city }) => `18 degrees in ${city}`, {

@@ -1,27 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { APIError } from 'openai';
-import { createNodeEngine } from '../node/local-model.js';
-import { createProxyApp } from './app.js';
-import { listen, type RunningProxy } from './server.js';
+import type { RunningProxy } from './server.js';
+import type { FakeOpenAiServer } from './testing/fake-openai-server.js';
+import { startEmbeddedAndRemote, type EmbeddedAndRemote } from './testing/embedded-and-remote.js';
 import { toResponseEvents } from './responses-api.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
-import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
-import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
-import { undiciTransport } from './upstream/undici-transport.js';
 
 // Issue 24, point 4: the unmodified openai SDK's `responses` API against the proxy: plain,
 // streamed, tools and structured output, translated to the chat path (responses-api.ts).
 let proxy: RunningProxy;
 let fake: FakeOpenAiServer;
 let client: OpenAI;
+let stack: EmbeddedAndRemote;
 beforeAll(async () => {
-  fake = await startFakeOpenAiServer();
-  const embedded = { upstream: createEmbeddedOnnxUpstream(createNodeEngine), priorQuality: 0.1, usdPer1kTokens: 0, ttftMs: 5, tokensPerSecond: 1000 };
-  const remote = { upstream: createOpenAiHttpUpstream({ id: 'remote', baseUrl: fake.url, upstreamModel: 'remote', idleTimeoutMs: 5000, transport: undiciTransport }), priorQuality: 0.05, usdPer1kTokens: 0, ttftMs: 50, tokensPerSecond: 50 };
-  proxy = await listen(createProxyApp({ candidates: [embedded, remote] }).fetch, 0);
+  stack = await startEmbeddedAndRemote();
+  ({ proxy, fake } = stack);
   client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'x', maxRetries: 0 });
 });
-afterAll(async () => { await proxy.close(); await fake.close(); });
+afterAll(() => stack.close());
 
 describe('POST /v1/responses through the openai SDK', () => {
   it('answers a plain input: output_text, the message item, usage, and incomplete at max_output_tokens', async () => {

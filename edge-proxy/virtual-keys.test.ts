@@ -1,23 +1,18 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { APIError } from 'openai';
-import { createNodeEngine } from '../node/local-model.js';
-import { createProxyApp } from './app.js';
-import { listen, type RunningProxy } from './server.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
-import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
-import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
-import { undiciTransport } from './upstream/undici-transport.js';
+import type { RunningProxy } from './server.js';
+import { startEmbeddedAndRemote, type EmbeddedAndRemote } from './testing/embedded-and-remote.js';
 
 // Issue 24, point 5: virtual keys, hashed at rest, each with its own rate, budget, answer length
 // and model allow-list; model aliases.
 const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 const KEYS = { a: 'sk-team-a-0123456789', b: 'sk-team-b-0123456789', c: 'sk-team-c-0123456789' };
 let proxy: RunningProxy;
-let fake: FakeOpenAiServer;
+let stack: EmbeddedAndRemote;
 beforeAll(async () => {
-  fake = await startFakeOpenAiServer();
-  proxy = await listen(createProxyApp({
+  stack = await startEmbeddedAndRemote({
+    remoteUsdPer1kTokens: 1,
     config: {
       model_aliases: { fast: 'remote' },
       keys: [
@@ -26,13 +21,10 @@ beforeAll(async () => {
         { id: 'team-c', sha256: sha(KEYS.c), budget_usd_per_day: 0.000_05, models: ['remote'] },
       ],
     },
-    candidates: [
-      { upstream: createEmbeddedOnnxUpstream(createNodeEngine), priorQuality: 0.1, usdPer1kTokens: 0, ttftMs: 5, tokensPerSecond: 1000 },
-      { upstream: createOpenAiHttpUpstream({ id: 'remote', baseUrl: fake.url, upstreamModel: 'remote', idleTimeoutMs: 5000, transport: undiciTransport }), priorQuality: 0.05, usdPer1kTokens: 1, ttftMs: 50, tokensPerSecond: 50 },
-    ],
-  }).fetch, 0);
+  });
+  ({ proxy } = stack);
 });
-afterAll(async () => { await proxy.close(); await fake.close(); });
+afterAll(() => stack.close());
 const client = (apiKey: string) => new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey, maxRetries: 0 });
 const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as APIError);
 const hi = { messages: [{ role: 'user' as const, content: 'Once upon a time' }], max_tokens: 8 };
