@@ -15,6 +15,7 @@ import type { BackendPreference, Capabilities, ThreadsPreference } from '../../c
 import { ATTRIBUTES, attributeProperties, type AttributeName, type Preload } from './attributes.js';
 import { chatStyles } from './riskgate-chat.styles.js';
 import { WorkerConnection } from '../controllers/worker-connection.js';
+import { FollowScroll } from '../controllers/follow-scroll.js';
 import { Conversation, type OfflinePolicy, type SendResult, type SessionStats } from '../controllers/conversation.js';
 import { OutboxDelivery } from '../controllers/outbox-delivery.js';
 import type { OutboxEntry } from '../../core/offline/outbox.js';
@@ -31,7 +32,7 @@ export class RiskgateChat extends LitElement {
   static defaultModelsUrl = '';
   static override styles = chatStyles;
   // theme is reflected: the stylesheet picks the palette from the host's attribute.
-  static override properties = { ...attributeProperties, theme: { ...attributeProperties.theme, reflect: true }, layout: { ...attributeProperties.layout, reflect: true }, open: { type: Boolean, reflect: true }, hint: { state: true }, announcement: { state: true }, copied: { state: true }, unseen: { state: true }, cleared: { state: true }, updateAvailable: { state: true }, adapted: { state: true } };
+  static override properties = { ...attributeProperties, theme: { ...attributeProperties.theme, reflect: true }, layout: { ...attributeProperties.layout, reflect: true }, open: { type: Boolean, reflect: true }, hint: { state: true }, announcement: { state: true }, copied: { state: true }, cleared: { state: true }, updateAvailable: { state: true }, adapted: { state: true } };
 
   // Reactive properties are `declare`d and set in the constructor: a class-field initializer
   // would shadow Lit's accessors (standard [[Define]] semantics) and nothing would re-render.
@@ -81,14 +82,10 @@ export class RiskgateChat extends LitElement {
   declare hint: string | undefined;
   declare announcement: string;
   declare copied: { id: number; ok: boolean } | undefined;
-  /** New content arrived below while the visitor was reading further up. */
-  declare unseen: boolean;
   /** Just cleared: Undo is offered. */
   declare cleared: boolean;
   #clearedTimer: ReturnType<typeof setTimeout> | undefined;
-  #list: HTMLOListElement | undefined;
-  #pinned = true;
-  #seenHeight = 0;
+  readonly #follow = new FollowScroll(this, () => this.renderRoot.querySelector<HTMLElement>('ol.messages'));
   #copiedTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #connection: WorkerConnection;
@@ -101,7 +98,6 @@ export class RiskgateChat extends LitElement {
     this.open = false;
     this.hint = undefined;
     this.announcement = '';
-    this.unseen = false;
     this.cleared = false;
     this.adapted = [];
     this.#connection = new WorkerConnection(this, () => ({
@@ -233,10 +229,6 @@ export class RiskgateChat extends LitElement {
     }
   }
 
-  /**
-   * Follows the conversation while the visitor is at its end; a visitor who scrolled up to read is
-   * left there, and gets a "New messages" cue instead of being pulled down.
-   */
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
     // The launcher's open panel is a (non-modal) dialog named "Chat" for assistive technology.
@@ -245,24 +237,6 @@ export class RiskgateChat extends LitElement {
       if (dialog) { this.setAttribute('role', 'dialog'); this.setAttribute('aria-label', 'Chat'); }
       else if (this.getAttribute('role') === 'dialog') { this.removeAttribute('role'); this.removeAttribute('aria-label'); }
     }
-    const list = this.renderRoot.querySelector<HTMLOListElement>('ol.messages');
-    if (!list) return;
-    if (list !== this.#list) {
-      this.#list = list;
-      list.addEventListener('scroll', () => {
-        this.#pinned = list.scrollHeight - list.scrollTop - list.clientHeight < 32;
-        if (this.#pinned && this.unseen) this.unseen = false;
-      }, { passive: true });
-    }
-    if (this.#pinned) list.scrollTop = list.scrollHeight;
-    else if (list.scrollHeight > this.#seenHeight && !this.unseen) this.unseen = true;
-    this.#seenHeight = list.scrollHeight;
-  }
-
-  #scrollToEnd(): void {
-    this.#pinned = true;
-    this.unseen = false;
-    this.#list?.scrollTo({ top: this.#list.scrollHeight });
   }
 
   /** An adaptive τ moves with every gate decision; the picker's note follows it. */
@@ -390,7 +364,7 @@ export class RiskgateChat extends LitElement {
       return;
     }
     this.hint = undefined;
-    this.#pinned = true; // a visitor who sends wants to see the answer
+    this.#follow.pin(); // a visitor who sends wants to see the answer
     input.value = '';
     input.focus();
     this.send(text).catch(() => undefined); // shown in the message list and as riskgate-error
@@ -437,7 +411,7 @@ export class RiskgateChat extends LitElement {
         turns: this.#conversation.turns,
         mayAnswerHere: this.#mayAnswerHere(),
         welcome: this.welcome, starters: this.starters,
-        onStarter: (prompt) => { this.#pinned = true; void this.send(prompt).catch(() => undefined); },
+        onStarter: (prompt) => { this.#follow.pin(); void this.send(prompt).catch(() => undefined); },
         onRetry: (id) => void this.#conversation.retry(id),
         copied: this.copied,
         onCopy: (id, text) => void this.#copy(id, text),
@@ -445,7 +419,7 @@ export class RiskgateChat extends LitElement {
         onAskEdgeLater: (id) => void this.#conversation.askEdgeLater(id),
         onAskEdge: (id) => void this.#conversation.askEdge(id).catch(() => undefined),
       })}
-      ${this.unseen ? html`<button type="button" class="link new-messages" @click=${() => this.#scrollToEnd()}>New messages below ↓</button>` : nothing}
+      ${this.#follow.unseen ? html`<button type="button" class="link new-messages" @click=${() => this.#follow.scrollToEnd()}>New messages below ↓</button>` : nothing}
       ${renderComposer({
         busy: this.#conversation.busy, hint: this.hint,
         onSend: (text, input) => this.#onSend(text, input), onStop: () => this.stop(),
