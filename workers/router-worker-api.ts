@@ -8,7 +8,13 @@
 import { RouterError, toErrorPayload } from '../core/errors.js';
 import { labelsModelOf, operatingGrid, uncertifiedPoints, type ThresholdsFile } from '../core/calibration/threshold-table.js';
 import { promiseOf } from '../core/decision/promise.js';
-import { loadOnlineThresholds } from './route/online-thresholds.js';
+import { loadAdaptiveThresholds } from '../core/decision/adaptive-thresholds.js';
+import { composePolicy } from '../core/decision/threshold-policy.js';
+import { tablePolicy } from '../core/decision/table-policy.js';
+import { perCluster } from '../core/decision/refinements/per-cluster.js';
+import { liveCosts } from '../core/decision/refinements/live-costs.js';
+import { adaptive } from '../core/decision/refinements/adaptive.js';
+import { validateRouteRequest } from '../core/decision/validate-request.js';
 import { clusterModelOf } from '../core/calibration/cluster-table.js';
 import type { LocalEngine } from '../core/protocol/local-engine.js';
 import type { LoadProgress, RouteEvent, RouteRequest, RouterWorkerApi, WorkerConfig, WorkerStatus } from '../core/protocol/worker-api.js';
@@ -23,7 +29,8 @@ import { fetchModelsConfig, loadWebLlmEngine, loadWebLlmRung } from './engine/we
 import { ggufThreadsFor, loadGgufEngine, loadGgufRung } from './engine/gguf-rung.js';
 import type { DeclaredRung } from './engine/declared-gate.js';
 import { probePlatform } from './capability-probe.js';
-import { idbStore, type KeyValueStore } from './threshold-cache.js';
+import type { KeyValueStore } from '../core/protocol/key-value-store.js';
+import { idbStore } from './threshold-cache.js';
 import { memoizeOrtLoader, type OrtLoader } from './load/ort-runtimes.js';
 import { loadSharedArtifacts } from './load/load-artifacts.js';
 import { rungReason, walkLadder } from './load/fallback-ladder.js';
@@ -31,7 +38,7 @@ import { classifyLoadFailure, edgeOnlyRouter, failsTheLoad } from './load/edge-o
 import { byteProgress, type ReportProgress } from './load/progress.js';
 import { loadLiveCosts, speedMemory } from './route/live-costs.js';
 import { judgeAgainstEdge } from './edge-client.js';
-import { decide, validateRequest, type ActiveRouter } from './route/decide.js';
+import { planRoute, type ActiveRouter } from './route/decide.js';
 import { streamEdge, streamLocal } from './route/answer-streams.js';
 import { engineInfo, representPrompt } from './gate/represent-prompt.js';
 
@@ -156,18 +163,23 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     const readRepresentation = declared?.readRepresentation ?? createRepresentationReader(shared!.thresholds.representation, engine?.info);
     const active = declared ?? shared!;
     const clusterTable = config.riskControl === 'per-cluster' ? active.thresholds.clusters : undefined;
-    const clusters = clusterTable ? { model: clusterModelOf(clusterTable), file: { ...active.thresholds, clusters: clusterTable } } : undefined;
     // Under per-cluster risk control each cluster's τ adapts on its own.
-    const online = config.adaptThreshold ? await loadOnlineThresholds(store, active.gateSha256, active.thresholds) : undefined;
+    const online = config.adaptThreshold ? await loadAdaptiveThresholds(store, active.gateSha256, active.thresholds) : undefined;
     // A refinement, not a requirement: without its calibration set the table routes, and the page is told why.
     const live = config.costModel === 'live'
       ? await loadLiveCosts(active.thresholds, active.thresholdsUrl, active.gateSha256, await speedMemory(store, engine ? `${engine.info.model}@${engine.info.backend}` : 'edge-only'), cancel.signal).then((l) => ({ l, notice: null }), (error: unknown) => ({ l: undefined, notice: `live costs unavailable, the calibrated table routes: ${toErrorPayload(error).message}` }))
       : { l: undefined, notice: null };
+    // The one place the threshold policy is composed: the table, then each refinement the page asked for.
+    const policy = composePolicy(tablePolicy(active.thresholds), [
+      clusterTable && perCluster({ ...active.thresholds, clusters: clusterTable }, clusterModelOf(clusterTable)),
+      live.l && liveCosts(live.l),
+      online && adaptive(online),
+    ]);
     const status: WorkerStatus = {
       engine: engine?.info ?? null, capabilities, storageNotice: [active.storageNotice, ladder.fileNotice].filter(Boolean).join('; ') || null, gateSha256: active.gateSha256, thresholdsSource: active.source,
-      grid: operatingGrid(active.thresholds), uncertified: uncertifiedPoints(active.thresholds), promise: promiseOf(active.thresholds), riskControl: clusters ? 'per-cluster' : 'marginal', costModel: live.l ? 'live' : 'calibrated', costModelNotice: live.notice, online: online?.status() ?? null, loadMs: performance.now() - started,
+      grid: operatingGrid(active.thresholds), uncertified: uncertifiedPoints(active.thresholds), promise: promiseOf(active.thresholds), ...policy.status(), costModelNotice: live.notice, loadMs: performance.now() - started,
     };
-    return { engine, gate: active.gate, readRepresentation, thresholds: active.thresholds, thresholdsSource: active.source, noEngineReason: reason, online, clusters, live: live.l, status };
+    return { engine, gate: active.gate, readRepresentation, thresholds: active.thresholds, thresholdsSource: active.source, noEngineReason: reason, policy, live: live.l, status };
   }
 
   async function route(request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>): Promise<void> {
@@ -175,11 +187,11 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     try {
       await exclusive(async () => {
         const active = await ready();
-        validateRequest(request);
+        validateRouteRequest(request);
         const stop = new AbortController();
         currentRoute = stop;
         const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS;
-        const { decision, prefill, representation, gateMs } = await decide(request, active, maxTokens);
+        const { decision, prefill, representation, gateMs } = await planRoute(request, active, maxTokens);
         await onEvent({ type: 'decision', decision });
         let firstTokenMs: number | null = null;
         let tokens = 0;
@@ -269,7 +281,7 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
       const { tokens, text } = await collectDecode(engine.decode({ maxTokens }));
       return { tokens, text, hiddenState: prefill.hiddenState, prefillMs: prefill.prefillMs, decodeMs: performance.now() - t0 };
     }),
-    reportFellShort: (decisionId) => exclusive(async () => (await ready()).online?.recordFellShort(String(decisionId)) ?? null),
+    reportFellShort: (decisionId) => exclusive(async () => (await ready()).policy.label(String(decisionId), { kind: 'fell-short' })),
     async shadowCheck(request) {
       try {
         const active = await ready();
@@ -278,7 +290,8 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
           endpoint: request.endpoint, messages: request.messages, localAnswer: request.localAnswer, maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
           router: { cost_weight: request.costWeight, risk_level: request.riskLevel, threshold: null }, ...(request.authorization ? { authorization: request.authorization } : {}),
         });
-        const point = judgement.verdict === 'undecided' ? null : await active.online?.recordShadowVerdict(String(request.decisionId), judgement.verdict === 'edge_better', request.shadowRate) ?? null;
+        const point = judgement.verdict === 'undecided' ? null
+          : await active.policy.label(String(request.decisionId), { kind: 'shadow', edgeBetter: judgement.verdict === 'edge_better', rate: request.shadowRate });
         return { verdict: judgement.verdict, judgeModel: judgement.judge_model, edge: judgement.edge, point };
       } catch (error) {
         throw toErrorPayload(error);

@@ -11,7 +11,8 @@ import { parseThresholdsFile, type ThresholdsFile } from '../core/calibration/th
 import type { ThresholdsSource } from '../core/protocol/worker-api.js';
 import { fetchBytes, sha256Hex } from './artifacts.js';
 
-export type KeyValueStore = { get(key: string): Promise<unknown>; set(key: string, value: unknown): Promise<void> };
+import type { KeyValueStore } from '../core/protocol/key-value-store.js';
+
 
 export const idbStore: KeyValueStore = { get: (key) => get(key), set: (key, value) => set(key, value) };
 

@@ -11,9 +11,10 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RouterError } from '../../core/errors.js';
 import { auditGroups, type GroupRisk } from '../../core/calibration/risk-audit.js';
-import { fromJsonThreshold, lookupThreshold, parseThresholdsFile, toJsonThreshold, type JsonThreshold } from '../../core/calibration/threshold-table.js';
-import { boundsAround, DEFAULT_STEP_SIZE } from '../../core/calibration/online-threshold.js';
-import { replayOnline, type ReplayGroup, type ReplayResult } from '../../core/calibration/online-replay.js';
+import { lookupThreshold, parseThresholdsFile, toJsonThreshold, type JsonThreshold } from '../../core/calibration/threshold-table.js';
+import { DEFAULT_STEP_SIZE } from '../../core/calibration/online-threshold.js';
+import { replayOnline, type ReplayGroup, type ReplayResult } from '../../core/decision/online-replay.js';
+import { adaptiveSettingsOf } from '../../core/decision/adaptive-thresholds.js';
 import { seededPermutation } from '../../core/data/split.js';
 import { readOnnxMetadata } from '../../node/onnx-write.js';
 import { GATE_PATH, THRESHOLDS_PATH } from '../../node/paths.js';
@@ -48,7 +49,8 @@ const worstExcess = (groups: readonly ReplayGroup[], riskLevel: number, pick: (g
 function printReplay(rows: readonly TransferRow[], stepSize: number, prompts: number): void {
   const within = (pick: (g: ReplayGroup) => number) => rows.filter((r) => worstExcess(r.online!.groups, r.risk_level, pick) <= 0.02).length;
   const labels = rows.map((r) => r.online!.labels);
-  const labelled = Math.min(...labels) === prompts ? `${prompts} labels` : `${Math.min(...labels)}–${Math.max(...labels)} judged labels of ${prompts} prompts`;
+  // Without a shadow rate every answer given here is labelled; with one, only the judged ones.
+  const labelled = `${Math.min(...labels)}–${Math.max(...labels)} labelled answers of ${prompts} prompts`;
   console.log(`online replay (γ ${stepSize}, ${labelled} per operating point): every group within α + 0.02 at ${within((g) => g.adaptiveRisk)} of ${rows.length} operating points adaptive, ${within((g) => g.staticRisk)} static`);
   const staticWorst = Math.max(...rows.map((r) => worstExcess(r.online!.groups, r.risk_level, (g) => g.staticRisk)));
   const adaptiveWorst = Math.max(...rows.map((r) => worstExcess(r.online!.groups, r.risk_level, (g) => g.adaptiveRisk)));
@@ -74,7 +76,7 @@ export async function transfer(argv: string[]): Promise<void> {
   const all = experiment.records.map((_, i) => i);
   const group = (i: number) => experiment.records[i]!.source.split('/').slice(0, depth).join('/');
   const rows: TransferRow[] = [];
-  const bounds = boundsAround(thresholds.rows.map((r) => fromJsonThreshold(r.threshold)));
+  const settings = adaptiveSettingsOf(thresholds, stepSize);
   const seed = values.seed ? Number(values.seed) : 1;
   const streamOrder = shiftedStream(all, group, seed);
   for (const { cost_weight: costWeight, risk_level: riskLevel } of thresholds.rows) {
@@ -87,7 +89,7 @@ export async function transfer(argv: string[]): Promise<void> {
       cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(threshold), accept_rate: accepted.length / labelled.length,
       false_accept_rate: accepted.filter((r) => r.edgeBetter).length / labelled.length, groups,
       violated_groups: groups.filter((g) => g.pExceeds < 0.01).map((g) => g.group),
-      ...(values.online ? { online: replayOnline(streamOrder.map((i) => ({ group: group(i), score: scores[i]!, edgeBetter: labelled[i]!.edgeBetter })), { calibrated: threshold, riskLevel, stepSize, bounds, seed, ...(shadowRate ? { shadowRate } : {}) }) } : {}),
+      ...(values.online ? { online: await replayOnline(streamOrder.map((i) => ({ group: group(i), score: scores[i]!, edgeBetter: labelled[i]!.edgeBetter })), { ...settings, point: { costWeight, riskLevel }, calibrated: threshold, seed, ...(shadowRate ? { shadowRate } : {}) }) } : {}),
     });
   }
   const broken = rows.filter((r) => r.violated_groups.length > 0);

@@ -10,7 +10,7 @@
  */
 import { auditGroups } from '../../core/calibration/risk-audit.js';
 import { boundsAround, DEFAULT_STEP_SIZE } from '../../core/calibration/online-threshold.js';
-import { replayOnline } from '../../core/calibration/online-replay.js';
+import { replayOnline } from '../../core/decision/online-replay.js';
 import { meanWithInterval } from '../../core/bench/stats.js';
 import { seededPermutation } from '../../core/data/split.js';
 import type { RoutingTable } from '../../core/routing/routing-table.js';
@@ -25,7 +25,7 @@ export type TransferSplit = { readonly train: readonly number[]; readonly calibr
 
 const worst = (xs: readonly number[]) => Math.max(...xs);
 
-export function evaluateTransferSeed(table: RoutingTable, vectors: readonly Float32Array[], split: TransferSplit, groupOf: (row: number) => string, seed: number) {
+export async function evaluateTransferSeed(table: RoutingTable, vectors: readonly Float32Array[], split: TransferSplit, groupOf: (row: number) => string, seed: number) {
   const predictors = fitPredictors(table, vectors, split.train, seed);
   const clusterOf = clusterAssigner(fitClusters(vectors, split.train, CLUSTERS, seed), vectors);
   const { points, thresholds } = policyPoints(table, vectors, predictors, split, clusterOf, CLUSTERS);
@@ -35,11 +35,13 @@ export function evaluateTransferSeed(table: RoutingTable, vectors: readonly Floa
   const byGroup = new Map<string, number[]>();
   for (const row of split.test) byGroup.set(groupOf(row), [...(byGroup.get(groupOf(row)) ?? []), row]);
   const stream = [...byGroup.values()].flatMap((rows) => seededPermutation(rows.length, seed).map((k) => rows[k]!));
-  const operatingPoints = thresholds.map((t) => {
+  const operatingPoints = await Promise.all(thresholds.map(async (t) => {
     const scores = new Map(score(predictors.gate, vectors, split.test, t.cost_weight).map((s, i) => [split.test[i]!, s]));
     const edgeBetter = (row: number) => utilityMargin(table, row, t.cost_weight) < 0;
     const groups = auditGroups(split.test.map((row) => ({ group: groupOf(row), accepted: scores.get(row)! >= t.threshold, edgeBetter: edgeBetter(row) })), t.risk_level);
-    const replay = replayOnline(stream.map((row) => ({ group: groupOf(row), score: scores.get(row)!, edgeBetter: edgeBetter(row) })), { calibrated: t.threshold, riskLevel: t.risk_level, stepSize: DEFAULT_STEP_SIZE, bounds });
+    const replay = await replayOnline(stream.map((row) => ({ group: groupOf(row), score: scores.get(row)!, edgeBetter: edgeBetter(row) })), {
+      point: { costWeight: t.cost_weight, riskLevel: t.risk_level }, calibrated: t.threshold, selective: false, stepSize: DEFAULT_STEP_SIZE, bounds,
+    });
     return {
       cost_weight: t.cost_weight, risk_level: t.risk_level, n_calibration: t.n_calibration,
       worst_excess_static: worst(groups.map((g) => g.falseAcceptRate - t.risk_level)),
@@ -47,7 +49,7 @@ export function evaluateTransferSeed(table: RoutingTable, vectors: readonly Floa
       violated_static: groups.filter((g) => g.pExceeds < 0.01).map((g) => g.group),
       groups: groups.map((g) => ({ ...g, adaptive_far: replay.groups.find((r) => r.group === g.group)!.adaptiveRisk })),
     };
-  });
+  }));
   return {
     best_baseline: bestBaseline, aiq,
     cost_reduction_vs: Object.fromEntries(BASELINES.map((b) => [b, reductions[b]!])),
@@ -60,7 +62,7 @@ export function evaluateTransferSeed(table: RoutingTable, vectors: readonly Floa
   };
 }
 
-type SeedResult = ReturnType<typeof evaluateTransferSeed>;
+type SeedResult = Awaited<ReturnType<typeof evaluateTransferSeed>>;
 const reduction = (r: SeedResult, baseline: string) => r.cost_reduction_vs[baseline] as { max: number; mean: number };
 
 /** The headline over seeds: means with 95% intervals, never one seed's number. */

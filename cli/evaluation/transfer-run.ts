@@ -43,14 +43,15 @@ export async function runTransferEvaluation(options: TransferOptions, log: (line
   const testRows = testRecords.map((_, i) => a.records.length + i);
   const groupOf = (row: number) => records[row]!.source.split('/')[0]!;
   log(`evaluate: transfer ${a.records.length} prompts (${a.config.roles.local} | ${a.config.roles.edge.join(', ')}) → ${testRecords.length} prompts (${b.config.roles.local} | ${b.config.roles.edge.join(', ')}), ${options.representation}, seeds ${options.seeds.join(', ')}`);
-  const perSeed = options.seeds.map((seed) => {
+  const perSeed: (Awaited<ReturnType<typeof evaluateTransferSeed>> & { seed: number })[] = [];
+  for (const seed of options.seeds) {
     const started = Date.now();
     const table = buildRoutingTable(records, a.config, seed);
     const split = splitIndices(a.records.length, seed);
-    const result = evaluateTransferSeed(table, vectors, { train: split.train, calibration: split.calibration, test: testRows }, groupOf, seed);
+    const result = await evaluateTransferSeed(table, vectors, { train: split.train, calibration: split.calibration, test: testRows }, groupOf, seed);
     log(`  seed ${seed}: ${((Date.now() - started) / 1000).toFixed(0)} s; vs ${result.best_baseline} ${(result.cost_reduction_vs[result.best_baseline]!.max * 100).toFixed(1)}%; worst task excess static ${(result.worst_excess_static * 100).toFixed(1)}, adaptive ${(result.worst_excess_adaptive * 100).toFixed(1)} points`);
-    return { seed, ...result };
-  });
+    perSeed.push({ seed, ...result });
+  }
   const summary = summarizeSeeds(perSeed);
   const pct = (x: { mean: number; ci95: readonly [number, number] }) => `${(x.mean * 100).toFixed(1)} [${x.ci95.map((v) => (v * 100).toFixed(1)).join(', ')}]`;
   log(`transfer over ${perSeed.length} seeds (mean [95% CI]): cost reduction vs best baseline ${pct(summary.cost_reduction_vs_best_baseline.max)}% max, vs random mix ${pct(summary.cost_reduction_vs.random_mix!.max)}% max`);

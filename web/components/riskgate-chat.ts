@@ -9,8 +9,8 @@
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { RouterError } from '../../core/errors.js';
-import type { ChatMessage, RouteMode } from '../../core/protocol/chat.js';
-import type { Decision, LoadProgress, OnlinePointStatus, WorkerStatus } from '../../core/protocol/worker-api.js';
+import type { RouteMode } from '../../core/protocol/chat.js';
+import type { Decision, LoadProgress, WorkerStatus } from '../../core/protocol/worker-api.js';
 import type { BackendPreference, Capabilities, ThreadsPreference } from '../../core/protocol/capabilities.js';
 import { ATTRIBUTES, attributeProperties, type AttributeName, type Preload } from './attributes.js';
 import { chatStyles } from './riskgate-chat.styles.js';
@@ -19,7 +19,8 @@ import { FollowScroll } from '../controllers/follow-scroll.js';
 import { Conversation, type OfflinePolicy, type SendResult, type SessionStats } from '../controllers/conversation.js';
 import { OutboxDelivery } from '../controllers/outbox-delivery.js';
 import type { OutboxEntry } from '../../core/offline/outbox.js';
-import { renderOperatingPoint, type AdaptedSummary } from '../render/operating-point.js';
+import { renderOperatingPoint } from '../render/operating-point.js';
+import { ThresholdFeedback } from '../controllers/threshold-feedback.js';
 import { renderStatusLine } from '../render/status-line.js';
 import { renderMessageList } from '../render/message-list.js';
 import { renderComposer } from '../render/composer.js';
@@ -32,7 +33,7 @@ export class RiskgateChat extends LitElement {
   static defaultModelsUrl = '';
   static override styles = chatStyles;
   // theme is reflected: the stylesheet picks the palette from the host's attribute.
-  static override properties = { ...attributeProperties, theme: { ...attributeProperties.theme, reflect: true }, layout: { ...attributeProperties.layout, reflect: true }, open: { type: Boolean, reflect: true }, hint: { state: true }, announcement: { state: true }, copied: { state: true }, cleared: { state: true }, updateAvailable: { state: true }, adapted: { state: true } };
+  static override properties = { ...attributeProperties, theme: { ...attributeProperties.theme, reflect: true }, layout: { ...attributeProperties.layout, reflect: true }, open: { type: Boolean, reflect: true }, hint: { state: true }, announcement: { state: true }, copied: { state: true }, cleared: { state: true }, updateAvailable: { state: true } };
 
   // Reactive properties are `declare`d and set in the constructor: a class-field initializer
   // would shadow Lit's accessors (standard [[Define]] semantics) and nothing would re-render.
@@ -71,8 +72,6 @@ export class RiskgateChat extends LitElement {
   declare costModel: 'calibrated' | 'live';
   /** `any`: route with a gate fitted to another model's answers (evaluation only; decision 025). */
   declare gateLabels: 'own' | 'any';
-  /** The adaptive thresholds as last reported by the worker, per operating point. */
-  declare adapted: readonly OnlinePointStatus[];
   /**
    * Returns a fresh widget token from the site's backend (for a proxy with auth on); called before
    * the first edge request and again after a 401. Wins over the `token` attribute.
@@ -89,6 +88,11 @@ export class RiskgateChat extends LitElement {
   #copiedTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #connection: WorkerConnection;
+  readonly #feedback = new ThresholdFeedback(this, {
+    remote: () => this.#connection.client?.remote, shadowRate: () => this.shadowRate, adaptsFromFeedback: () => this.adaptThreshold === 'feedback',
+    check: () => ({ endpoint: new URL(this.endpoint, document.baseURI).href, maxTokens: this.maxTokens }),
+    authorization: () => this.#authorization(false), emit: (name, detail) => this.#emit(name, detail),
+  });
   readonly #conversation: Conversation;
   readonly #outbox: OutboxDelivery;
 
@@ -99,13 +103,12 @@ export class RiskgateChat extends LitElement {
     this.hint = undefined;
     this.announcement = '';
     this.cleared = false;
-    this.adapted = [];
     this.#connection = new WorkerConnection(this, () => ({
       modelsUrl: new URL(this.modelsUrl || RiskgateChat.defaultModelsUrl || 'models/', document.baseURI).href, backend: this.backend, threads: this.threads,
       adaptThreshold: this.adaptThreshold === 'feedback', riskControl: this.riskControl, costModel: this.costModel,
       gateLabels: this.gateLabels,
     }), {
-      ready: (status: WorkerStatus) => { this.adapted = status.online ?? []; },
+      ready: (status: WorkerStatus) => this.#feedback.loaded(status),
       progress: (p: LoadProgress) => this.#emit('riskgate-progress', { ...p }),
       failed: (error: RouterError) => {
         this.#conversation.reportLoadFailure(error);
@@ -122,19 +125,16 @@ export class RiskgateChat extends LitElement {
     this.#conversation = new Conversation(this, this.#connection, {
       request: () => ({ costWeight: this.costWeight, riskLevel: this.riskLevel, mode: this.mode, endpoint: endpoint(), maxTokens: this.maxTokens }),
       authorization: (refresh) => this.#authorization(refresh),
-      answeredHere: (decision, messages, text) => this.#maybeShadowCheck(decision, messages, text),
+      answeredHere: (decision, messages, text) => this.#feedback.answeredHere(decision, messages, text),
       offline: () => this.offline,
       storageName: () => this.conversation || null,
       queue: (entry: OutboxEntry) => this.#outbox.enqueue(entry),
       unqueue: (id: string) => this.#outbox.cancel(id),
       emit: (name, detail) => {
         if (name === 'riskgate-done') this.#announce(detail as { path: string; model: string; text: string });
-        if (name === 'riskgate-decision') {
-          this.#drawShadowCheck(detail as Decision);
-          this.#followThreshold(detail as Decision);
-        }
+        if (name === 'riskgate-decision') this.#feedback.decided(detail as Decision);
         this.#emit(name, detail);
-        if (name === 'riskgate-feedback') void this.#reportFellShort((detail as { decision: Decision }).decision);
+        if (name === 'riskgate-feedback') void this.#feedback.fellShort((detail as { decision: Decision }).decision);
       },
     });
     this.updateAvailable = undefined;
@@ -239,67 +239,6 @@ export class RiskgateChat extends LitElement {
     }
   }
 
-  /** An adaptive τ moves with every gate decision; the picker's note follows it. */
-  #followThreshold(decision: Decision): void {
-    if (decision.reason !== 'gate' || decision.threshold === decision.calibratedThreshold) return;
-    const same = (p: OnlinePointStatus) => p.costWeight === decision.costWeight && p.riskLevel === decision.riskLevel && p.group === decision.group;
-    const known = this.adapted.find(same);
-    const next: OnlinePointStatus = { costWeight: decision.costWeight, riskLevel: decision.riskLevel, group: decision.group, threshold: decision.threshold, calibrated: decision.calibratedThreshold, labels: (known?.labels ?? 0) + 1, reportedShortfalls: known?.reportedShortfalls ?? 0, shadowChecks: known?.shadowChecks ?? 0, shadowShortfalls: known?.shadowShortfalls ?? 0 };
-    this.adapted = [...this.adapted.filter((p) => !same(p)), next];
-  }
-
-  /** The picker's summary of the adaptive thresholds at the chosen point (over clusters, under per-cluster control). */
-  #adaptedHere(): AdaptedSummary | undefined {
-    const here = this.adapted.filter((p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel);
-    if (here.length === 0) return undefined;
-    const sum = (f: (p: OnlinePointStatus) => number) => here.reduce((s, p) => s + f(p), 0);
-    return {
-      drift: sum((p) => p.threshold - p.calibrated) / here.length, reportedShortfalls: sum((p) => p.reportedShortfalls),
-      shadowChecks: sum((p) => p.shadowChecks), shadowShortfalls: sum((p) => p.shadowShortfalls), decisions: sum((p) => p.labels), shadowRate: this.shadowRate,
-    };
-  }
-
-  /**
-   * A shadow check (decision 024): with probability ρ = `shadow-rate`, an answer the gate kept here
-   * is also answered by the larger model and judged at the proxy. The visitor sees nothing; the
-   * verdict is the adaptive threshold's label and the page gets `riskgate-shadow`.
-   */
-  /**
-   * The shadow draw is made when the gate decides, before the answer exists, so whether a decision
-   * is checked cannot depend on how its answer went (a stopped answer is checked like any other);
-   * that independence is what makes the 1/ρ weight unbiased (decision 024).
-   */
-  readonly #shadowDraws = new Map<string, number>();
-  #drawShadowCheck(decision: Decision): void {
-    if (decision.path !== 'local' || decision.reason !== 'gate' || this.shadowRate <= 0) return;
-    if (Math.random() < this.shadowRate) this.#shadowDraws.set(decision.id, this.shadowRate);
-    if (this.#shadowDraws.size > 256) this.#shadowDraws.delete(this.#shadowDraws.keys().next().value!);
-  }
-
-  #maybeShadowCheck(decision: Decision, messages: readonly ChatMessage[], text: string): void {
-    const rate = this.#shadowDraws.get(decision.id);
-    this.#shadowDraws.delete(decision.id);
-    if (rate === undefined) return;
-    const remote = this.#connection.client?.remote;
-    if (!remote) return;
-    void (async () => {
-      const authorization = await this.#authorization(false).catch(() => undefined);
-      const check = () => remote.shadowCheck({
-        decisionId: decision.id, messages: [...messages], localAnswer: text, endpoint: new URL(this.endpoint, document.baseURI).href, shadowRate: rate,
-        costWeight: decision.costWeight, riskLevel: decision.riskLevel, maxTokens: this.maxTokens, ...(authorization ? { authorization } : {}),
-      }).then((r) => r, (error: { code: string; message: string; retryLater?: boolean }) => ({ error: { code: error.code, message: error.message, retryLater: error.retryLater === true } }));
-      // A check that failed for a reason that may pass is tried once more; one that still fails is
-      // reported (riskgate-shadow with its error), so the page can count the labels it lost.
-      let result = await check();
-      if ('error' in result && result.error.retryLater) {
-        await new Promise((r) => setTimeout(r, 2_000));
-        result = await check();
-      }
-      if ('point' in result && result.point) this.#thresholdMoved(result.point);
-      this.#emit('riskgate-shadow', { decision: { ...decision }, ...result });
-    })();
-  }
-
   /** `Bearer …` from `getToken` (cached until a 401 asks for a fresh one) or the `token` attribute. */
   async #authorization(refresh: boolean): Promise<string | undefined> {
     if (this.getToken) {
@@ -307,19 +246,6 @@ export class RiskgateChat extends LitElement {
       return `Bearer ${this.#cachedToken}`;
     }
     return this.token ? `Bearer ${this.token}` : undefined;
-  }
-
-  /** The visitor's "not good enough" is the label the adaptive threshold learns from. */
-  async #reportFellShort(decision: Decision): Promise<void> {
-    if (this.adaptThreshold !== 'feedback') return;
-    const point = await this.#connection.client?.remote.reportFellShort(decision.id).catch(() => null);
-    if (point) this.#thresholdMoved(point);
-  }
-
-  /** A label moved an adaptive threshold: the picker follows it and the page is told (`riskgate-threshold`). */
-  #thresholdMoved(point: OnlinePointStatus): void {
-    this.adapted = [...this.adapted.filter((p) => p.costWeight !== point.costWeight || p.riskLevel !== point.riskLevel || p.group !== point.group), point];
-    this.#emit('riskgate-threshold', { ...point });
   }
 
   #emit(name: string, detail: object): void {
@@ -392,7 +318,7 @@ export class RiskgateChat extends LitElement {
           promise: this.#connection.status?.promise,
           nothingCertified: grid !== undefined
             && this.#connection.status!.uncertified.length === grid.costWeights.length * grid.riskLevels.length,
-          adapted: this.#adaptedHere(),
+          adapted: this.#feedback.summaryAt(this.costWeight, this.riskLevel),
           onCostWeight: (v) => (this.costWeight = v), onRiskLevel: (v) => (this.riskLevel = v),
         });
     return html`

@@ -11,7 +11,8 @@ import type { MarginGate } from '../../core/protocol/margin-gate.js';
 import { fetchVerified } from '../artifacts.js';
 import { createOnnxMarginGate } from '../gate/onnx-margin-gate.js';
 import { createRepresentationReader, type RepresentationReader } from '../gate/representation-reader.js';
-import { loadThresholds, type KeyValueStore } from '../threshold-cache.js';
+import type { KeyValueStore } from '../../core/protocol/key-value-store.js';
+import { loadThresholds } from '../threshold-cache.js';
 import type { OrtRuntime } from './onnx-causal-lm.js';
 
 export type DeclaredGateFiles = { readonly model_id: string; readonly gate?: { onnx: string; sha256: string }; readonly thresholds?: { json: string; sha256?: string } };

@@ -9,7 +9,7 @@ import { RouterError } from '../../core/errors.js';
 import type { PlatformProbe, ThreadsPreference } from '../../core/protocol/capabilities.js';
 import type { LoadProgress } from '../../core/protocol/worker-api.js';
 import { byteProgress } from '../load/progress.js';
-import type { KeyValueStore } from '../threshold-cache.js';
+import type { KeyValueStore } from '../../core/protocol/key-value-store.js';
 import { withDeclaredGate, type DeclaredGateFiles, type DeclaredRung } from './declared-gate.js';
 import { GgufEngine, mapLlamaError, type WllamaLike } from './gguf-engine.js';
 import { loadModelFile, type DeclaredFile } from './gguf/model-file.js';

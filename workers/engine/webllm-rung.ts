@@ -9,7 +9,7 @@ import { RouterError } from '../../core/errors.js';
 import type { PlatformProbe } from '../../core/protocol/capabilities.js';
 import type { LoadProgress } from '../../core/protocol/worker-api.js';
 import { fetchBytes } from '../artifacts.js';
-import type { KeyValueStore } from '../threshold-cache.js';
+import type { KeyValueStore } from '../../core/protocol/key-value-store.js';
 import { withDeclaredGate, type DeclaredRung } from './declared-gate.js';
 import type { OrtRuntime } from './onnx-causal-lm.js';
 import type { GgufEntry } from './gguf-rung.js';

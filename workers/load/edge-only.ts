@@ -9,6 +9,7 @@ import { RouterError } from '../../core/errors.js';
 import type { ThresholdsFile } from '../../core/calibration/threshold-table.js';
 import type { PlatformProbe } from '../../core/protocol/capabilities.js';
 import type { WorkerStatus } from '../../core/protocol/worker-api.js';
+import { tablePolicy } from '../../core/decision/table-policy.js';
 import type { ActiveRouter } from '../route/decide.js';
 
 /** No rows: every operating point defers (τ = +∞), and the grid offers nothing to pick. */
@@ -37,7 +38,7 @@ export function edgeOnlyRouter(probe: PlatformProbe, reason: string, loadMs: num
   const capabilities = Object.freeze({ ...probe, rung: 'edge-only' as const, reason, skipped: Object.freeze([]), wasmThreads: 0, wasmThreadsReason: 'no local model' });
   return {
     engine: undefined, gate: { dim: 0, score: async () => noGate() }, readRepresentation: noGate,
-    thresholds: NO_THRESHOLDS, thresholdsSource: 'network', noEngineReason: reason, online: undefined, clusters: undefined, live: undefined,
+    thresholds: NO_THRESHOLDS, thresholdsSource: 'network', noEngineReason: reason, policy: tablePolicy(NO_THRESHOLDS), live: undefined,
     status: {
       engine: null, capabilities, storageNotice: null, gateSha256: '', thresholdsSource: 'network', grid: { costWeights: [], riskLevels: [] },
       uncertified: [], riskControl: 'marginal', costModel: 'calibrated', costModelNotice: null, online: null,

@@ -12,7 +12,8 @@ import type { ThresholdsSource } from '../../core/protocol/worker-api.js';
 import type { OrtRuntime } from '../engine/onnx-causal-lm.js';
 import { createOnnxMarginGate } from '../gate/onnx-margin-gate.js';
 import { fetchVerified } from '../artifacts.js';
-import { loadThresholds, type KeyValueStore } from '../threshold-cache.js';
+import type { KeyValueStore } from '../../core/protocol/key-value-store.js';
+import { loadThresholds } from '../threshold-cache.js';
 import { byteProgress, type ReportProgress } from './progress.js';
 
 export type SharedArtifacts = {

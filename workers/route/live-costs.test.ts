@@ -7,7 +7,7 @@ import { liveEdgeCost, liveLocalCost } from '../../core/routing/live-cost.js';
 import type { WirelessConstants } from '../../core/routing/wireless-cost.js';
 import { STAND_IN_GATE_DIR } from '../../node/paths.js';
 import { createLiveCosts, KEEP_MEASUREMENTS_MS, SMOOTHING, speedMemory } from './live-costs.js';
-import type { KeyValueStore } from '../threshold-cache.js';
+import type { KeyValueStore } from '../../core/protocol/key-value-store.js';
 
 const thresholds = parseThresholdsFile(JSON.parse(readFileSync(resolve(STAND_IN_GATE_DIR, 'thresholds.json'), 'utf8')));
 const set = parseCalibrationSet(JSON.parse(readFileSync(resolve(STAND_IN_GATE_DIR, thresholds.calibration_set!.json), 'utf8')), thresholds.gate_sha256);

@@ -15,7 +15,7 @@ import type { WirelessConstants } from '../../core/routing/wireless-cost.js';
 import type { Prefill } from '../../core/protocol/local-engine.js';
 import type { DecisionCost } from '../../core/protocol/worker-api.js';
 import { fetchVerified } from '../artifacts.js';
-import type { KeyValueStore } from '../threshold-cache.js';
+import type { KeyValueStore } from '../../core/protocol/key-value-store.js';
 
 /** Weight of the newest measurement in each moving average. */
 export const SMOOTHING = 0.3;

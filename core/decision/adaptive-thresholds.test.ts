@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ThresholdsFile } from '../../core/calibration/threshold-table.js';
-import type { KeyValueStore } from '../threshold-cache.js';
-import { loadOnlineThresholds } from './online-thresholds.js';
+import type { ThresholdsFile } from '../calibration/threshold-table.js';
+import type { KeyValueStore } from '../protocol/key-value-store.js';
+import { loadAdaptiveThresholds } from './adaptive-thresholds.js';
 
 const memoryStore = (): KeyValueStore & { data: Map<string, unknown> } => {
   const data = new Map<string, unknown>();
@@ -13,10 +13,10 @@ const table = { format: 'riskgate.thresholds/1', gate_sha256: 'g', representatio
 
 const P = { costWeight: 1, riskLevel: 0.1, group: null };
 
-describe('adaptive thresholds in the worker', () => {
+describe('adaptive thresholds', () => {
   it('every gate decision lowers τ by γα; a reported shortfall on an answer given here raises it by γ, once; the state survives a reload', async () => {
     const store = memoryStore();
-    const online = await loadOnlineThresholds(store, 'g', table, 0.02);
+    const online = await loadAdaptiveThresholds(store, 'g', table, 0.02);
     expect(online.thresholdFor(P, 0.2)).toBe(0.2); // nothing learned yet: the calibrated τ
     await online.recordDecision('deferred', P, 0.2, 0.1); // 0.1 < 0.2: deferred
     await online.recordDecision('kept', P, 0.2, 0.5); // answered here
@@ -27,16 +27,16 @@ describe('adaptive thresholds in the worker', () => {
     expect(moved).toMatchObject({ costWeight: 1, riskLevel: 0.1, group: null, calibrated: 0.2, labels: 2, reportedShortfalls: 1 });
     expect(moved!.threshold).toBeCloseTo(0.2 - 0.004 + 0.02, 12);
     expect(await online.recordFellShort('kept')).toBeNull(); // reported twice, counted once
-    const reloaded = await loadOnlineThresholds(store, 'g', table, 0.02);
+    const reloaded = await loadAdaptiveThresholds(store, 'g', table, 0.02);
     expect(reloaded.thresholdFor(P, 0.2)).toBeCloseTo(moved!.threshold, 12);
     expect(reloaded.status()).toEqual([moved]);
     // Another gate starts from its own calibrated table.
-    expect((await loadOnlineThresholds(store, 'other', table, 0.02)).status()).toEqual([]);
+    expect((await loadAdaptiveThresholds(store, 'other', table, 0.02)).status()).toEqual([]);
   });
 
   it('keeps every upward step (no ceiling), never goes below the lowest calibrated τ, and routes on when storage fails', async () => {
     const broken: KeyValueStore = { get: async () => { throw new Error('private mode'); }, set: async () => { throw new Error('quota'); } };
-    const online = await loadOnlineThresholds(broken, 'g', table, 5);
+    const online = await loadAdaptiveThresholds(broken, 'g', table, 5);
     for (let i = 0; i < 10; i++) await online.recordDecision(`d${i}`, P, 0.2, 9);
     for (let i = 0; i < 10; i++) await online.recordFellShort(`d${i}`);
     // 10 decisions (−γα each: τ = 0.2 − 10·0.5 … clamped at the floor −0.5), then 10 shortfalls (+γ each).
@@ -46,7 +46,7 @@ describe('adaptive thresholds in the worker', () => {
   });
 
   it('under per-cluster risk control each cluster adapts on its own, from its own calibrated τ', async () => {
-    const online = await loadOnlineThresholds(memoryStore(), 'g', table, 0.02);
+    const online = await loadAdaptiveThresholds(memoryStore(), 'g', table, 0.02);
     const inCluster = (group: number) => ({ costWeight: 1, riskLevel: 0.1, group });
     await online.recordDecision('a', inCluster(3), 0.1, 0.9);
     await online.recordFellShort('a');
@@ -58,7 +58,7 @@ describe('adaptive thresholds in the worker', () => {
   });
 
   it('a judged shadow check: the edge better moves τ by γ/ρ; not worse moves nothing; each decision takes one label only', async () => {
-    const online = await loadOnlineThresholds(memoryStore(), 'g', table, 0.02);
+    const online = await loadAdaptiveThresholds(memoryStore(), 'g', table, 0.02);
     for (const id of ['worse', 'fine', 'reported']) await online.recordDecision(id, P, 0.2, 0.9); // all answered here
     const start = online.thresholdFor(P, 0.2);
     const worse = await online.recordShadowVerdict('worse', true, 0.25);
@@ -76,14 +76,14 @@ describe('adaptive thresholds in the worker', () => {
   });
 
   it('an uncertified point (τ = +∞) stays deferred under feedback, whatever it is told', async () => {
-    const online = await loadOnlineThresholds(memoryStore(), 'g', table, 0.3);
+    const online = await loadAdaptiveThresholds(memoryStore(), 'g', table, 0.3);
     for (let i = 0; i < 50; i++) await online.recordDecision(`u${i}`, P, Infinity, 100);
     expect(online.thresholdFor(P, Infinity)).toBe(Infinity);
   });
 
   it('under the selective promise a deferred prompt is no step: only answers given here move τ', async () => {
     const selective = { ...table, guarantee: 'selective' as const, delta: 0.05 };
-    const online = await loadOnlineThresholds(memoryStore(), 'g', selective, 0.1);
+    const online = await loadAdaptiveThresholds(memoryStore(), 'g', selective, 0.1);
     await online.recordDecision('deferred', P, 0.2, -1);
     expect(online.thresholdFor(P, 0.2)).toBe(0.2);
     await online.recordDecision('here', P, 0.2, 1);

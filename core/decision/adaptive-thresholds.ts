@@ -1,6 +1,6 @@
 /**
- * @module route/online-thresholds
- * The widget's opt-in adaptive thresholds (issue 15; `adaptive` attribute): per operating point
+ * @module decision/adaptive-thresholds
+ * The widget's opt-in adaptive thresholds (issue 15; `adapt-threshold` attribute): per operating point
  * (λ, α), adaptive conformal inference (core/calibration/online-threshold.ts, Gibbs & Candès 2021
  * eq. 2) started from the calibrated τ, kept in IndexedDB per gate next to the calibrated table.
  *
@@ -12,10 +12,10 @@
  * "good enough" (decision 022): the long-run guarantee then holds for the false acceptances
  * visitors report, which is what this widget can observe.
  */
-import { boundsAround, DEFAULT_STEP_SIZE, startOnlineThreshold, updateOnlineThreshold, type OnlineThresholdState } from '../../core/calibration/online-threshold.js';
-import { fromJsonThreshold, type ThresholdsFile } from '../../core/calibration/threshold-table.js';
-import type { OnlinePointStatus } from '../../core/protocol/worker-api.js';
-import type { KeyValueStore } from '../threshold-cache.js';
+import { boundsAround, DEFAULT_STEP_SIZE, startOnlineThreshold, updateOnlineThreshold, type OnlineThresholdState } from '../calibration/online-threshold.js';
+import { fromJsonThreshold, type ThresholdsFile } from '../calibration/threshold-table.js';
+import type { OnlinePointStatus } from '../protocol/worker-api.js';
+import type { KeyValueStore } from '../protocol/key-value-store.js';
 
 /** Decisions that can still be reported as falling short (the last ones answered here). */
 const REMEMBERED = 256;
@@ -26,7 +26,7 @@ export type AdaptivePoint = { readonly costWeight: number; readonly riskLevel: n
 type Shadow = { checks: number; shortfalls: number };
 type Persisted = { readonly version: 2; points: Record<string, { state: OnlineThresholdState; calibrated: number; shadow?: Shadow }>; answeredHere: [string, string][] };
 
-export type OnlineThresholds = {
+export type AdaptiveThresholds = {
   thresholdFor(point: AdaptivePoint, calibrated: number): number;
   recordDecision(decisionId: string, point: AdaptivePoint, calibrated: number, score: number): Promise<void>;
   /** Returns the point's new status, or null when the decision is unknown, was not answered here, or was reported already. */
@@ -42,14 +42,28 @@ export type OnlineThresholds = {
 
 const keyOf = (p: AdaptivePoint) => JSON.stringify([p.costWeight, p.riskLevel, p.group]);
 
-export async function loadOnlineThresholds(store: KeyValueStore, gateSha256: string, thresholds: ThresholdsFile, stepSize = DEFAULT_STEP_SIZE): Promise<OnlineThresholds> {
+/** How τ adapts: which promise it keeps (selective: deferred prompts are no step), γ, and ACI's range. */
+export type AdaptiveSettings = { readonly selective: boolean; readonly stepSize: number; readonly bounds: readonly [number, number] };
+
+/** The settings a calibrated table implies: its guarantee, and a floor at its lowest finite τ (online-threshold.ts). */
+export function adaptiveSettingsOf(thresholds: ThresholdsFile, stepSize = DEFAULT_STEP_SIZE): AdaptiveSettings {
+  const bounds = boundsAround([...thresholds.rows, ...(thresholds.clusters?.rows ?? [])].map((r) => fromJsonThreshold(r.threshold)));
+  return { selective: (thresholds.guarantee ?? 'marginal') === 'selective', stepSize, bounds };
+}
+
+/** The state kept in IndexedDB per gate (`riskgate:online:<gate sha256>`), so a return visit continues where it stopped. */
+export async function loadAdaptiveThresholds(store: KeyValueStore, gateSha256: string, thresholds: ThresholdsFile, stepSize = DEFAULT_STEP_SIZE): Promise<AdaptiveThresholds> {
   const key = `riskgate:online:${gateSha256}`;
   const saved = await store.get(key).catch(() => undefined) as Persisted | undefined;
-  const state: Persisted = saved?.version === 2 ? saved : { version: 2, points: {}, answeredHere: [] };
-  const selective = (thresholds.guarantee ?? 'marginal') === 'selective';
-  const bounds = boundsAround([...thresholds.rows, ...(thresholds.clusters?.rows ?? [])].map((r) => fromJsonThreshold(r.threshold)));
   // A storage failure must not stop routing: τ then adapts for this session only.
-  const save = () => store.set(key, state).catch(() => undefined);
+  return createAdaptiveThresholds(adaptiveSettingsOf(thresholds, stepSize), saved, (state) => store.set(key, state).catch(() => undefined));
+}
+
+export function createAdaptiveThresholds(settings: AdaptiveSettings, saved?: unknown, persist: (state: unknown) => Promise<unknown> = async () => undefined): AdaptiveThresholds {
+  const { selective, stepSize, bounds } = settings;
+  const kept = saved as Persisted | undefined;
+  const state: Persisted = kept?.version === 2 ? kept : { version: 2, points: {}, answeredHere: [] };
+  const save = () => persist(state);
   const describe = (k: string): OnlinePointStatus => {
     const [costWeight, riskLevel, group] = JSON.parse(k) as [number, number, number | null];
     const { state: s, calibrated, shadow } = state.points[k]!;
