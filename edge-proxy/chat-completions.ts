@@ -85,7 +85,7 @@ function failureResponse(error: unknown, headers: Record<string, string>, log: P
     return errorResponse(openAiError('overloaded', `every edge model is busy; retry shortly (request id ${requestId})`), { ...headers, 'retry-after': '1' });
   }
   if (error instanceof UpstreamError && error.status === 429) {
-    return errorResponse({ status: 429, body: { error: { message: `the edge models are rate limited; retry later (request id ${requestId})`, type: 'rate_limit_error', code: 'upstream_rate_limited', param: null } } },
+    return errorResponse(openAiError('upstream_rate_limited', `the edge models are rate limited; retry later (request id ${requestId})`),
       { ...headers, ...(error.retryAfter ? { 'retry-after': error.retryAfter } : {}) });
   }
   // Every upstream refused the request itself (4xx): the client's request is wrong, so it gets that
@@ -132,7 +132,7 @@ export async function answerChat(ctx: ChatContext, { body, read, requestId, call
   // Only upstreams that can honour every parameter the request sets; `stop` is applied here for all.
   const permitted = allowed ? selection.ladder.filter((c) => allowed.has(c.upstream.model)) : selection.ladder;
   if (permitted.length === 0 && selection.ladder.length > 0) {
-    return errorResponse({ status: 403, body: { error: { message: `this key may use ${[...allowed!].join(', ')}, and none of them is served here`, type: 'permission_error', code: 'model_not_allowed', param: 'model' } } }, { 'x-request-id': requestId });
+    return errorResponse(openAiError('model_not_allowed', `this key may use ${[...allowed!].join(', ')}, and none of them is served here`, 'model'), { 'x-request-id': requestId });
   }
   const ladder = permitted.filter((c) => firstUnmet(read.needs, c.upstream.supports) === undefined)
     .map((c) => (read.stop.length > 0 ? { ...c, upstream: withStop(c.upstream, read.stop) } : c));
