@@ -67,7 +67,8 @@ describe('edge proxy process: SIGTERM drains, single process and cluster', () =>
       fake.behaviour = 'slow_first_token';
       const dir = mkdtempSync(join(tmpdir(), 'riskgate-drain-'));
       const config = join(dir, 'proxy.json');
-      const port = String(20_000 + Math.floor(Math.random() * 20_000));
+      const { freePort } = await import('../testing/free-port.js');
+      const port = String(await freePort());
       writeFileSync(config, JSON.stringify({ keepalive_ms: 50, selector: null, models: [{ kind: 'openai', id: 'remote', base_url: fake.url }] }));
       // node itself (not npx → tsx → node), so the signal reaches the proxy as a process manager sends it.
       const child = spawn(process.execPath, ['--import', 'tsx', 'edge-proxy/server.ts'], {
@@ -76,9 +77,12 @@ describe('edge proxy process: SIGTERM drains, single process and cluster', () =>
       });
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       const url = `http://127.0.0.1:${port}`;
+      let exitedEarly = false;
+      void exited.then(() => { exitedEarly = true; });
       for (let i = 0; ; i++) {
         const up = await fetch(`${url}/health`).then((r) => r.ok, () => false);
         if (up) break;
+        if (exitedEarly) throw new Error('the proxy exited before it answered /health (its error is above)');
         if (i > 200) throw new Error('the proxy did not start');
         await new Promise((r) => setTimeout(r, 100));
       }
