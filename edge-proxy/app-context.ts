@@ -4,7 +4,7 @@
  * way every route answers an error (counted in the metrics, OpenAI's shape).
  */
 import type { Context } from 'hono';
-import { errorResponse } from './chat-completions.js';
+import { errorResponse } from './chat-failure.js';
 import type { Metrics } from './metrics.js';
 import type { openAiError } from './openai-error.js';
 import type { VirtualKey } from './virtual-keys.js';

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import type { ChatCompletion } from '../core/protocol/openai.js';
-import { errorResponse } from './chat-completions.js';
+import { errorResponse } from './chat-failure.js';
 import type { Judge } from './judge/pairwise-judge.js';
 import { openAiError } from './openai-error.js';
 import { chatRequestSchema } from './request-schema.js';
