@@ -8,6 +8,7 @@ export const E2E_PROXY_PORT = 8788;
 export { CHROMIUM_ARGS };
 
 export default defineConfig({
+  forbidOnly: Boolean(process.env.CI),
   testDir: 'e2e',
   testMatch: '*.spec.ts',
   timeout: 120_000,
@@ -22,7 +23,17 @@ export default defineConfig({
   },
   webServer: [
     // The production static server over the built dist/ (not Vite): what `npm start` serves.
-    { command: 'npx tsx cli/static-server.ts', url: `http://localhost:${E2E_APP_PORT}/`, reuseExistingServer: false, env: { PORT: String(E2E_APP_PORT), PROXY_PORT: String(E2E_PROXY_PORT) } },
-    { command: 'npx tsx edge-proxy/server.ts', url: `http://localhost:${E2E_PROXY_PORT}/health`, reuseExistingServer: false, env: { PROXY_PORT: String(E2E_PROXY_PORT), CORS_ORIGINS: '*', LOG_LEVEL: 'silent' } },
+    {
+      command: 'npx tsx cli/static-server.ts',
+      url: `http://localhost:${E2E_APP_PORT}/`,
+      reuseExistingServer: false,
+      env: { PORT: String(E2E_APP_PORT), PROXY_PORT: String(E2E_PROXY_PORT) },
+    },
+    {
+      command: 'npx tsx edge-proxy/server.ts',
+      url: `http://localhost:${E2E_PROXY_PORT}/health`,
+      reuseExistingServer: false,
+      env: { PROXY_PORT: String(E2E_PROXY_PORT), CORS_ORIGINS: '*', LOG_LEVEL: 'silent' },
+    },
   ],
 });

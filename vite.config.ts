@@ -21,8 +21,14 @@ const offlineApp = VitePWA({
   manifestFilename: 'manifest.webmanifest',
   includeManifestIcons: false,
   manifest: {
-    name: 'riskgate assistant', short_name: 'riskgate', description: 'A chat that answers on your device when it safely can, and asks a larger model otherwise.',
-    start_url: './', scope: './', display: 'standalone', background_color: '#f6f7fb', theme_color: '#2c5cc5',
+    name: 'riskgate assistant',
+    short_name: 'riskgate',
+    description: 'A chat that answers on your device when it safely can, and asks a larger model otherwise.',
+    start_url: './',
+    scope: './',
+    display: 'standalone',
+    background_color: '#f6f7fb',
+    theme_color: '#2c5cc5',
     icons: [
       { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
       { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
@@ -31,8 +37,13 @@ const offlineApp = VitePWA({
   },
   workbox: {
     globPatterns: [
-      'riskgate-chat.js', 'manifest.webmanifest', 'icons/*',
-      'assets/router.worker-*.js', 'assets/rolldown-runtime-*.js', 'assets/ort.wasm.bundle.min-*.js', 'assets/ort-wasm-simd-threaded-*.{wasm,mjs}',
+      'riskgate-chat.js',
+      'manifest.webmanifest',
+      'icons/*',
+      'assets/router.worker-*.js',
+      'assets/rolldown-runtime-*.js',
+      'assets/ort.wasm.bundle.min-*.js',
+      'assets/ort-wasm-simd-threaded-*.{wasm,mjs}',
       'models/**/*.{json,onnx,bin,md}',
     ],
     // The calibration set is read only under cost-model="live" (decision 023): cached when first used, not installed for every visitor.
@@ -41,10 +52,22 @@ const offlineApp = VitePWA({
     navigateFallback: null,
     cleanupOutdatedCaches: true,
     runtimeCaching: [
-      { urlPattern: ({ request }) => request.mode === 'navigate', handler: 'NetworkFirst', options: { cacheName: 'riskgate-pages', networkTimeoutSeconds: 4 } },
-      { urlPattern: /\/assets\/[^/]+-[\w-]{8}\.(js|mjs|wasm)$/, handler: 'CacheFirst', options: { cacheName: 'riskgate-assets', expiration: { maxEntries: 40 } } },
+      {
+        urlPattern: ({ request }) => request.mode === 'navigate',
+        handler: 'NetworkFirst',
+        options: { cacheName: 'riskgate-pages', networkTimeoutSeconds: 4 },
+      },
+      {
+        urlPattern: /\/assets\/[^/]+-[\w-]{8}\.(js|mjs|wasm)$/,
+        handler: 'CacheFirst',
+        options: { cacheName: 'riskgate-assets', expiration: { maxEntries: 40 } },
+      },
       // Not content-named, and the worker checks its sha256: the network's copy first, the cached one offline.
-      { urlPattern: /\.calibration-set\.json$/, handler: 'NetworkFirst', options: { cacheName: 'riskgate-calibration', networkTimeoutSeconds: 4, expiration: { maxEntries: 4 } } },
+      {
+        urlPattern: /\.calibration-set\.json$/,
+        handler: 'NetworkFirst',
+        options: { cacheName: 'riskgate-calibration', networkTimeoutSeconds: 4, expiration: { maxEntries: 4 } },
+      },
     ],
   },
 });
@@ -66,8 +89,12 @@ function dropFromDist(paths: readonly string[]): Plugin {
   return {
     name: 'riskgate:drop-from-dist',
     apply: 'build',
-    configResolved(config) { outDir = config.build.outDir; },
-    writeBundle() { for (const path of paths) rmSync(resolve(outDir, path), { force: true }); },
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    writeBundle() {
+      for (const path of paths) rmSync(resolve(outDir, path), { force: true });
+    },
   };
 }
 
@@ -81,7 +108,12 @@ export default defineConfig({
     // Precompressed copies beside each file; the production server (sirv) sends them as they are.
     // Brotli quality 9, not 11: the ORT wasm is 2.69 MB instead of 2.36 MB, and the build takes
     // 10 s instead of 90 s (measured here); gzip stays for clients without brotli.
-    compression({ algorithms: ['gzip', defineAlgorithm('brotliCompress', { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } })], include: /\.(js|mjs|wasm|json|onnx|bin|css|svg|md)$/, threshold: 1024, skipIfLargerOrEqual: true }),
+    compression({
+      algorithms: ['gzip', defineAlgorithm('brotliCompress', { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } })],
+      include: /\.(js|mjs|wasm|json|onnx|bin|css|svg|md)$/,
+      threshold: 1024,
+      skipIfLargerOrEqual: true,
+    }),
   ],
   build: {
     target: 'es2022',
@@ -89,7 +121,9 @@ export default defineConfig({
     rollupOptions: {
       // The drop-in widget: one stable file name a third-party page can point a script tag at.
       input: { 'riskgate-chat': resolve(import.meta.dirname, 'web/embed.ts') },
-      output: { entryFileNames: (chunk) => (chunk.name === 'riskgate-chat' ? 'riskgate-chat.js' : 'assets/[name]-[hash].js') },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'riskgate-chat' ? 'riskgate-chat.js' : 'assets/[name]-[hash].js'),
+      },
       preserveEntrySignatures: 'exports-only',
     },
   },

@@ -27,14 +27,16 @@ try {
     await siteDown(r);
     context = await launch({ chromium }, r);
     await context.setOffline(true);
-    const page = context.pages()[0] ?? await context.newPage();
+    const page = context.pages()[0] ?? (await context.newPage());
     const started = Date.now();
     await page.goto(`http://localhost:${r.port}/`);
     const firstToken = await page.evaluate(async () => {
       const el = document.querySelector('riskgate-chat')!;
       el.mode = 'local';
       el.maxTokens = 8;
-      const first = new Promise<number>((ok) => el.addEventListener('riskgate-token', () => ok(Date.now()), { once: true }));
+      const first = new Promise<number>((ok) =>
+        el.addEventListener('riskgate-token', () => ok(Date.now()), { once: true }),
+      );
       await el.send('Once upon a time');
       return first;
     });
@@ -47,7 +49,12 @@ try {
       await el.send('Lily and Ben went to the beach.');
     });
     const back = Date.now();
-    const delivered = page.evaluate(() => new Promise<number>((ok) => document.addEventListener('riskgate-delivered', () => ok(Date.now()), { once: true })));
+    const delivered = page.evaluate(
+      () =>
+        new Promise<number>((ok) =>
+          document.addEventListener('riskgate-delivered', () => ok(Date.now()), { once: true }),
+        ),
+    );
     await context.setOffline(false);
     delivery.push((await delivered) - back);
     await context.close();

@@ -23,12 +23,23 @@ const root = siteWithWidget('riskgate', {
   'auto.html': hostPage('/riskgate/riskgate-chat.js', attrs('auto')),
 });
 const site = await serveSite(root);
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking'],
+});
 
 /** Transferred bytes (compressed body + headers) of every request of the page and its workers, host page excluded. */
 function sizes(page: Page) {
   const seen: Promise<number>[] = [];
-  page.on('requestfinished', (r) => { if (!r.url().endsWith('.html')) seen.push(r.sizes().then((s) => s.responseBodySize + s.responseHeadersSize).catch(() => 0)); });
+  page.on('requestfinished', (r) => {
+    if (!r.url().endsWith('.html'))
+      seen.push(
+        r
+          .sizes()
+          .then((s) => s.responseBodySize + s.responseHeadersSize)
+          .catch(() => 0),
+      );
+  });
   return async () => (await Promise.all(seen)).reduce((a, b) => a + b, 0);
 }
 
@@ -37,7 +48,9 @@ async function firstLocalToken(page: Page, url: string) {
   await page.goto(url);
   const ms = await page.evaluate(async (t0) => {
     const el = document.querySelector('riskgate-chat')!;
-    const first = new Promise<number>((r) => el.addEventListener('riskgate-token', () => r(Date.now()), { once: true }));
+    const first = new Promise<number>((r) =>
+      el.addEventListener('riskgate-token', () => r(Date.now()), { once: true }),
+    );
     await el.send('Once upon a time');
     return (await first) - t0;
   }, started);
@@ -45,7 +58,10 @@ async function firstLocalToken(page: Page, url: string) {
 }
 
 const kb = (b: number) => Math.round(b / 102.4) / 10;
-const results: Record<string, unknown> = { browser: browser.version(), note: 'transferred (compressed) bytes incl. response headers; host page excluded; ORT on the WASM rung' };
+const results: Record<string, unknown> = {
+  browser: browser.version(),
+  note: 'transferred (compressed) bytes incl. response headers; host page excluded; ORT on the WASM rung',
+};
 try {
   for (const preload of ['none', 'auto'] as const) {
     const context = await browser.newContext();

@@ -12,19 +12,24 @@ import type { CalibrationSetFile } from '../core/calibration/calibration-set.js'
 import type { RoutingExperiment } from './routing-experiment.js';
 
 /** `x/thresholds.json` → `x/thresholds.calibration-set.json`. */
-export const calibrationSetPathFor = (thresholdsPath: string) => resolve(dirname(thresholdsPath), `${basename(thresholdsPath, '.json')}.calibration-set.json`);
+export const calibrationSetPathFor = (thresholdsPath: string) =>
+  resolve(dirname(thresholdsPath), `${basename(thresholdsPath, '.json')}.calibration-set.json`);
 
 const roundTo = (digits: number) => (x: number) => Number(x.toPrecision(digits));
 /** The gate's scores are float32: 9 significant digits name each one exactly (the reader applies Math.fround). */
 const f32 = roundTo(9);
 
 export function writeCalibrationSet(
-  thresholdsPath: string, experiment: RoutingExperiment, gateSha256: string,
-  scores: ReadonlyMap<number, readonly number[]>, clusters?: { /** A dataset row's cluster. */ of: (row: number) => number; minClusterSize: number },
+  thresholdsPath: string,
+  experiment: RoutingExperiment,
+  gateSha256: string,
+  scores: ReadonlyMap<number, readonly number[]>,
+  clusters?: { /** A dataset row's cluster. */ of: (row: number) => number; minClusterSize: number },
 ): { path: string; json: string; sha256: string; bytes: number } {
   const rows = experiment.split.calibration;
   const { table, config } = experiment;
-  const column = (values: ArrayLike<number>, map: (x: number) => number = (x) => x) => rows.map((row) => map(values[row]!));
+  const column = (values: ArrayLike<number>, map: (x: number) => number = (x) => x) =>
+    rows.map((row) => map(values[row]!));
   const file: CalibrationSetFile = {
     format: 'riskgate.calibration-set/1',
     gate_sha256: gateSha256,
@@ -47,5 +52,8 @@ export function writeCalibrationSet(
   return { path, json: basename(path), sha256: createHash('sha256').update(json).digest('hex'), bytes: json.length };
 }
 
-const pickProfile = (p: { ttftOverheadS: number; prefillTokensPerS: number; decodeTokensPerS: number }) =>
-  ({ ttftOverheadS: p.ttftOverheadS, prefillTokensPerS: p.prefillTokensPerS, decodeTokensPerS: p.decodeTokensPerS });
+const pickProfile = (p: { ttftOverheadS: number; prefillTokensPerS: number; decodeTokensPerS: number }) => ({
+  ttftOverheadS: p.ttftOverheadS,
+  prefillTokensPerS: p.prefillTokensPerS,
+  decodeTokensPerS: p.decodeTokensPerS,
+});

@@ -4,7 +4,9 @@
  */
 import * as ort from 'onnxruntime-node';
 
-export async function createNodeGate(bytes: Uint8Array): Promise<(representations: readonly Float32Array[], costWeight: number) => Promise<Float32Array>> {
+export async function createNodeGate(
+  bytes: Uint8Array,
+): Promise<(representations: readonly Float32Array[], costWeight: number) => Promise<Float32Array>> {
   const session = await ort.InferenceSession.create(bytes);
   return async (representations, costWeight) => {
     const n = representations.length;

@@ -18,15 +18,18 @@ function sources(folder: string): string[] {
 }
 
 const isTest = (file: string) => /\.(test|spec)\.ts$/.test(file) || file.startsWith(`edge-proxy${sep}testing`);
-const arrows: Arrow[] = FOLDERS.flatMap((folder) => sources(folder).flatMap((file) => {
-  const text = readFileSync(join(REPO_ROOT, file), 'utf8');
-  return [...text.matchAll(/(?:from|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => {
-    const target = normalize(join(dirname(file), m[1]!));
-    return { from: folder, to: relative('.', target).split(sep)[0]!, file };
-  });
-}));
+const arrows: Arrow[] = FOLDERS.flatMap((folder) =>
+  sources(folder).flatMap((file) => {
+    const text = readFileSync(join(REPO_ROOT, file), 'utf8');
+    return [...text.matchAll(/(?:from|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => {
+      const target = normalize(join(dirname(file), m[1]!));
+      return { from: folder, to: relative('.', target).split(sep)[0]!, file };
+    });
+  }),
+);
 const product = arrows.filter((a) => !isTest(a.file));
-const crossing = (from: RegExp, to: RegExp, among = product) => among.filter((a) => from.test(a.from) && to.test(a.to)).map((a) => `${a.file} → ${a.to}/`);
+const crossing = (from: RegExp, to: RegExp, among = product) =>
+  among.filter((a) => from.test(a.from) && to.test(a.to)).map((a) => `${a.file} → ${a.to}/`);
 
 describe('import boundaries between the folders', () => {
   it('reads the imports at all (a broken scan would pass every rule)', () => {
@@ -36,7 +39,9 @@ describe('import boundaries between the folders', () => {
 
   it('core/ imports only core/, and no node:* module', () => {
     expect(crossing(/^core$/, /^(?!core$)/)).toEqual([]);
-    const builtins = sources('core').filter((f) => !isTest(f) && /from ['"]node:/.test(readFileSync(join(REPO_ROOT, f), 'utf8')));
+    const builtins = sources('core').filter(
+      (f) => !isTest(f) && /from ['"]node:/.test(readFileSync(join(REPO_ROOT, f), 'utf8')),
+    );
     expect(builtins).toEqual([]);
   });
 
@@ -50,6 +55,10 @@ describe('import boundaries between the folders', () => {
   });
 
   it('the product does not depend on its benchmarks or test helpers', () => {
-    expect(crossing(/^(core|workers|web|node|edge-proxy|cli)$/, /^(bench|testing)$/).filter((a) => !a.startsWith(`cli${sep}commands${sep}bench`))).toEqual([]);
+    expect(
+      crossing(/^(core|workers|web|node|edge-proxy|cli)$/, /^(bench|testing)$/).filter(
+        (a) => !a.startsWith(`cli${sep}commands${sep}bench`),
+      ),
+    ).toEqual([]);
   });
 });

@@ -36,7 +36,11 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
 const [name, ...argv] = process.argv.slice(2);
 const command = name ? COMMANDS[name] : undefined;
 if (!command) {
-  console.log(`usage: npm run riskgate -- <command> [--help]\n\n${Object.values(COMMANDS).map((c) => c.help).join('\n\n')}`);
+  console.log(
+    `usage: npm run riskgate -- <command> [--help]\n\n${Object.values(COMMANDS)
+      .map((c) => c.help)
+      .join('\n\n')}`,
+  );
   process.exit(name && name !== '--help' ? 2 : 0);
 } else if (argv.includes('--help')) {
   console.log(command.help);

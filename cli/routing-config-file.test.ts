@@ -6,11 +6,30 @@ import { ROUTELLM_ROLES } from '../core/routing/routing-config.js';
 import { DEFAULT_WIRELESS } from '../core/routing/wireless-cost.js';
 import { loadRoutingConfig } from './routing-config-file.js';
 
-const write = (value: unknown) => { const p = join(mkdtempSync(join(tmpdir(), 'rg-')), 'c.json'); writeFileSync(p, JSON.stringify(value)); return p; };
+const write = (value: unknown) => {
+  const p = join(mkdtempSync(join(tmpdir(), 'rg-')), 'c.json');
+  writeFileSync(p, JSON.stringify(value));
+  return p;
+};
 
 describe('--config routing configuration', () => {
   it('overrides roles, single constants and profiles and keeps every other default', () => {
-    const c = loadRoutingConfig(write({ roles: { local: 'a', edge: ['b'] }, wireless: { usdWeight: 0 }, profiles: { b: { ttftOverheadS: 1, prefillTokensPerS: 10, decodeTokensPerS: 5, usdPer1kInputTokens: 0, usdPer1kOutputTokens: 0 } } }), ROUTELLM_ROLES);
+    const c = loadRoutingConfig(
+      write({
+        roles: { local: 'a', edge: ['b'] },
+        wireless: { usdWeight: 0 },
+        profiles: {
+          b: {
+            ttftOverheadS: 1,
+            prefillTokensPerS: 10,
+            decodeTokensPerS: 5,
+            usdPer1kInputTokens: 0,
+            usdPer1kOutputTokens: 0,
+          },
+        },
+      }),
+      ROUTELLM_ROLES,
+    );
     expect(c.roles).toEqual({ local: 'a', edge: ['b'] });
     expect(c.wireless.usdWeight).toBe(0);
     expect(c.wireless.latencyWeight).toBe(DEFAULT_WIRELESS.latencyWeight);
@@ -19,8 +38,12 @@ describe('--config routing configuration', () => {
   });
 
   it('refuses a misspelt key or a negative constant with invalid_request naming the field', () => {
-    expect(() => loadRoutingConfig(write({ wireless: { latencyWieght: 1 } }), ROUTELLM_ROLES)).toThrow(expect.objectContaining({ code: 'invalid_request' }));
-    expect(() => loadRoutingConfig(write({ wireless: { latencyWeight: -1 } }), ROUTELLM_ROLES)).toThrow(/wireless\.latencyWeight/);
+    expect(() => loadRoutingConfig(write({ wireless: { latencyWieght: 1 } }), ROUTELLM_ROLES)).toThrow(
+      expect.objectContaining({ code: 'invalid_request' }),
+    );
+    expect(() => loadRoutingConfig(write({ wireless: { latencyWeight: -1 } }), ROUTELLM_ROLES)).toThrow(
+      /wireless\.latencyWeight/,
+    );
   });
 
   it('uses the given default roles when there is no file', () => {

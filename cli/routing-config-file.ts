@@ -12,8 +12,16 @@ import { DEFAULT_WIRELESS } from '../core/routing/wireless-cost.js';
 import { defaultRoutingConfig, type RoutingConfig } from '../core/routing/routing-config.js';
 
 const positive = z.number().positive();
-const profile = z.strictObject({ ttftOverheadS: z.number().nonnegative(), prefillTokensPerS: positive, decodeTokensPerS: positive, usdPer1kInputTokens: z.number().nonnegative(), usdPer1kOutputTokens: z.number().nonnegative() });
-const wirelessKeys = Object.fromEntries(Object.keys(DEFAULT_WIRELESS).map((k) => [k, z.number().nonnegative().optional()]));
+const profile = z.strictObject({
+  ttftOverheadS: z.number().nonnegative(),
+  prefillTokensPerS: positive,
+  decodeTokensPerS: positive,
+  usdPer1kInputTokens: z.number().nonnegative(),
+  usdPer1kOutputTokens: z.number().nonnegative(),
+});
+const wirelessKeys = Object.fromEntries(
+  Object.keys(DEFAULT_WIRELESS).map((k) => [k, z.number().nonnegative().optional()]),
+);
 
 const schema = z.strictObject({
   /** Where the constants come from (e.g. written by \`riskgate device-profile\`); not read. */
@@ -30,7 +38,11 @@ export function loadRoutingConfig(path: string | undefined, defaultRoles: Roles)
   const base = defaultRoutingConfig(defaultRoles);
   if (!path) return base;
   const parsed = schema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new RouterError('invalid_request', `${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new RouterError(
+      'invalid_request',
+      `${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const o = parsed.data;
   return {
     ...base,

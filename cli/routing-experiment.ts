@@ -41,21 +41,36 @@ export type RoutingExperiment = {
 export type BrowserRepresentation = 'hidden_state_last' | 'logit_sketch';
 
 export function parseBrowserRepresentation(value: string | undefined): BrowserRepresentation {
-  if (value === undefined || value === 'hidden_state_last' || value === 'logit_sketch') return value ?? 'hidden_state_last';
-  throw new RouterError('invalid_request', `--representation must be hidden_state_last or logit_sketch (what the in-page engine reads), not ${value}`);
+  if (value === undefined || value === 'hidden_state_last' || value === 'logit_sketch')
+    return value ?? 'hidden_state_last';
+  throw new RouterError(
+    'invalid_request',
+    `--representation must be hidden_state_last or logit_sketch (what the in-page engine reads), not ${value}`,
+  );
 }
 
 /** The first suite of `--data` with the roles of `--config`: the prompts every command reads. */
-export function loadRoutingRecords(options: { dataPath?: string; configPath?: string; suite?: string }): { records: readonly RoutingRecord[]; config: RoutingConfig } {
+export function loadRoutingRecords(options: { dataPath?: string; configPath?: string; suite?: string }): {
+  records: readonly RoutingRecord[];
+  config: RoutingConfig;
+} {
   const suites = loadSuites(resolve(options.dataPath ?? resolve(SHARED_DIR, 'data')));
   const suite = options.suite === undefined ? suites[0]! : suites.find((s) => s.name === options.suite);
-  if (!suite) throw new RouterError('invalid_request', `--suite ${options.suite}: this data has ${suites.map((s) => s.name).join(', ')}`);
+  if (!suite)
+    throw new RouterError(
+      'invalid_request',
+      `--suite ${options.suite}: this data has ${suites.map((s) => s.name).join(', ')}`,
+    );
   const config = loadRoutingConfig(options.configPath, suite.roles);
   return { records: usableRecords(suite.records, config.roles), config };
 }
 
 export async function loadRoutingExperiment(options: {
-  dataPath?: string; seed?: number; configPath?: string; suite?: string; representation?: BrowserRepresentation;
+  dataPath?: string;
+  seed?: number;
+  configPath?: string;
+  suite?: string;
+  representation?: BrowserRepresentation;
   /** A `riskgate represent` file: the representations of another model, read in the browser. */
   representationsPath?: string;
   log?: (s: string) => void;
@@ -63,9 +78,16 @@ export async function loadRoutingExperiment(options: {
   const seed = options.seed ?? DEFAULT_SEED;
   const { records, config } = loadRoutingRecords(options);
   const table = buildRoutingTable(records, config, seed);
-  const rep = options.representationsPath ? representationsFromFile(options.representationsPath, records) : await loadRepresentation(options.representation ?? 'hidden_state_last', records, options.log);
+  const rep = options.representationsPath
+    ? representationsFromFile(options.representationsPath, records)
+    : await loadRepresentation(options.representation ?? 'hidden_state_last', records, options.log);
   return {
-    records, config, table, seed, representation: rep.info, representations: rep.vectors,
+    records,
+    config,
+    table,
+    seed,
+    representation: rep.info,
+    representations: rep.vectors,
     split: splitIndices(records.length, seed),
     dataSha256: datasetSha256(records),
     margin: (row, costWeight) => utilityMargin(table, row, costWeight),
@@ -77,6 +99,10 @@ function representationsFromFile(path: string, records: readonly RoutingRecord[]
   const file = readRepresentationsFile(path);
   const vectors = records.map((r) => file.byPrompt(r.prompt));
   const missing = vectors.filter((v) => v === undefined).length;
-  if (missing > 0) throw new RouterError('invalid_request', `${missing} of the ${records.length} prompts of --data are not in ${path}: run \`riskgate represent\` with this --data (cached prompts are not computed again)`);
+  if (missing > 0)
+    throw new RouterError(
+      'invalid_request',
+      `${missing} of the ${records.length} prompts of --data are not in ${path}: run \`riskgate represent\` with this --data (cached prompts are not computed again)`,
+    );
   return { info: file.header.representation, vectors: vectors as Float32Array[] };
 }

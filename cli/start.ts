@@ -24,13 +24,26 @@ await build({ root: REPO_ROOT, logLevel: 'warn' });
 // A fetched TinyLlama is the real "larger model on the server" (natively) and, declared in the
 // models folder, the device's model too; absent, one line says how to get it.
 const gguf = fetchedGguf();
-const onDevice = existsSync(resolve(MODELS_DIR, 'models.json')) && readFileSync(resolve(MODELS_DIR, 'models.json'), 'utf8').includes('"gguf"');
+const onDevice =
+  existsSync(resolve(MODELS_DIR, 'models.json')) &&
+  readFileSync(resolve(MODELS_DIR, 'models.json'), 'utf8').includes('"gguf"');
 const models = config.models ?? (gguf ? defaultModels(DEFAULT_RECORDINGS, gguf) : undefined);
-const proxy = await startProxy(proxyPort, { config: { ...config, ...(models ? { models } : {}), cors_origins: [...config.cors_origins, `http://localhost:${appPort}`, `http://127.0.0.1:${appPort}`] }, baseDir });
+const proxy = await startProxy(proxyPort, {
+  config: {
+    ...config,
+    ...(models ? { models } : {}),
+    cors_origins: [...config.cors_origins, `http://localhost:${appPort}`, `http://127.0.0.1:${appPort}`],
+  },
+  baseDir,
+});
 const server = await startStaticServer({ port: appPort, pages: true, endpoint: proxy.url });
-console.log(`\nriskgate is running\n  app:        http://localhost:${appPort}/\n  edge proxy: ${proxy.url}/v1/chat/completions \n  ${describeAuth(config)}`);
-console.log(gguf || onDevice
-  ? `  chat model: TinyLlama-1.1B-Chat${gguf && !config.models ? ' at the edge (native llama.cpp)' : ''}${onDevice ? `${gguf && !config.models ? ' and' : ''} on the device (llama.cpp in WebAssembly)` : ''}\n`
-  : '  chat model: none yet; for a real one at the edge: npm run riskgate -- models fetch tinyllama-1.1b-chat\n');
+console.log(
+  `\nriskgate is running\n  app:        http://localhost:${appPort}/\n  edge proxy: ${proxy.url}/v1/chat/completions \n  ${describeAuth(config)}`,
+);
+console.log(
+  gguf || onDevice
+    ? `  chat model: TinyLlama-1.1B-Chat${gguf && !config.models ? ' at the edge (native llama.cpp)' : ''}${onDevice ? `${gguf && !config.models ? ' and' : ''} on the device (llama.cpp in WebAssembly)` : ''}\n`
+    : '  chat model: none yet; for a real one at the edge: npm run riskgate -- models fetch tinyllama-1.1b-chat\n',
+);
 // SIGTERM / SIGINT: the proxy drains its open answers (drain_timeout_ms), then both servers close.
 drainOnSignals(proxy, config.drain_timeout_ms, () => server.close());

@@ -10,7 +10,9 @@ function rawRequest(port: number, head: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write(head));
     let text = '';
-    socket.on('data', (d) => { text += d.toString(); });
+    socket.on('data', (d) => {
+      text += d.toString();
+    });
     socket.on('end', () => resolve(text));
     socket.on('close', () => resolve(text));
     socket.on('error', reject);
@@ -41,7 +43,10 @@ describe('static server: no request can crash it or reach outside its folder', (
   it('answers malformed percent-encoding and traversal with 400', async () => {
     const bad = await rawRequest(port, 'GET /w/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(bad).toMatch(/^HTTP\/1\.1 400/);
-    const up = await rawRequest(port, 'GET /w/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const up = await rawRequest(
+      port,
+      'GET /w/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
     expect(up).toMatch(/^HTTP\/1\.1 400/);
   });
 

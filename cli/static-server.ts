@@ -20,7 +20,10 @@ import { resolve, sep } from 'node:path';
 import sirv from 'sirv';
 import { REPO_ROOT } from '../node/paths.js';
 
-export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } as const;
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
 export const CROSS_ORIGIN_ASSET_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Cross-Origin-Resource-Policy': 'cross-origin',
@@ -63,10 +66,16 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   const isolation = options.isolation ?? true;
   const root = realpathSync(options.distDir ?? resolve(REPO_ROOT, 'dist'));
   const files = sirv(root, {
-    brotli: true, gzip: true, etag: true, dev: options.watch ?? false, dotfiles: false,
+    brotli: true,
+    gzip: true,
+    etag: true,
+    dev: options.watch ?? false,
+    dotfiles: false,
     setHeaders(res, pathname) {
       const isPage = pathname.endsWith('.html');
-      for (const [k, v] of Object.entries(isPage ? PAGE_HEADERS : { ...COMMON_HEADERS, ...CROSS_ORIGIN_ASSET_HEADERS })) {
+      for (const [k, v] of Object.entries(
+        isPage ? PAGE_HEADERS : { ...COMMON_HEADERS, ...CROSS_ORIGIN_ASSET_HEADERS },
+      )) {
         res.setHeader(k, v);
       }
       if (isolation) for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
@@ -92,7 +101,9 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     // Headers and body as they left on the socket (keep-alive sockets carry one response at a time).
     const before = req.socket.bytesWritten;
-    res.once('finish', () => { bytes += req.socket.bytesWritten - before; });
+    res.once('finish', () => {
+      bytes += req.socket.bytesWritten - before;
+    });
     const path = requestPath(req.url);
     if (path === undefined) return refuse(res, 400);
     if (options.pages && (path === mount || path === `${mount}index.html`)) return sendPage(res, page('index.html'));
@@ -113,13 +124,19 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     }
   });
   server.on('clientError', (_error, socket) => socket.destroy());
-  await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port, options.host ?? '127.0.0.1', ok));
+  await new Promise<void>((ok, fail) =>
+    server.once('error', fail).listen(options.port, options.host ?? '127.0.0.1', ok),
+  );
   const port = (server.address() as { port: number }).port;
   return {
     url: `http://localhost:${port}${mount}`,
     server,
     bytesSent: () => bytes,
-    close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }
 
@@ -150,6 +167,11 @@ function servable(root: string, path: string): boolean {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.env.PORT ?? 5173);
   const endpoint = `http://localhost:${process.env.PROXY_PORT ?? 8787}`;
-  const served = await startStaticServer({ port, pages: true, endpoint, ...(process.env.HOST ? { host: process.env.HOST } : {}) });
+  const served = await startStaticServer({
+    port,
+    pages: true,
+    endpoint,
+    ...(process.env.HOST ? { host: process.env.HOST } : {}),
+  });
   console.log(`serving dist/ at ${served.url}`);
 }

@@ -41,7 +41,11 @@ export class RouterError extends Error {
   readonly code: ErrorCode;
   readonly retryLater: boolean;
   readonly httpStatus: number | undefined;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryLater?: boolean; httpStatus?: number }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryLater?: boolean; httpStatus?: number },
+  ) {
     super(message, options);
     this.name = 'RouterError';
     this.code = code;
@@ -49,7 +53,12 @@ export class RouterError extends Error {
     this.httpStatus = options?.httpStatus;
   }
   toPayload(): ErrorPayload {
-    return { code: this.code, message: this.message, ...(this.retryLater ? { retryLater: true } : {}), ...(this.httpStatus ? { httpStatus: this.httpStatus } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.retryLater ? { retryLater: true } : {}),
+      ...(this.httpStatus ? { httpStatus: this.httpStatus } : {}),
+    };
   }
 }
 
@@ -61,13 +70,26 @@ function isErrorCode(value: unknown): value is ErrorCode {
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof RouterError) return error.toPayload();
   if (typeof error === 'object' && error !== null && isErrorCode((error as { code?: unknown }).code)) {
-    const { code, message, retryLater, httpStatus } = error as { code: ErrorCode; message?: unknown; retryLater?: unknown; httpStatus?: unknown };
-    return { code, message: typeof message === 'string' ? message : code, ...(retryLater === true ? { retryLater: true } : {}), ...(typeof httpStatus === 'number' ? { httpStatus } : {}) };
+    const { code, message, retryLater, httpStatus } = error as {
+      code: ErrorCode;
+      message?: unknown;
+      retryLater?: unknown;
+      httpStatus?: unknown;
+    };
+    return {
+      code,
+      message: typeof message === 'string' ? message : code,
+      ...(retryLater === true ? { retryLater: true } : {}),
+      ...(typeof httpStatus === 'number' ? { httpStatus } : {}),
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal_error', message };
 }
 
 export function fromErrorPayload(payload: ErrorPayload): RouterError {
-  return new RouterError(payload.code, payload.message, { retryLater: payload.retryLater === true, ...(payload.httpStatus ? { httpStatus: payload.httpStatus } : {}) });
+  return new RouterError(payload.code, payload.message, {
+    retryLater: payload.retryLater === true,
+    ...(payload.httpStatus ? { httpStatus: payload.httpStatus } : {}),
+  });
 }

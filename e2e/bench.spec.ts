@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { benchResultsSchema } from '../core/bench/results-schema.js';
 
 // `npm run bench` as CI runs it (--quick), on the built dist/, in fresh headless Chromiums.
-const riskgate = (...args: string[]) => spawnSync('npx', ['tsx', 'cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 150_000 });
+const riskgate = (...args: string[]) =>
+  spawnSync('npx', ['tsx', 'cli/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+    timeout: 150_000,
+  });
 const quick = (out: string, ...extra: string[]) => {
   const run = riskgate('bench', '--quick', '--out', out, ...extra);
   expect(run.status, run.stderr + run.stdout).toBe(0);
@@ -19,7 +24,12 @@ test('bench --quick writes results that validate, a report and a summary; --comp
   const dir = mkdtempSync(join(tmpdir(), 'riskgate-bench-'));
   const baseline = quick(join(dir, 'base'), '--repeats', '4');
   // The quick matrix: one rung, two loads, auto + edge, the short set.
-  expect(baseline.matrix).toMatchObject({ rungs: ['wasm-1'], paths: ['auto', 'edge'], loads: ['cold', 'warm'], prompt_sets: ['short@v1'] });
+  expect(baseline.matrix).toMatchObject({
+    rungs: ['wasm-1'],
+    paths: ['auto', 'edge'],
+    loads: ['cold', 'warm'],
+    prompt_sets: ['short@v1'],
+  });
   expect(baseline.configurations).toHaveLength(4);
   for (const c of baseline.configurations) {
     expect(c.errors, c.id).toEqual({});
@@ -49,7 +59,18 @@ test('bench --quick writes results that validate, a report and a summary; --comp
   quick(join(dir, 'slow'), '--cpu-throttle', '8', '--repeats', '4');
   // Warm pages only: a cold session's first prompts vary most (one unchanged CI rerun moved a cold
   // TTFT from 3.1 to 7.4 ms with p = 0.003).
-  const compare = (current: string) => riskgate('bench', '--compare', join(dir, 'base', 'results.json'), '--current', join(dir, current, 'results.json'), '--threshold', '1', '--only', '/warm/');
+  const compare = (current: string) =>
+    riskgate(
+      'bench',
+      '--compare',
+      join(dir, 'base', 'results.json'),
+      '--current',
+      join(dir, current, 'results.json'),
+      '--threshold',
+      '1',
+      '--only',
+      '/warm/',
+    );
   const unchanged = compare('rerun');
   expect(unchanged.status, unchanged.stdout).toBe(0);
   expect(unchanged.stdout).toContain('no regression');

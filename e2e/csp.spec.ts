@@ -12,19 +12,26 @@ import { hostPage, serveSite, siteWithWidget } from '../testing/deploy-servers.j
 import type { StaticServer } from '../cli/static-server.js';
 
 const servers: StaticServer[] = [];
-test.afterEach(async () => { await Promise.all(servers.splice(0).map((s) => s.close())); });
+test.afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
 
 /** The recipe the README gives under `name`, with its placeholders filled in. */
 function readmePolicy(name: 'same-origin' | 'cdn', fill: Record<string, string>): string {
   const readme = readFileSync(resolve(REPO_ROOT, 'README.md'), 'utf8');
-  const line = readme.split('\n').map((l) => l.trim()).find((l) => l.startsWith(`csp-${name}: `));
+  const line = readme
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.startsWith(`csp-${name}: `));
   if (!line) throw new Error(`README has no csp-${name} recipe`);
   return Object.entries(fill).reduce((policy, [k, v]) => policy.replaceAll(k, v), line.slice(`csp-${name}: `.length));
 }
 
 async function answersBothWays(page: Page) {
   const violations: string[] = [];
-  page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text());
+  });
   const result = await page.evaluate(async () => {
     const el = document.querySelector('riskgate-chat')!;
     await el.ready;
@@ -32,7 +39,11 @@ async function answersBothWays(page: Page) {
     const local = await el.send('Once upon a time');
     el.mode = 'edge';
     const edge = await el.send('What is the capital of France?');
-    return { rung: el.capabilities!.rung, local: { path: local.path, text: local.text }, edge: { path: edge.path, text: edge.text } };
+    return {
+      rung: el.capabilities!.rung,
+      local: { path: local.path, text: local.text },
+      edge: { path: edge.path, text: edge.text },
+    };
   });
   expect(violations).toEqual([]);
   expect(result.rung).toBe('onnx-wasm');
@@ -42,20 +53,34 @@ async function answersBothWays(page: Page) {
   expect(result.edge.text.length).toBeGreaterThan(0);
 }
 
-test('the README\'s same-origin CSP recipe: the widget loads, answers on the device and from the edge, with no violation', async ({ page }) => {
+test("the README's same-origin CSP recipe: the widget loads, answers on the device and from the edge, with no violation", async ({
+  page,
+}) => {
   const csp = readmePolicy('same-origin', { 'https://edge.example.com': PROXY_URL });
-  const site = await serveSite(siteWithWidget('riskgate', { 'shop/index.html': hostPage('/riskgate/riskgate-chat.js', `endpoint="${PROXY_URL}" max-tokens="8"`) }), { headers: { 'content-security-policy': csp } });
+  const site = await serveSite(
+    siteWithWidget('riskgate', {
+      'shop/index.html': hostPage('/riskgate/riskgate-chat.js', `endpoint="${PROXY_URL}" max-tokens="8"`),
+    }),
+    { headers: { 'content-security-policy': csp } },
+  );
   servers.push(site);
   await page.goto(new URL('/shop/index.html', site.url).href);
   await answersBothWays(page);
 });
 
-test('the README\'s CDN CSP recipe: the script from a second origin, the page under the policy, both paths answer', async ({ page }) => {
+test("the README's CDN CSP recipe: the script from a second origin, the page under the policy, both paths answer", async ({
+  page,
+}) => {
   const cdn = await serveSite(siteWithWidget('riskgate', {}));
   servers.push(cdn);
   const cdnOrigin = new URL(cdn.url).origin;
   const csp = readmePolicy('cdn', { 'https://cdn.example.com': cdnOrigin, 'https://edge.example.com': PROXY_URL });
-  const host = await serveSite(siteWithWidget(undefined, { 'index.html': hostPage(`${cdnOrigin}/riskgate/riskgate-chat.js`, `endpoint="${PROXY_URL}" max-tokens="8"`) }), { headers: { 'content-security-policy': csp } });
+  const host = await serveSite(
+    siteWithWidget(undefined, {
+      'index.html': hostPage(`${cdnOrigin}/riskgate/riskgate-chat.js`, `endpoint="${PROXY_URL}" max-tokens="8"`),
+    }),
+    { headers: { 'content-security-policy': csp } },
+  );
   servers.push(host);
   await page.goto(new URL('/index.html', host.url).href);
   await answersBothWays(page);

@@ -8,20 +8,28 @@ import { mount, send, PROXY_URL } from './fixtures.js';
 import { startProxy, type RunningProxy } from '../edge-proxy/server.js';
 
 const openAiError = (status: number, code: string, message: string, headers: Record<string, string> = {}) => ({
-  status, contentType: 'application/json', headers: { 'access-control-allow-origin': '*', ...headers },
-  body: JSON.stringify({ error: { message, type: status >= 500 ? 'server_error' : 'rate_limit_error', code, param: null } }),
+  status,
+  contentType: 'application/json',
+  headers: { 'access-control-allow-origin': '*', ...headers },
+  body: JSON.stringify({
+    error: { message, type: status >= 500 ? 'server_error' : 'rate_limit_error', code, param: null },
+  }),
 });
 
 for (const [status, code, words] of [
   [500, 'upstream_failed', 'The server had a problem answering'],
   [429, 'rate_limited', 'The server is busy with too many requests'],
 ] as const) {
-  test(`an upstream ${status}: shown as that error with Retry, not queued; the next prompt is answered; Retry answers it`, async ({ page }) => {
+  test(`an upstream ${status}: shown as that error with Retry, not queued; the next prompt is answered; Retry answers it`, async ({
+    page,
+  }) => {
     let failNext = true;
     await page.route(`${PROXY_URL}/v1/chat/completions`, async (route) => {
       if (failNext) {
         failNext = false;
-        return route.fulfill(openAiError(status, code, 'every edge model failed', status === 429 ? { 'retry-after': '3' } : {}));
+        return route.fulfill(
+          openAiError(status, code, 'every edge model failed', status === 429 ? { 'retry-after': '3' } : {}),
+        );
       }
       return route.fallback();
     });
@@ -33,7 +41,11 @@ for (const [status, code, words] of [
     await expect(error).toHaveAttribute('data-status', String(status));
     await expect(error.locator('[role="alert"]')).toContainText(words);
     await expect(widget.locator('li.user').first()).not.toHaveAttribute('data-state', 'queued');
-    expect(await page.evaluate(() => document.querySelector('riskgate-chat')!.shadowRoot!.querySelector('.connectivity')?.textContent ?? '')).not.toContain('cannot be reached');
+    expect(
+      await page.evaluate(
+        () => document.querySelector('riskgate-chat')!.shadowRoot!.querySelector('.connectivity')?.textContent ?? '',
+      ),
+    ).not.toContain('cannot be reached');
     // A later prompt is answered at once: nothing waits behind the failed one.
     const next = await send(page, 'Once upon a time');
     expect(next).toMatchObject({ ok: true, path: 'edge' });
@@ -43,17 +55,25 @@ for (const [status, code, words] of [
   });
 }
 
-test.describe('a proxy that refuses the page\'s origin', () => {
+test.describe("a proxy that refuses the page's origin", () => {
   let strict: RunningProxy;
-  test.beforeAll(async () => { strict = await startProxy(0, { config: { cors_origins: [] } }); });
+  test.beforeAll(async () => {
+    strict = await startProxy(0, { config: { cors_origins: [] } });
+  });
   test.afterAll(() => strict.close());
 
-  test('gets edge_cors_refused (not offline, not queued), a sentence for the visitor and one for the site owner', async ({ page }) => {
+  test('gets edge_cors_refused (not offline, not queued), a sentence for the visitor and one for the site owner', async ({
+    page,
+  }) => {
     const warnings: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
     await mount(page, { endpoint: strict.url, mode: 'edge', 'max-tokens': '8' });
     expect(await send(page, 'Hello there')).toEqual({ ok: false, code: 'edge_cors_refused' });
-    await expect(page.locator('riskgate-chat li.error [role="alert"]')).toContainText('not allowed to use its chat server');
+    await expect(page.locator('riskgate-chat li.error [role="alert"]')).toContainText(
+      'not allowed to use its chat server',
+    );
     await expect(page.locator('riskgate-chat li.user').first()).not.toHaveAttribute('data-state', 'queued');
     expect(warnings.join('\n')).toMatch(/refused this page's origin .*cors_origins/);
   });

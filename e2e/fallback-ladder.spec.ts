@@ -2,9 +2,16 @@ import { chromium, expect, test } from '@playwright/test';
 import config from '../playwright.config.js';
 import { mount, PROXY_URL, withoutIsolation } from './fixtures.js';
 
-test('default rung: ORT on WASM (measured default); the probe is frozen and sees the page cross-origin isolated', async ({ page }) => {
+test('default rung: ORT on WASM (measured default); the probe is frozen and sees the page cross-origin isolated', async ({
+  page,
+}) => {
   const { caps, frozen, status } = await mount(page, { endpoint: PROXY_URL });
-  expect(caps).toMatchObject({ rung: 'onnx-wasm', crossOriginIsolated: true, sharedArrayBuffer: true, webgpu: { available: true } });
+  expect(caps).toMatchObject({
+    rung: 'onnx-wasm',
+    crossOriginIsolated: true,
+    sharedArrayBuffer: true,
+    webgpu: { available: true },
+  });
   expect(caps.reason).toContain('measured default');
   expect(caps.skipped).toContainEqual({ rung: 'webllm-webgpu', reason: 'no WebLLM model in the models config' });
   expect(frozen).toBe(true);
@@ -14,13 +21,20 @@ test('default rung: ORT on WASM (measured default); the probe is frozen and sees
 test('a page without SharedArrayBuffer (no COOP/COEP): still the WASM rung, with one WASM thread', async ({ page }) => {
   await withoutIsolation(page);
   const { caps } = await mount(page, { endpoint: PROXY_URL });
-  expect(caps).toMatchObject({ rung: 'onnx-wasm', crossOriginIsolated: false, sharedArrayBuffer: false, wasmThreads: 1 });
+  expect(caps).toMatchObject({
+    rung: 'onnx-wasm',
+    crossOriginIsolated: false,
+    sharedArrayBuffer: false,
+    wasmThreads: 1,
+  });
 });
 
 test('backend="webgpu" with an adapter: ORT on the WebGPU EP, and the decision names that engine', async ({ page }) => {
   const { caps } = await mount(page, { endpoint: PROXY_URL, backend: 'webgpu', 'max-tokens': '2', mode: 'local' });
   expect(caps).toMatchObject({ rung: 'onnx-webgpu', reason: 'WebGPU requested' });
-  const decision = await page.evaluate(async () => (await document.querySelector('riskgate-chat')!.send('Once upon a time')).decision);
+  const decision = await page.evaluate(
+    async () => (await document.querySelector('riskgate-chat')!.send('Once upon a time')).decision,
+  );
   expect(decision.engine).toEqual({ kind: 'onnx', backend: 'webgpu', model: 'stories260K' });
 });
 
@@ -40,7 +54,9 @@ test('a browser without WebGPU: backend="webgpu" falls back to WASM and says why
   }
 });
 
-test('the local model fails to load: edge-only rung, prompts still answered by the edge, local mode refused with a code', async ({ page }) => {
+test('the local model fails to load: edge-only rung, prompts still answered by the edge, local mode refused with a code', async ({
+  page,
+}) => {
   await page.route('**/models/stories260K/model.onnx', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
   const { caps, status } = await mount(page, { endpoint: PROXY_URL, 'max-tokens': '8' });
   expect(caps.rung).toBe('edge-only');
@@ -56,21 +72,38 @@ test('the local model fails to load: edge-only rung, prompts still answered by t
   const local = await page.evaluate(async () => {
     const el = document.querySelector('riskgate-chat')!;
     el.mode = 'local';
-    try { await el.send('Once upon a time'); return 'answered'; } catch (e) { return (e as { code: string }).code; }
+    try {
+      await el.send('Once upon a time');
+      return 'answered';
+    } catch (e) {
+      return (e as { code: string }).code;
+    }
   });
   expect(local).toBe('engine_not_ready');
 });
 
-test('a WebLLM model in models.json is tried first with the real web-llm; when it cannot load, the ladder falls to ORT', async ({ page }) => {
+test('a WebLLM model in models.json is tried first with the real web-llm; when it cannot load, the ladder falls to ORT', async ({
+  page,
+}) => {
   // Self-hosted paths (relative to the models folder) that this server does not have: web-llm's
   // own loader fails on them, as it would on a missing or blocked download.
-  await page.route('**/models/models.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({
-    format: 'riskgate.models/1',
-    webllm: {
-      model_id: 'SmolLM2-135M-Instruct-q0f32-MLC', model: 'webllm/SmolLM2-135M/resolve/main/', model_lib: 'webllm/SmolLM2-135M-webgpu.wasm',
-      context_length: 2048, hidden_size: 576, gate: { onnx: 'webllm/gate.onnx', sha256: '' }, thresholds: { json: 'webllm/thresholds.json' },
-    },
-  }) }));
+  await page.route('**/models/models.json', (route) =>
+    route.fulfill({
+      contentType: 'application/json',
+      body: JSON.stringify({
+        format: 'riskgate.models/1',
+        webllm: {
+          model_id: 'SmolLM2-135M-Instruct-q0f32-MLC',
+          model: 'webllm/SmolLM2-135M/resolve/main/',
+          model_lib: 'webllm/SmolLM2-135M-webgpu.wasm',
+          context_length: 2048,
+          hidden_size: 576,
+          gate: { onnx: 'webllm/gate.onnx', sha256: '' },
+          thresholds: { json: 'webllm/thresholds.json' },
+        },
+      }),
+    }),
+  );
   const { caps } = await mount(page, { endpoint: PROXY_URL });
   expect(caps.rung).toBe('onnx-wasm');
   const webllm = caps.skipped.find((s: { rung: string }) => s.rung === 'webllm-webgpu');

@@ -11,31 +11,58 @@ import { STAND_IN_GATE_DIR } from '../node/paths.js';
 
 export const PROXY_URL = `http://localhost:${E2E_PROXY_PORT}`;
 
-export type WidgetAttributes = Partial<Record<'endpoint' | 'cost-weight' | 'risk-level' | 'mode' | 'max-tokens' | 'backend' | 'welcome' | 'starters', string>>;
+export type WidgetAttributes = Partial<
+  Record<'endpoint' | 'cost-weight' | 'risk-level' | 'mode' | 'max-tokens' | 'backend' | 'welcome' | 'starters', string>
+>;
 
 /** Opens the demo page, configures its widget, records every riskgate-* event, waits for ready. */
 export async function openChat(page: Page, attributes: WidgetAttributes = {}): Promise<void> {
   await page.goto('/');
   await page.evaluate(async (attrs) => {
     const el = document.querySelector('riskgate-chat')!;
-    for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', ...attrs })) el.setAttribute(k, v as string);
+    for (const [k, v] of Object.entries({ endpoint: 'http://localhost:8788', ...attrs }))
+      el.setAttribute(k, v as string);
     const w = window as unknown as { events: { type: string; detail: unknown }[] };
     w.events = [];
-    for (const type of ['riskgate-decision', 'riskgate-token', 'riskgate-done', 'riskgate-error', 'riskgate-queued', 'riskgate-delivered', 'riskgate-feedback']) {
+    for (const type of [
+      'riskgate-decision',
+      'riskgate-token',
+      'riskgate-done',
+      'riskgate-error',
+      'riskgate-queued',
+      'riskgate-delivered',
+      'riskgate-feedback',
+    ]) {
       document.addEventListener(type, (e) => w.events.push({ type, detail: (e as CustomEvent).detail }));
     }
     await el.ready;
   }, attributes);
 }
 
-export type SendOutcome = { ok: true; path: string; text: string; model: string; queued?: string; decision: { path: string; score: number; threshold: number; thresholdsSource: string } } | { ok: false; code: string };
+export type SendOutcome =
+  | {
+      ok: true;
+      path: string;
+      text: string;
+      model: string;
+      queued?: string;
+      decision: { path: string; score: number; threshold: number; thresholdsSource: string };
+    }
+  | { ok: false; code: string };
 
 export function send(page: Page, text: string): Promise<SendOutcome> {
   return page.evaluate(async (t) => {
     const el = document.querySelector('riskgate-chat')!;
     try {
       const r = await el.send(t);
-      return { ok: true as const, path: r.path, text: r.text, model: r.model, decision: r.decision, ...(r.queued ? { queued: r.queued } : {}) };
+      return {
+        ok: true as const,
+        path: r.path,
+        text: r.text,
+        model: r.model,
+        decision: r.decision,
+        ...(r.queued ? { queued: r.queued } : {}),
+      };
     } catch (e) {
       return { ok: false as const, code: (e as { code: string }).code };
     }
@@ -43,7 +70,9 @@ export function send(page: Page, text: string): Promise<SendOutcome> {
 }
 
 export function events(page: Page): Promise<{ type: string; detail: Record<string, unknown> }[]> {
-  return page.evaluate(() => (window as unknown as { events: { type: string; detail: Record<string, unknown> }[] }).events);
+  return page.evaluate(
+    () => (window as unknown as { events: { type: string; detail: Record<string, unknown> }[] }).events,
+  );
 }
 
 /**
@@ -61,7 +90,9 @@ export async function mount(page: Page, attributes: Record<string, string>) {
     await el.updateComplete;
     const caps = el.capabilities!;
     return {
-      caps: JSON.parse(JSON.stringify(caps)), frozen: Object.isFrozen(caps) && Object.isFrozen(caps.webgpu), status: el.shadowRoot!.querySelector('.status')!.textContent ?? '',
+      caps: JSON.parse(JSON.stringify(caps)),
+      frozen: Object.isFrozen(caps) && Object.isFrozen(caps.webgpu),
+      status: el.shadowRoot!.querySelector('.status')!.textContent ?? '',
       options: { costModel: ready.costModel, costModelNotice: ready.costModelNotice, riskControl: ready.riskControl },
     };
   }, attributes);
@@ -69,11 +100,16 @@ export async function mount(page: Page, attributes: Record<string, string>) {
 
 /** Serves the demo page without COOP/COEP: not cross-origin isolated, so no SharedArrayBuffer. */
 export async function withoutIsolation(page: Page): Promise<void> {
-  await page.route((url) => url.pathname === '/', async (route) => {
-    const response = await route.fetch();
-    const headers = Object.fromEntries(Object.entries(response.headers()).filter(([k]) => !k.startsWith('cross-origin-')));
-    await route.fulfill({ response, headers });
-  });
+  await page.route(
+    (url) => url.pathname === '/',
+    async (route) => {
+      const response = await route.fetch();
+      const headers = Object.fromEntries(
+        Object.entries(response.headers()).filter(([k]) => !k.startsWith('cross-origin-')),
+      );
+      await route.fulfill({ response, headers });
+    },
+  );
 }
 
 /**
@@ -89,13 +125,15 @@ export async function useStandInGate(page: Page): Promise<void> {
   const thresholds = file('thresholds.json');
   await page.route('**/models/manifest.json', async (route) => {
     const response = await route.fetch();
-    const manifest = await response.json() as { gate: { sha256: string }; thresholds: { sha256: string } };
+    const manifest = (await response.json()) as { gate: { sha256: string }; thresholds: { sha256: string } };
     manifest.gate.sha256 = sha(gate);
     manifest.thresholds.sha256 = sha(thresholds);
     await route.fulfill({ response, json: manifest });
   });
   const serve = (name: string, body: Buffer, contentType: string) =>
-    page.route(`**/models/${name}`, (route) => route.fulfill({ body, contentType, headers: { 'cross-origin-resource-policy': 'cross-origin' } }));
+    page.route(`**/models/${name}`, (route) =>
+      route.fulfill({ body, contentType, headers: { 'cross-origin-resource-policy': 'cross-origin' } }),
+    );
   await serve('gate.onnx', gate, 'application/octet-stream');
   await serve('thresholds.json', thresholds, 'application/json');
   await serve('thresholds.calibration-set.json', file('thresholds.calibration-set.json'), 'application/json');

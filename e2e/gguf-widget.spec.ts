@@ -18,43 +18,64 @@ let site: GgufSite;
 test.beforeAll(async () => {
   site = await ggufSite({
     isolation: true,
-    pages: { 'shop/chat.html': hostPage(`/${GGUF_FOLDER}/riskgate-chat.js`, `endpoint="${PROXY_URL}" mode="local" max-tokens="24"`) },
+    pages: {
+      'shop/chat.html': hostPage(
+        `/${GGUF_FOLDER}/riskgate-chat.js`,
+        `endpoint="${PROXY_URL}" mode="local" max-tokens="24"`,
+      ),
+    },
   });
 });
-test.afterAll(async () => { await site?.close(); });
+test.afterAll(async () => {
+  await site?.close();
+});
 
 type Sent = { text: string; finishReason: string; path: string; tokens: number; textAtSecondToken: string };
 /** Sends one message through the widget's public API, noting what the visitor saw mid-answer. */
-const send = (page: Page, prompt: string, stopAfterTokens = 0) => page.evaluate(async ({ prompt, stopAfterTokens }) => {
-  const el = document.querySelector('riskgate-chat')!;
-  let tokens = 0;
-  let streamed = '';
-  let textAtSecondToken = '';
-  const onToken = (e: Event) => {
-    tokens++;
-    streamed += (e as CustomEvent<{ text: string }>).detail.text;
-    if (tokens === 2) textAtSecondToken = streamed;
-    if (tokens === stopAfterTokens) el.shadowRoot!.querySelector<HTMLButtonElement>('button.stop')!.click();
-  };
-  el.addEventListener('riskgate-token', onToken);
-  const decision = new Promise<string>((ok) => el.addEventListener('riskgate-decision', (e) => ok((e as CustomEvent<{ path: string }>).detail.path), { once: true }));
-  try {
-    const r = await el.send(prompt);
-    return { text: r.text, finishReason: r.finishReason, path: await decision, tokens, textAtSecondToken };
-  } finally {
-    el.removeEventListener('riskgate-token', onToken);
-  }
-}, { prompt, stopAfterTokens }) as Promise<Sent>;
+const send = (page: Page, prompt: string, stopAfterTokens = 0) =>
+  page.evaluate(
+    async ({ prompt, stopAfterTokens }) => {
+      const el = document.querySelector('riskgate-chat')!;
+      let tokens = 0;
+      let streamed = '';
+      let textAtSecondToken = '';
+      const onToken = (e: Event) => {
+        tokens++;
+        streamed += (e as CustomEvent<{ text: string }>).detail.text;
+        if (tokens === 2) textAtSecondToken = streamed;
+        if (tokens === stopAfterTokens) el.shadowRoot!.querySelector<HTMLButtonElement>('button.stop')!.click();
+      };
+      el.addEventListener('riskgate-token', onToken);
+      const decision = new Promise<string>((ok) =>
+        el.addEventListener('riskgate-decision', (e) => ok((e as CustomEvent<{ path: string }>).detail.path), {
+          once: true,
+        }),
+      );
+      try {
+        const r = await el.send(prompt);
+        return { text: r.text, finishReason: r.finishReason, path: await decision, tokens, textAtSecondToken };
+      } finally {
+        el.removeEventListener('riskgate-token', onToken);
+      }
+    },
+    { prompt, stopAfterTokens },
+  ) as Promise<Sent>;
 
-test('the widget loads TinyLlama with byte progress, streams "Paris" on the device and says what runs where', async ({ page }) => {
+test('the widget loads TinyLlama with byte progress, streams "Paris" on the device and says what runs where', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${site.server.url.replace(/\/$/, '')}/shop/chat.html`);
   const widget = page.locator('riskgate-chat');
   await expect(widget.locator('.status progress[value]')).toBeVisible({ timeout: 60_000 });
-  await expect(widget.locator('.status > span').first()).toContainText(/Getting the on-device model ready \(\d+% of 323 MB\)/);
+  await expect(widget.locator('.status > span').first()).toContainText(
+    /Getting the on-device model ready \(\d+% of 323 MB\)/,
+  );
   await page.screenshot({ path: join(SHOTS, 'desktop-gguf-download.png') });
   await page.evaluate(() => document.querySelector('riskgate-chat')!.ready);
-  await expect(widget.locator('.status > span').first()).toContainText('A small model on this device (WebAssembly) answers every message; nothing checks its answers first.');
+  await expect(widget.locator('.status > span').first()).toContainText(
+    'A small model on this device (WebAssembly) answers every message; nothing checks its answers first.',
+  );
   // A site owner's mode="local" overrides the gate, so the visitor gets no picker that would do nothing.
   await expect(widget.locator('.operating-point')).toHaveCount(0);
   const caps = await page.evaluate(() => document.querySelector('riskgate-chat')!.capabilities!);

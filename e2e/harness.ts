@@ -7,6 +7,7 @@
 import type { createRouterClient } from '../web/worker-client.js';
 
 declare global {
-  interface Window { riskgateHarness: { createRouterClient: typeof createRouterClient } }
+  interface Window {
+    riskgateHarness: { createRouterClient: typeof createRouterClient };
+  }
 }
-export {};

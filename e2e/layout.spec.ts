@@ -7,9 +7,14 @@ import AxeBuilder from '@axe-core/playwright';
 import { PROXY_URL } from './fixtures.js';
 
 const activeName = (page: import('@playwright/test').Page) =>
-  page.evaluate(() => { const a = document.querySelector('riskgate-chat')!.shadowRoot!.activeElement; return a ? `${a.tagName.toLowerCase()}.${a.className}` : null; });
+  page.evaluate(() => {
+    const a = document.querySelector('riskgate-chat')!.shadowRoot!.activeElement;
+    return a ? `${a.tagName.toLowerCase()}.${a.className}` : null;
+  });
 
-test('layout="launcher": Tab to the button, Enter opens the panel with focus in the message box, Escape closes it back to the button', async ({ page }) => {
+test('layout="launcher": Tab to the button, Enter opens the panel with focus in the message box, Escape closes it back to the button', async ({
+  page,
+}) => {
   await page.goto('/');
   await page.evaluate((endpoint) => {
     const el = document.querySelector('riskgate-chat')!;
@@ -46,7 +51,10 @@ test('layout="launcher": Tab to the button, Enter opens the panel with focus in 
 
 test('controls="compact" puts the picker behind "Answer settings"; controls="none" shows none', async ({ page }) => {
   await page.goto('/');
-  await page.evaluate((endpoint) => document.querySelector('riskgate-chat')!.setAttribute('endpoint', endpoint), PROXY_URL);
+  await page.evaluate(
+    (endpoint) => document.querySelector('riskgate-chat')!.setAttribute('endpoint', endpoint),
+    PROXY_URL,
+  );
   await page.evaluate(() => document.querySelector('riskgate-chat')!.ready);
   const picker = page.locator('riskgate-chat .operating-point');
   await expect(picker).toBeVisible();

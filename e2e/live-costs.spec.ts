@@ -14,31 +14,60 @@ import { liveEdgeCost, liveLocalCost } from '../core/routing/live-cost.js';
 import type { WirelessConstants } from '../core/routing/wireless-cost.js';
 import { STAND_IN_GATE_DIR } from '../node/paths.js';
 
-type SeenDecision = { path: string; reason: string; score: number; threshold: number; calibratedThreshold: number; cost: DecisionCost | null };
+type SeenDecision = {
+  path: string;
+  reason: string;
+  score: number;
+  threshold: number;
+  calibratedThreshold: number;
+  cost: DecisionCost | null;
+};
 
 // Live recalibration reruns marginal CRC: the stand-in gate's table (the shipped selective one has
 // no live costs, a journey below).
 const thresholds = parseThresholdsFile(JSON.parse(readFileSync(resolve(STAND_IN_GATE_DIR, 'thresholds.json'), 'utf8')));
-const set = parseCalibrationSet(JSON.parse(readFileSync(resolve(STAND_IN_GATE_DIR, thresholds.calibration_set!.json), 'utf8')), thresholds.gate_sha256);
+const set = parseCalibrationSet(
+  JSON.parse(readFileSync(resolve(STAND_IN_GATE_DIR, thresholds.calibration_set!.json), 'utf8')),
+  thresholds.gate_sha256,
+);
 const constants = thresholds['cost_model'] as WirelessConstants;
 
 /** τ as Node computes it from the terms the decision reports. */
 function expectedThreshold(cost: DecisionCost, point: { costWeight: number; riskLevel: number }): number {
-  return recalibrate(set, (m, row) => {
-    const w = { promptTokens: set.prompt_tokens[row]!, outputTokens: set.models[m]!.output_tokens[row]! };
-    return m === 0 ? liveLocalCost(w, cost.inputs, constants).normalized : liveEdgeCost(w, set.models[m]!.profile!, cost.inputs, constants, set.models[m]!.usd[row]!).normalized;
-  }, point).threshold;
+  return recalibrate(
+    set,
+    (m, row) => {
+      const w = { promptTokens: set.prompt_tokens[row]!, outputTokens: set.models[m]!.output_tokens[row]! };
+      return m === 0
+        ? liveLocalCost(w, cost.inputs, constants).normalized
+        : liveEdgeCost(w, set.models[m]!.profile!, cost.inputs, constants, set.models[m]!.usd[row]!).normalized;
+    },
+    point,
+  ).threshold;
 }
 
-test('cost-model="live": τ is recalibrated from this device\'s measured speeds and the edge\'s round trip, and the decision reports the terms', async ({ page }) => {
+test('cost-model="live": τ is recalibrated from this device\'s measured speeds and the edge\'s round trip, and the decision reports the terms', async ({
+  page,
+}) => {
   await useStandInGate(page);
-  const { options: status } = await mount(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'gate-labels': 'any', 'cost-weight': '8', 'risk-level': '0.05', 'max-tokens': '16' });
+  const { options: status } = await mount(page, {
+    endpoint: 'http://localhost:8788',
+    'cost-model': 'live',
+    'gate-labels': 'any',
+    'cost-weight': '8',
+    'risk-level': '0.05',
+    'max-tokens': '16',
+  });
   expect(status).toMatchObject({ costModel: 'live', costModelNotice: null });
-  const sendAs = (text: string, mode: string) => page.evaluate(async ([t, m]) => {
-    const el = document.querySelector('riskgate-chat')!;
-    el.setAttribute('mode', m!);
-    return (await el.send(t!)).decision as unknown;
-  }, [text, mode]) as Promise<SeenDecision>;
+  const sendAs = (text: string, mode: string) =>
+    page.evaluate(
+      async ([t, m]) => {
+        const el = document.querySelector('riskgate-chat')!;
+        el.setAttribute('mode', m!);
+        return (await el.send(t!)).decision as unknown;
+      },
+      [text, mode],
+    ) as Promise<SeenDecision>;
 
   const point = { costWeight: 8, riskLevel: 0.05 };
   const table = fromJsonThreshold(thresholds.rows.find((r) => r.cost_weight === 8 && r.risk_level === 0.05)!.threshold);
@@ -46,7 +75,11 @@ test('cost-model="live": τ is recalibrated from this device\'s measured speeds 
   // its round trip is measured. A prompt's own prefill never prices its own τ (issue 22: the rule the
   // guarantee covers cannot depend on the prompt it decides), so the first is priced by the cost model.
   const first = await sendAs('Once upon a time there was a little dog who liked to run in the park.', 'local');
-  expect(first.cost!.sources).toMatchObject({ localPrefill: 'cost model', localDecode: 'cost model', edge: 'modelled' });
+  expect(first.cost!.sources).toMatchObject({
+    localPrefill: 'cost model',
+    localDecode: 'cost model',
+    edge: 'modelled',
+  });
   const second = await sendAs('What is the capital of France?', 'edge');
   expect(second.cost!.sources).toMatchObject({ localPrefill: 'measured', localDecode: 'measured', edge: 'modelled' });
   const third = await sendAs('Lily and Ben went to the park to play with a red ball.', 'auto');
@@ -70,12 +103,27 @@ test('cost-model="live": τ is recalibrated from this device\'s measured speeds 
   // so the direction is checked against what it measured. (The third also has the edge's measured
   // speed, the e2e proxy's embedded model, far faster than any hosted one: τ may go either way.)
   const measured = second.cost!.inputs;
-  const faster = measured.localDecodeTokensPerS > 1 / constants.localDecodeSPerToken && measured.localPrefillTokensPerS > 1 / constants.localPrefillSPerToken;
-  const slower = measured.localDecodeTokensPerS < 1 / constants.localDecodeSPerToken && measured.localPrefillTokensPerS < 1 / constants.localPrefillSPerToken;
+  const faster =
+    measured.localDecodeTokensPerS > 1 / constants.localDecodeSPerToken &&
+    measured.localPrefillTokensPerS > 1 / constants.localPrefillSPerToken;
+  const slower =
+    measured.localDecodeTokensPerS < 1 / constants.localDecodeSPerToken &&
+    measured.localPrefillTokensPerS < 1 / constants.localPrefillSPerToken;
   if (faster) expect(second.calibratedThreshold).toBeLessThanOrEqual(table);
   if (slower) expect(second.calibratedThreshold).toBeGreaterThanOrEqual(table);
   expect(second.calibratedThreshold).not.toBe(first.calibratedThreshold); // the measurements moved τ
-  console.log('live costs', JSON.stringify({ table, second: second.calibratedThreshold, live: third.calibratedThreshold, inputs: third.cost!.inputs, connection: third.cost!.connection, local: third.cost!.prompt.local, edge: third.cost!.prompt.edge }));
+  console.log(
+    'live costs',
+    JSON.stringify({
+      table,
+      second: second.calibratedThreshold,
+      live: third.calibratedThreshold,
+      inputs: third.cost!.inputs,
+      connection: third.cost!.connection,
+      local: third.cost!.prompt.local,
+      edge: third.cost!.prompt.edge,
+    }),
+  );
   expect(third.path).toBe(third.score >= third.threshold ? 'local' : 'edge');
 
   // The visitor sees the cost terms behind the details toggle, in words.
@@ -86,10 +134,21 @@ test('cost-model="live": τ is recalibrated from this device\'s measured speeds 
   await page.locator('riskgate-chat').screenshot({ path: test.info().outputPath('live-cost-details.png') });
 });
 
-test('cost-model="live" without a calibration set: the calibrated table routes and the status says why', async ({ page }) => {
+test('cost-model="live" without a calibration set: the calibrated table routes and the status says why', async ({
+  page,
+}) => {
   await useStandInGate(page);
-  await page.route('**/models/thresholds.calibration-set.json', (route) => route.fulfill({ status: 404, body: 'gone' }));
-  const { options: status } = await mount(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'gate-labels': 'any', 'cost-weight': '1', 'risk-level': '0.1', 'max-tokens': '4' });
+  await page.route('**/models/thresholds.calibration-set.json', (route) =>
+    route.fulfill({ status: 404, body: 'gone' }),
+  );
+  const { options: status } = await mount(page, {
+    endpoint: 'http://localhost:8788',
+    'cost-model': 'live',
+    'gate-labels': 'any',
+    'cost-weight': '1',
+    'risk-level': '0.1',
+    'max-tokens': '4',
+  });
   const seen = await page.evaluate(async () => {
     const r = await document.querySelector('riskgate-chat')!.send('Once upon a time');
     return { cost: r.decision.cost, calibrated: r.decision.calibratedThreshold };
@@ -97,11 +156,17 @@ test('cost-model="live" without a calibration set: the calibrated table routes a
   expect(status.costModel).toBe('calibrated');
   expect(status.costModelNotice).toContain('live costs unavailable');
   expect(seen.cost).toBeNull();
-  expect(seen.calibrated).toBe(fromJsonThreshold(thresholds.rows.find((r) => r.cost_weight === 1 && r.risk_level === 0.1)!.threshold));
+  expect(seen.calibrated).toBe(
+    fromJsonThreshold(thresholds.rows.find((r) => r.cost_weight === 1 && r.risk_level === 0.1)!.threshold),
+  );
 });
 
 test('cost-model="live" with the shipped selective table: not in effect, and the status says why', async ({ page }) => {
-  const { options: status } = await mount(page, { endpoint: 'http://localhost:8788', 'cost-model': 'live', 'max-tokens': '4' });
+  const { options: status } = await mount(page, {
+    endpoint: 'http://localhost:8788',
+    'cost-model': 'live',
+    'max-tokens': '4',
+  });
   expect(status.costModel).toBe('calibrated');
   expect(status.costModelNotice).toContain('live costs recalibrate a marginal table only');
 });

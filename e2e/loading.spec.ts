@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { PROXY_URL } from './fixtures.js';
 
-test('loading reports riskgate-progress per stage with bytes; the model stage ends at its full size', async ({ page }) => {
+test('loading reports riskgate-progress per stage with bytes; the model stage ends at its full size', async ({
+  page,
+}) => {
   await page.goto('/');
   const result = await page.evaluate(async (endpoint) => {
     document.querySelector('riskgate-chat')?.remove();
@@ -16,7 +18,15 @@ test('loading reports riskgate-progress per stage with bytes; the model stage en
     return { seen, modelBytes, progressBarAfterReady: el.shadowRoot!.querySelector('progress') !== null };
   }, PROXY_URL);
   const stages = [...new Set(result.seen.map((p) => p.stage))];
-  expect(stages).toEqual(['manifest', 'gate', 'thresholds', expect.any(String), expect.any(String), 'compile', 'ready']);
+  expect(stages).toEqual([
+    'manifest',
+    'gate',
+    'thresholds',
+    expect.any(String),
+    expect.any(String),
+    'compile',
+    'ready',
+  ]);
   expect(stages).toEqual(expect.arrayContaining(['model', 'tokenizer']));
   const model = result.seen.filter((p) => p.stage === 'model');
   expect(model.length).toBeGreaterThan(1);
@@ -41,14 +51,25 @@ test('cancelling a slow download rejects ready with aborted; a second ready load
     const errors: string[] = [];
     el.addEventListener('riskgate-error', (e) => errors.push((e as CustomEvent).detail.code));
     document.body.append(el);
-    const ready = el.ready.then(() => 'ready', (e: { code: string }) => e.code);
-    await new Promise<void>((resolve) => el.addEventListener('riskgate-progress', (e) => { if ((e as CustomEvent).detail.stage === 'thresholds') resolve(); }));
+    const ready = el.ready.then(
+      () => 'ready',
+      (e: { code: string }) => e.code,
+    );
+    await new Promise<void>((resolve) =>
+      el.addEventListener('riskgate-progress', (e) => {
+        if ((e as CustomEvent).detail.stage === 'thresholds') resolve();
+      }),
+    );
     el.shadowRoot!.querySelector<HTMLButtonElement>('button.cancel')!.click();
     return { first: await ready, errors };
   }, PROXY_URL);
   expect(outcome).toEqual({ first: 'aborted', errors: ['aborted'] });
   held = false;
-  const second = await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; await el.ready; return el.capabilities!.rung; });
+  const second = await page.evaluate(async () => {
+    const el = document.querySelector('riskgate-chat')!;
+    await el.ready;
+    return el.capabilities!.rung;
+  });
   expect(second).toBe('onnx-wasm');
 });
 
@@ -69,11 +90,18 @@ test('a storage quota failure keeps the thresholds in memory and says so; routin
     await el.ready;
     await el.updateComplete;
     const answer = await el.send('Once upon a time');
-    return { notice: el.status!.storageNotice, source: el.status!.thresholdsSource, line: el.shadowRoot!.querySelector('.status')!.textContent, path: answer.path };
+    return {
+      notice: el.status!.storageNotice,
+      source: el.status!.thresholdsSource,
+      line: el.shadowRoot!.querySelector('.status')!.textContent,
+      path: answer.path,
+    };
   }, PROXY_URL);
   expect(result.notice).toMatch(/thresholds kept in memory only \(IndexedDB: QuotaExceededError\)/);
   expect(result.source).toBe('network');
-  expect(result.line).toContain('⚠ This browser could not keep the answer settings, so they are fetched again next visit.');
+  expect(result.line).toContain(
+    '⚠ This browser could not keep the answer settings, so they are fetched again next visit.',
+  );
   expect(result.line).toContain('thresholds kept in memory only'); // the code's words, in the details
   expect(result.path).toBe('local');
 });

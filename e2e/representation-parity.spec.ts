@@ -12,12 +12,16 @@ import type { Prefill } from '../core/protocol/local-engine.js';
 // 512-token window (left-truncated the same way on both sides), must agree within 1e-4.
 const data = resolve(SHARED_DIR, 'data');
 const routellm = importRouteLlm(data);
-const sample = seededPermutation(routellm.length, 7).slice(0, 5).map((i) => routellm[i]!.prompt);
+const sample = seededPermutation(routellm.length, 7)
+  .slice(0, 5)
+  .map((i) => routellm[i]!.prompt);
 const longest = routellm.reduce((a, b) => (b.prompt.length > a.prompt.length ? b : a)).prompt;
 const fiveShot = importRouterBench(resolve(data, 'routerbench/arc_challenge_train.csv'))[0]!.prompt;
 const prompts = [...sample, longest, fiveShot];
 
-test('the worker (WASM EP) and Node give the same prefill hidden state on dataset prompts, long ones included', async ({ page }) => {
+test('the worker (WASM EP) and Node give the same prefill hidden state on dataset prompts, long ones included', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const engine = await createNodeEngine();
   const node: Prefill[] = [];
@@ -29,7 +33,8 @@ test('the worker (WASM EP) and Node give the same prefill hidden state on datase
     const client = window.riskgateHarness.createRouterClient();
     await client.init({ modelsUrl: new URL('/models/', location.href).href, backend: 'wasm' });
     const out: number[][] = [];
-    for (const prompt of prompts) out.push(Array.from((await client.remote.generateLocal([{ role: 'user', content: prompt }], 1)).hiddenState));
+    for (const prompt of prompts)
+      out.push(Array.from((await client.remote.generateLocal([{ role: 'user', content: prompt }], 1)).hiddenState));
     client.terminate();
     return out;
   }, prompts);

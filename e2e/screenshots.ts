@@ -18,7 +18,10 @@ mkdirSync(OUT, { recursive: true });
 const { config, baseDir } = loadConfig();
 const proxy = await startProxy(8795, { config: { ...config, cors_origins: ['*'] }, baseDir });
 const site = await startStaticServer({ port: 4177, pages: true, endpoint: proxy.url });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking'],
+});
 
 async function shoot(page: Page, name: string) {
   await page.locator('riskgate-chat').screenshot({ path: resolve(OUT, `${name}.png`) });
@@ -26,41 +29,110 @@ async function shoot(page: Page, name: string) {
 }
 
 try {
-  for (const [label, viewport] of [['desktop', { width: 1024, height: 820 }], ['mobile', { width: 390, height: 844 }]] as const) {
+  for (const [label, viewport] of [
+    ['desktop', { width: 1024, height: 820 }],
+    ['mobile', { width: 390, height: 844 }],
+  ] as const) {
     const page = await browser.newPage({ viewport });
     await page.goto(site.url);
     await page.evaluate(() => document.querySelector('riskgate-chat')!.ready);
     await shoot(page, `${label}-ready`);
-    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.mode = 'local'; el.maxTokens = 40; await el.send('Once upon a time'); });
-    await page.locator('riskgate-chat li.assistant details').first().evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    await page.evaluate(async () => {
+      const el = document.querySelector('riskgate-chat')!;
+      el.mode = 'local';
+      el.maxTokens = 40;
+      await el.send('Once upon a time');
+    });
+    await page
+      .locator('riskgate-chat li.assistant details')
+      .first()
+      .evaluate((d) => ((d as HTMLDetailsElement).open = true));
     await shoot(page, `${label}-local-answer`);
-    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.mode = 'edge'; await el.send('Lily and Ben went to the beach.'); });
+    await page.evaluate(async () => {
+      const el = document.querySelector('riskgate-chat')!;
+      el.clear();
+      el.mode = 'edge';
+      await el.send('Lily and Ben went to the beach.');
+    });
     await shoot(page, `${label}-edge-answer`);
-    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.mode = 'local'; await el.send('The little dog ran to the park and played with a ball in the sun. '.repeat(40)).catch(() => undefined); });
+    await page.evaluate(async () => {
+      const el = document.querySelector('riskgate-chat')!;
+      el.clear();
+      el.mode = 'local';
+      await el
+        .send('The little dog ran to the park and played with a ball in the sun. '.repeat(40))
+        .catch(() => undefined);
+    });
     await shoot(page, `${label}-error`);
-    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.mode = 'edge'; el.endpoint = 'http://localhost:9'; await el.send('What is the capital of France?'); });
+    await page.evaluate(async () => {
+      const el = document.querySelector('riskgate-chat')!;
+      el.clear();
+      el.mode = 'edge';
+      el.endpoint = 'http://localhost:9';
+      await el.send('What is the capital of France?');
+    });
     await shoot(page, `${label}-queued`);
-    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.offline = 'local'; el.maxTokens = 30; await el.send('Once upon a time'); });
+    await page.evaluate(async () => {
+      const el = document.querySelector('riskgate-chat')!;
+      el.clear();
+      el.offline = 'local';
+      el.maxTokens = 30;
+      await el.send('Once upon a time');
+    });
     await shoot(page, `${label}-offline-local`);
     // A code answer rendered as Markdown (the edge's stream replaced by one with a fence and a list).
-    await page.route('**/v1/chat/completions', (route) => route.fulfill({
-      contentType: 'text/event-stream', headers: { 'access-control-allow-origin': '*' },
-      body: [...'To build it:\n\n1. Install the tools.\n2. Run **the build**:\n\n```sh\nnpm ci\nnpm run build\n```\n'.match(/[\s\S]{1,4}/g)!.map((content) => ({ delta: { content }, finish_reason: null })), { delta: {}, finish_reason: 'stop' }]
-        .map((c) => `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'gpt-4-1106-preview', choices: [{ index: 0, ...c }] })}\n\n`).join('') + 'data: [DONE]\n\n',
-    }));
-    await page.evaluate(async (endpoint) => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.offline = 'queue'; el.endpoint = endpoint; el.mode = 'edge'; el.maxTokens = 200; await el.send('How do I build it?'); }, proxy.url);
+    await page.route('**/v1/chat/completions', (route) =>
+      route.fulfill({
+        contentType: 'text/event-stream',
+        headers: { 'access-control-allow-origin': '*' },
+        body:
+          [
+            ...'To build it:\n\n1. Install the tools.\n2. Run **the build**:\n\n```sh\nnpm ci\nnpm run build\n```\n'
+              .match(/[\s\S]{1,4}/g)!
+              .map((content) => ({ delta: { content }, finish_reason: null })),
+            { delta: {}, finish_reason: 'stop' },
+          ]
+            .map(
+              (c) =>
+                `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'gpt-4-1106-preview', choices: [{ index: 0, ...c }] })}\n\n`,
+            )
+            .join('') + 'data: [DONE]\n\n',
+      }),
+    );
+    await page.evaluate(async (endpoint) => {
+      const el = document.querySelector('riskgate-chat')!;
+      el.clear();
+      el.offline = 'queue';
+      el.endpoint = endpoint;
+      el.mode = 'edge';
+      el.maxTokens = 200;
+      await el.send('How do I build it?');
+    }, proxy.url);
     await shoot(page, `${label}-code-answer`);
     await page.unroute('**/v1/chat/completions');
     // Dark (the visitor's preference), with an answer and an error.
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.evaluate(async () => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.mode = 'local'; el.maxTokens = 40; await el.send('Once upon a time'); await el.send('The dog ran to the park. '.repeat(120)).catch(() => undefined); });
+    await page.evaluate(async () => {
+      const el = document.querySelector('riskgate-chat')!;
+      el.clear();
+      el.mode = 'local';
+      el.maxTokens = 40;
+      await el.send('Once upon a time');
+      await el.send('The dog ran to the park. '.repeat(120)).catch(() => undefined);
+    });
     await shoot(page, `${label}-dark`);
     await page.emulateMedia({ colorScheme: 'light' });
     // The launcher: closed over the page, then open.
-    await page.evaluate(() => { const el = document.querySelector('riskgate-chat')!; el.clear(); el.setAttribute('layout', 'launcher'); });
+    await page.evaluate(() => {
+      const el = document.querySelector('riskgate-chat')!;
+      el.clear();
+      el.setAttribute('layout', 'launcher');
+    });
     await page.screenshot({ path: resolve(OUT, `${label}-launcher-closed.png`) });
     await page.locator('riskgate-chat button.launcher').click();
-    await page.evaluate(async () => { await document.querySelector('riskgate-chat')!.send('Once upon a time'); });
+    await page.evaluate(async () => {
+      await document.querySelector('riskgate-chat')!.send('Once upon a time');
+    });
     await page.screenshot({ path: resolve(OUT, `${label}-launcher-open.png`) });
     console.log(`docs/screenshots/${label}-launcher-{closed,open}.png`);
     await page.close();

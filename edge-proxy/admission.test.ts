@@ -9,11 +9,26 @@ import { undiciTransport } from './upstream/undici-transport.js';
 // Admission (issue 12): a bounded number of answers at once, a bounded queue per embedded thread,
 // and a cap on a whole answer's time, each refused the OpenAI way with a code a client can act on.
 const json = { 'content-type': 'application/json' };
-const body = (extra: object = {}) => JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'Once upon a time' }], max_tokens: 4, ...extra });
+const body = (extra: object = {}) =>
+  JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'Once upon a time' }], max_tokens: 4, ...extra });
 let fake: FakeOpenAiServer;
-beforeAll(async () => { fake = await startFakeOpenAiServer({ slowFirstTokenMs: 600 }); });
+beforeAll(async () => {
+  fake = await startFakeOpenAiServer({ slowFirstTokenMs: 600 });
+});
 afterAll(() => fake.close());
-const remote = (idleTimeoutMs = 5000) => ({ upstream: createOpenAiHttpUpstream({ id: 'remote', baseUrl: fake.url, upstreamModel: 'remote', idleTimeoutMs, transport: undiciTransport }), priorQuality: 0.5, usdPer1kTokens: 0, ttftMs: 50, tokensPerSecond: 50 });
+const remote = (idleTimeoutMs = 5000) => ({
+  upstream: createOpenAiHttpUpstream({
+    id: 'remote',
+    baseUrl: fake.url,
+    upstreamModel: 'remote',
+    idleTimeoutMs,
+    transport: undiciTransport,
+  }),
+  priorQuality: 0.5,
+  usdPer1kTokens: 0,
+  ttftMs: 50,
+  tokensPerSecond: 50,
+});
 
 describe('edge proxy: admission', () => {
   let proxy: RunningProxy;
@@ -23,7 +38,11 @@ describe('edge proxy: admission', () => {
     fake.behaviour = 'slow_first_token';
     proxy = await listen(createProxyApp({ config: { max_concurrent_requests: 2 }, candidates: [remote()] }).fetch, 0);
     const post = (b: string) => fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body: b });
-    const [a, b, c] = await Promise.all([post(body()), post(body()), new Promise((r) => setTimeout(r, 150)).then(() => post(body()))]);
+    const [a, b, c] = await Promise.all([
+      post(body()),
+      post(body()),
+      new Promise((r) => setTimeout(r, 150)).then(() => post(body())),
+    ]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(c.status).toBe(503);
     expect(c.headers.get('retry-after')).toBe('1');
@@ -47,7 +66,10 @@ describe('edge proxy: admission', () => {
 
   it('ends an answer that runs past request_timeout_ms: 504 request_timeout (not a hang, not 60 s)', async () => {
     fake.behaviour = 'hang';
-    const app = createProxyApp({ config: { request_timeout_ms: 400, first_byte_timeout_ms: 10_000 }, candidates: [remote(10_000)] });
+    const app = createProxyApp({
+      config: { request_timeout_ms: 400, first_byte_timeout_ms: 10_000 },
+      candidates: [remote(10_000)],
+    });
     const started = performance.now();
     const response = await app.request('/v1/chat/completions', { method: 'POST', headers: json, body: body() });
     const elapsed = performance.now() - started;
@@ -61,8 +83,11 @@ describe('edge proxy: admission', () => {
   it('refuses a request when every embedded thread already has a full queue: 503 overloaded, Retry-After, and nothing waits forever', async () => {
     const embedded = createEmbeddedThreadUpstream({ threads: 1, queuePerThread: 1 });
     try {
-      const app = createProxyApp({ candidates: [{ upstream: embedded, priorQuality: 0.1, usdPer1kTokens: 0, ttftMs: 5, tokensPerSecond: 1000 }] });
-      const post = (maxTokens: number) => app.request('/v1/chat/completions', { method: 'POST', headers: json, body: body({ max_tokens: maxTokens }) });
+      const app = createProxyApp({
+        candidates: [{ upstream: embedded, priorQuality: 0.1, usdPer1kTokens: 0, ttftMs: 5, tokensPerSecond: 1000 }],
+      });
+      const post = (maxTokens: number) =>
+        app.request('/v1/chat/completions', { method: 'POST', headers: json, body: body({ max_tokens: maxTokens }) });
       const [busy, refused] = await Promise.all([post(64), post(4)]);
       expect(busy.status).toBe(200);
       expect(refused.status).toBe(503);

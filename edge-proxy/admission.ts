@@ -16,7 +16,11 @@ export type AdmittedHandler = (c: ProxyContext, json: unknown, slot: AnswerSlot)
 
 /** OpenAI's x-ratelimit-* headers on every answer, so a client can pace itself before a 429. */
 function withRateHeaders(response: Response, limit: RateLimitTake): Response {
-  const headers = { 'x-ratelimit-limit-requests': String(limit.limit), 'x-ratelimit-remaining-requests': String(limit.remaining), 'x-ratelimit-reset-requests': `${limit.retryAfterS}s` };
+  const headers = {
+    'x-ratelimit-limit-requests': String(limit.limit),
+    'x-ratelimit-remaining-requests': String(limit.remaining),
+    'x-ratelimit-reset-requests': `${limit.retryAfterS}s`,
+  };
   try {
     for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
     return response;
@@ -32,13 +36,20 @@ export function createAdmission(config: ProxyConfig, rateLimiter: RateLimiter, f
   let draining = false;
   const drainDeadline = new AbortController();
   const idle: (() => void)[] = [];
-  const wakeIfIdle = () => { if (answering === 0) for (const wake of idle.splice(0)) wake(); };
+  const wakeIfIdle = () => {
+    if (answering === 0) for (const wake of idle.splice(0)) wake();
+  };
 
   async function admit(limit: RateLimitTake, handle: AdmittedHandler, c: ProxyContext): Promise<Response> {
-    if (!limit.allowed) return fail(openAiError('rate_limited', 'rate limit exceeded'), { 'retry-after': String(limit.retryAfterS) });
+    if (!limit.allowed)
+      return fail(openAiError('rate_limited', 'rate limit exceeded'), { 'retry-after': String(limit.retryAfterS) });
     const read = await readJsonBody(c.req.raw, config.body_read_timeout_ms, config.max_json_depth);
     if (!read.ok) return fail(read.error, read.error.status === 408 ? { connection: 'close' } : {});
-    if (draining) return fail(openAiError('overloaded', 'the proxy is restarting; retry shortly'), { 'retry-after': '1', connection: 'close' });
+    if (draining)
+      return fail(openAiError('overloaded', 'the proxy is restarting; retry shortly'), {
+        'retry-after': '1',
+        connection: 'close',
+      });
     if (answering >= config.max_concurrent_requests) {
       const message = `${answering} requests are being answered, the most this proxy takes at once (max_concurrent_requests); retry shortly`;
       return fail(openAiError('overloaded', message), { 'retry-after': '1' });
@@ -46,7 +57,16 @@ export function createAdmission(config: ProxyConfig, rateLimiter: RateLimiter, f
     answering++;
     // An open stream keeps its slot until it ends (answerChat releases it); anything else, now.
     let released = false;
-    const slot = { held: false, release: () => { if (!released) { released = true; answering--; wakeIfIdle(); } } };
+    const slot = {
+      held: false,
+      release: () => {
+        if (!released) {
+          released = true;
+          answering--;
+          wakeIfIdle();
+        }
+      },
+    };
     try {
       return await handle(c, read.json, slot);
     } finally {
@@ -68,7 +88,10 @@ export function createAdmission(config: ProxyConfig, rateLimiter: RateLimiter, f
     async drain(deadlineMs: number): Promise<void> {
       draining = true;
       const timer = setTimeout(() => drainDeadline.abort(), deadlineMs);
-      await new Promise<void>((resolve) => { idle.push(resolve); wakeIfIdle(); });
+      await new Promise<void>((resolve) => {
+        idle.push(resolve);
+        wakeIfIdle();
+      });
       clearTimeout(timer);
     },
   };

@@ -8,13 +8,21 @@ import { generateObject, generateText, jsonSchema, streamText, tool } from 'ai';
 let proxy: RunningProxy;
 const paths: string[] = [];
 let stack: EmbeddedAndRemote;
-beforeAll(async () => { stack = await startEmbeddedAndRemote(); ({ proxy } = stack); });
+beforeAll(async () => {
+  stack = await startEmbeddedAndRemote();
+  ({ proxy } = stack);
+});
 afterAll(() => stack.close());
 
-const provider = () => createOpenAI({
-  baseURL: `${proxy.url}/v1`, apiKey: 'x',
-  fetch: (input, init) => { paths.push(new URL(input instanceof Request ? input.url : String(input)).pathname); return fetch(input, init); },
-});
+const provider = () =>
+  createOpenAI({
+    baseURL: `${proxy.url}/v1`,
+    apiKey: 'x',
+    fetch: (input, init) => {
+      paths.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+      return fetch(input, init);
+    },
+  });
 
 describe('the Vercel AI SDK through the proxy', () => {
   it('generateText and streamText give the same deterministic answer, over /v1/responses', async () => {
@@ -30,16 +38,37 @@ describe('the Vercel AI SDK through the proxy', () => {
   });
 
   it('tools: the model calls the tool, the SDK runs it, the model answers with its result', async () => {
-    const weather = tool({ description: 'Current weather', inputSchema: jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }), execute: async ({ city }) => `18 degrees in ${city}` });
-    const result = await generateText({ model: provider()('auto'), prompt: 'Weather in Paris?', tools: { get_weather: weather }, stopWhen: ({ steps }) => steps.length >= 2, maxRetries: 0 });
+    const weather = tool({
+      description: 'Current weather',
+      inputSchema: jsonSchema<{ city: string }>({
+        type: 'object',
+        properties: { city: { type: 'string' } },
+        required: ['city'],
+      }),
+      execute: async ({ city }) => `18 degrees in ${city}`,
+    });
+    const result = await generateText({
+      model: provider()('auto'),
+      prompt: 'Weather in Paris?',
+      tools: { get_weather: weather },
+      stopWhen: ({ steps }) => steps.length >= 2,
+      maxRetries: 0,
+    });
     expect(result.steps[0]!.toolCalls.map((c) => [c.toolName, c.input])).toEqual([['get_weather', { city: 'Paris' }]]);
     expect(result.text).toBe('The tool said: 18 degrees in Paris');
   });
 
   it('generateObject returns an object that fits the schema', async () => {
     const { object } = await generateObject({
-      model: provider()('auto'), prompt: 'The capital of France?', maxRetries: 0,
-      schema: jsonSchema<{ city: string; population: number }>({ type: 'object', properties: { city: { type: 'string' }, population: { type: 'number' } }, required: ['city', 'population'], additionalProperties: false }),
+      model: provider()('auto'),
+      prompt: 'The capital of France?',
+      maxRetries: 0,
+      schema: jsonSchema<{ city: string; population: number }>({
+        type: 'object',
+        properties: { city: { type: 'string' }, population: { type: 'number' } },
+        required: ['city', 'population'],
+        additionalProperties: false,
+      }),
     });
     expect(object).toEqual({ city: 'Paris', population: 42 });
   });

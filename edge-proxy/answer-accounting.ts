@@ -56,7 +56,8 @@ export function openAnswerAccount(
       metrics.cost.inc({ upstream }, usd);
       await settle(usd);
       const decodeS = (durationMs - ttftMs) / 1000;
-      const tokensPerS = result.completionTokens > 1 && decodeS > 0 ? (result.completionTokens - 1) / decodeS : undefined;
+      const tokensPerS =
+        result.completionTokens > 1 && decodeS > 0 ? (result.completionTokens - 1) / decodeS : undefined;
       deps.selector.observe(upstream, ttftMs, tokensPerS);
     },
     refund: () => settle(0),

@@ -38,7 +38,11 @@ export const messageOf = (text: string, toolCalls: readonly ToolCall[] | undefin
     ? { role: 'assistant' as const, content: text || null, tool_calls: toolCalls }
     : { role: 'assistant' as const, content: text };
 
-export const usageOf = (p: number, c: number): Usage => ({ prompt_tokens: p, completion_tokens: c, total_tokens: p + c });
+export const usageOf = (p: number, c: number): Usage => ({
+  prompt_tokens: p,
+  completion_tokens: c,
+  total_tokens: p + c,
+});
 
 /**
  * What a failed-over attempt leaves behind: a metric, a log line with the request id an operator

@@ -13,7 +13,9 @@ export type Vars = { Variables: { caller: string; key: VirtualKey | undefined } 
 export type ProxyContext = Context<Vars>;
 export type Fail = (error: ReturnType<typeof openAiError>, headers?: Record<string, string>) => Response;
 
-export const failWith = (metrics: Metrics): Fail => (error, headers = {}) => {
-  metrics.errors.inc({ code: error.body.error.code, upstream: 'none' });
-  return errorResponse(error, headers);
-};
+export const failWith =
+  (metrics: Metrics): Fail =>
+  (error, headers = {}) => {
+    metrics.errors.inc({ code: error.body.error.code, upstream: 'none' });
+    return errorResponse(error, headers);
+  };

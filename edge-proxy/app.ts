@@ -19,7 +19,13 @@ import { parseConfig, type ProxyConfig } from './config.js';
 import { answerEmbeddings, type Embedder } from './embeddings.js';
 import { SharedStateUnavailable } from './guarded-stores.js';
 import type { IdempotencyStore } from './idempotency.js';
-import { createMemoryBudgetStore, createMemoryRateLimiter, utcDay, type BudgetStore, type RateLimiter } from './limits.js';
+import {
+  createMemoryBudgetStore,
+  createMemoryRateLimiter,
+  utcDay,
+  type BudgetStore,
+  type RateLimiter,
+} from './limits.js';
 import { silentLogger, type ProxyLogger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openAiError } from './openai-error.js';
@@ -58,33 +64,72 @@ export type ProxyOptions = {
   readonly clientAddress?: (env: unknown) => string | undefined;
 };
 
-const ROUTER_HEADERS = ['x-request-id', 'x-router-served-by', 'x-router-decision', 'x-router-quality-source', 'retry-after', 'idempotent-replayed', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests'];
+const ROUTER_HEADERS = [
+  'x-request-id',
+  'x-router-served-by',
+  'x-router-decision',
+  'x-router-quality-source',
+  'retry-after',
+  'idempotent-replayed',
+  'x-ratelimit-limit-requests',
+  'x-ratelimit-remaining-requests',
+  'x-ratelimit-reset-requests',
+];
 
 export function createProxyApp(options: ProxyOptions) {
   const config = parseConfig({ ...options.config, models: undefined });
   const metrics = options.metrics ?? createMetrics();
   const fail = failWith(metrics);
-  const selector = createEdgeSelector(options.candidates, { ewmaWeight: config.ewma_weight, latencyNormalizerS: config.latency_normalizer_s });
+  const selector = createEdgeSelector(options.candidates, {
+    ewmaWeight: config.ewma_weight,
+    latencyNormalizerS: config.latency_normalizer_s,
+  });
   const budget = options.budget ?? createMemoryBudgetStore();
   const keyring = createKeyring(config.keys);
   const log = options.log ?? silentLogger;
   const breakers = createBreakers({ failures: config.circuit_failures, halfOpenAfterMs: config.circuit_half_open_ms });
-  const admission = createAdmission(config, options.rateLimiter ?? createMemoryRateLimiter(config.rate_limit_per_minute), fail);
+  const admission = createAdmission(
+    config,
+    options.rateLimiter ?? createMemoryRateLimiter(config.rate_limit_per_minute),
+    fail,
+  );
   const chatCompletion = createChatRoute({
-    config, selector, metrics, budget, qualityPredictor: options.qualityPredictor, log, breakers, drained: admission.drained, idempotency: options.idempotency, fail,
+    config,
+    selector,
+    metrics,
+    budget,
+    qualityPredictor: options.qualityPredictor,
+    log,
+    breakers,
+    drained: admission.drained,
+    idempotency: options.idempotency,
+    fail,
   });
-  const auth = { config, keyring, widgetTokenSecret: options.widgetTokenSecret, clientAddress: options.clientAddress, fail };
+  const auth = {
+    config,
+    keyring,
+    widgetTokenSecret: options.widgetTokenSecret,
+    clientAddress: options.clientAddress,
+    fail,
+  };
   const app = new Hono<Vars>();
 
   app.use('*', async (c, next) => {
     await next();
     metrics.requests.inc({ route: c.req.routePath, status: String(c.res.status) });
   });
-  const corsPolicy = cors({ origin: config.cors_origins.includes('*') ? '*' : (origin) => (config.cors_origins.includes(origin) ? origin : null), exposeHeaders: [...ROUTER_HEADERS, 'www-authenticate'], allowHeaders: ['content-type', 'authorization', 'x-request-id', 'idempotency-key'] });
+  const corsPolicy = cors({
+    origin: config.cors_origins.includes('*')
+      ? '*'
+      : (origin) => (config.cors_origins.includes(origin) ? origin : null),
+    exposeHeaders: [...ROUTER_HEADERS, 'www-authenticate'],
+    allowHeaders: ['content-type', 'authorization', 'x-request-id', 'idempotency-key'],
+  });
   // CORS is for browsers, which always send Origin on cross-origin calls. Servers and SDKs send
   // none; skipping the middleware for them saves rebuilding every response to merge its headers.
   app.use('*', (c, next) => (c.req.header('origin') !== undefined ? corsPolicy(c, next) : next()));
-  const tooLarge = () => fail({ ...openAiError('invalid_request', `request body exceeds ${config.max_body_bytes} bytes`), status: 413 });
+  const tooLarge = () =>
+    fail({ ...openAiError('invalid_request', `request body exceeds ${config.max_body_bytes} bytes`), status: 413 });
   const streamedBodyLimit = bodyLimit({ maxSize: config.max_body_bytes, onError: tooLarge });
   app.use('/v1/*', async (c, next) => {
     // Node's parser holds a body to its Content-Length, so the header alone decides; only a
@@ -95,23 +140,51 @@ export function createProxyApp(options: ProxyOptions) {
   });
   app.use('/v1/*', identifyCaller(auth));
   addOperatorRoutes(app, {
-    selector, breakers, metrics, fail, authOn: authIsOn(auth), metricsToken: options.metricsToken, sharedStateHealthy: options.sharedStateHealthy,
-    authMode: [config.tokens.length > 0 ? 'bearer' : '', options.widgetTokenSecret ? 'widget-token' : ''].filter(Boolean).join('+') || 'off',
+    selector,
+    breakers,
+    metrics,
+    fail,
+    authOn: authIsOn(auth),
+    metricsToken: options.metricsToken,
+    sharedStateHealthy: options.sharedStateHealthy,
+    authMode:
+      [config.tokens.length > 0 ? 'bearer' : '', options.widgetTokenSecret ? 'widget-token' : '']
+        .filter(Boolean)
+        .join('+') || 'off',
   });
 
   const { admitted } = admission;
   app.post('/v1/chat/completions', admitted(chatCompletion));
   // The Responses API, translated to the chat path and back (responses-api.ts); nothing is kept.
-  app.post('/v1/responses', admitted((c, json, slot) => answerResponses(json, (body) => chatCompletion(c, body, slot))));
-  app.post('/v1/embeddings', admitted(async (c, json) => {
-    const caller = c.get('caller');
-    return answerEmbeddings(json, options.embedders ?? [], c.req.raw.signal, (usd) => budget.add(caller, utcDay(), usd));
-  }));
-  app.get('/v1/responses/:id', (c) => fail(openAiError('not_found', `response ${c.req.param('id')} was not kept: this proxy stores no responses`)));
+  app.post(
+    '/v1/responses',
+    admitted((c, json, slot) => answerResponses(json, (body) => chatCompletion(c, body, slot))),
+  );
+  app.post(
+    '/v1/embeddings',
+    admitted(async (c, json) => {
+      const caller = c.get('caller');
+      return answerEmbeddings(json, options.embedders ?? [], c.req.raw.signal, (usd) =>
+        budget.add(caller, utcDay(), usd),
+      );
+    }),
+  );
+  app.get('/v1/responses/:id', (c) =>
+    fail(openAiError('not_found', `response ${c.req.param('id')} was not kept: this proxy stores no responses`)),
+  );
   // One slot and one rate-limit token for the check; the edge answer inside it is budgeted as any other.
-  app.post('/v1/riskgate/shadow', admitted((c, json, slot) => shadowCheck(json, {
-    judge: options.judge, answer: (body) => chatCompletion(c, body, slot), maxAnswerChars: config.max_answer_chars, log, signal: c.req.raw.signal,
-  })));
+  app.post(
+    '/v1/riskgate/shadow',
+    admitted((c, json, slot) =>
+      shadowCheck(json, {
+        judge: options.judge,
+        answer: (body) => chatCompletion(c, body, slot),
+        maxAnswerChars: config.max_answer_chars,
+        log,
+        signal: c.req.raw.signal,
+      }),
+    ),
+  );
 
   app.notFound((c) => fail(openAiError('not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error) => {

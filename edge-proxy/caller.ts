@@ -38,16 +38,24 @@ export function identifyCaller(auth: CallerAuth): MiddlewareHandler<Vars> {
     const bearer = bearerOf(c.req.header('authorization'));
     const secret = auth.widgetTokenSecret;
     const key = bearer ? await auth.keyring.find(bearer) : undefined;
-    const widgetSubject = authOn && bearer && !key && !tokens.has(bearer) && secret
-      ? await verifyWidgetToken(bearer, secret, auth.config.widget_token_max_age_s) : undefined;
+    const widgetSubject =
+      authOn && bearer && !key && !tokens.has(bearer) && secret
+        ? await verifyWidgetToken(bearer, secret, auth.config.widget_token_max_age_s)
+        : undefined;
     if (authOn && (!bearer || (!key && !tokens.has(bearer) && widgetSubject === undefined))) {
-      return auth.fail(openAiError('unauthorized', 'missing, unknown or expired bearer token'), { 'www-authenticate': 'Bearer realm="riskgate"' });
+      return auth.fail(openAiError('unauthorized', 'missing, unknown or expired bearer token'), {
+        'www-authenticate': 'Bearer realm="riskgate"',
+      });
     }
     // With auth off, per client address (client-address.ts: the right-most hop no trusted proxy added).
     const socket = auth.clientAddress?.(c.env) ?? 'unknown';
-    const caller = key ? `key:${key.id}` : widgetSubject !== undefined ? `widget:${widgetSubject}`
-      : authOn ? `token:${(await sha256Hex(bearer!)).slice(0, 32)}`
-      : `addr:${clientAddress(socket, c.req.header('x-forwarded-for'), trusted)}`;
+    const caller = key
+      ? `key:${key.id}`
+      : widgetSubject !== undefined
+        ? `widget:${widgetSubject}`
+        : authOn
+          ? `token:${(await sha256Hex(bearer!)).slice(0, 32)}`
+          : `addr:${clientAddress(socket, c.req.header('x-forwarded-for'), trusted)}`;
     c.set('caller', caller);
     c.set('key', key);
     return next();

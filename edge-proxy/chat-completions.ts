@@ -21,7 +21,6 @@ import { respondStream } from './respond-stream.js';
 import { respondWhole } from './respond-whole.js';
 import type { EdgeSelector } from './selector.js';
 
-
 export type ChatContext = {
   readonly config: ProxyConfig;
   readonly selector: EdgeSelector;

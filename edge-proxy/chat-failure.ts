@@ -27,7 +27,8 @@ export function publicFailure(error: unknown, requestId: string, log: ProxyLogge
   return `no edge model could answer (${kinds.join(', ') || 'none configured'}); request id ${requestId}`;
 }
 
-const isBusy = (e: unknown) => e instanceof UpstreamError && (e.failure === 'overloaded' || e.failure === 'circuit_open');
+const isBusy = (e: unknown) =>
+  e instanceof UpstreamError && (e.failure === 'overloaded' || e.failure === 'circuit_open');
 const isRefusal = (e: unknown): e is UpstreamError =>
   e instanceof UpstreamError && e.failure === 'http' && (e.status ?? 500) >= 400 && (e.status ?? 500) < 500;
 
@@ -61,11 +62,15 @@ export function failureResponse(
   if (failures.length > 0 && failures.every(isRefusal)) {
     const first = failures[0] as UpstreamError;
     const said = first.detail ?? `HTTP ${first.status}`;
-    const rejection = openAiError('upstream_rejected', `the edge model refused this request: ${said} (request id ${requestId})`);
+    const rejection = openAiError(
+      'upstream_rejected',
+      `the edge model refused this request: ${said} (request id ${requestId})`,
+    );
     return errorResponse({ ...rejection, status: first.status! }, headers);
   }
   const payload = toErrorPayload(error);
   if (payload.code === 'aborted') return errorResponse(openAiError('aborted', 'the client went away'), headers);
-  if (payload.code === 'invalid_request') return errorResponse(openAiError('invalid_request', payload.message), headers);
+  if (payload.code === 'invalid_request')
+    return errorResponse(openAiError('invalid_request', payload.message), headers);
   return errorResponse(openAiError('upstream_failed', publicFailure(error, requestId, log)), headers);
 }

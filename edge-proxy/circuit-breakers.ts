@@ -17,9 +17,11 @@ export type BreakerOptions = { readonly failures: number; readonly halfOpenAfter
  * UpstreamError, so nothing an upstream does escapes this.
  */
 const upstreamFault = (error: Error) =>
-  error instanceof UpstreamError
-  && (error.failure === 'refused' || error.failure === 'timeout' || error.failure === 'cut'
-    || (error.failure === 'http' && (error.status ?? 500) >= 500));
+  error instanceof UpstreamError &&
+  (error.failure === 'refused' ||
+    error.failure === 'timeout' ||
+    error.failure === 'cut' ||
+    (error.failure === 'http' && (error.status ?? 500) >= 500));
 
 export type Breakers = {
   get(id: string): CircuitBreakerPolicy;
@@ -31,7 +33,10 @@ export function createBreakers(options: BreakerOptions): Breakers {
   const get = (id: string) => {
     let breaker = byId.get(id);
     if (!breaker) {
-      breaker = circuitBreaker(handleWhen(upstreamFault), { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.failures) });
+      breaker = circuitBreaker(handleWhen(upstreamFault), {
+        halfOpenAfter: options.halfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(options.failures),
+      });
       byId.set(id, breaker);
     }
     return breaker;
@@ -40,7 +45,11 @@ export function createBreakers(options: BreakerOptions): Breakers {
     get,
     state: (id) => {
       const s = get(id).state;
-      return s === CircuitState.Open || s === CircuitState.Isolated ? 'open' : s === CircuitState.HalfOpen ? 'half-open' : 'closed';
+      return s === CircuitState.Open || s === CircuitState.Isolated
+        ? 'open'
+        : s === CircuitState.HalfOpen
+          ? 'half-open'
+          : 'closed';
     },
   };
 }

@@ -8,7 +8,10 @@
  */
 export function clientAddress(socket: string, forwardedFor: string | undefined, trusted: ReadonlySet<string>): string {
   if (!trusted.has(socket) || !forwardedFor) return socket;
-  const hops = forwardedFor.split(',').map((hop) => hop.trim()).filter((hop) => hop.length > 0);
+  const hops = forwardedFor
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter((hop) => hop.length > 0);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!;
     if (!trusted.has(hop)) return hop;

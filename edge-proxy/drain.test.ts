@@ -7,27 +7,48 @@ import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-ope
 const json = { 'content-type': 'application/json' };
 const ask = JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 8, stream: true });
 let fake: FakeOpenAiServer;
-beforeAll(async () => { fake = await startFakeOpenAiServer({ slowFirstTokenMs: 800 }); });
+beforeAll(async () => {
+  fake = await startFakeOpenAiServer({ slowFirstTokenMs: 800 });
+});
 afterAll(() => fake.close());
 
-const proxyOn = () => startProxy(0, {
-  config: {
-    keepalive_ms: 50, first_byte_timeout_ms: 20_000, upstream_timeout_ms: 20_000,
-    models: [{ kind: 'openai' as const, id: 'remote', base_url: fake.url, upstream_model: 'remote', prior_quality: 0.5, usd_per_1k_tokens: 0, prior_ttft_ms: 50, prior_tokens_per_s: 50 }],
-  },
-});
+const proxyOn = () =>
+  startProxy(0, {
+    config: {
+      keepalive_ms: 50,
+      first_byte_timeout_ms: 20_000,
+      upstream_timeout_ms: 20_000,
+      models: [
+        {
+          kind: 'openai' as const,
+          id: 'remote',
+          base_url: fake.url,
+          upstream_model: 'remote',
+          prior_quality: 0.5,
+          usd_per_1k_tokens: 0,
+          prior_ttft_ms: 50,
+          prior_tokens_per_s: 50,
+        },
+      ],
+    },
+  });
 
 describe('edge proxy: graceful drain', () => {
   it('open streams finish within the deadline; a new request meanwhile gets 503 with Retry-After', async () => {
     fake.behaviour = 'slow_first_token';
     const proxy = await proxyOn();
-    const streams = await Promise.all(Array.from({ length: 20 }, () =>
-      fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body: ask })));
+    const streams = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body: ask }),
+      ),
+    );
     expect(streams.every((s) => s.status === 200)).toBe(true);
     const bodies = streams.map((s) => s.text());
     const drained = proxy.drain!(5_000);
     // The listener is closed for new connections; a request on a new connection is refused.
-    const late = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body: ask }).catch(() => 'refused');
+    const late = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body: ask }).catch(
+      () => 'refused',
+    );
     if (typeof late !== 'string') expect(late.status).toBe(503);
     const texts = await Promise.all(bodies);
     await drained;
@@ -41,8 +62,11 @@ describe('edge proxy: graceful drain', () => {
   it('at the deadline the streams still open end with an error event and [DONE], not a cut connection', async () => {
     fake.behaviour = 'hang';
     const proxy = await proxyOn();
-    const streams = await Promise.all(Array.from({ length: 5 }, () =>
-      fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body: ask })));
+    const streams = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body: ask }),
+      ),
+    );
     const bodies = streams.map((s) => s.text());
     const started = Date.now();
     await proxy.drain!(300);
@@ -69,25 +93,41 @@ describe('edge proxy process: SIGTERM drains, single process and cluster', () =>
       const config = join(dir, 'proxy.json');
       const { freePort } = await import('../testing/free-port.js');
       const port = String(await freePort());
-      writeFileSync(config, JSON.stringify({ keepalive_ms: 50, selector: null, models: [{ kind: 'openai', id: 'remote', base_url: fake.url }] }));
+      writeFileSync(
+        config,
+        JSON.stringify({
+          keepalive_ms: 50,
+          selector: null,
+          models: [{ kind: 'openai', id: 'remote', base_url: fake.url }],
+        }),
+      );
       // node itself (not npx → tsx → node), so the signal reaches the proxy as a process manager sends it.
       const child = spawn(process.execPath, ['--import', 'tsx', 'edge-proxy/server.ts'], {
-        cwd: REPO_ROOT, env: { ...process.env, RISKGATE_CONFIG: config, PROXY_PORT: port, PROXY_WORKERS: workers, LOG_LEVEL: 'silent' },
+        cwd: REPO_ROOT,
+        env: { ...process.env, RISKGATE_CONFIG: config, PROXY_PORT: port, PROXY_WORKERS: workers, LOG_LEVEL: 'silent' },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       const url = `http://127.0.0.1:${port}`;
       let exitedEarly = false;
-      void exited.then(() => { exitedEarly = true; });
+      void exited.then(() => {
+        exitedEarly = true;
+      });
       for (let i = 0; ; i++) {
-        const up = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+        const up = await fetch(`${url}/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (up) break;
         if (exitedEarly) throw new Error('the proxy exited before it answered /health (its error is above)');
         if (i > 200) throw new Error('the proxy did not start');
         await new Promise((r) => setTimeout(r, 100));
       }
-      const streams = await Promise.all(Array.from({ length: 10 }, () =>
-        fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: json, body: ask })));
+      const streams = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: json, body: ask }),
+        ),
+      );
       const bodies = streams.map((s) => s.text());
       child.kill('SIGTERM');
       for (const text of await Promise.all(bodies)) {

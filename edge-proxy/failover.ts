@@ -28,7 +28,12 @@ export type FailoverOptions = {
   readonly breakers?: Breakers;
 };
 
-export type Served = { readonly candidate: Candidate; readonly result: UpstreamResult; readonly ttftMs: number; readonly durationMs: number };
+export type Served = {
+  readonly candidate: Candidate;
+  readonly result: UpstreamResult;
+  readonly ttftMs: number;
+  readonly durationMs: number;
+};
 
 export type FailoverEvents = {
   /** Called with each piece; the first call commits the answer to `candidate`. */
@@ -44,14 +49,27 @@ export class NoUpstreamSucceeded extends UpstreamError {
   readonly errors: readonly unknown[];
   constructor(errors: readonly unknown[]) {
     const last = errors.at(-1);
-    const rateLimited = errors.find((e): e is UpstreamError => e instanceof UpstreamError && e.failure === 'rate_limited');
-    super(rateLimited ? 'rate_limited' : 'http', `every upstream failed: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ') || 'no upstream configured'}`,
-      rateLimited ? { status: 429, ...(rateLimited.retryAfter ? { retryAfter: rateLimited.retryAfter } : {}) } : { status: 502, cause: last });
+    const rateLimited = errors.find(
+      (e): e is UpstreamError => e instanceof UpstreamError && e.failure === 'rate_limited',
+    );
+    super(
+      rateLimited ? 'rate_limited' : 'http',
+      `every upstream failed: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ') || 'no upstream configured'}`,
+      rateLimited
+        ? { status: 429, ...(rateLimited.retryAfter ? { retryAfter: rateLimited.retryAfter } : {}) }
+        : { status: 502, cause: last },
+    );
     this.errors = errors;
   }
 }
 
-export async function serveWithFailover(ladder: readonly Candidate[], request: UpstreamRequest, signal: AbortSignal, options: FailoverOptions, events: FailoverEvents): Promise<Served> {
+export async function serveWithFailover(
+  ladder: readonly Candidate[],
+  request: UpstreamRequest,
+  signal: AbortSignal,
+  options: FailoverOptions,
+  events: FailoverEvents,
+): Promise<Served> {
   const errors: unknown[] = [];
   for (const candidate of ladder) {
     for (let attempt = 0; attempt < options.attemptsPerUpstream; attempt++) {
@@ -62,14 +80,18 @@ export async function serveWithFailover(ladder: readonly Candidate[], request: U
         const run = () => attemptOnce(candidate, request, signal, options, events, state);
         return options.breakers ? await options.breakers.get(candidate.upstream.id).execute(run) : await run();
       } catch (thrown) {
-        const error = thrown instanceof BrokenCircuitError ? new UpstreamError('circuit_open', `${candidate.upstream.id}: circuit open (recent failures)`) : thrown;
+        const error =
+          thrown instanceof BrokenCircuitError
+            ? new UpstreamError('circuit_open', `${candidate.upstream.id}: circuit open (recent failures)`)
+            : thrown;
         const committed = state.ttftMs !== undefined && options.commitOnFirstPiece !== false;
         if (committed || signal.aborted) throw error; // the client has pieces of it, or nobody is listening
         if (causedByRequest(error)) throw error; // every rung would refuse it the same way
         if (state.ttftMs !== undefined) events.onDiscard?.();
         errors.push(error);
         events.onAttemptFailed?.(candidate, error);
-        const hung = error instanceof UpstreamError && error.failure === 'timeout' && error.message.includes('first byte');
+        const hung =
+          error instanceof UpstreamError && error.failure === 'timeout' && error.message.includes('first byte');
         if (hung || !(error instanceof UpstreamError && error.retryable)) break;
       }
     }
@@ -81,22 +103,50 @@ export async function serveWithFailover(ladder: readonly Candidate[], request: U
 const causedByRequest = (error: unknown) =>
   error instanceof RouterError && !(error instanceof UpstreamError) && error.code === 'invalid_request';
 
-async function attemptOnce(candidate: Candidate, request: UpstreamRequest, signal: AbortSignal, options: FailoverOptions, events: FailoverEvents, state: { ttftMs?: number }): Promise<Served> {
+async function attemptOnce(
+  candidate: Candidate,
+  request: UpstreamRequest,
+  signal: AbortSignal,
+  options: FailoverOptions,
+  events: FailoverEvents,
+  state: { ttftMs?: number },
+): Promise<Served> {
   const started = performance.now();
   // This attempt's own abort: the client going away, or no first byte in time.
   const attempt = new AbortController();
   const onClientAbort = () => attempt.abort();
   signal.addEventListener('abort', onClientAbort, { once: true });
   let hung = false;
-  const firstByte = options.firstByteTimeoutMs ? setTimeout(() => { hung = true; attempt.abort(); }, options.firstByteTimeoutMs) : undefined;
+  const firstByte = options.firstByteTimeoutMs
+    ? setTimeout(() => {
+        hung = true;
+        attempt.abort();
+      }, options.firstByteTimeoutMs)
+    : undefined;
   const stream = candidate.upstream.generate(request, attempt.signal);
   try {
     for (;;) {
       const step = await stream.next().catch((error: unknown) => {
-        throw hung ? new UpstreamError('timeout', `${candidate.upstream.id}: no first byte within ${options.firstByteTimeoutMs} ms`, { cause: error }) : error;
+        throw hung
+          ? new UpstreamError(
+              'timeout',
+              `${candidate.upstream.id}: no first byte within ${options.firstByteTimeoutMs} ms`,
+              { cause: error },
+            )
+          : error;
       });
-      if (hung) throw new UpstreamError('timeout', `${candidate.upstream.id}: no first byte within ${options.firstByteTimeoutMs} ms`);
-      if (step.done) return { candidate, result: step.value, ttftMs: state.ttftMs ?? performance.now() - started, durationMs: performance.now() - started };
+      if (hung)
+        throw new UpstreamError(
+          'timeout',
+          `${candidate.upstream.id}: no first byte within ${options.firstByteTimeoutMs} ms`,
+        );
+      if (step.done)
+        return {
+          candidate,
+          result: step.value,
+          ttftMs: state.ttftMs ?? performance.now() - started,
+          durationMs: performance.now() - started,
+        };
       if (state.ttftMs === undefined) {
         clearTimeout(firstByte);
         state.ttftMs = performance.now() - started;

@@ -11,13 +11,38 @@ const gguf = fetchedGguf();
 describe.skipIf(!gguf)('the GGUF upstream (TinyLlama on native llama.cpp)', () => {
   let proxy: RunningProxy;
   beforeAll(async () => {
-    proxy = await startProxy(0, { config: { models: [{ kind: 'gguf', id: TINYLLAMA_AT_EDGE.id, model_path: gguf!, prior_quality: 0.2, usd_per_1k_tokens: 0, prior_ttft_ms: 300, prior_tokens_per_s: 10, context_length: 1024, threads: 2 }], selector: null } });
+    proxy = await startProxy(0, {
+      config: {
+        models: [
+          {
+            kind: 'gguf',
+            id: TINYLLAMA_AT_EDGE.id,
+            model_path: gguf!,
+            prior_quality: 0.2,
+            usd_per_1k_tokens: 0,
+            prior_ttft_ms: 300,
+            prior_tokens_per_s: 10,
+            context_length: 1024,
+            threads: 2,
+          },
+        ],
+        selector: null,
+      },
+    });
   });
-  afterAll(async () => { await proxy?.close(); });
+  afterAll(async () => {
+    await proxy?.close();
+  });
   const client = () => new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'x', maxRetries: 0 });
 
   it('streams a real answer through the openai SDK, with usage counted by its own tokenizer', async () => {
-    const stream = await client().chat.completions.create({ model: 'auto', max_tokens: 24, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'What is the capital of France?' }] });
+    const stream = await client().chat.completions.create({
+      model: 'auto',
+      max_tokens: 24,
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'What is the capital of France?' }],
+    });
     let text = '';
     let chunks = 0;
     let usage: OpenAI.CompletionUsage | undefined;
@@ -34,7 +59,8 @@ describe.skipIf(!gguf)('the GGUF upstream (TinyLlama on native llama.cpp)', () =
   });
 
   it('answers two requests at once one after the other (one KV cache), and /health answers while it generates', async () => {
-    const ask = (content: string) => client().chat.completions.create({ model: 'auto', max_tokens: 16, messages: [{ role: 'user', content }] });
+    const ask = (content: string) =>
+      client().chat.completions.create({ model: 'auto', max_tokens: 16, messages: [{ role: 'user', content }] });
     const both = Promise.all([ask('What is the capital of France?'), ask('What is the capital of Italy?')]);
     await new Promise((r) => setTimeout(r, 300));
     const started = performance.now();

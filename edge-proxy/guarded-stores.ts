@@ -22,11 +22,20 @@ export class SharedStateUnavailable extends RouterError {
   }
 }
 
-export type Stores = { readonly rateLimiter: RateLimiter; readonly budget: BudgetStore; readonly idempotency: IdempotencyStore };
+export type Stores = {
+  readonly rateLimiter: RateLimiter;
+  readonly budget: BudgetStore;
+  readonly idempotency: IdempotencyStore;
+};
 
 export function guardStores(shared: Stores, policy: 'closed' | 'open', perMinute: number, log: ProxyLogger): Stores {
-  const local = { rateLimiter: createMemoryRateLimiter(perMinute), budget: createMemoryBudgetStore(), idempotency: createMemoryIdempotencyStore() };
-  const guard = <A extends unknown[], R>(what: string, run: (...a: A) => Promise<R>, fallback: (...a: A) => Promise<R>) =>
+  const local = {
+    rateLimiter: createMemoryRateLimiter(perMinute),
+    budget: createMemoryBudgetStore(),
+    idempotency: createMemoryIdempotencyStore(),
+  };
+  const guard =
+    <A extends unknown[], R>(what: string, run: (...a: A) => Promise<R>, fallback: (...a: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       try {
         return await run(...args);
@@ -37,7 +46,13 @@ export function guardStores(shared: Stores, policy: 'closed' | 'open', perMinute
       }
     };
   return {
-    rateLimiter: { take: guard('rate limit', shared.rateLimiter.take.bind(shared.rateLimiter), local.rateLimiter.take.bind(local.rateLimiter)) },
+    rateLimiter: {
+      take: guard(
+        'rate limit',
+        shared.rateLimiter.take.bind(shared.rateLimiter),
+        local.rateLimiter.take.bind(local.rateLimiter),
+      ),
+    },
     budget: {
       spent: guard('budget', shared.budget.spent.bind(shared.budget), local.budget.spent.bind(local.budget)),
       reserve: guard('budget', shared.budget.reserve.bind(shared.budget), local.budget.reserve.bind(local.budget)),
@@ -52,9 +67,21 @@ export function guardStores(shared: Stores, policy: 'closed' | 'open', perMinute
       },
     },
     idempotency: {
-      begin: guard('idempotency', shared.idempotency.begin.bind(shared.idempotency), local.idempotency.begin.bind(local.idempotency)),
-      finish: guard('idempotency', shared.idempotency.finish.bind(shared.idempotency), local.idempotency.finish.bind(local.idempotency)),
-      forget: guard('idempotency', shared.idempotency.forget.bind(shared.idempotency), local.idempotency.forget.bind(local.idempotency)),
+      begin: guard(
+        'idempotency',
+        shared.idempotency.begin.bind(shared.idempotency),
+        local.idempotency.begin.bind(local.idempotency),
+      ),
+      finish: guard(
+        'idempotency',
+        shared.idempotency.finish.bind(shared.idempotency),
+        local.idempotency.finish.bind(local.idempotency),
+      ),
+      forget: guard(
+        'idempotency',
+        shared.idempotency.forget.bind(shared.idempotency),
+        local.idempotency.forget.bind(local.idempotency),
+      ),
     },
   };
 }

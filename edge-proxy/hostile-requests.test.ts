@@ -17,22 +17,34 @@ const ask = (extra: object = {}) =>
 const nested = (levels: number) => '{"a":'.repeat(levels) + '{}' + '}'.repeat(levels);
 
 let fake: FakeOpenAiServer;
-beforeAll(async () => { fake = await startFakeOpenAiServer(); });
+beforeAll(async () => {
+  fake = await startFakeOpenAiServer();
+});
 afterAll(() => fake.close());
 const remote = (id: string) => ({
-  upstream: createOpenAiHttpUpstream({ id, baseUrl: fake.url, upstreamModel: id, idleTimeoutMs: 5000, transport: undiciTransport }),
-  priorQuality: 0.5, usdPer1kTokens: 0, ttftMs: 50, tokensPerSecond: 50,
+  upstream: createOpenAiHttpUpstream({
+    id,
+    baseUrl: fake.url,
+    upstreamModel: id,
+    idleTimeoutMs: 5000,
+    transport: undiciTransport,
+  }),
+  priorQuality: 0.5,
+  usdPer1kTokens: 0,
+  ttftMs: 50,
+  tokensPerSecond: 50,
 });
 
-describe('edge proxy: one caller cannot open everyone\'s circuit breakers (S2)', () => {
+describe("edge proxy: one caller cannot open everyone's circuit breakers (S2)", () => {
   let proxy: RunningProxy;
   afterAll(() => proxy?.close());
 
   it('refuses a 100k-level nested tool schema with 400 at validation; the upstreams stay healthy', async () => {
     const app = createProxyApp({ config: { circuit_failures: 2 }, candidates: [remote('a'), remote('b')] });
     proxy = await listen(app.fetch, 0);
-    const hostile = `{"model":"auto","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"function",`
-      + `"function":{"name":"f","parameters":${nested(100_000)}}}]}`;
+    const hostile =
+      `{"model":"auto","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"function",` +
+      `"function":{"name":"f","parameters":${nested(100_000)}}}]}`;
     const before = fake.requests;
     for (let i = 0; i < 3; i++) {
       const refused = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body: hostile });
@@ -40,13 +52,19 @@ describe('edge proxy: one caller cannot open everyone\'s circuit breakers (S2)',
       expect(await refused.json()).toMatchObject({ error: { code: 'invalid_request' } });
     }
     expect(fake.requests).toBe(before);
-    const health = await (await fetch(`${proxy.url}/health`)).json() as { upstreams: { state: string }[] };
+    const health = (await (await fetch(`${proxy.url}/health`)).json()) as { upstreams: { state: string }[] };
     expect(health.upstreams.map((u) => u.state)).toEqual(['closed', 'closed']);
-    expect((await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body: ask() })).status).toBe(200);
+    expect(
+      (await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body: ask() })).status,
+    ).toBe(200);
   });
 
   it('refuses nested tool_calls in the history with 400, not 500', async () => {
-    const history = { role: 'assistant', content: null, tool_calls: [JSON.parse(`{"x":${'['.repeat(80)}${']'.repeat(80)}}`)] };
+    const history = {
+      role: 'assistant',
+      content: null,
+      tool_calls: [JSON.parse(`{"x":${'['.repeat(80)}${']'.repeat(80)}}`)],
+    };
     const body = JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }, history], max_tokens: 4 });
     const response = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body });
     expect(response.status).toBe(400);
@@ -55,7 +73,12 @@ describe('edge proxy: one caller cannot open everyone\'s circuit breakers (S2)',
   it('a breaker counts upstream failures, never an error our side threw for the request', async () => {
     const breakers = createBreakers({ failures: 2, halfOpenAfterMs: 60_000 });
     for (let i = 0; i < 5; i++) {
-      await breakers.get('u').execute(() => { throw new RangeError('Maximum call stack size exceeded'); }).catch(() => undefined);
+      await breakers
+        .get('u')
+        .execute(() => {
+          throw new RangeError('Maximum call stack size exceeded');
+        })
+        .catch(() => undefined);
     }
     expect(breakers.state('u')).toBe('closed');
   });
@@ -69,20 +92,31 @@ describe('edge proxy: one caller cannot open everyone\'s circuit breakers (S2)',
 
 describe('edge proxy: slow bodies cannot starve admission (S3)', () => {
   it('a client trickling its body holds no slot; it gets 408 body_timeout when its time is up', async () => {
-    const app = createProxyApp({ config: { max_concurrent_requests: 1, body_read_timeout_ms: 600 }, candidates: [remote('a')] });
+    const app = createProxyApp({
+      config: { max_concurrent_requests: 1, body_read_timeout_ms: 600 },
+      candidates: [remote('a')],
+    });
     const proxy = await listen(app.fetch, 0);
     const port = Number(new URL(proxy.url).port);
     // Ten slow bodies, each promising 100,000 bytes and sending one.
-    const slow = Array.from({ length: 10 }, () => new Promise<string>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.write('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n'
-          + 'Content-Length: 100000\r\n\r\n{');
-      });
-      let reply = '';
-      socket.on('data', (d) => { reply += d.toString(); });
-      socket.on('close', () => resolve(reply));
-      socket.on('error', () => resolve(reply));
-    }));
+    const slow = Array.from(
+      { length: 10 },
+      () =>
+        new Promise<string>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.write(
+              'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+                'Content-Length: 100000\r\n\r\n{',
+            );
+          });
+          let reply = '';
+          socket.on('data', (d) => {
+            reply += d.toString();
+          });
+          socket.on('close', () => resolve(reply));
+          socket.on('error', () => resolve(reply));
+        }),
+    );
     await new Promise((r) => setTimeout(r, 100));
     const legit = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body: ask() });
     expect(legit.status).toBe(200);
@@ -103,7 +137,8 @@ describe('edge proxy: the caller behind a reverse proxy (S4) and the keys it is 
 
   it('a client-chosen left-most X-Forwarded-For hop does not buy a fresh rate-limit bucket', async () => {
     const app = createProxyApp({
-      config: { rate_limit_per_minute: 3, trusted_proxies: ['127.0.0.1'] }, candidates: [remote('a')],
+      config: { rate_limit_per_minute: 3, trusted_proxies: ['127.0.0.1'] },
+      candidates: [remote('a')],
       clientAddress: () => '127.0.0.1',
     });
     const statuses: number[] = [];
@@ -117,7 +152,12 @@ describe('edge proxy: the caller behind a reverse proxy (S4) and the keys it is 
   it('stores no raw bearer token in a limiter or store key', async () => {
     const keys: string[] = [];
     const inner = createMemoryRateLimiter(100);
-    const spy: RateLimiter = { take: (key, now) => { keys.push(key); return inner.take(key, now); } };
+    const spy: RateLimiter = {
+      take: (key, now) => {
+        keys.push(key);
+        return inner.take(key, now);
+      },
+    };
     const token = 'a-very-secret-token-0123456789';
     const app = createProxyApp({ config: { tokens: [token] }, candidates: [remote('a')], rateLimiter: spy });
     const headers = { ...json, authorization: `Bearer ${token}` };

@@ -16,7 +16,10 @@ const counted: Upstream = {
   async *generate(request, signal) {
     calls++;
     if (holdNext) await holdNext;
-    if (failNext) { failNext = false; throw Object.assign(new Error('refused'), { kind: 'refused' }); }
+    if (failNext) {
+      failNext = false;
+      throw Object.assign(new Error('refused'), { kind: 'refused' });
+    }
     return yield* real.generate(request, signal);
   },
 };
@@ -27,7 +30,13 @@ const withKey = (key: string) => ({ headers: { 'Idempotency-Key': key } });
 const ask = { model: 'auto', messages: [{ role: 'user' as const, content: 'Once upon a time' }], max_tokens: 12 };
 
 beforeAll(async () => {
-  proxy = await listen(createProxyApp({ config: { backoff_ms: 1, attempts_per_upstream: 1 }, candidates: [{ upstream: counted, priorQuality: 0.5, usdPer1kTokens: 0, ttftMs: 5, tokensPerSecond: 1000 }] }).fetch, 0);
+  proxy = await listen(
+    createProxyApp({
+      config: { backoff_ms: 1, attempts_per_upstream: 1 },
+      candidates: [{ upstream: counted, priorQuality: 0.5, usdPer1kTokens: 0, ttftMs: 5, tokensPerSecond: 1000 }],
+    }).fetch,
+    0,
+  );
   client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 });
 });
 afterAll(() => proxy.close());
@@ -42,7 +51,8 @@ describe('Idempotency-Key on chat completions (sent through the openai SDK)', ()
     expect(again.data).toMatchObject({ id: first.data.id, model: 'stories260K', usage: first.data.usage });
     expect(again.response.headers.get('idempotent-replayed')).toBe('true');
     let streamed = '';
-    for await (const chunk of await client.chat.completions.create({ ...ask, stream: true }, withKey('outbox-0001'))) streamed += chunk.choices[0]?.delta.content ?? '';
+    for await (const chunk of await client.chat.completions.create({ ...ask, stream: true }, withKey('outbox-0001')))
+      streamed += chunk.choices[0]?.delta.content ?? '';
     expect(streamed).toBe(first.data.choices[0]!.message.content);
     expect(calls).toBe(1);
   });
@@ -50,7 +60,8 @@ describe('Idempotency-Key on chat completions (sent through the openai SDK)', ()
   it('a streamed first answer is kept too; another key or no key is a new request', async () => {
     calls = 0;
     let text = '';
-    for await (const chunk of await client.chat.completions.create({ ...ask, stream: true }, withKey('outbox-0002'))) text += chunk.choices[0]?.delta.content ?? '';
+    for await (const chunk of await client.chat.completions.create({ ...ask, stream: true }, withKey('outbox-0002')))
+      text += chunk.choices[0]?.delta.content ?? '';
     const again = await client.chat.completions.create(ask, withKey('outbox-0002'));
     expect(again.choices[0]!.message.content).toBe(text);
     await client.chat.completions.create(ask, withKey('outbox-0003'));
@@ -60,7 +71,9 @@ describe('Idempotency-Key on chat completions (sent through the openai SDK)', ()
 
   it('a repeat while the first is running gets 409 with Retry-After; a failed answer is forgotten so the retry retries', async () => {
     let release!: () => void;
-    holdNext = new Promise((r) => { release = r; });
+    holdNext = new Promise((r) => {
+      release = r;
+    });
     const running = client.chat.completions.create(ask, withKey('outbox-0004'));
     await new Promise((r) => setTimeout(r, 50));
     const conflict = await client.chat.completions.create(ask, withKey('outbox-0004')).catch((e: unknown) => e);
@@ -86,7 +99,7 @@ describe('Idempotency-Key on chat completions (sent through the openai SDK)', ()
     expect((bad as APIError).param).toBe('Idempotency-Key');
   });
 
-  it('a key reused with another body is refused with 422, never answered with the first prompt\'s answer', async () => {
+  it("a key reused with another body is refused with 422, never answered with the first prompt's answer", async () => {
     calls = 0;
     await client.chat.completions.create(ask, withKey('outbox-0042'));
     const other = { ...ask, messages: [{ role: 'user' as const, content: 'A different prompt' }] };
@@ -95,7 +108,9 @@ describe('Idempotency-Key on chat completions (sent through the openai SDK)', ()
     expect((reused as APIError).code).toBe('idempotency_key_reused');
     // The same body asked again as a stream is still the same request: replayed, no new call.
     const again = await client.chat.completions.create({ ...ask, stream: true }, withKey('outbox-0042'));
-    for await (const _chunk of again) { /* drain */ }
+    for await (const _chunk of again) {
+      /* drain */
+    }
     expect(calls).toBe(1);
   });
 });

@@ -23,7 +23,11 @@ export type StoredAnswer = {
   readonly finishReason: string;
   /** The tool calls of the answer, when it asked for some. */
   readonly toolCalls?: readonly ToolCall[];
-  readonly usage: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly total_tokens: number } | null;
+  readonly usage: {
+    readonly prompt_tokens: number;
+    readonly completion_tokens: number;
+    readonly total_tokens: number;
+  } | null;
   readonly headers: Record<string, string>;
   /** The fingerprint of the request body that produced it. */
   readonly fingerprint?: string;
@@ -63,7 +67,9 @@ export function createMemoryIdempotencyStore({ maxEntries = 10_000, ttlMs = 24 *
       entries.delete(key);
       entries.set(key, { at: Date.now(), fingerprint: answer.fingerprint ?? '', answer });
     },
-    async forget(key) { entries.delete(key); },
+    async forget(key) {
+      entries.delete(key);
+    },
   };
 }
 
@@ -79,33 +85,72 @@ export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 const KEPT_HEADERS = ['x-router-served-by', 'x-router-decision', 'x-router-quality-source'];
 
 /** Reads a copy of the answer as it goes to the client and keeps it once it finished cleanly. */
-export function remember(response: Response, stream: boolean, keep: (answer: StoredAnswer | null) => Promise<void>): Response {
+export function remember(
+  response: Response,
+  stream: boolean,
+  keep: (answer: StoredAnswer | null) => Promise<void>,
+): Response {
   if (!response.ok || !response.body) {
     void keep(null);
     return response;
   }
-  const headers = Object.fromEntries(KEPT_HEADERS.flatMap((h) => (response.headers.get(h) ? [[h, response.headers.get(h)!]] : [])));
+  const headers = Object.fromEntries(
+    KEPT_HEADERS.flatMap((h) => (response.headers.get(h) ? [[h, response.headers.get(h)!]] : [])),
+  );
   const [toClient, copy] = response.body.tee();
   void (stream ? readStream(copy, headers) : readJson(copy, headers)).then(keep, () => keep(null));
   return new Response(toClient, { status: response.status, headers: response.headers });
 }
 
-async function readJson(body: ReadableStream<Uint8Array>, headers: Record<string, string>): Promise<StoredAnswer | null> {
-  const json = await new Response(body).json() as { id: string; model: string; choices: { message: { content: string | null; tool_calls?: ToolCall[] }; finish_reason: string }[]; usage: StoredAnswer['usage'] };
+async function readJson(
+  body: ReadableStream<Uint8Array>,
+  headers: Record<string, string>,
+): Promise<StoredAnswer | null> {
+  const json = (await new Response(body).json()) as {
+    id: string;
+    model: string;
+    choices: { message: { content: string | null; tool_calls?: ToolCall[] }; finish_reason: string }[];
+    usage: StoredAnswer['usage'];
+  };
   const choice = json.choices[0];
-  return choice ? { id: json.id, model: json.model, content: choice.message.content ?? '', finishReason: choice.finish_reason, ...(choice.message.tool_calls ? { toolCalls: choice.message.tool_calls } : {}), usage: json.usage ?? null, headers } : null;
+  return choice
+    ? {
+        id: json.id,
+        model: json.model,
+        content: choice.message.content ?? '',
+        finishReason: choice.finish_reason,
+        ...(choice.message.tool_calls ? { toolCalls: choice.message.tool_calls } : {}),
+        usage: json.usage ?? null,
+        headers,
+      }
+    : null;
 }
 
-async function readStream(body: ReadableStream<Uint8Array>, headers: Record<string, string>): Promise<StoredAnswer | null> {
+async function readStream(
+  body: ReadableStream<Uint8Array>,
+  headers: Record<string, string>,
+): Promise<StoredAnswer | null> {
   let id = '';
   let model = '';
   let content = '';
   let finishReason = 'stop';
   let usage: StoredAnswer['usage'] = null;
   let toolCalls: ToolCall[] | undefined;
-  for await (const event of body.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).pipeThrough(new EventSourceParserStream())) {
-    if (event.data === '[DONE]') return { id, model, content, finishReason, ...(toolCalls ? { toolCalls } : {}), usage, headers };
-    const chunk = JSON.parse(event.data) as { error?: unknown; id?: string; model?: string; usage?: StoredAnswer['usage']; choices?: { delta?: { content?: string; tool_calls?: (ToolCall & { index?: number })[] }; finish_reason?: string | null }[] };
+  for await (const event of body
+    .pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>)
+    .pipeThrough(new EventSourceParserStream())) {
+    if (event.data === '[DONE]')
+      return { id, model, content, finishReason, ...(toolCalls ? { toolCalls } : {}), usage, headers };
+    const chunk = JSON.parse(event.data) as {
+      error?: unknown;
+      id?: string;
+      model?: string;
+      usage?: StoredAnswer['usage'];
+      choices?: {
+        delta?: { content?: string; tool_calls?: (ToolCall & { index?: number })[] };
+        finish_reason?: string | null;
+      }[];
+    };
     if (chunk.error) return null; // a failure mid-stream is not an answer to keep
     id ||= chunk.id ?? '';
     model ||= chunk.model ?? '';
@@ -124,14 +169,53 @@ export function replay(answer: StoredAnswer, stream: boolean, requestId: string)
   const headers = { ...answer.headers, 'x-request-id': requestId, 'idempotent-replayed': 'true' };
   const created = Math.floor(Date.now() / 1000);
   if (!stream) {
-    return Response.json({
-      id: answer.id, object: 'chat.completion', created, model: answer.model,
-      choices: [{ index: 0, message: answer.toolCalls ? { role: 'assistant', content: answer.content || null, tool_calls: answer.toolCalls } : { role: 'assistant', content: answer.content }, finish_reason: answer.finishReason }], usage: answer.usage,
-    }, { headers });
+    return Response.json(
+      {
+        id: answer.id,
+        object: 'chat.completion',
+        created,
+        model: answer.model,
+        choices: [
+          {
+            index: 0,
+            message: answer.toolCalls
+              ? { role: 'assistant', content: answer.content || null, tool_calls: answer.toolCalls }
+              : { role: 'assistant', content: answer.content },
+            finish_reason: answer.finishReason,
+          },
+        ],
+        usage: answer.usage,
+      },
+      { headers },
+    );
   }
-  const chunk = (delta: object, finish: string | null) => ({ id: answer.id, object: 'chat.completion.chunk', created, model: answer.model, choices: [{ index: 0, delta, finish_reason: finish }] });
-  const calls = answer.toolCalls ? [chunk({ tool_calls: answer.toolCalls.map((call, index) => ({ index, ...call })) }, null)] : [];
-  const events = [chunk({ role: 'assistant', content: answer.content }, null), ...calls, chunk({}, answer.finishReason), ...(answer.usage ? [{ id: answer.id, object: 'chat.completion.chunk', created, model: answer.model, choices: [], usage: answer.usage }] : [])];
+  const chunk = (delta: object, finish: string | null) => ({
+    id: answer.id,
+    object: 'chat.completion.chunk',
+    created,
+    model: answer.model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+  const calls = answer.toolCalls
+    ? [chunk({ tool_calls: answer.toolCalls.map((call, index) => ({ index, ...call })) }, null)]
+    : [];
+  const events = [
+    chunk({ role: 'assistant', content: answer.content }, null),
+    ...calls,
+    chunk({}, answer.finishReason),
+    ...(answer.usage
+      ? [
+          {
+            id: answer.id,
+            object: 'chat.completion.chunk',
+            created,
+            model: answer.model,
+            choices: [],
+            usage: answer.usage,
+          },
+        ]
+      : []),
+  ];
   const text = `${events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('')}data: [DONE]\n\n`;
   return new Response(text, { headers: { ...SSE_HEADERS, ...headers } });
 }

@@ -11,7 +11,12 @@ export interface RateLimiter {
 }
 
 /** `limit` and `remaining` of the current window, and when it ends: what the x-ratelimit-* headers say. */
-export type RateLimitTake = { readonly allowed: boolean; readonly retryAfterS: number; readonly limit: number; readonly remaining: number };
+export type RateLimitTake = {
+  readonly allowed: boolean;
+  readonly retryAfterS: number;
+  readonly limit: number;
+  readonly remaining: number;
+};
 
 export interface BudgetStore {
   spent(key: string, day: string): Promise<number>;
@@ -41,7 +46,12 @@ export function createMemoryRateLimiter(perMinute: number): RateLimiter {
       const current = w && w.start === start ? w : { start, count: 0 };
       current.count++;
       windows.set(key, current);
-      return { allowed: current.count <= limit, retryAfterS: Math.ceil((start + 60_000 - now) / 1000), limit, remaining: Math.max(0, limit - current.count) };
+      return {
+        allowed: current.count <= limit,
+        retryAfterS: Math.ceil((start + 60_000 - now) / 1000),
+        limit,
+        remaining: Math.max(0, limit - current.count),
+      };
     },
   };
 }
@@ -49,8 +59,12 @@ export function createMemoryRateLimiter(perMinute: number): RateLimiter {
 export function createMemoryBudgetStore(): BudgetStore {
   const spent = new Map<string, number>();
   return {
-    async spent(key, day) { return spent.get(`${key}|${day}`) ?? 0; },
-    async add(key, day, usd) { spent.set(`${key}|${day}`, (spent.get(`${key}|${day}`) ?? 0) + usd); },
+    async spent(key, day) {
+      return spent.get(`${key}|${day}`) ?? 0;
+    },
+    async add(key, day, usd) {
+      spent.set(`${key}|${day}`, (spent.get(`${key}|${day}`) ?? 0) + usd);
+    },
     async reserve(key, day, usd, limit) {
       const now = spent.get(`${key}|${day}`) ?? 0;
       if (now >= limit - 1e-12) return 0;

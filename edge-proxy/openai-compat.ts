@@ -31,17 +31,42 @@ type Part = { type: string; text?: string };
 
 /** Parameters that change nothing at these values are fine anywhere (a client library's defaults). */
 const neutral = (name: string, value: unknown): boolean =>
-  value === undefined || value === null
-  || (name === 'top_p' && value === 1)
-  || ((name === 'presence_penalty' || name === 'frequency_penalty') && value === 0)
-  || (name === 'response_format' && (value as { type?: string }).type === 'text')
-  || (name === 'logit_bias' && Object.keys(value as object).length === 0);
+  value === undefined ||
+  value === null ||
+  (name === 'top_p' && value === 1) ||
+  ((name === 'presence_penalty' || name === 'frequency_penalty') && value === 0) ||
+  (name === 'response_format' && (value as { type?: string }).type === 'text') ||
+  (name === 'logit_bias' && Object.keys(value as object).length === 0);
 
-const PASS_THROUGH: readonly UpstreamCapability[] = ['top_p', 'presence_penalty', 'frequency_penalty', 'response_format', 'logit_bias'];
+const PASS_THROUGH: readonly UpstreamCapability[] = [
+  'top_p',
+  'presence_penalty',
+  'frequency_penalty',
+  'response_format',
+  'logit_bias',
+];
 
 /** Every parameter this file reads, maps or passes on; anything else is refused by name. */
-const READ = new Set(['model', 'messages', 'stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'seed', 'router',
-  'n', 'logprobs', 'top_logprobs', 'tools', 'tool_choice', 'parallel_tool_calls', 'user', 'stop', ...PASS_THROUGH]);
+const READ = new Set([
+  'model',
+  'messages',
+  'stream',
+  'stream_options',
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'seed',
+  'router',
+  'n',
+  'logprobs',
+  'top_logprobs',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'user',
+  'stop',
+  ...PASS_THROUGH,
+]);
 /** Parameters that ask nothing of the answer at these values (what client libraries send by default). */
 const HARMLESS: Record<string, (value: unknown) => boolean> = {
   store: (v) => v === false,
@@ -55,11 +80,17 @@ export function readChatRequest(body: ChatRequest): ReadRequest | Unsupported {
   // reasoning_effort, prediction, modalities, audio, web_search_options, verbosity, store: true,
   // prompt_cache_key, safety_identifier, sampler extras (top_k, min_p, …): no edge model here
   // is declared to honour them, so a 200 would have ignored them.
-  const unread = Object.keys(raw).find((k) => !READ.has(k) && raw[k] !== undefined && raw[k] !== null && !HARMLESS[k]?.(raw[k]));
+  const unread = Object.keys(raw).find(
+    (k) => !READ.has(k) && raw[k] !== undefined && raw[k] !== null && !HARMLESS[k]?.(raw[k]),
+  );
   if (unread) return { param: unread, message: `${unread}: no edge model here is declared to honour it` };
-  if (typeof raw.n === 'number' && raw.n > 1) return { param: 'n', message: 'n > 1: this proxy returns one choice per request' };
-  if (raw.logprobs === true || raw.top_logprobs !== undefined) return { param: 'logprobs', message: 'logprobs: no edge model here reports them' };
-  const usesTools = (Array.isArray(raw.tools) && raw.tools.length > 0) || (raw.tool_choice !== undefined && raw.tool_choice !== null && raw.tool_choice !== 'none');
+  if (typeof raw.n === 'number' && raw.n > 1)
+    return { param: 'n', message: 'n > 1: this proxy returns one choice per request' };
+  if (raw.logprobs === true || raw.top_logprobs !== undefined)
+    return { param: 'logprobs', message: 'logprobs: no edge model here reports them' };
+  const usesTools =
+    (Array.isArray(raw.tools) && raw.tools.length > 0) ||
+    (raw.tool_choice !== undefined && raw.tool_choice !== null && raw.tool_choice !== 'none');
   let toolConversation = false;
   const messages: ChatMessage[] = [];
   for (const [i, m] of body.messages.entries()) {
@@ -69,18 +100,25 @@ export function readChatRequest(body: ChatRequest): ReadRequest | Unsupported {
     if (typeof message.content === 'string') content = message.content;
     else if (Array.isArray(message.content)) {
       const other = message.content.find((p) => p.type !== 'text');
-      if (other) return { param: `messages[${i}].content`, message: `${other.type} parts: no edge model here reads them` };
+      if (other)
+        return { param: `messages[${i}].content`, message: `${other.type} parts: no edge model here reads them` };
       content = message.content.map((p) => p.text ?? '').join('\n');
     }
     // What the selector and the limits read: a tool result counts as input, like a user turn.
-    const role = message.role === 'developer' ? 'system' : message.role === 'tool' ? 'user' : (message.role as ChatMessage['role']);
+    const role =
+      message.role === 'developer'
+        ? 'system'
+        : message.role === 'tool'
+          ? 'user'
+          : (message.role as ChatMessage['role']);
     messages.push({ role, content: content || (message.tool_calls ? JSON.stringify(message.tool_calls) : '') });
   }
   const extra: Record<string, unknown> = {};
   const needs: UpstreamCapability[] = [];
   if (usesTools || toolConversation) {
     needs.push('tools');
-    for (const name of ['tools', 'tool_choice', 'parallel_tool_calls'] as const) if (raw[name] !== undefined && raw[name] !== null) extra[name] = raw[name];
+    for (const name of ['tools', 'tool_choice', 'parallel_tool_calls'] as const)
+      if (raw[name] !== undefined && raw[name] !== null) extra[name] = raw[name];
   }
   if (typeof raw.user === 'string') extra.user = raw.user;
   for (const name of PASS_THROUGH) {
@@ -88,11 +126,17 @@ export function readChatRequest(body: ChatRequest): ReadRequest | Unsupported {
     extra[name] = raw[name];
     needs.push(name);
   }
-  const stop = raw.stop === undefined || raw.stop === null ? [] : (Array.isArray(raw.stop) ? raw.stop : [raw.stop]).filter((s): s is string => typeof s === 'string' && s !== '');
+  const stop =
+    raw.stop === undefined || raw.stop === null
+      ? []
+      : (Array.isArray(raw.stop) ? raw.stop : [raw.stop]).filter((s): s is string => typeof s === 'string' && s !== '');
   return { messages, extra, needs, stop, ...(toolConversation ? { openAiMessages: body.messages } : {}) };
 }
 
 /** Whether an upstream can honour what the request needs (and which need it cannot). */
-export function firstUnmet(needs: readonly UpstreamCapability[], supports: ReadonlySet<UpstreamCapability> | undefined): UpstreamCapability | undefined {
+export function firstUnmet(
+  needs: readonly UpstreamCapability[],
+  supports: ReadonlySet<UpstreamCapability> | undefined,
+): UpstreamCapability | undefined {
   return needs.find((n) => !supports?.has(n));
 }

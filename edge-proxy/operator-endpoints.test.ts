@@ -39,9 +39,17 @@ describe('/metrics and /health details are for operators (S11)', () => {
   });
 
   it('with a metrics token: it opens both, nothing else does', async () => {
-    const app = createProxyApp({ config: { tokens: ['client-token-1'] }, candidates: [], metricsToken: 'operator-token-1' });
+    const app = createProxyApp({
+      config: { tokens: ['client-token-1'] },
+      candidates: [],
+      metricsToken: 'operator-token-1',
+    });
     expect((await get(app, '/metrics', 'operator-token-1')).status).toBe(200);
-    expect(await (await get(app, '/health', 'operator-token-1')).json()).toMatchObject({ status: 'ok', auth: 'bearer', upstreams: [] });
+    expect(await (await get(app, '/health', 'operator-token-1')).json()).toMatchObject({
+      status: 'ok',
+      auth: 'bearer',
+      upstreams: [],
+    });
     expect(await (await get(app, '/health')).json()).toEqual({ status: 'ok' });
   });
 

@@ -25,13 +25,21 @@ export type OperatorDeps = {
 
 export function addOperatorRoutes(app: Hono<Vars>, deps: OperatorDeps): void {
   const { selector, breakers, metrics, fail } = deps;
-  const operator = (c: ProxyContext) => (deps.metricsToken !== undefined ? bearerOf(c.req.header('authorization')) === deps.metricsToken : !deps.authOn);
+  const operator = (c: ProxyContext) =>
+    deps.metricsToken !== undefined ? bearerOf(c.req.header('authorization')) === deps.metricsToken : !deps.authOn;
   app.get('/health', (c) => {
-    const upstreams = selector.candidates.map((k) => ({ id: k.upstream.id, kind: k.upstream.kind, state: breakers.state(k.upstream.id), ttft_ms: Math.round(k.ttftMs), tokens_per_s: Math.round(k.tokensPerSecond) }));
+    const upstreams = selector.candidates.map((k) => ({
+      id: k.upstream.id,
+      kind: k.upstream.kind,
+      state: breakers.state(k.upstream.id),
+      ttft_ms: Math.round(k.ttftMs),
+      tokens_per_s: Math.round(k.tokensPerSecond),
+    }));
     const down = upstreams.filter((u) => u.state === 'open').length;
     const sharedState = deps.sharedStateHealthy ? (deps.sharedStateHealthy() ? 'ok' : 'unreachable') : 'memory';
     // Degraded: some upstream's circuit is open, or the shared state is unreachable; down: no upstream can answer.
-    const status = down === upstreams.length && down > 0 ? 'down' : down > 0 || sharedState === 'unreachable' ? 'degraded' : 'ok';
+    const status =
+      down === upstreams.length && down > 0 ? 'down' : down > 0 || sharedState === 'unreachable' ? 'degraded' : 'ok';
     const code = status === 'down' ? 503 : 200;
     // CORP: a page with COEP may probe /health without CORS, to tell "offline" from "this origin
     // is refused" (workers/edge-client.ts); what it can read of it is nothing (an opaque response).
@@ -40,14 +48,25 @@ export function addOperatorRoutes(app: Hono<Vars>, deps: OperatorDeps): void {
     return c.json({ status, auth: deps.authMode, shared_state: sharedState, upstreams }, code);
   });
   app.get('/metrics', async (c) => {
-    if (!operator(c)) return fail(openAiError('unauthorized', '/metrics needs the metrics token (metrics_token_env)'), { 'www-authenticate': 'Bearer realm="riskgate-metrics"' });
+    if (!operator(c))
+      return fail(openAiError('unauthorized', '/metrics needs the metrics token (metrics_token_env)'), {
+        'www-authenticate': 'Bearer realm="riskgate-metrics"',
+      });
     return c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
   });
   // `owned_by` says what serves it; a `replay` model answers only the prompts it has recordings of.
-  const modelObject = (k: Candidate) => ({ id: k.upstream.model, object: 'model', created: 0, owned_by: k.upstream.kind, ...(k.upstream.kind === 'replay' ? { recorded_prompts_only: true } : {}) });
+  const modelObject = (k: Candidate) => ({
+    id: k.upstream.model,
+    object: 'model',
+    created: 0,
+    owned_by: k.upstream.kind,
+    ...(k.upstream.kind === 'replay' ? { recorded_prompts_only: true } : {}),
+  });
   app.get('/v1/models', (c) => c.json({ object: 'list', data: selector.candidates.map(modelObject) }));
   app.get('/v1/models/:id{.+}', (c) => {
     const found = selector.candidates.find((k) => k.upstream.model === c.req.param('id'));
-    return found ? c.json(modelObject(found)) : fail(openAiError('invalid_model', `model ${c.req.param('id')} is not served here`, 'model'));
+    return found
+      ? c.json(modelObject(found))
+      : fail(openAiError('invalid_model', `model ${c.req.param('id')} is not served here`, 'model'));
   });
 }

@@ -29,7 +29,11 @@ describe('edge proxy through the official openai SDK', () => {
 
   it('streams the same text as chunks, then usage, then [DONE]', async () => {
     const stream = await client.chat.completions.create({
-      model: 'stories260K', messages: [{ role: 'user', content: golden.prompt }], max_tokens: 60, stream: true, stream_options: { include_usage: true },
+      model: 'stories260K',
+      messages: [{ role: 'user', content: golden.prompt }],
+      max_tokens: 60,
+      stream: true,
+      stream_options: { include_usage: true },
     });
     let text = '';
     const finishReasons: (string | null)[] = [];
@@ -58,13 +62,19 @@ describe('edge proxy through the official openai SDK', () => {
   });
 
   it('rejects a model it does not serve with 404 invalid_model', async () => {
-    const error = await client.chat.completions.create({ model: 'gpt-9', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: 'gpt-9', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect((error as APIError).status).toBe(404);
     expect((error as APIError).code).toBe('invalid_model');
   });
 
   it('answers non-JSON bodies and unknown routes with the OpenAI error shape', async () => {
-    const bad = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', body: '{nope', headers: { 'content-type': 'application/json' } });
+    const bad = await fetch(`${proxy.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: '{nope',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe('invalid_request');
     const missing = await fetch(`${proxy.url}/v2/else`);
@@ -74,19 +84,38 @@ describe('edge proxy through the official openai SDK', () => {
 
   it('lists the served model through the SDK', async () => {
     const models = await client.models.list();
-    expect(models.data.map((m) => m.id)).toEqual(['gpt-4-1106-preview', 'mistralai/Mixtral-8x7B-Instruct-v0.1', 'stories260K']);
+    expect(models.data.map((m) => m.id)).toEqual([
+      'gpt-4-1106-preview',
+      'mistralai/Mixtral-8x7B-Instruct-v0.1',
+      'stories260K',
+    ]);
   });
 
   it('keeps serving after a client abandons a stream mid-way (the engine is released)', async () => {
-    const abandoned = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Tim had a red ball.' }], max_tokens: 200, stream: true });
-    for await (const chunk of abandoned) { if (chunk.choices[0]?.delta.content) break; }
-    const next = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: golden.prompt }], max_tokens: 60 });
+    const abandoned = await client.chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: 'Tim had a red ball.' }],
+      max_tokens: 200,
+      stream: true,
+    });
+    for await (const chunk of abandoned) {
+      if (chunk.choices[0]?.delta.content) break;
+    }
+    const next = await client.chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: golden.prompt }],
+      max_tokens: 60,
+    });
     expect(next.choices[0]!.message.content).toBe(golden.completion_text);
   });
 
   it('reports health with its upstream', async () => {
     const health = await (await fetch(`${proxy.url}/health`)).json();
     expect(health.status).toBe('ok');
-    expect(health.upstreams.map((u: { id: string }) => u.id)).toEqual(['gpt-4-1106-preview', 'mistralai/Mixtral-8x7B-Instruct-v0.1', 'stories260K']);
+    expect(health.upstreams.map((u: { id: string }) => u.id)).toEqual([
+      'gpt-4-1106-preview',
+      'mistralai/Mixtral-8x7B-Instruct-v0.1',
+      'stories260K',
+    ]);
   });
 });

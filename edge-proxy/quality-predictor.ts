@@ -22,13 +22,21 @@ export type OrtForPredictor = {
   readonly Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => Tensor;
 };
 
-export async function createOnnxQualityPredictor(ort: OrtForPredictor, bytes: Uint8Array, models: readonly string[], representationModelId: string | null = null): Promise<QualityPredictor> {
+export async function createOnnxQualityPredictor(
+  ort: OrtForPredictor,
+  bytes: Uint8Array,
+  models: readonly string[],
+  representationModelId: string | null = null,
+): Promise<QualityPredictor> {
   const session = await ort.InferenceSession.create(bytes);
   const input = session.inputMetadata.find((m) => m.name === 'representation');
   const dim = input && input.isTensor ? Number(input.shape[1]) : NaN;
-  if (!Number.isInteger(dim) || !session.outputNames.includes('quality')) throw new Error('selector.onnx lacks representation[N,d] → quality[N,M]');
+  if (!Number.isInteger(dim) || !session.outputNames.includes('quality'))
+    throw new Error('selector.onnx lacks representation[N,d] → quality[N,M]');
   return {
-    models, dim, representationModelId,
+    models,
+    dim,
+    representationModelId,
     async predict(representation) {
       const { quality } = await session.run({ representation: new ort.Tensor('float32', representation, [1, dim]) });
       const values = (quality as TypedTensor<'float32'>).data;

@@ -20,15 +20,17 @@ describe('edge proxy with its Redis down', () => {
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('2');
     expect(await response.json()).toMatchObject({ error: { code: 'shared_state_unavailable', type: 'server_error' } });
-    const health = await (await fetch(`${proxy.url}/health`)).json() as { status: string; shared_state: string };
+    const health = (await (await fetch(`${proxy.url}/health`)).json()) as { status: string; shared_state: string };
     expect(health).toMatchObject({ status: 'degraded', shared_state: 'unreachable' });
   });
 
   it('shared_state_failure "open": this process\'s own limits stand in, and the answer is given', async () => {
-    const proxy = await startProxy(0, { config: { redis_url: DEAD_REDIS, shared_state_failure: 'open', selector: null } });
+    const proxy = await startProxy(0, {
+      config: { redis_url: DEAD_REDIS, shared_state_failure: 'open', selector: null },
+    });
     proxies.push(proxy);
     const response = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: json, body: ask });
     expect(response.status).toBe(200);
-    expect((await response.json() as { choices: unknown[] }).choices).toHaveLength(1);
+    expect(((await response.json()) as { choices: unknown[] }).choices).toHaveLength(1);
   });
 });

@@ -48,7 +48,13 @@ export async function respondStream(serving: AnswerServing, { includeUsage, slot
       await sse.data(chunk({ content: piece }, null));
     },
   });
-  const first = await Promise.race([opened, served.then(() => 'served' as const, () => 'failed' as const)]);
+  const first = await Promise.race([
+    opened,
+    served.then(
+      () => 'served' as const,
+      () => 'failed' as const,
+    ),
+  ]);
   if (first === 'failed') {
     await account.refund();
     clearInterval(keepAlive);
@@ -66,9 +72,11 @@ export async function respondStream(serving: AnswerServing, { includeUsage, slot
     }
     const { toolCalls, finishReason, promptTokens, completionTokens } = done.result;
     // Tool calls go out whole once the upstream has finished them (decision 018).
-    if (toolCalls?.length) await sse.data(chunk({ tool_calls: toolCalls.map((call, index) => ({ index, ...call })) }, null));
+    if (toolCalls?.length)
+      await sse.data(chunk({ tool_calls: toolCalls.map((call, index) => ({ index, ...call })) }, null));
     await sse.data(chunk({}, finishReason));
-    if (includeUsage) await sse.data({ ...chunk({}, null), choices: [], usage: usageOf(promptTokens, completionTokens) });
+    if (includeUsage)
+      await sse.data({ ...chunk({}, null), choices: [], usage: usageOf(promptTokens, completionTokens) });
     await account.served(done);
   };
   const fail = async (error: unknown) => {

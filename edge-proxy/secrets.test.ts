@@ -21,10 +21,16 @@ function filesUnder(dir: string): string[] {
 describe('provider keys never reach a browser', () => {
   const dir = mkdtempSync(join(tmpdir(), 'riskgate-secrets-'));
   const configPath = join(dir, 'proxy.json');
-  writeFileSync(configPath, JSON.stringify({
-    tokens: [BEARER],
-    models: [{ kind: 'openai', id: 'hosted', base_url: 'http://127.0.0.1:9/v1', api_key: PROVIDER_KEY }, { kind: 'embedded', id: 'stories260K' }],
-  }));
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      tokens: [BEARER],
+      models: [
+        { kind: 'openai', id: 'hosted', base_url: 'http://127.0.0.1:9/v1', api_key: PROVIDER_KEY },
+        { kind: 'embedded', id: 'stories260K' },
+      ],
+    }),
+  );
 
   it('the web bundle built with a secret config in the environment contains neither key', async () => {
     const outDir = join(dir, 'dist');
@@ -51,9 +57,13 @@ describe('provider keys never reach a browser', () => {
       const text = await (await app.fetch(new Request(`http://proxy${path}`, { headers: auth }))).text();
       expect(text.includes(PROVIDER_KEY), path).toBe(false);
     }
-    const failed = await app.fetch(new Request('http://proxy/v1/chat/completions', {
-      method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'hosted', messages: [{ role: 'user', content: 'hi' }] }),
-    }));
+    const failed = await app.fetch(
+      new Request('http://proxy/v1/chat/completions', {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'hosted', messages: [{ role: 'user', content: 'hi' }] }),
+      }),
+    );
     expect(failed.status).toBe(502);
     expect((await failed.text()).includes(PROVIDER_KEY)).toBe(false);
   });

@@ -3,17 +3,30 @@ import { createEdgeSelector, type Candidate } from './selector.js';
 import type { Upstream } from './upstream/upstream.js';
 
 const upstream = (id: string, knows?: boolean): Upstream => ({
-  id, model: id, kind: 'replay', generate: async function* () { return { finishReason: 'stop', promptTokens: 0, completionTokens: 0 }; },
+  id,
+  model: id,
+  kind: 'replay',
+  generate: async function* () {
+    return { finishReason: 'stop', promptTokens: 0, completionTokens: 0 };
+  },
   ...(knows === undefined ? {} : { knows: () => knows }),
 });
-const candidate = (id: string, q: number, usd: number, ttftMs: number, tps: number, knows?: boolean): Candidate =>
-  ({ upstream: upstream(id, knows), priorQuality: q, usdPer1kTokens: usd, ttftMs, tokensPerSecond: tps });
+const candidate = (id: string, q: number, usd: number, ttftMs: number, tps: number, knows?: boolean): Candidate => ({
+  upstream: upstream(id, knows),
+  priorQuality: q,
+  usdPer1kTokens: usd,
+  ttftMs,
+  tokensPerSecond: tps,
+});
 const options = { ewmaWeight: 0.5, latencyNormalizerS: 2 };
 const messages = [{ role: 'user' as const, content: 'hi' }];
 
 describe('edge utility selector: argmax Û = q̂ − λ·c̄', () => {
   it('picks the best quality at λ = 0 and the cheaper model as λ grows', () => {
-    const s = createEdgeSelector([candidate('big', 0.9, 0.03, 800, 30), candidate('small', 0.6, 0.001, 100, 120)], options);
+    const s = createEdgeSelector(
+      [candidate('big', 0.9, 0.03, 800, 30), candidate('small', 0.6, 0.001, 100, 120)],
+      options,
+    );
     expect(s.select(0, 100, messages).ladder[0]!.upstream.id).toBe('big');
     expect(s.select(5, 100, messages).ladder[0]!.upstream.id).toBe('small');
     const u = s.select(1, 100, messages).utilities;
@@ -30,7 +43,10 @@ describe('edge utility selector: argmax Û = q̂ − λ·c̄', () => {
   });
 
   it('never offers an upstream that cannot know the prompt (a replay without its recording), and a pin allows only that model', () => {
-    const s = createEdgeSelector([candidate('replay', 0.9, 0, 100, 100, false), candidate('live', 0.5, 0, 100, 100)], options);
+    const s = createEdgeSelector(
+      [candidate('replay', 0.9, 0, 100, 100, false), candidate('live', 0.5, 0, 100, 100)],
+      options,
+    );
     expect(s.select(0, 10, messages).ladder.map((c) => c.upstream.id)).toEqual(['live']);
     expect(s.select(0, 10, messages, 'replay').ladder.map((c) => c.upstream.id)).toEqual(['replay']);
     expect(s.select(0, 10, messages, 'nope').ladder).toEqual([]);

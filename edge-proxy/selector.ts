@@ -39,13 +39,23 @@ export function createEdgeSelector(candidates: readonly Candidate[], options: Se
      * @param pinned a model id the request pinned: only that model, no failover.
      * @param predicted Q̂_m by selector.onnx output name, when the request carried a representation.
      */
-    select(costWeight: number, outputTokens: number, messages: readonly ChatMessage[], pinned?: string, predicted?: ReadonlyMap<string, number>): Selection {
+    select(
+      costWeight: number,
+      outputTokens: number,
+      messages: readonly ChatMessage[],
+      pinned?: string,
+      predicted?: ReadonlyMap<string, number>,
+    ): Selection {
       const quality = (c: Candidate) => predicted?.get(c.qualityModel ?? c.upstream.id) ?? c.priorQuality;
-      const utilities = new Map(candidates.map((c) => [c.upstream.id, quality(c) - costWeight * normalizedCost(c, outputTokens)]));
+      const utilities = new Map(
+        candidates.map((c) => [c.upstream.id, quality(c) - costWeight * normalizedCost(c, outputTokens)]),
+      );
       if (pinned) return { ladder: byId.has(pinned) ? [byId.get(pinned)!] : [], utilities };
       // Upstreams that cannot know this prompt (a replay without its recording) are not candidates.
       const knows = (c: Candidate) => (c.upstream.knows ? c.upstream.knows(messages) : true);
-      const ladder = candidates.filter(knows).sort((a, b) => utilities.get(b.upstream.id)! - utilities.get(a.upstream.id)!);
+      const ladder = candidates
+        .filter(knows)
+        .sort((a, b) => utilities.get(b.upstream.id)! - utilities.get(a.upstream.id)!);
       return { ladder, utilities };
     },
     /** A failed attempt: counts as a first token after `penaltyMs`, so the upstream's expected latency (and cost) rises. */
@@ -59,7 +69,8 @@ export function createEdgeSelector(candidates: readonly Candidate[], options: Se
       if (!c) return;
       const w = options.ewmaWeight;
       c.ttftMs = (1 - w) * c.ttftMs + w * ttftMs;
-      if (tokensPerSecond && Number.isFinite(tokensPerSecond)) c.tokensPerSecond = (1 - w) * c.tokensPerSecond + w * tokensPerSecond;
+      if (tokensPerSecond && Number.isFinite(tokensPerSecond))
+        c.tokensPerSecond = (1 - w) * c.tokensPerSecond + w * tokensPerSecond;
     },
   };
 }

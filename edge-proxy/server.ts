@@ -23,17 +23,27 @@ export const DEFAULT_PROXY_PORT = 8787;
 export const LISTEN_BACKLOG = 4096;
 
 /** Bearer tokens from `RISKGATE_TOKENS` (comma-separated); none = auth off. */
-export const tokensFromEnv = (value = process.env.RISKGATE_TOKENS ?? ''): string[] => value.split(',').map((t) => t.trim()).filter(Boolean);
+export const tokensFromEnv = (value = process.env.RISKGATE_TOKENS ?? ''): string[] =>
+  value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 
 /** Reads RISKGATE_CONFIG (if set) and applies the env overrides. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): { config: ProxyConfig; baseDir: string } {
   const path = env.RISKGATE_CONFIG ? resolve(env.RISKGATE_CONFIG) : undefined;
   const raw = path ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
   const tokens = tokensFromEnv(env.RISKGATE_TOKENS ?? '');
-  const cors = env.CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+  const cors = env.CORS_ORIGINS?.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   const config = parseConfig({
-    ...raw, ...(env.PROXY_PORT ? { port: Number(env.PROXY_PORT) } : {}), ...(tokens.length ? { tokens } : {}),
-    ...(env.HOST ? { host: env.HOST } : {}), ...(cors?.length ? { cors_origins: cors } : {}), ...(env.REDIS_URL ? { redis_url: env.REDIS_URL } : {}),
+    ...raw,
+    ...(env.PROXY_PORT ? { port: Number(env.PROXY_PORT) } : {}),
+    ...(tokens.length ? { tokens } : {}),
+    ...(env.HOST ? { host: env.HOST } : {}),
+    ...(cors?.length ? { cors_origins: cors } : {}),
+    ...(env.REDIS_URL ? { redis_url: env.REDIS_URL } : {}),
   });
   return { config, baseDir: path ? dirname(path) : process.cwd() };
 }
@@ -51,12 +61,18 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 /** Refuses an open proxy: a non-loopback address needs tokens, or allow_anonymous said out loud. */
 export function checkExposure(config: ProxyConfig, widgetTokens = false): void {
   if (!LOOPBACK.has(config.host) && config.tokens.length === 0 && !widgetTokens && !config.allow_anonymous) {
-    throw new Error(`refusing to listen on ${config.host} without tokens: set RISKGATE_TOKENS (or config "tokens"), or "allow_anonymous": true for a public demo`);
+    throw new Error(
+      `refusing to listen on ${config.host} without tokens: set RISKGATE_TOKENS (or config "tokens"), or "allow_anonymous": true for a public demo`,
+    );
   }
 }
 
 /** Serves any fetch app on `port` (0 = any free port), on loopback unless `hostname` says otherwise. */
-export async function listen(fetch: (request: Request, env?: unknown) => Response | Promise<Response>, port: number, hostname = '127.0.0.1'): Promise<RunningProxy> {
+export async function listen(
+  fetch: (request: Request, env?: unknown) => Response | Promise<Response>,
+  port: number,
+  hostname = '127.0.0.1',
+): Promise<RunningProxy> {
   const server = await new Promise<ServerType>((resolvePromise, reject) => {
     const s = createAdaptorServer({ fetch });
     s.once('error', reject);
@@ -69,28 +85,61 @@ export async function listen(fetch: (request: Request, env?: unknown) => Respons
   return {
     server,
     url: `http://localhost:${actualPort}`,
-    close: () => new Promise<void>((r) => { server.close(() => r()); (server as { closeAllConnections?: () => void }).closeAllConnections?.(); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
   };
 }
 
-export async function startProxy(port: number, options: { config?: Partial<ProxyConfig>; baseDir?: string } = {}): Promise<RunningProxy> {
+export async function startProxy(
+  port: number,
+  options: { config?: Partial<ProxyConfig>; baseDir?: string } = {},
+): Promise<RunningProxy> {
   const config = parseConfig({ ...options.config, port });
   const widgetTokenSecret = config.widget_token_secret_env ? process.env[config.widget_token_secret_env] : undefined;
-  if (config.widget_token_secret_env && !widgetTokenSecret) throw new Error(`widget_token_secret_env names ${config.widget_token_secret_env}, which is not set`);
+  if (config.widget_token_secret_env && !widgetTokenSecret)
+    throw new Error(`widget_token_secret_env names ${config.widget_token_secret_env}, which is not set`);
   if (widgetTokenSecret !== undefined) checkWidgetSecret(widgetTokenSecret);
   const metricsToken = config.metrics_token_env ? process.env[config.metrics_token_env] : undefined;
-  if (config.metrics_token_env && !metricsToken) throw new Error(`metrics_token_env names ${config.metrics_token_env}, which is not set`);
+  if (config.metrics_token_env && !metricsToken)
+    throw new Error(`metrics_token_env names ${config.metrics_token_env}, which is not set`);
   checkExposure(config, widgetTokenSecret !== undefined);
-  const candidates = candidatesFromConfig(config.models, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms, embeddedQueuePerThread: config.embedded_queue_per_thread });
+  const candidates = candidatesFromConfig(config.models, {
+    ...(options.baseDir ? { baseDir: options.baseDir } : {}),
+    idleTimeoutMs: config.upstream_timeout_ms,
+    embeddedQueuePerThread: config.embedded_queue_per_thread,
+  });
   const qualityPredictor = await loadQualityPredictor(config.selector, options.baseDir);
-  const judge = judgeFromConfig(config.judge, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), idleTimeoutMs: config.upstream_timeout_ms });
-  const shared = config.redis_url ? createRedisStores(config.redis_url, { perMinute: config.rate_limit_per_minute }) : undefined;
+  const judge = judgeFromConfig(config.judge, {
+    ...(options.baseDir ? { baseDir: options.baseDir } : {}),
+    idleTimeoutMs: config.upstream_timeout_ms,
+  });
+  const shared = config.redis_url
+    ? createRedisStores(config.redis_url, { perMinute: config.rate_limit_per_minute })
+    : undefined;
   await shared?.connected(2_000); // not a hard requirement: without Redis the proxy starts degraded
   const log = createLogger();
   const embedders = config.embedding_models.map((m) => createHttpEmbedder(m, process.env, config.upstream_timeout_ms));
   const app = createProxyApp({
-    config, candidates, embedders, log, ...(widgetTokenSecret ? { widgetTokenSecret } : {}), ...(metricsToken ? { metricsToken } : {}),
-    ...(shared ? { ...guardStores(shared, config.shared_state_failure, config.rate_limit_per_minute, log), sharedStateHealthy: shared.healthy } : {}), clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress, ...(qualityPredictor ? { qualityPredictor } : {}), ...(judge ? { judge } : {}) });
+    config,
+    candidates,
+    embedders,
+    log,
+    ...(widgetTokenSecret ? { widgetTokenSecret } : {}),
+    ...(metricsToken ? { metricsToken } : {}),
+    ...(shared
+      ? {
+          ...guardStores(shared, config.shared_state_failure, config.rate_limit_per_minute, log),
+          sharedStateHealthy: shared.healthy,
+        }
+      : {}),
+    clientAddress: (env) =>
+      (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
+    ...(qualityPredictor ? { qualityPredictor } : {}),
+    ...(judge ? { judge } : {}),
+  });
   const running = await listen(app.fetch, port, config.host);
   const release = async () => {
     await Promise.all(candidates.map((c) => c.upstream.close?.()));
@@ -123,7 +172,11 @@ export async function startProxy(port: number, options: { config?: Partial<Proxy
  * (a process manager may signal the whole group, and a cluster primary passes it on too); a
  * second Ctrl-C (SIGINT) exits at once.
  */
-export function drainOnSignals(proxy: RunningProxy, deadlineMs: number, also: () => Promise<void> = async () => {}): void {
+export function drainOnSignals(
+  proxy: RunningProxy,
+  deadlineMs: number,
+  also: () => Promise<void> = async () => {},
+): void {
   let stopping = false;
   const stop = async (signal: 'SIGTERM' | 'SIGINT') => {
     if (stopping) {
@@ -139,7 +192,9 @@ export function drainOnSignals(proxy: RunningProxy, deadlineMs: number, also: ()
 }
 
 export function describeAuth(config: ProxyConfig): string {
-  const widget = config.widget_token_secret_env ? `widget tokens signed with $${config.widget_token_secret_env}` : undefined;
+  const widget = config.widget_token_secret_env
+    ? `widget tokens signed with $${config.widget_token_secret_env}`
+    : undefined;
   if (config.tokens.length > 0 || widget) {
     return `auth: ${[config.tokens.length > 0 ? `bearer token required (${config.tokens.length} configured)` : '', widget ?? ''].filter(Boolean).join('; ')}`;
   }
@@ -154,12 +209,18 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // budgets and idempotency keys must then live in Redis (REDIS_URL), or each process keeps its own.
   const wanted = process.env.PROXY_WORKERS === 'auto' ? availableParallelism() : Number(process.env.PROXY_WORKERS ?? 1);
   if (cluster.isPrimary && wanted > 1) {
-    if (!config.redis_url) console.warn('PROXY_WORKERS > 1 without REDIS_URL: each worker keeps its own rate limits, budgets and idempotency keys');
+    if (!config.redis_url)
+      console.warn(
+        'PROXY_WORKERS > 1 without REDIS_URL: each worker keeps its own rate limits, budgets and idempotency keys',
+      );
     for (let i = 0; i < wanted; i++) cluster.fork();
     let stopping = false;
     cluster.on('exit', (worker, code) => {
       if (stopping) return;
-      if (code !== 0) { console.error(`proxy worker ${worker.process.pid} exited with ${code}; starting another`); cluster.fork(); }
+      if (code !== 0) {
+        console.error(`proxy worker ${worker.process.pid} exited with ${code}; starting another`);
+        cluster.fork();
+      }
     });
     // The primary passes SIGTERM on: each worker drains its own open answers, then the primary exits.
     const stopAll = () => {
@@ -168,7 +229,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
       let left = workers.length;
       if (left === 0) process.exit(0);
-      for (const w of workers) { w.once('exit', () => { if (--left === 0) process.exit(0); }); w.process.kill('SIGTERM'); }
+      for (const w of workers) {
+        w.once('exit', () => {
+          if (--left === 0) process.exit(0);
+        });
+        w.process.kill('SIGTERM');
+      }
     };
     process.on('SIGTERM', stopAll);
     process.on('SIGINT', stopAll);

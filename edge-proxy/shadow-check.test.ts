@@ -14,8 +14,32 @@ let withoutJudge: RunningProxy;
 
 beforeAll(async () => {
   [edge, judgeServer] = await Promise.all([startFakeOpenAiServer(), startFakeOpenAiServer()]);
-  const models = [{ kind: 'openai' as const, id: 'edge-model', base_url: edge.url, prior_quality: 0.5, usd_per_1k_tokens: 0, prior_ttft_ms: 100, prior_tokens_per_s: 50 }];
-  proxy = await startProxy(0, { config: { models, judge: { kind: 'openai', id: 'judge-model', base_url: judgeServer.url, prior_quality: 0.5, usd_per_1k_tokens: 0, prior_ttft_ms: 100, prior_tokens_per_s: 50 }, selector: null } });
+  const models = [
+    {
+      kind: 'openai' as const,
+      id: 'edge-model',
+      base_url: edge.url,
+      prior_quality: 0.5,
+      usd_per_1k_tokens: 0,
+      prior_ttft_ms: 100,
+      prior_tokens_per_s: 50,
+    },
+  ];
+  proxy = await startProxy(0, {
+    config: {
+      models,
+      judge: {
+        kind: 'openai',
+        id: 'judge-model',
+        base_url: judgeServer.url,
+        prior_quality: 0.5,
+        usd_per_1k_tokens: 0,
+        prior_ttft_ms: 100,
+        prior_tokens_per_s: 50,
+      },
+      selector: null,
+    },
+  });
   withoutJudge = await startProxy(0, { config: { models, selector: null } });
 });
 afterAll(async () => {
@@ -23,16 +47,24 @@ afterAll(async () => {
   await Promise.all([edge.close(), judgeServer.close()]);
 });
 
-const check = (base: string, body: unknown) => fetch(`${base}/v1/riskgate/shadow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const check = (base: string, body: unknown) =>
+  fetch(`${base}/v1/riskgate/shadow`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 const question = [{ role: 'user', content: 'What is the capital of France?' }];
 
 describe('POST /v1/riskgate/shadow', () => {
-  it('gets the edge\'s answer and says it was better when the judge prefers it in both orders', async () => {
+  it("gets the edge's answer and says it was better when the judge prefers it in both orders", async () => {
     const before = judgeServer.requests;
     const response = await check(proxy.url, { messages: question, local_answer: 'I do not know.', max_tokens: 16 });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
-      object: 'riskgate.shadow_check', verdict: 'edge_better', votes: ['B', 'A'], judge_model: 'judge-model',
+      object: 'riskgate.shadow_check',
+      verdict: 'edge_better',
+      votes: ['B', 'A'],
+      judge_model: 'judge-model',
       edge: { model: 'edge-model', content: 'Paris is the capital of France .' },
     });
     expect(judgeServer.requests - before).toBe(2); // both orders
@@ -42,8 +74,20 @@ describe('POST /v1/riskgate/shadow', () => {
     const tie = await (await check(proxy.url, { messages: question, local_answer: 'Paris.' })).json();
     expect(tie).toMatchObject({ verdict: 'not_worse', votes: ['C', 'C'] });
     // A judge that always picks the first answer (position bias) never finds the edge better.
-    const firstAlways: Upstream = { id: 'a', kind: 'openai', model: 'biased', async *generate() { yield 'Looks fine. [[A]]'; return { finishReason: 'stop', promptTokens: 1, completionTokens: 1 }; } };
-    const biased = await createPairwiseJudge(firstAlways).judge(question as never, { local: 'x', edge: 'y' }, new AbortController().signal);
+    const firstAlways: Upstream = {
+      id: 'a',
+      kind: 'openai',
+      model: 'biased',
+      async *generate() {
+        yield 'Looks fine. [[A]]';
+        return { finishReason: 'stop', promptTokens: 1, completionTokens: 1 };
+      },
+    };
+    const biased = await createPairwiseJudge(firstAlways).judge(
+      question as never,
+      { local: 'x', edge: 'y' },
+      new AbortController().signal,
+    );
     expect(biased).toEqual({ verdict: 'not_worse', votes: ['A', 'A'], model: 'biased' });
   });
 
@@ -52,7 +96,11 @@ describe('POST /v1/riskgate/shadow', () => {
     expect(readVote('I prefer answer B')).toBeUndefined();
     const embedded = createEmbeddedThreadUpstream({ id: 'stories260K', queuePerThread: 4 });
     try {
-      const judgement = await createPairwiseJudge(embedded).judge(question as never, { local: 'x', edge: 'y' }, new AbortController().signal);
+      const judgement = await createPairwiseJudge(embedded).judge(
+        question as never,
+        { local: 'x', edge: 'y' },
+        new AbortController().signal,
+      );
       expect(judgement.verdict).toBe('undecided');
       expect(judgement.votes).toEqual(['none', 'none']);
     } finally {
@@ -77,7 +125,10 @@ describe('POST /v1/riskgate/shadow', () => {
     try {
       const failed = await check(proxy.url, { messages: question, local_answer: 'x' });
       expect(failed.status).toBe(502);
-      expect((await failed.json()).error).toMatchObject({ code: 'upstream_failed', message: expect.stringContaining('judge') });
+      expect((await failed.json()).error).toMatchObject({
+        code: 'upstream_failed',
+        message: expect.stringContaining('judge'),
+      });
     } finally {
       judgeServer.behaviour = 'ok';
     }

@@ -28,30 +28,50 @@ export type ShadowDeps = {
   readonly signal: AbortSignal;
 };
 
-const shadowSchema = (maxAnswerChars: number) => z.object({
-  messages: chatRequestSchema.shape.messages,
-  local_answer: z.string().max(maxAnswerChars),
-  max_tokens: chatRequestSchema.shape.max_tokens,
-  router: chatRequestSchema.shape.router,
-}).strict();
+const shadowSchema = (maxAnswerChars: number) =>
+  z
+    .object({
+      messages: chatRequestSchema.shape.messages,
+      local_answer: z.string().max(maxAnswerChars),
+      max_tokens: chatRequestSchema.shape.max_tokens,
+      router: chatRequestSchema.shape.router,
+    })
+    .strict();
 
 export async function shadowCheck(json: unknown, deps: ShadowDeps): Promise<Response> {
-  if (!deps.judge) return errorResponse(openAiError('judge_unavailable', 'this proxy has no judge configured (config `judge`): shadow checks are off'));
+  if (!deps.judge)
+    return errorResponse(
+      openAiError('judge_unavailable', 'this proxy has no judge configured (config `judge`): shadow checks are off'),
+    );
   const parsed = shadowSchema(deps.maxAnswerChars).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return errorResponse(openAiError('invalid_request', issue?.message ?? 'invalid shadow check', issue?.path.join('.') || null));
+    return errorResponse(
+      openAiError('invalid_request', issue?.message ?? 'invalid shadow check', issue?.path.join('.') || null),
+    );
   }
   const { messages, local_answer: local, max_tokens, router } = parsed.data;
   const read = readChatRequest({ messages });
   if ('param' in read) return errorResponse(openAiError('unsupported_parameter', read.message, read.param));
-  const edgeResponse = await deps.answer({ model: 'auto', messages, stream: false, ...(max_tokens ? { max_tokens } : {}), ...(router ? { router } : {}) });
+  const edgeResponse = await deps.answer({
+    model: 'auto',
+    messages,
+    stream: false,
+    ...(max_tokens ? { max_tokens } : {}),
+    ...(router ? { router } : {}),
+  });
   if (!edgeResponse.ok) return edgeResponse; // the edge's own error (limits, budget, upstream failure), as it is
-  const completion = await edgeResponse.json() as ChatCompletion;
+  const completion = (await edgeResponse.json()) as ChatCompletion;
   const edge = completion.choices[0]?.message.content ?? '';
   try {
     const judgement = await deps.judge.judge(read.messages, { local, edge }, deps.signal);
-    return Response.json({ object: 'riskgate.shadow_check', verdict: judgement.verdict, votes: judgement.votes, judge_model: judgement.model, edge: { model: completion.model, content: edge } });
+    return Response.json({
+      object: 'riskgate.shadow_check',
+      verdict: judgement.verdict,
+      votes: judgement.votes,
+      judge_model: judgement.model,
+      edge: { model: completion.model, content: edge },
+    });
   } catch (error) {
     deps.log.warn({ error: String(error) }, 'judge failure');
     return errorResponse(openAiError('upstream_failed', 'the judge could not answer; the edge answer is not judged'));

@@ -18,16 +18,31 @@ export function createSseWriter(onCancel: () => void): SseWriter {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
   let pull: (() => void) | undefined;
-  const body = new ReadableStream<Uint8Array>({
-    start: (c) => { controller = c; },
-    pull: () => { pull?.(); pull = undefined; },
-    cancel: () => { closed = true; pull?.(); onCancel(); },
-  }, { highWaterMark: 8 });
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start: (c) => {
+        controller = c;
+      },
+      pull: () => {
+        pull?.();
+        pull = undefined;
+      },
+      cancel: () => {
+        closed = true;
+        pull?.();
+        onCancel();
+      },
+    },
+    { highWaterMark: 8 },
+  );
   const write = async (text: string) => {
     if (closed) return;
     controller.enqueue(encoder.encode(text));
     // Backpressure: wait while the client is not reading (desiredSize ≤ 0).
-    if ((controller.desiredSize ?? 1) <= 0) await new Promise<void>((r) => { pull = r; });
+    if ((controller.desiredSize ?? 1) <= 0)
+      await new Promise<void>((r) => {
+        pull = r;
+      });
   };
   return {
     body,
@@ -36,9 +51,16 @@ export function createSseWriter(onCancel: () => void): SseWriter {
     comment: (text) => write(`: ${text}\n\n`),
     async done() {
       await write('data: [DONE]\n\n');
-      if (!closed) { closed = true; controller.close(); }
+      if (!closed) {
+        closed = true;
+        controller.close();
+      }
     },
   };
 }
 
-export const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' } as const;
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+} as const;

@@ -27,16 +27,33 @@ function upstreamOf(model: ModelConfig, baseDir: string, idleTimeoutMs: number, 
     case 'embedded':
       return createEmbeddedThreadUpstream({ id: model.id, queuePerThread });
     case 'gguf':
-      return createEmbeddedOnnxUpstream(() => LlamaCppEngine.create({ modelPath: resolve(baseDir, model.model_path), modelId: model.id, contextLength: model.context_length, threads: model.threads }), model.id, 'gguf');
+      return createEmbeddedOnnxUpstream(
+        () =>
+          LlamaCppEngine.create({
+            modelPath: resolve(baseDir, model.model_path),
+            modelId: model.id,
+            contextLength: model.context_length,
+            threads: model.threads,
+          }),
+        model.id,
+        'gguf',
+      );
     case 'openai':
       return createOpenAiHttpUpstream({
-        id: model.id, baseUrl: model.base_url, upstreamModel: model.upstream_model ?? model.id, idleTimeoutMs, transport: undiciTransport,
+        id: model.id,
+        baseUrl: model.base_url,
+        upstreamModel: model.upstream_model ?? model.id,
+        idleTimeoutMs,
+        transport: undiciTransport,
         apiKey: model.api_key ?? (model.api_key_env ? process.env[model.api_key_env] : undefined),
       });
     case 'replay':
       return createReplayUpstream({
-        id: model.id, recordingsPath: resolve(baseDir, model.recordings), recordedModel: model.recorded_model ?? model.id,
-        ttftMs: model.replay_ttft_ms ?? model.prior_ttft_ms, tokensPerSecond: model.replay_tokens_per_s ?? model.prior_tokens_per_s,
+        id: model.id,
+        recordingsPath: resolve(baseDir, model.recordings),
+        recordedModel: model.recorded_model ?? model.id,
+        ttftMs: model.replay_ttft_ms ?? model.prior_ttft_ms,
+        tokensPerSecond: model.replay_tokens_per_s ?? model.prior_tokens_per_s,
       });
   }
 }
@@ -47,9 +64,17 @@ export function fetchedGguf(): string | undefined {
   return existsSync(path) && existsSync(resolve(LLAMA_NATIVE_DIR, 'node_modules/node-llama-cpp')) ? path : undefined;
 }
 
-export function candidatesFromConfig(models: readonly ModelConfig[] | undefined, options: { baseDir?: string; idleTimeoutMs?: number; embeddedQueuePerThread?: number } = {}): Candidate[] {
+export function candidatesFromConfig(
+  models: readonly ModelConfig[] | undefined,
+  options: { baseDir?: string; idleTimeoutMs?: number; embeddedQueuePerThread?: number } = {},
+): Candidate[] {
   return (models ?? defaultModels(DEFAULT_RECORDINGS)).map((m) => ({
-    upstream: upstreamOf(m, options.baseDir ?? process.cwd(), options.idleTimeoutMs ?? 30_000, options.embeddedQueuePerThread ?? 8),
+    upstream: upstreamOf(
+      m,
+      options.baseDir ?? process.cwd(),
+      options.idleTimeoutMs ?? 30_000,
+      options.embeddedQueuePerThread ?? 8,
+    ),
     priorQuality: m.prior_quality,
     qualityModel: m.quality_model ?? m.id,
     usdPer1kTokens: m.usd_per_1k_tokens,
@@ -59,17 +84,30 @@ export function candidatesFromConfig(models: readonly ModelConfig[] | undefined,
 }
 
 /** The shadow-check judge from `config.judge` (any model kind; it answers no chat requests). */
-export function judgeFromConfig(model: ModelConfig | undefined, options: { baseDir?: string; idleTimeoutMs?: number } = {}): Judge | undefined {
-  return model ? createPairwiseJudge(upstreamOf(model, options.baseDir ?? process.cwd(), options.idleTimeoutMs ?? 30_000, 8)) : undefined;
+export function judgeFromConfig(
+  model: ModelConfig | undefined,
+  options: { baseDir?: string; idleTimeoutMs?: number } = {},
+): Judge | undefined {
+  return model
+    ? createPairwiseJudge(upstreamOf(model, options.baseDir ?? process.cwd(), options.idleTimeoutMs ?? 30_000, 8))
+    : undefined;
 }
 
 /** selector.onnx from `config.selector` (relative to the config file), else the repo's when present; null = none. */
-export async function loadQualityPredictor(selector: string | null | undefined, baseDir = process.cwd()): Promise<QualityPredictor | undefined> {
+export async function loadQualityPredictor(
+  selector: string | null | undefined,
+  baseDir = process.cwd(),
+): Promise<QualityPredictor | undefined> {
   if (selector === null) return undefined;
   const path = selector ? resolve(baseDir, selector) : SELECTOR_PATH;
   if (!selector && !existsSync(path)) return undefined;
   const bytes = readFileSync(path);
   const metadata = readOnnxMetadata(bytes);
   const models = JSON.parse(metadata['riskgate.selector.models'] ?? '[]') as string[];
-  return createOnnxQualityPredictor(ort as unknown as OrtForPredictor, bytes, models, metadata['riskgate.representation.model_id'] ?? null);
+  return createOnnxQualityPredictor(
+    ort as unknown as OrtForPredictor,
+    bytes,
+    models,
+    metadata['riskgate.representation.model_id'] ?? null,
+  );
 }

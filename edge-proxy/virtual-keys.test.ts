@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import OpenAI, { APIError } from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import type { RunningProxy } from './server.js';
 import { startEmbeddedAndRemote, type EmbeddedAndRemote } from './testing/embedded-and-remote.js';
 
@@ -26,13 +26,21 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 const client = (apiKey: string) => new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey, maxRetries: 0 });
-const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as APIError);
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as APIError,
+  );
 const hi = { messages: [{ role: 'user' as const, content: 'Once upon a time' }], max_tokens: 8 };
 
 describe('virtual keys', () => {
   it('accepts a key whose sha256 is configured and refuses any other', async () => {
-    expect((await client(KEYS.b).chat.completions.create({ model: 'auto', ...hi })).choices[0]!.message.content).toBeTruthy();
-    expect((await refusal(client('sk-not-a-key-000000').chat.completions.create({ model: 'auto', ...hi })))?.status).toBe(401);
+    expect(
+      (await client(KEYS.b).chat.completions.create({ model: 'auto', ...hi })).choices[0]!.message.content,
+    ).toBeTruthy();
+    expect(
+      (await refusal(client('sk-not-a-key-000000').chat.completions.create({ model: 'auto', ...hi })))?.status,
+    ).toBe(401);
   });
 
   it('a key limited to some models: others are 403 model_not_allowed, auto chooses among its own, aliases resolve', async () => {
@@ -43,31 +51,36 @@ describe('virtual keys', () => {
     expect((await a.chat.completions.create({ model: 'auto', ...hi })).model).toBe('remote');
   });
 
-  it('a key\'s own rate limit holds for it and not for the others', async () => {
+  it("a key's own rate limit holds for it and not for the others", async () => {
     const a = client(KEYS.a);
     // Two a minute: within three requests one is refused, whatever the test above left of this minute.
     let refused: APIError | undefined;
-    for (let i = 0; i < 3 && !refused; i++) refused = await refusal(a.chat.completions.create({ model: 'fast', ...hi }));
+    for (let i = 0; i < 3 && !refused; i++)
+      refused = await refusal(a.chat.completions.create({ model: 'fast', ...hi }));
     expect({ status: refused?.status, code: refused?.code }).toEqual({ status: 429, code: 'rate_limited' });
     expect((await client(KEYS.b).chat.completions.create({ model: 'auto', ...hi })).choices).toHaveLength(1);
   });
 
-  it('every answer carries x-ratelimit-* headers for its caller\'s limit', async () => {
-    const { response } = await client(KEYS.b).chat.completions.create({ model: 'auto', ...hi }).withResponse();
+  it("every answer carries x-ratelimit-* headers for its caller's limit", async () => {
+    const { response } = await client(KEYS.b)
+      .chat.completions.create({ model: 'auto', ...hi })
+      .withResponse();
     expect(response.headers.get('x-ratelimit-limit-requests')).toBe('600');
     expect(Number(response.headers.get('x-ratelimit-remaining-requests'))).toBeLessThan(600);
     expect(response.headers.get('x-ratelimit-reset-requests')).toMatch(/^\d+s$/);
   });
 
-  it('a key\'s answer-length limit: more, or none named, is a 400 naming max_tokens', async () => {
+  it("a key's answer-length limit: more, or none named, is a 400 naming max_tokens", async () => {
     const b = client(KEYS.b);
     for (const max_tokens of [32, undefined]) {
-      const error = await refusal(b.chat.completions.create({ model: 'auto', messages: hi.messages, ...(max_tokens ? { max_tokens } : {}) }));
+      const error = await refusal(
+        b.chat.completions.create({ model: 'auto', messages: hi.messages, ...(max_tokens ? { max_tokens } : {}) }),
+      );
       expect({ status: error?.status, param: error?.param }).toEqual({ status: 400, param: 'max_tokens' });
     }
   });
 
-  it('a key\'s own daily budget: spent, its next request is 429 budget_exceeded while others still answer', async () => {
+  it("a key's own daily budget: spent, its next request is 429 budget_exceeded while others still answer", async () => {
     const c = client(KEYS.c);
     let error: APIError | undefined;
     for (let i = 0; i < 5 && !error; i++) error = await refusal(c.chat.completions.create({ model: 'remote', ...hi }));

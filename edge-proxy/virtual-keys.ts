@@ -8,20 +8,22 @@
 import { z } from 'zod';
 import { sha256Hex } from './read-body.js';
 
-export const virtualKeySchema = z.object({
-  /** The caller's name in limits, budgets and logs. */
-  id: z.string().regex(/^[\w.-]{1,64}$/),
-  /** sha256 (hex) of the bearer key. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  /** USD per UTC day; absent = the proxy's `budget_usd_per_day`, null = unlimited. */
-  budget_usd_per_day: z.number().positive().nullable().optional(),
-  /** Requests per minute; absent = the proxy's `rate_limit_per_minute`. */
-  rate_limit_per_minute: z.number().int().positive().optional(),
-  /** The longest answer a request may ask for (max_tokens); more is a 400 naming the limit. */
-  max_tokens: z.number().int().positive().optional(),
-  /** Models this key may use (ids or aliases); absent = all. `auto` then chooses among these only. */
-  models: z.array(z.string().min(1)).min(1).optional(),
-}).strict();
+export const virtualKeySchema = z
+  .object({
+    /** The caller's name in limits, budgets and logs. */
+    id: z.string().regex(/^[\w.-]{1,64}$/),
+    /** sha256 (hex) of the bearer key. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /** USD per UTC day; absent = the proxy's `budget_usd_per_day`, null = unlimited. */
+    budget_usd_per_day: z.number().positive().nullable().optional(),
+    /** Requests per minute; absent = the proxy's `rate_limit_per_minute`. */
+    rate_limit_per_minute: z.number().int().positive().optional(),
+    /** The longest answer a request may ask for (max_tokens); more is a 400 naming the limit. */
+    max_tokens: z.number().int().positive().optional(),
+    /** Models this key may use (ids or aliases); absent = all. `auto` then chooses among these only. */
+    models: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
 
 export type VirtualKey = z.infer<typeof virtualKeySchema>;
 
@@ -30,7 +32,10 @@ export type Keyring = { readonly size: number; find(bearer: string): Promise<Vir
 export function createKeyring(keys: readonly VirtualKey[]): Keyring {
   const byHash = new Map(keys.map((k) => [k.sha256, k]));
   if (byHash.size !== keys.length) throw new Error('two virtual keys have the same sha256');
-  return { size: byHash.size, find: async (bearer) => (byHash.size === 0 ? undefined : byHash.get(await sha256Hex(bearer))) };
+  return {
+    size: byHash.size,
+    find: async (bearer) => (byHash.size === 0 ? undefined : byHash.get(await sha256Hex(bearer))),
+  };
 }
 
 /** The model a request names, through the aliases (an unknown name is left for the caller to refuse). */
@@ -38,6 +43,9 @@ export const resolveAlias = (model: string | undefined, aliases: Readonly<Record
   model !== undefined && Object.hasOwn(aliases, model) ? aliases[model]! : model;
 
 /** The served models `key` may use, resolved through the aliases; undefined = every model. */
-export function allowedModels(key: VirtualKey | undefined, aliases: Readonly<Record<string, string>>): ReadonlySet<string> | undefined {
+export function allowedModels(
+  key: VirtualKey | undefined,
+  aliases: Readonly<Record<string, string>>,
+): ReadonlySet<string> | undefined {
   return key?.models ? new Set(key.models.map((m) => resolveAlias(m, aliases)!)) : undefined;
 }

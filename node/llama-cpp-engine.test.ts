@@ -14,7 +14,8 @@ const modelPath = resolve(CACHE_DIR, 'models', model.name, GGUF_FILE);
 const fetched = existsSync(modelPath) && existsSync(resolve(LLAMA_NATIVE_DIR, 'node_modules/node-llama-cpp'));
 // The weights load once; each engine is a fresh context (KV cache) on them, as the contract needs.
 let weights: ReturnType<typeof loadLlamaCppModel> | undefined;
-const engine = async () => (await (weights ??= loadLlamaCppModel({ modelPath, modelId: model.modelId, contextLength: 1024 }))).createEngine();
+const engine = async () =>
+  (await (weights ??= loadLlamaCppModel({ modelPath, modelId: model.modelId, contextLength: 1024 }))).createEngine();
 
 describe.skipIf(!fetched)('LlamaCppEngine (node-llama-cpp, TinyLlama-1.1B-Chat IQ2_XXS)', () => {
   runLocalEngineContract('LlamaCppEngine (native llama.cpp, TinyLlama)', engine);
@@ -33,7 +34,11 @@ describe.skipIf(!fetched)('LlamaCppEngine (node-llama-cpp, TinyLlama-1.1B-Chat I
     const first = [{ role: 'user' as const, content: 'What is the capital of France?' }];
     await e.prefill(first);
     const { text } = await collectDecode(e.decode({ maxTokens: 40 }));
-    const second = await e.prefill([...first, { role: 'assistant', content: text }, { role: 'user', content: 'And of Germany?' }]);
+    const second = await e.prefill([
+      ...first,
+      { role: 'assistant', content: text },
+      { role: 'user', content: 'And of Germany?' },
+    ]);
     expect(second.reusedTokens).toBeGreaterThan(30);
     expect(second.tokenCount - second.reusedTokens).toBeLessThan(second.tokenCount / 2);
     expect((await collectDecode(e.decode({ maxTokens: 40 }))).text).toContain('Berlin');

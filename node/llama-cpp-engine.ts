@@ -14,7 +14,15 @@ import { pathToFileURL } from 'node:url';
 import { RouterError } from '../core/errors.js';
 import { chatTemplateOf, type ChatTemplate } from '../core/model/chat-template.js';
 import type { ChatMessage } from '../core/protocol/chat.js';
-import type { DecodedToken, DecodeOptions, EngineCounters, EngineInfo, FinishReason, LocalEngine, Prefill } from '../core/protocol/local-engine.js';
+import type {
+  DecodedToken,
+  DecodeOptions,
+  EngineCounters,
+  EngineInfo,
+  FinishReason,
+  LocalEngine,
+  Prefill,
+} from '../core/protocol/local-engine.js';
 import { logProbabilities } from '../core/representation/log-probabilities.js';
 import { truncatePromptTokens } from '../core/tokenizer/truncate.js';
 import { CACHE_DIR } from './paths.js';
@@ -28,7 +36,11 @@ type Generated = { token: Token; probabilities?: Map<Token, number> };
 type Sequence = {
   readonly contextTokens: Token[];
   eraseContextTokenRanges(ranges: { start: number; end: number }[]): Promise<void>;
-  evaluateWithMetadata(tokens: Token[], metadata: { probabilities: true }, options?: { temperature?: number }): AsyncGenerator<Generated, void, void>;
+  evaluateWithMetadata(
+    tokens: Token[],
+    metadata: { probabilities: true },
+    options?: { temperature?: number },
+  ): AsyncGenerator<Generated, void, void>;
   evaluate(tokens: Token[], options?: { temperature?: number; seed?: number }): AsyncGenerator<Token, void, void>;
   clearHistory(): Promise<void>;
 };
@@ -38,7 +50,12 @@ type Model = {
   tokenize(text: string, specialTokens?: boolean): Token[];
   detokenize(tokens: readonly Token[], specialTokens?: boolean): string;
   isEogToken(token: Token): boolean;
-  createContext(options: { contextSize: number; threads?: number; sequences?: number; flashAttention?: boolean }): Promise<{ getSequence(): Sequence; dispose(): Promise<void> }>;
+  createContext(options: {
+    contextSize: number;
+    threads?: number;
+    sequences?: number;
+    flashAttention?: boolean;
+  }): Promise<{ getSequence(): Sequence; dispose(): Promise<void> }>;
   dispose(): Promise<void>;
 };
 type LlamaCpp = { getLlama(options: object): Promise<{ loadModel(options: { modelPath: string }): Promise<Model> }> };
@@ -49,25 +66,40 @@ export async function importLlamaCpp(): Promise<LlamaCpp> {
   try {
     return (await import(existsSync(cached) ? pathToFileURL(cached).href : 'node-llama-cpp')) as LlamaCpp;
   } catch (cause) {
-    throw new RouterError('engine_failed', 'native llama.cpp is not installed: run `npm run riskgate -- models fetch tinyllama-1.1b-chat`', { cause });
+    throw new RouterError(
+      'engine_failed',
+      'native llama.cpp is not installed: run `npm run riskgate -- models fetch tinyllama-1.1b-chat`',
+      { cause },
+    );
   }
 }
 
-export type LlamaCppOptions = { readonly modelPath: string; readonly modelId: string; readonly contextLength: number; readonly threads?: number };
+export type LlamaCppOptions = {
+  readonly modelPath: string;
+  readonly modelId: string;
+  readonly contextLength: number;
+  readonly threads?: number;
+};
 
 /** The weights and the file's chat template, loaded once; engines (contexts) are cheap beside them. */
 export async function loadLlamaCppModel(options: LlamaCppOptions) {
-  if (!existsSync(options.modelPath)) throw new RouterError('asset_unreachable', `${options.modelPath} is missing: run \`npm run riskgate -- models fetch tinyllama-1.1b-chat\``);
+  if (!existsSync(options.modelPath))
+    throw new RouterError(
+      'asset_unreachable',
+      `${options.modelPath} is missing: run \`npm run riskgate -- models fetch tinyllama-1.1b-chat\``,
+    );
   const { getLlama } = await importLlamaCpp();
   const llama = await getLlama({ gpu: false, build: 'never', progressLogs: false, logLevel: 'error' });
   const model = await llama.loadModel({ modelPath: options.modelPath });
   const source = model.fileInfo.metadata.tokenizer?.chat_template;
-  if (!source) throw new RouterError('invalid_model', `${options.modelId} carries no chat template: it is not a chat model`);
+  if (!source)
+    throw new RouterError('invalid_model', `${options.modelId} carries no chat template: it is not a chat model`);
   const piece = (token: Token | null) => (token === null ? '' : model.detokenize([token], true));
   const template = chatTemplateOf(source, { bos: piece(model.tokens.bos), eos: piece(model.tokens.eos) });
   const resolved = { ...options, threads: options.threads ?? 2 };
   return {
-    createEngine: (disposeModel?: () => Promise<void>) => LlamaCppEngine.onContext(model, template, resolved, disposeModel),
+    createEngine: (disposeModel?: () => Promise<void>) =>
+      LlamaCppEngine.onContext(model, template, resolved, disposeModel),
     dispose: () => model.dispose(),
   };
 }
@@ -82,12 +114,26 @@ export class LlamaCppEngine implements LocalEngine {
   #first: Token | undefined;
   #counters = { prefillCalls: 0, forwardCalls: 0, prefilledTokens: 0 };
 
-  private constructor(model: Model, sequence: Sequence, template: ChatTemplate, options: LlamaCppOptions & { threads: number }, dispose: () => Promise<void>) {
+  private constructor(
+    model: Model,
+    sequence: Sequence,
+    template: ChatTemplate,
+    options: LlamaCppOptions & { threads: number },
+    dispose: () => Promise<void>,
+  ) {
     this.#model = model;
     this.#sequence = sequence;
     this.#template = template;
     this.#dispose = dispose;
-    this.info = { kind: 'gguf', backend: 'cpu', model: options.modelId, hiddenSize: 0, contextLength: options.contextLength, representation: 'logit_sketch', threads: options.threads };
+    this.info = {
+      kind: 'gguf',
+      backend: 'cpu',
+      model: options.modelId,
+      hiddenSize: 0,
+      contextLength: options.contextLength,
+      representation: 'logit_sketch',
+      threads: options.threads,
+    };
   }
 
   /** One model file, one engine: what the CLI and the proxy use. */
@@ -97,10 +143,23 @@ export class LlamaCppEngine implements LocalEngine {
   }
 
   /** @internal Built by `loadLlamaCppModel`: each engine has its own context (KV cache) on the shared weights. */
-  static async onContext(model: Model, template: ChatTemplate, options: LlamaCppOptions & { threads: number }, disposeModel?: () => Promise<void>): Promise<LlamaCppEngine> {
+  static async onContext(
+    model: Model,
+    template: ChatTemplate,
+    options: LlamaCppOptions & { threads: number },
+    disposeModel?: () => Promise<void>,
+  ): Promise<LlamaCppEngine> {
     // Flash attention off, as the browser engine loads it (gguf-rung.ts): the same attention arithmetic on both sides.
-    const context = await model.createContext({ contextSize: options.contextLength, threads: options.threads, sequences: 1, flashAttention: false });
-    return new LlamaCppEngine(model, context.getSequence(), template, options, async () => { await context.dispose(); await disposeModel?.(); });
+    const context = await model.createContext({
+      contextSize: options.contextLength,
+      threads: options.threads,
+      sequences: 1,
+      flashAttention: false,
+    });
+    return new LlamaCppEngine(model, context.getSequence(), template, options, async () => {
+      await context.dispose();
+      await disposeModel?.();
+    });
   }
 
   #encode(messages: readonly ChatMessage[]): Token[] {
@@ -113,25 +172,40 @@ export class LlamaCppEngine implements LocalEngine {
     return this.#encode(messages).length;
   }
 
-  async prefill(messages: readonly ChatMessage[], options: { readonly maxPromptTokens?: number } = {}): Promise<Prefill> {
+  async prefill(
+    messages: readonly ChatMessage[],
+    options: { readonly maxPromptTokens?: number } = {},
+  ): Promise<Prefill> {
     const started = performance.now();
     this.#first = undefined;
-    const { tokens, dropped } = truncatePromptTokens(this.#encode(messages), Math.min(this.info.contextLength, options.maxPromptTokens ?? Infinity));
+    const { tokens, dropped } = truncatePromptTokens(
+      this.#encode(messages),
+      Math.min(this.info.contextLength, options.maxPromptTokens ?? Infinity),
+    );
     const cached = this.#sequence.contextTokens;
     let keep = 0;
     while (keep < tokens.length && keep < cached.length && tokens[keep] === cached[keep]) keep++;
     keep = Math.min(keep, tokens.length - 1); // the last prompt token's logits are the representation
     if (keep < cached.length) await this.#sequence.eraseContextTokenRanges([{ start: keep, end: cached.length }]);
-    const generation = this.#sequence.evaluateWithMetadata(tokens.slice(keep), { probabilities: true }, { temperature: 0 });
+    const generation = this.#sequence.evaluateWithMetadata(
+      tokens.slice(keep),
+      { probabilities: true },
+      { temperature: 0 },
+    );
     const first = await generation.next();
     await generation.return(); // stop before the sampled token is evaluated: decode does that
-    if (first.done || !first.value.probabilities) throw new RouterError('engine_failed', 'llama.cpp gave no next-token distribution');
+    if (first.done || !first.value.probabilities)
+      throw new RouterError('engine_failed', 'llama.cpp gave no next-token distribution');
     this.#first = first.value.token;
     this.#counters.prefillCalls++;
     this.#counters.prefilledTokens += tokens.length - keep;
     return {
-      hiddenState: new Float32Array(0), lastLogits: logProbabilities(first.value.probabilities), tokenCount: tokens.length,
-      reusedTokens: keep, truncatedTokens: dropped, prefillMs: performance.now() - started,
+      hiddenState: new Float32Array(0),
+      lastLogits: logProbabilities(first.value.probabilities),
+      tokenCount: tokens.length,
+      reusedTokens: keep,
+      truncatedTokens: dropped,
+      prefillMs: performance.now() - started,
     };
   }
 

@@ -17,11 +17,19 @@ export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').upd
 
 export type ConvertedModel = { readonly onnx: Uint8Array; readonly config: LlamaConfig; readonly sourceSha256: string };
 
-export function convertCheckpoint(checkpointPath = CHECKPOINT_PATH, modelId = LOCAL_MODEL_ID, layout: LlamaGraphLayout = 'riskgate'): ConvertedModel {
+export function convertCheckpoint(
+  checkpointPath = CHECKPOINT_PATH,
+  modelId = LOCAL_MODEL_ID,
+  layout: LlamaGraphLayout = 'riskgate',
+): ConvertedModel {
   const bytes = readFileSync(checkpointPath);
   const sourceSha256 = sha256Hex(bytes);
   const checkpoint = parseLlamaCheckpoint(bytes);
-  return { onnx: encodeOnnxModel(buildLlamaGraph(checkpoint, { modelId, sourceSha256, layout })), config: checkpoint.config, sourceSha256 };
+  return {
+    onnx: encodeOnnxModel(buildLlamaGraph(checkpoint, { modelId, sourceSha256, layout })),
+    config: checkpoint.config,
+    sourceSha256,
+  };
 }
 
 export function loadTokenizer(path = TOKENIZER_PATH): Tokenizer {
@@ -32,9 +40,18 @@ const cached = new Map<LlamaGraphLayout, Promise<{ model: ConvertedModel; tokeni
 
 /** A fresh engine (own KV cache) over the embedded model; conversion happens once per process and layout. */
 export async function createNodeEngine(layout: LlamaGraphLayout = 'riskgate'): Promise<OnnxCausalLm> {
-  if (!cached.has(layout)) cached.set(layout, Promise.resolve().then(() => ({ model: convertCheckpoint(CHECKPOINT_PATH, LOCAL_MODEL_ID, layout), tokenizer: loadTokenizer() })));
+  if (!cached.has(layout))
+    cached.set(
+      layout,
+      Promise.resolve().then(() => ({
+        model: convertCheckpoint(CHECKPOINT_PATH, LOCAL_MODEL_ID, layout),
+        tokenizer: loadTokenizer(),
+      })),
+    );
   const { model, tokenizer } = await cached.get(layout)!;
   return OnnxCausalLm.create(ort as unknown as OrtRuntime, model.onnx, tokenizer, {
-    modelId: LOCAL_MODEL_ID, backend: 'cpu', contextLength: model.config.seqLen,
+    modelId: LOCAL_MODEL_ID,
+    backend: 'cpu',
+    contextLength: model.config.seqLen,
   });
 }

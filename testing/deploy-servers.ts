@@ -21,10 +21,15 @@ export function siteWithWidget(folder: string | undefined, pages: Record<string,
   return root;
 }
 
-export const serveSite = (root: string, options: { isolation?: boolean; headers?: Record<string, string> } = {}): Promise<StaticServer> =>
-  startStaticServer({ port: 0, distDir: root, ...options });
+export const serveSite = (
+  root: string,
+  options: { isolation?: boolean; headers?: Record<string, string> } = {},
+): Promise<StaticServer> => startStaticServer({ port: 0, distDir: root, ...options });
 
 /** A host page with exactly the README's two tags. */
-export const hostPage = (scriptSrc: string, attributes: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A shop</title></head>
+export const hostPage = (
+  scriptSrc: string,
+  attributes: string,
+) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A shop</title></head>
 <body><main><h1>A shop</h1><script type="module" src="${scriptSrc}"></script>
 <riskgate-chat ${attributes}></riskgate-chat></main></body></html>`;

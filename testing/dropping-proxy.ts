@@ -21,7 +21,10 @@ export async function startDroppingProxy(target: string, drop: number): Promise<
         return;
       }
       answer.resume(); // the proxy finishes its answer…
-      answer.on('end', () => { dropped++; res.socket?.destroy(); }); // …which never reaches the client
+      answer.on('end', () => {
+        dropped++;
+        res.socket?.destroy();
+      }); // …which never reaches the client
     });
     upstream.on('error', () => res.socket?.destroy());
     req.pipe(upstream);
@@ -30,6 +33,10 @@ export async function startDroppingProxy(target: string, drop: number): Promise<
   return {
     url: `http://localhost:${(server.address() as { port: number }).port}`,
     dropped: () => dropped,
-    close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }

@@ -5,9 +5,12 @@
  */
 import { createServer } from 'node:net';
 
-export const freePort = () => new Promise<number>((ok, fail) => {
-  const probe = createServer().once('error', fail).listen(0, '127.0.0.1', () => {
-    const { port } = probe.address() as { port: number };
-    probe.close(() => ok(port));
+export const freePort = () =>
+  new Promise<number>((ok, fail) => {
+    const probe = createServer()
+      .once('error', fail)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => ok(port));
+      });
   });
-});

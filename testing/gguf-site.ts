@@ -19,7 +19,11 @@ export type GgufSite = { root: string; server: StaticServer; base: string; model
 
 /** Fetches the model once (cached in .cache/models), then a fresh site folder around it. */
 /** `damage` runs on the site folder before it is served (the static server indexes files at start). */
-export async function ggufSite(options: { isolation: boolean; pages?: Record<string, string>; damage?: (modelFile: string) => void }): Promise<GgufSite> {
+export async function ggufSite(options: {
+  isolation: boolean;
+  pages?: Record<string, string>;
+  damage?: (modelFile: string) => void;
+}): Promise<GgufSite> {
   const cached = await fetchModelFile(TINYLLAMA);
   const root = siteWithWidget(GGUF_FOLDER, {
     [`${GGUF_FOLDER}/e2e/harness.html`]: readFileSync(resolve(REPO_ROOT, 'e2e/harness.html'), 'utf8'),

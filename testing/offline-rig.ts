@@ -17,15 +17,34 @@ import { startStaticServer, type StaticServer } from '../cli/static-server.js';
 import { startProxy, type RunningProxy } from '../edge-proxy/server.js';
 import { startDroppingProxy, type DroppingProxy } from './dropping-proxy.js';
 
-const freePort = () => new Promise<number>((ok) => { const s = createServer().listen(0, () => { const { port } = s.address() as { port: number }; s.close(() => ok(port)); }); });
+const freePort = () =>
+  new Promise<number>((ok) => {
+    const s = createServer().listen(0, () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
 
-export type Rig = { dist: string; port: number; site?: StaticServer; proxy: RunningProxy; front: DroppingProxy; profile: string };
+export type Rig = {
+  dist: string;
+  port: number;
+  site?: StaticServer;
+  proxy: RunningProxy;
+  front: DroppingProxy;
+  profile: string;
+};
 const rigs: Rig[] = [];
 export async function rig(drop = 0): Promise<Rig> {
   const dist = mkdtempSync(join(tmpdir(), 'riskgate-dist-'));
   cpSync(resolve(REPO_ROOT, 'dist'), dist, { recursive: true });
   const proxy = await startProxy(0, { config: { cors_origins: ['*'] } });
-  const r: Rig = { dist, port: await freePort(), proxy, front: await startDroppingProxy(proxy.url, drop), profile: mkdtempSync(join(tmpdir(), 'riskgate-profile-')) };
+  const r: Rig = {
+    dist,
+    port: await freePort(),
+    proxy,
+    front: await startDroppingProxy(proxy.url, drop),
+    profile: mkdtempSync(join(tmpdir(), 'riskgate-profile-')),
+  };
   rigs.push(r);
   return r;
 }
@@ -41,14 +60,22 @@ export function deployStandInGate(r: Rig): void {
     for (const suffix of ['.br', '.gz']) rmSync(join(models, name + suffix), { force: true });
     if (name !== 'manifest.json') copyFileSync(join(STAND_IN_GATE_DIR, name), join(models, name));
   }
-  const manifest = JSON.parse(readFileSync(join(models, 'manifest.json'), 'utf8')) as { gate: { sha256: string }; thresholds: { sha256: string } };
+  const manifest = JSON.parse(readFileSync(join(models, 'manifest.json'), 'utf8')) as {
+    gate: { sha256: string };
+    thresholds: { sha256: string };
+  };
   manifest.gate.sha256 = sha(join(models, 'gate.onnx'));
   manifest.thresholds.sha256 = sha(join(models, 'thresholds.json'));
   writeFileSync(join(models, 'manifest.json'), JSON.stringify(manifest));
 }
 
-export const siteUp = async (r: Rig) => { r.site = await startStaticServer({ port: r.port, distDir: r.dist, pages: true, endpoint: r.front.url, watch: true }); };
-export const siteDown = async (r: Rig) => { await r.site?.close(); r.site = undefined; };
+export const siteUp = async (r: Rig) => {
+  r.site = await startStaticServer({ port: r.port, distDir: r.dist, pages: true, endpoint: r.front.url, watch: true });
+};
+export const siteDown = async (r: Rig) => {
+  await r.site?.close();
+  r.site = undefined;
+};
 export async function closeRigs(): Promise<void> {
   for (const r of rigs.splice(0)) {
     await siteDown(r);
@@ -60,10 +87,18 @@ export async function closeRigs(): Promise<void> {
 }
 
 export const launch = (playwright: { chromium: BrowserType }, r: Rig) =>
-  playwright.chromium.launchPersistentContext(r.profile, { headless: true, executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  playwright.chromium.launchPersistentContext(r.profile, {
+    headless: true,
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
 
-export async function firstVisit(context: BrowserContext, r: Rig, attributes: Record<string, string> = {}): Promise<Page> {
-  const page = context.pages()[0] ?? await context.newPage();
+export async function firstVisit(
+  context: BrowserContext,
+  r: Rig,
+  attributes: Record<string, string> = {},
+): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`http://localhost:${r.port}/`);
   await setAttributes(page, attributes);
   // The service worker has precached the app and the models; the page cached itself.
@@ -75,8 +110,8 @@ export async function firstVisit(context: BrowserContext, r: Rig, attributes: Re
   return page;
 }
 
-export const setAttributes = (page: Page, attributes: Record<string, string>) => page.evaluate((attrs) => {
-  const el = document.querySelector('riskgate-chat')!;
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-}, attributes);
-
+export const setAttributes = (page: Page, attributes: Record<string, string>) =>
+  page.evaluate((attrs) => {
+    const el = document.querySelector('riskgate-chat')!;
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  }, attributes);

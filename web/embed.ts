@@ -16,4 +16,5 @@ export { RiskgateChat };
 export { createRouterClient } from './worker-client.js';
 
 /** Makes the page an offline-first app with the service worker built beside this script (decision 016). */
-export const registerOfflineApp = (options?: OfflineAppOptions) => registerServiceWorker(new URL(/* @vite-ignore */ 'sw.js', import.meta.url).href, options);
+export const registerOfflineApp = (options?: OfflineAppOptions) =>
+  registerServiceWorker(new URL(/* @vite-ignore */ 'sw.js', import.meta.url).href, options);

@@ -9,7 +9,15 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import workerUrl from '../workers/router.worker.ts?worker&url';
 import { RouterError, fromErrorPayload, toErrorPayload, type ErrorPayload } from '../core/errors.js';
-import type { EngineStatus, LoadProgress, RouteEvent, RouteRequest, RouterWorkerApi, WorkerConfig, WorkerStatus } from '../core/protocol/worker-api.js';
+import type {
+  EngineStatus,
+  LoadProgress,
+  RouteEvent,
+  RouteRequest,
+  RouterWorkerApi,
+  WorkerConfig,
+  WorkerStatus,
+} from '../core/protocol/worker-api.js';
 
 export type RouterClient = {
   readonly remote: Remote<RouterWorkerApi>;
@@ -45,7 +53,12 @@ export function createRouterClient(): RouterClient {
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      reject(new RouterError('asset_unreachable', `the router worker script ${routerWorkerUrl()} could not be loaded${event.message ? ` (${event.message})` : ' (404, blocked by CORS or by a Content-Security-Policy)'}`));
+      reject(
+        new RouterError(
+          'asset_unreachable',
+          `the router worker script ${routerWorkerUrl()} could not be loaded${event.message ? ` (${event.message})` : ' (404, blocked by CORS or by a Content-Security-Policy)'}`,
+        ),
+      );
     });
   });
   failed.catch(() => undefined);
@@ -55,7 +68,9 @@ export function createRouterClient(): RouterClient {
     crossOrigin,
     async init(config, onProgress) {
       try {
-        return await guarded(remote.init({ ...config, crossOriginScript: crossOrigin }, onProgress ? proxy(onProgress) : undefined));
+        return await guarded(
+          remote.init({ ...config, crossOriginScript: crossOrigin }, onProgress ? proxy(onProgress) : undefined),
+        );
       } catch (error) {
         // The worker throws plain {code, message} payloads; give callers a RouterError back.
         throw fromErrorPayload(toErrorPayload(error as ErrorPayload));
@@ -63,7 +78,9 @@ export function createRouterClient(): RouterClient {
     },
     async initEngine(config, onProgress) {
       try {
-        return await guarded(remote.initEngine({ ...config, crossOriginScript: crossOrigin }, onProgress ? proxy(onProgress) : undefined));
+        return await guarded(
+          remote.initEngine({ ...config, crossOriginScript: crossOrigin }, onProgress ? proxy(onProgress) : undefined),
+        );
       } catch (error) {
         throw fromErrorPayload(toErrorPayload(error as ErrorPayload));
       }

@@ -20,7 +20,11 @@ export async function fetchBytes(url: string, onBytes?: OnBytes, signal?: AbortS
   const aborted = (cause: unknown) => new RouterError('aborted', `download of ${url} cancelled`, { cause });
   const response = await fetch(url, signal ? { signal } : {}).catch((cause: unknown) => {
     if (signal?.aborted) throw aborted(cause);
-    throw new RouterError('asset_unreachable', `could not fetch ${url} (offline, blocked by CORS, or the server is down): ${String(cause)}`, { cause });
+    throw new RouterError(
+      'asset_unreachable',
+      `could not fetch ${url} (offline, blocked by CORS, or the server is down): ${String(cause)}`,
+      { cause },
+    );
   });
   if (!response.ok) throw new RouterError('asset_unreachable', `GET ${url} → ${response.status}`);
   const length = Number(response.headers.get('content-length'));
@@ -29,7 +33,10 @@ export async function fetchBytes(url: string, onBytes?: OnBytes, signal?: AbortS
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   const reader = response.body.getReader();
-  const read = () => reader.read().catch((cause: unknown) => { throw signal?.aborted ? aborted(cause) : cause; });
+  const read = () =>
+    reader.read().catch((cause: unknown) => {
+      throw signal?.aborted ? aborted(cause) : cause;
+    });
   for (let r = await read(); !r.done; r = await read()) {
     chunks.push(r.value);
     loaded += r.value.byteLength;
@@ -37,26 +44,48 @@ export async function fetchBytes(url: string, onBytes?: OnBytes, signal?: AbortS
   }
   const bytes = new Uint8Array(loaded);
   let offset = 0;
-  for (const c of chunks) { bytes.set(c, offset); offset += c.byteLength; }
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.byteLength;
+  }
   onBytes(loaded, loaded);
   return bytes;
 }
 
-export async function fetchVerified(url: string, expectedSha256: string, onBytes?: OnBytes, signal?: AbortSignal): Promise<{ bytes: Uint8Array; sha256: string }> {
+export async function fetchVerified(
+  url: string,
+  expectedSha256: string,
+  onBytes?: OnBytes,
+  signal?: AbortSignal,
+): Promise<{ bytes: Uint8Array; sha256: string }> {
   const bytes = await fetchBytes(url, onBytes, signal);
   const sha256 = await sha256Hex(bytes);
   if (expectedSha256 && sha256 !== expectedSha256) {
-    throw new RouterError('artifact_mismatch', `${url} has sha256 ${sha256.slice(0, 12)}…, the manifest says ${expectedSha256.slice(0, 12)}…`);
+    throw new RouterError(
+      'artifact_mismatch',
+      `${url} has sha256 ${sha256.slice(0, 12)}…, the manifest says ${expectedSha256.slice(0, 12)}…`,
+    );
   }
   return { bytes, sha256 };
 }
 
 export async function fetchManifest(modelsUrl: string, signal?: AbortSignal): Promise<ModelManifest> {
-  const manifest = JSON.parse(new TextDecoder().decode(await fetchBytes(new URL('manifest.json', modelsUrl).href, undefined, signal))) as ModelManifest;
-  if (manifest.format !== 'riskgate.manifest/1') throw new RouterError('invalid_artifact', 'manifest.json is not riskgate.manifest/1');
+  const manifest = JSON.parse(
+    new TextDecoder().decode(await fetchBytes(new URL('manifest.json', modelsUrl).href, undefined, signal)),
+  ) as ModelManifest;
+  if (manifest.format !== 'riskgate.manifest/1')
+    throw new RouterError('invalid_artifact', 'manifest.json is not riskgate.manifest/1');
   const runtime = manifest.local_model.runtime;
-  if (runtime && (!['wasm', 'webgpu'].includes(runtime.backend) || typeof runtime.wasm_threads !== 'number' || !isThreadsPreference(runtime.wasm_threads))) {
-    throw new RouterError('invalid_artifact', `manifest.json local_model.runtime needs backend wasm|webgpu and wasm_threads 1..64, not ${JSON.stringify(runtime)}`);
+  if (
+    runtime &&
+    (!['wasm', 'webgpu'].includes(runtime.backend) ||
+      typeof runtime.wasm_threads !== 'number' ||
+      !isThreadsPreference(runtime.wasm_threads))
+  ) {
+    throw new RouterError(
+      'invalid_artifact',
+      `manifest.json local_model.runtime needs backend wasm|webgpu and wasm_threads 1..64, not ${JSON.stringify(runtime)}`,
+    );
   }
   return manifest;
 }

@@ -6,19 +6,39 @@
  */
 import type { PlatformProbe } from '../core/protocol/capabilities.js';
 
-type GpuLike = { requestAdapter(): Promise<{ features: { has(name: string): boolean }; info?: { architecture?: string; vendor?: string } } | null> };
+type GpuLike = {
+  requestAdapter(): Promise<{
+    features: { has(name: string): boolean };
+    info?: { architecture?: string; vendor?: string };
+  } | null>;
+};
 
-export async function probePlatform(scope: { navigator?: { gpu?: GpuLike; hardwareConcurrency?: number }; crossOriginIsolated?: boolean } = globalThis as never): Promise<PlatformProbe> {
+export async function probePlatform(
+  scope: {
+    navigator?: { gpu?: GpuLike; hardwareConcurrency?: number };
+    crossOriginIsolated?: boolean;
+  } = globalThis as never,
+): Promise<PlatformProbe> {
   const isolated = scope.crossOriginIsolated === true;
   const sharedArrayBuffer = typeof SharedArrayBuffer !== 'undefined' && isolated;
   const maxWasmThreads = sharedArrayBuffer ? Math.max(1, scope.navigator?.hardwareConcurrency ?? 1) : 1;
   const gpu = scope.navigator?.gpu;
-  let webgpu: PlatformProbe['webgpu'] = { available: false, shaderF16: false, adapter: null, reason: 'navigator.gpu is missing (no WebGPU in this browser)' };
+  let webgpu: PlatformProbe['webgpu'] = {
+    available: false,
+    shaderF16: false,
+    adapter: null,
+    reason: 'navigator.gpu is missing (no WebGPU in this browser)',
+  };
   if (gpu) {
     try {
       const adapter = await gpu.requestAdapter();
       webgpu = adapter
-        ? { available: true, shaderF16: adapter.features.has('shader-f16'), adapter: adapter.info?.architecture || adapter.info?.vendor || 'unknown', reason: null }
+        ? {
+            available: true,
+            shaderF16: adapter.features.has('shader-f16'),
+            adapter: adapter.info?.architecture || adapter.info?.vendor || 'unknown',
+            reason: null,
+          }
         : { available: false, shaderF16: false, adapter: null, reason: 'no WebGPU adapter' };
     } catch (error) {
       webgpu = { available: false, shaderF16: false, adapter: null, reason: `requestAdapter failed: ${String(error)}` };

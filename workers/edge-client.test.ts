@@ -5,12 +5,17 @@ import { streamFromEdge, type EdgeRequest } from './edge-client.js';
 
 const golden = loadGolden().cases.b_once_upon_a_time!;
 let proxy: Awaited<ReturnType<typeof startProxy>>;
-beforeAll(async () => { proxy = await startProxy(0); });
+beforeAll(async () => {
+  proxy = await startProxy(0);
+});
 afterAll(() => proxy.close());
 
 const request = (overrides: Partial<EdgeRequest> = {}): EdgeRequest => ({
-  endpoint: proxy.url, messages: [{ role: 'user', content: golden.prompt }], maxTokens: 60,
-  router: { cost_weight: 0.5, risk_level: 0.1, score: 0.1, threshold: 0.2 }, ...overrides,
+  endpoint: proxy.url,
+  messages: [{ role: 'user', content: golden.prompt }],
+  maxTokens: 60,
+  router: { cost_weight: 0.5, risk_level: 0.1, score: 0.1, threshold: 0.2 },
+  ...overrides,
 });
 
 async function drain(stream: AsyncGenerator<string, unknown>): Promise<{ text: string; result: unknown }> {
@@ -30,7 +35,9 @@ describe('worker edge client against the real proxy', () => {
   });
 
   it('maps a refused connection to edge_unreachable', async () => {
-    await expect(drain(streamFromEdge(request({ endpoint: 'http://127.0.0.1:9' })))).rejects.toMatchObject({ code: 'edge_unreachable' });
+    await expect(drain(streamFromEdge(request({ endpoint: 'http://127.0.0.1:9' })))).rejects.toMatchObject({
+      code: 'edge_unreachable',
+    });
   });
 
   it('maps an HTTP error answer to edge_error with the proxy message', async () => {

@@ -28,7 +28,11 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
   let representing: Promise<Ladder> | undefined;
   // ORT reads numThreads when its WASM module starts; a later init in the same worker keeps it.
   const threadsApplied: LadderDeps['threadsApplied'] = { value: undefined };
-  const deps: LadderDeps = { ort: memoizeOrtLoader(loadOrt, () => threadsApplied.value?.threads ?? 1), store, threadsApplied };
+  const deps: LadderDeps = {
+    ort: memoizeOrtLoader(loadOrt, () => threadsApplied.value?.threads ?? 1),
+    store,
+    threadsApplied,
+  };
 
   const ready = async (): Promise<LoadedRouter> => {
     if (!loaded) throw new RouterError('engine_not_ready', 'call init() before routing');
@@ -65,7 +69,14 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
     async init(config, onProgress) {
       if (!loaded) {
         cancel = new AbortController();
-        loaded = loadRouter(deps, config, (p: LoadProgress) => { void onProgress?.(p); }, cancel.signal);
+        loaded = loadRouter(
+          deps,
+          config,
+          (p: LoadProgress) => {
+            void onProgress?.(p);
+          },
+          cancel.signal,
+        );
       }
       try {
         return (await loaded).status;
@@ -75,34 +86,59 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
       }
     },
     async initEngine(config, onProgress) {
-      if (loaded) throw toErrorPayload(new RouterError('invalid_request', 'this worker already routes; start another one to represent prompts'));
+      if (loaded)
+        throw toErrorPayload(
+          new RouterError('invalid_request', 'this worker already routes; start another one to represent prompts'),
+        );
       cancel = new AbortController();
-      representing ??= loadLadder(deps, config, (p: LoadProgress) => { void onProgress?.(p); }, 'represent', cancel.signal);
+      representing ??= loadLadder(
+        deps,
+        config,
+        (p: LoadProgress) => {
+          void onProgress?.(p);
+        },
+        'represent',
+        cancel.signal,
+      );
       try {
         const { engine, capabilities, reason, started, fileNotice } = await representing;
         if (!engine) throw new RouterError('engine_not_ready', `no local engine on this device: ${reason}`);
-        return { engine: engineInfo(engine), capabilities, loadMs: performance.now() - started, storageNotice: fileNotice };
+        return {
+          engine: engineInfo(engine),
+          capabilities,
+          loadMs: performance.now() - started,
+          storageNotice: fileNotice,
+        };
       } catch (error) {
         representing = undefined;
         throw toErrorPayload(error);
       }
     },
-    represent: (messages, options) => exclusive(async () => {
-      const engine = (await representing)?.engine;
-      if (!engine) throw new RouterError('engine_not_ready', 'call initEngine() before represent()');
-      return representPrompt(engine, messages, options);
-    }),
+    represent: (messages, options) =>
+      exclusive(async () => {
+        const engine = (await representing)?.engine;
+        if (!engine) throw new RouterError('engine_not_ready', 'call initEngine() before represent()');
+        return representPrompt(engine, messages, options);
+      }),
     route,
-    generateLocal: (messages, maxTokens) => exclusive(async () => {
-      // A worker started with initEngine (no gate) generates too: the bench measures engines that way.
-      const engine = !loaded && representing ? (await representing).engine : await requireEngine();
-      if (!engine) throw new RouterError('engine_not_ready', 'no local engine on this device');
-      const prefill = await engine.prefill(messages);
-      const t0 = performance.now();
-      const { tokens, text } = await collectDecode(engine.decode({ maxTokens }));
-      return { tokens, text, hiddenState: prefill.hiddenState, prefillMs: prefill.prefillMs, decodeMs: performance.now() - t0 };
-    }),
-    reportFellShort: (decisionId) => exclusive(async () => (await ready()).policy.label(String(decisionId), { kind: 'fell-short' })),
+    generateLocal: (messages, maxTokens) =>
+      exclusive(async () => {
+        // A worker started with initEngine (no gate) generates too: the bench measures engines that way.
+        const engine = !loaded && representing ? (await representing).engine : await requireEngine();
+        if (!engine) throw new RouterError('engine_not_ready', 'no local engine on this device');
+        const prefill = await engine.prefill(messages);
+        const t0 = performance.now();
+        const { tokens, text } = await collectDecode(engine.decode({ maxTokens }));
+        return {
+          tokens,
+          text,
+          hiddenState: prefill.hiddenState,
+          prefillMs: prefill.prefillMs,
+          decodeMs: performance.now() - t0,
+        };
+      }),
+    reportFellShort: (decisionId) =>
+      exclusive(async () => (await ready()).policy.label(String(decisionId), { kind: 'fell-short' })),
     async shadowCheck(request) {
       try {
         return await runShadowCheck((await ready()).policy, request);
@@ -110,7 +146,8 @@ export function createRouterWorkerApi(loadOrt: OrtLoader, store: KeyValueStore =
         throw toErrorPayload(error);
       }
     },
-    gateScore: (representation, costWeight) => exclusive(async () => (await ready()).gate.score(representation, costWeight)),
+    gateScore: (representation, costWeight) =>
+      exclusive(async () => (await ready()).gate.score(representation, costWeight)),
     counters: async () => (await requireEngine()).counters(),
   };
 }

@@ -23,9 +23,10 @@ const built = (url: string) => new URL(url, import.meta.url).href;
 const loadOrt: OrtLoader = async (flavour) => {
   const ort = flavour === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm');
   if (crossOrigin) {
-    ort.env.wasm.wasmPaths = flavour === 'webgpu'
-      ? { mjs: built(webgpuGlueUrl), wasm: built(webgpuBinaryUrl) }
-      : { mjs: built(wasmGlueUrl), wasm: built(wasmBinaryUrl) };
+    ort.env.wasm.wasmPaths =
+      flavour === 'webgpu'
+        ? { mjs: built(webgpuGlueUrl), wasm: built(webgpuBinaryUrl) }
+        : { mjs: built(wasmGlueUrl), wasm: built(wasmBinaryUrl) };
   }
   return ort as unknown as OrtRuntime;
 };

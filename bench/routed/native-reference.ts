@@ -11,9 +11,22 @@ import { summarize, type Summary } from '../../core/bench/stats.js';
 import type { PromptSet } from '../../core/bench/prompt-sets.js';
 import type { ChatMessage } from '../../core/protocol/chat.js';
 
-const must = (s: Summary | null, what: string): Summary => { if (!s) throw new Error(`no samples for ${what}`); return s; };
+const must = (s: Summary | null, what: string): Summary => {
+  if (!s) throw new Error(`no samples for ${what}`);
+  return s;
+};
 
-export async function measureNative({ sets, repeats, maxTokens, proxyUrl }: { sets: readonly PromptSet[]; repeats: number; maxTokens: number; proxyUrl: string }) {
+export async function measureNative({
+  sets,
+  repeats,
+  maxTokens,
+  proxyUrl,
+}: {
+  sets: readonly PromptSet[];
+  repeats: number;
+  maxTokens: number;
+  proxyUrl: string;
+}) {
   const conversations: (readonly ChatMessage[])[] = sets.flatMap((s) => s.conversations);
   const engine = await createNodeEngine();
   const prefill: number[] = [];
@@ -36,19 +49,23 @@ export async function measureNative({ sets, repeats, maxTokens, proxyUrl }: { se
     for (let r = 0; r < repeats; r++) {
       for (const messages of conversations) {
         const t0 = performance.now();
-        const stream = upstream.generate({ messages, maxTokens, temperature: 0, seed: 0 }, new AbortController().signal);
+        const stream = upstream.generate(
+          { messages, maxTokens, temperature: 0, seed: 0 },
+          new AbortController().signal,
+        );
         await stream.next();
         direct.push(performance.now() - t0);
         await stream.return(undefined as never);
         const t1 = performance.now();
         const response = await fetch(`${proxyUrl}/v1/chat/completions`, {
-          method: 'POST', headers: { 'content-type': 'application/json' },
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ model: 'stories260K', messages, max_tokens: maxTokens, stream: true }),
         });
         const reader = response.body!.getReader();
         const decoder = new TextDecoder();
         // Until the first chunk that carries text (the role chunk before it carries none).
-        for (let text = ''; !/"delta":\{"content":"[^"]/.test(text);) {
+        for (let text = ''; !/"delta":\{"content":"[^"]/.test(text); ) {
           const chunk = await reader.read();
           if (chunk.done) break;
           text += decoder.decode(chunk.value, { stream: true });
@@ -61,7 +78,14 @@ export async function measureNative({ sets, repeats, maxTokens, proxyUrl }: { se
     await upstream.close();
   }
   return {
-    node_onnx: { runtime: 'onnxruntime-node (CPU)', prefill_ms: must(summarize(prefill), 'node prefill'), decode_tokens_per_s: must(summarize(decode), 'node decode') },
-    proxy: { direct_upstream_ttft_ms: must(summarize(direct), 'direct upstream'), through_proxy_ttft_ms: must(summarize(through), 'proxy') },
+    node_onnx: {
+      runtime: 'onnxruntime-node (CPU)',
+      prefill_ms: must(summarize(prefill), 'node prefill'),
+      decode_tokens_per_s: must(summarize(decode), 'node decode'),
+    },
+    proxy: {
+      direct_upstream_ttft_ms: must(summarize(direct), 'direct upstream'),
+      through_proxy_ttft_ms: must(summarize(through), 'proxy'),
+    },
   };
 }

@@ -20,7 +20,10 @@ export const BENCH_LOCAL_HELP = `riskgate bench-local [--out FILE] [--tokens N] 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function benchLocal(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, tokens: { type: 'string' }, repeats: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { out: { type: 'string' }, tokens: { type: 'string' }, repeats: { type: 'string' } },
+  });
   const tokens = Number(values.tokens ?? 128);
   const repeats = Number(values.repeats ?? 5);
   const engine = await createNodeEngine();
@@ -41,8 +44,14 @@ export async function benchLocal(argv: string[]): Promise<void> {
     }
   }
   const result = {
-    runtime: 'onnxruntime-node (CPU)', model: engine.info.model, prompts: BENCH_PROMPTS.length, repeats, decode_tokens: tokens,
-    prefill_ms_median: median(prefillMs), gate_ms_median: median(gateMs), decode_tokens_per_s_median: median(tokPerS),
+    runtime: 'onnxruntime-node (CPU)',
+    model: engine.info.model,
+    prompts: BENCH_PROMPTS.length,
+    repeats,
+    decode_tokens: tokens,
+    prefill_ms_median: median(prefillMs),
+    gate_ms_median: median(gateMs),
+    decode_tokens_per_s_median: median(tokPerS),
   };
   console.log(JSON.stringify(result, null, 1));
   const out = values.out ?? resolve(REPO_ROOT, 'bench-results/local-node.json');

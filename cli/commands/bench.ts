@@ -44,7 +44,11 @@ export const BENCH_HELP = `riskgate bench [--quick] [--out DIR] [--config FILE.j
   --update-readme   write the summary's tables into README.md (between its bench markers)
   --from     re-render report.html / summary.md (and the README with --update-readme) from a results.json`;
 
-const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function parseRung(name: string) {
   if (name === 'webgpu') return { name, backend: 'webgpu' as const, threads: 1 };
@@ -55,7 +59,8 @@ function parseRung(name: string) {
 
 function parsePoint(text: string) {
   const [l, a] = text.split(':').map(Number);
-  if (!Number.isFinite(l) || !Number.isFinite(a) || a! <= 0 || a! >= 1) throw new RouterError('invalid_request', `point ${text}: expected λ:α, e.g. 0.5:0.1`);
+  if (!Number.isFinite(l) || !Number.isFinite(a) || a! <= 0 || a! >= 1)
+    throw new RouterError('invalid_request', `point ${text}: expected λ:α, e.g. 0.5:0.1`);
   return { costWeight: l!, riskLevel: a! };
 }
 
@@ -68,18 +73,30 @@ function positive(name: string, value: unknown, fallback: number): number {
 
 function readResults(path: string): BenchResults {
   const parsed = benchResultsSchema.safeParse(JSON.parse(readFileSync(resolve(path), 'utf8')));
-  if (!parsed.success) throw new RouterError('invalid_artifact', `${path} is not a riskgate-bench/1 results file: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new RouterError(
+      'invalid_artifact',
+      `${path} is not a riskgate-bench/1 results file: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+    );
   return parsed.data;
 }
 
 /** Prints the comparison; true when something regressed. */
-function report(baseline: BenchResults, current: BenchResults, options: { threshold: number; minChangeMs: number; only?: RegExp }): boolean {
+function report(
+  baseline: BenchResults,
+  current: BenchResults,
+  options: { threshold: number; minChangeMs: number; only?: RegExp },
+): boolean {
   const { threshold } = options;
   const changes = compareResults(baseline, current, options);
   const regressions = changes.filter((c) => c.regression);
-  console.log(`compared ${changes.length} metrics with baseline ${baseline.commit} (${baseline.created}); threshold ${(threshold * 100).toFixed(0)}%, p < 0.01`);
+  console.log(
+    `compared ${changes.length} metrics with baseline ${baseline.commit} (${baseline.created}); threshold ${(threshold * 100).toFixed(0)}%, p < 0.01`,
+  );
   for (const c of [...changes].sort((a, b) => Math.abs(b.change) - Math.abs(a.change)).slice(0, 15)) {
-    console.log(`${c.regression ? 'REGRESSION' : '          '} ${(c.change * 100).toFixed(1).padStart(7)}%  p=${c.p.toFixed(4)}  ${c.metric}  ${c.configuration}  (${c.baseline.toFixed(3)} → ${c.current.toFixed(3)})`);
+    console.log(
+      `${c.regression ? 'REGRESSION' : '          '} ${(c.change * 100).toFixed(1).padStart(7)}%  p=${c.p.toFixed(4)}  ${c.metric}  ${c.configuration}  (${c.baseline.toFixed(3)} → ${c.current.toFixed(3)})`,
+    );
   }
   console.log(regressions.length ? `${regressions.length} regression(s)` : 'no regression');
   return regressions.length > 0;
@@ -100,7 +117,8 @@ async function writeOutputs(dir: string, results: BenchResults, readme: boolean)
     const path = resolve(REPO_ROOT, 'README.md');
     const text = readFileSync(path, 'utf8');
     const [start, end] = [text.indexOf(README_START), text.indexOf(README_END)];
-    if (start < 0 || end < start) throw new RouterError('invalid_request', `README.md has no ${README_START} … ${README_END} block to update`);
+    if (start < 0 || end < start)
+      throw new RouterError('invalid_request', `README.md has no ${README_START} … ${README_END} block to update`);
     const body = summary.split('\n').slice(2).join('\n').trim(); // without the title line
     writeFileSync(path, `${text.slice(0, start + README_START.length)}\n${body}\n${text.slice(end)}`);
     console.log('updated the figures in README.md');
@@ -109,15 +127,36 @@ async function writeOutputs(dir: string, results: BenchResults, readme: boolean)
 }
 
 export async function bench(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: {
-    quick: { type: 'boolean' }, out: { type: 'string' }, config: { type: 'string' }, rungs: { type: 'string' }, points: { type: 'string' },
-    paths: { type: 'string' }, sets: { type: 'string' }, prompts: { type: 'string' }, loads: { type: 'string' }, repeats: { type: 'string' },
-    warmup: { type: 'string' }, 'max-tokens': { type: 'string' }, 'cpu-throttle': { type: 'string' }, runs: { type: 'string' }, compare: { type: 'string' }, current: { type: 'string' }, threshold: { type: 'string' },
-    from: { type: 'string' }, 'update-readme': { type: 'boolean' }, only: { type: 'string' }, 'min-change-ms': { type: 'string' },
-  } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' },
+      out: { type: 'string' },
+      config: { type: 'string' },
+      rungs: { type: 'string' },
+      points: { type: 'string' },
+      paths: { type: 'string' },
+      sets: { type: 'string' },
+      prompts: { type: 'string' },
+      loads: { type: 'string' },
+      repeats: { type: 'string' },
+      warmup: { type: 'string' },
+      'max-tokens': { type: 'string' },
+      'cpu-throttle': { type: 'string' },
+      runs: { type: 'string' },
+      compare: { type: 'string' },
+      current: { type: 'string' },
+      threshold: { type: 'string' },
+      from: { type: 'string' },
+      'update-readme': { type: 'boolean' },
+      only: { type: 'string' },
+      'min-change-ms': { type: 'string' },
+    },
+  });
   const threshold = values.threshold === undefined ? 0.1 : Number(values.threshold);
   const minChangeMs = values['min-change-ms'] === undefined ? 1 : Number(values['min-change-ms']);
-  if (!(threshold >= 0) || !(minChangeMs >= 0)) throw new RouterError('invalid_request', '--threshold and --min-change-ms must be numbers ≥ 0');
+  if (!(threshold >= 0) || !(minChangeMs >= 0))
+    throw new RouterError('invalid_request', '--threshold and --min-change-ms must be numbers ≥ 0');
   const compareOptions = { threshold, minChangeMs, ...(values.only ? { only: new RegExp(values.only) } : {}) };
   if (values.compare && values.current) {
     if (report(readResults(values.compare), readResults(values.current), compareOptions)) process.exit(1);
@@ -130,17 +169,39 @@ export async function bench(argv: string[]): Promise<void> {
     await writeOutputs(dir, results, values['update-readme'] === true);
     return;
   }
-  const file = values.config ? JSON.parse(readFileSync(resolve(values.config), 'utf8')) as Record<string, unknown> : {};
+  const file = values.config
+    ? (JSON.parse(readFileSync(resolve(values.config), 'utf8')) as Record<string, unknown>)
+    : {};
   const quick = values.quick === true;
-  const rungNames = list(values.rungs) ?? (file.rungs as string[] | undefined) ?? (quick ? ['wasm-1'] : ['wasm-1', `wasm-${Math.min(4, cpus().length)}`, 'webgpu']);
-  const points = (list(values.points) ?? (file.points as [number, number][] | undefined)?.map(([l, a]) => `${l}:${a}`) ?? (quick ? ['0.5:0.1'] : ['0.5:0.05', '0.5:0.1', '0.5:0.15'])).map(parsePoint);
-  const paths = (list(values.paths) ?? (file.paths as string[] | undefined) ?? (quick ? ['auto', 'edge'] : ['auto', 'local', 'edge'])) as ('auto' | 'local' | 'edge')[];
-  for (const p of paths) if (!['auto', 'local', 'edge'].includes(p)) throw new RouterError('invalid_request', `path ${p}: expected auto, local or edge`);
+  const rungNames =
+    list(values.rungs) ??
+    (file.rungs as string[] | undefined) ??
+    (quick ? ['wasm-1'] : ['wasm-1', `wasm-${Math.min(4, cpus().length)}`, 'webgpu']);
+  const points = (
+    list(values.points) ??
+    (file.points as [number, number][] | undefined)?.map(([l, a]) => `${l}:${a}`) ??
+    (quick ? ['0.5:0.1'] : ['0.5:0.05', '0.5:0.1', '0.5:0.15'])
+  ).map(parsePoint);
+  const paths = (list(values.paths) ??
+    (file.paths as string[] | undefined) ??
+    (quick ? ['auto', 'edge'] : ['auto', 'local', 'edge'])) as ('auto' | 'local' | 'edge')[];
+  for (const p of paths)
+    if (!['auto', 'local', 'edge'].includes(p))
+      throw new RouterError('invalid_request', `path ${p}: expected auto, local or edge`);
   const setNames = list(values.sets) ?? (file.sets as string[] | undefined) ?? (quick ? ['short'] : ['short', 'mixed']);
-  const sets: PromptSet[] = setNames.map((n) => { const s = PROMPT_SETS[n]; if (!s) throw new RouterError('invalid_request', `prompt set ${n}: expected one of ${Object.keys(PROMPT_SETS).join(', ')}`); return s; });
+  const sets: PromptSet[] = setNames.map((n) => {
+    const s = PROMPT_SETS[n];
+    if (!s)
+      throw new RouterError(
+        'invalid_request',
+        `prompt set ${n}: expected one of ${Object.keys(PROMPT_SETS).join(', ')}`,
+      );
+    return s;
+  });
   if (values.prompts) sets.push(parsePromptJsonl(values.prompts, readFileSync(resolve(values.prompts), 'utf8')));
   const loads = (list(values.loads) ?? (file.loads as string[] | undefined) ?? ['cold', 'warm']) as ('cold' | 'warm')[];
-  for (const l of loads) if (l !== 'cold' && l !== 'warm') throw new RouterError('invalid_request', `load ${l}: expected cold or warm`);
+  for (const l of loads)
+    if (l !== 'cold' && l !== 'warm') throw new RouterError('invalid_request', `load ${l}: expected cold or warm`);
   const repeats = Math.max(1, positive('repeats', values.repeats ?? file.repeats, 2));
   const warmup = positive('warmup', values.warmup ?? file.warmup, 1);
   const maxTokens = Math.max(1, positive('max-tokens', values['max-tokens'] ?? file.max_tokens, 16));
@@ -155,13 +216,28 @@ export async function bench(argv: string[]): Promise<void> {
   const runs = Math.max(1, positive('runs', values.runs ?? file.runs, 1));
   const each: BenchResults[] = [];
   for (let run = 1; run <= runs; run++) {
-    each.push(benchResultsSchema.parse(await runBench({
-      rungs: rungNames.map(parseRung), points, paths, sets, loads, repeats, warmup, maxTokens, cpuThrottle,
-      command: `npm run bench -- ${argv.join(' ')}`.trim(), log: (line) => console.log(`[bench]${runs > 1 ? ` run ${run}/${runs}:` : ''} ${line}`),
-    })));
+    each.push(
+      benchResultsSchema.parse(
+        await runBench({
+          rungs: rungNames.map(parseRung),
+          points,
+          paths,
+          sets,
+          loads,
+          repeats,
+          warmup,
+          maxTokens,
+          cpuThrottle,
+          command: `npm run bench -- ${argv.join(' ')}`.trim(),
+          log: (line) => console.log(`[bench]${runs > 1 ? ` run ${run}/${runs}:` : ''} ${line}`),
+        }),
+      ),
+    );
   }
   const results = benchResultsSchema.parse(mergeRuns(each));
   const summary = await writeOutputs(out, results, values['update-readme'] === true);
-  console.log(`\n${summary}\nwrote ${out}/results.json, report.html, summary.md in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `\n${summary}\nwrote ${out}/results.json, report.html, summary.md in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
   if (values.compare && report(readResults(values.compare), results, compareOptions)) process.exit(1);
 }

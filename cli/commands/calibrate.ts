@@ -11,7 +11,12 @@ import { calibratePerCluster, DEFAULT_MIN_CLUSTER_SIZE } from '../../core/calibr
 import type { ClusterThresholdRow } from '../../core/calibration/cluster-table.js';
 import { clusterAssigner, fitClusters } from '../evaluation/clusters.js';
 import { CLUSTERS } from '../evaluation/grids.js';
-import { toJsonThreshold, type GateLabels, type ThresholdRow, type ThresholdsFile } from '../../core/calibration/threshold-table.js';
+import {
+  toJsonThreshold,
+  type GateLabels,
+  type ThresholdRow,
+  type ThresholdsFile,
+} from '../../core/calibration/threshold-table.js';
 import { sha256Hex } from '../../node/local-model.js';
 import { createNodeGate } from '../gate-node.js';
 import { readOnnxMetadata } from '../../node/onnx-write.js';
@@ -20,7 +25,13 @@ import { RouterError } from '../../core/errors.js';
 import { readRepresentationsFile } from '../representations/representation-file.js';
 import { writeCalibrationSet } from '../calibration-set-file.js';
 import { declareWebLlmGate } from '../representations/declare-webllm-gate.js';
-import { COST_WEIGHT_GRID, DEFAULT_SEED, RISK_LEVEL_GRID, loadRoutingExperiment, parseBrowserRepresentation } from '../routing-experiment.js';
+import {
+  COST_WEIGHT_GRID,
+  DEFAULT_SEED,
+  RISK_LEVEL_GRID,
+  loadRoutingExperiment,
+  parseBrowserRepresentation,
+} from '../routing-experiment.js';
 
 export const CALIBRATE_HELP = `riskgate calibrate [--data FILE|DIR] [--config FILE] [--seed N] [--gate FILE] [--representations FILE] [--clusters K] [--out FILE] [--models-json FILE]
   Conformal risk control (on the representation the gate's metadata names) (false-acceptance loss, B = 1) on the calibration split for every
@@ -31,28 +42,58 @@ export const CALIBRATE_HELP = `riskgate calibrate [--data FILE|DIR] [--config FI
   representations, CRC inside each cluster (a cluster with fewer than ${DEFAULT_MIN_CLUSTER_SIZE} calibration points defers everything).`;
 
 export async function calibrate(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: {
-    data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, gate: { type: 'string' },
-    representations: { type: 'string' }, out: { type: 'string' }, 'models-json': { type: 'string' }, clusters: { type: 'string' },
-    guarantee: { type: 'string' }, delta: { type: 'string' }, labels: { type: 'string' },
-  } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      config: { type: 'string' },
+      seed: { type: 'string' },
+      gate: { type: 'string' },
+      representations: { type: 'string' },
+      out: { type: 'string' },
+      'models-json': { type: 'string' },
+      clusters: { type: 'string' },
+      guarantee: { type: 'string' },
+      delta: { type: 'string' },
+      labels: { type: 'string' },
+    },
+  });
   const guarantee = values.guarantee ?? 'selective';
   if (guarantee !== 'selective' && guarantee !== 'marginal') {
     throw new RouterError('invalid_request', `--guarantee must be selective or marginal, not ${guarantee}`);
   }
   const delta = values.delta === undefined ? DEFAULT_DELTA : Number(values.delta);
-  if (!(delta > 0 && delta < 1)) throw new RouterError('invalid_request', `--delta must be in (0, 1), not ${values.delta}`);
+  if (!(delta > 0 && delta < 1))
+    throw new RouterError('invalid_request', `--delta must be in (0, 1), not ${values.delta}`);
   const k = values.clusters === undefined ? CLUSTERS : Number(values.clusters);
-  if (!Number.isInteger(k) || k < 0 || k > 256) throw new RouterError('invalid_request', `--clusters must be a whole number from 0 to 256, not ${values.clusters}`);
-  if (values.representations && (!values.gate || !values.out)) throw new RouterError('invalid_request', '--representations needs --gate FILE and --out FILE (the shipped public/models artifacts are the embedded model\'s)');
+  if (!Number.isInteger(k) || k < 0 || k > 256)
+    throw new RouterError('invalid_request', `--clusters must be a whole number from 0 to 256, not ${values.clusters}`);
+  if (values.representations && (!values.gate || !values.out))
+    throw new RouterError(
+      'invalid_request',
+      "--representations needs --gate FILE and --out FILE (the shipped public/models artifacts are the embedded model's)",
+    );
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
   const gateBytes = readFileSync(values.gate ?? GATE_PATH);
   // The thresholds are calibrated on what this gate reads, as its metadata says.
   const metadata = readOnnxMetadata(gateBytes);
   const representation = parseBrowserRepresentation(metadata['riskgate.representation.kind']);
-  const experiment = await loadRoutingExperiment({ ...(values.data ? { dataPath: values.data } : {}), ...(values.config ? { configPath: values.config } : {}), seed, representation, ...(values.representations ? { representationsPath: values.representations } : {}), log: console.log });
-  if (metadata['riskgate.representation.model_sha256'] !== experiment.representation.modelSha256 || metadata['riskgate.representation.kind'] !== experiment.representation.kind) {
-    throw new RouterError('artifact_mismatch', `the gate reads ${metadata['riskgate.representation.kind']} of ${metadata['riskgate.representation.model_id']}, but the representations are ${experiment.representation.kind} of ${experiment.representation.modelId}`);
+  const experiment = await loadRoutingExperiment({
+    ...(values.data ? { dataPath: values.data } : {}),
+    ...(values.config ? { configPath: values.config } : {}),
+    seed,
+    representation,
+    ...(values.representations ? { representationsPath: values.representations } : {}),
+    log: console.log,
+  });
+  if (
+    metadata['riskgate.representation.model_sha256'] !== experiment.representation.modelSha256 ||
+    metadata['riskgate.representation.kind'] !== experiment.representation.kind
+  ) {
+    throw new RouterError(
+      'artifact_mismatch',
+      `the gate reads ${metadata['riskgate.representation.kind']} of ${metadata['riskgate.representation.model_id']}, but the representations are ${experiment.representation.kind} of ${experiment.representation.modelId}`,
+    );
   }
   const scoreAll = await createNodeGate(gateBytes);
   const reps = (rows: number[]) => rows.map((i) => experiment.representations[i]!);
@@ -76,14 +117,24 @@ export async function calibrate(argv: string[]): Promise<void> {
     const scored = async (split: number[]): Promise<ScoredPoint[]> => {
       const scores = await scoreAll(reps(split), costWeight);
       return split.map((row, i) => ({
-        row, score: scores[i]!, falseAcceptIfAccepted: experiment.margin(row, costWeight) < 0,
-        shortfall: experiment.fallsShort(row, costWeight), utilityGain: experiment.margin(row, costWeight),
+        row,
+        score: scores[i]!,
+        falseAcceptIfAccepted: experiment.margin(row, costWeight) < 0,
+        shortfall: experiment.fallsShort(row, costWeight),
+        utilityGain: experiment.margin(row, costWeight),
         cluster: clusterOf ? clusterOf(row) : 0,
       }));
     };
     const calibration = await scored(experiment.split.calibration);
-    calibrationScores.set(costWeight, calibration.map((p) => p.score));
-    const splits = { train: await scored(experiment.split.train), calibration, test: await scored(experiment.split.test) };
+    calibrationScores.set(
+      costWeight,
+      calibration.map((p) => p.score),
+    );
+    const splits = {
+      train: await scored(experiment.split.train),
+      calibration,
+      test: await scored(experiment.split.test),
+    };
     for (const riskLevel of RISK_LEVEL_GRID) {
       const { row, perCluster } = calibrateAt(splits, costWeight, riskLevel, delta, clusterOf ? k : 0);
       rows.push(row);
@@ -93,7 +144,13 @@ export async function calibrate(argv: string[]): Promise<void> {
   const out = values.out ?? THRESHOLDS_PATH;
   const gateSha256 = sha256Hex(gateBytes);
   // What the worker recalibrates from under live costs (decision 023).
-  const calibrationSet = writeCalibrationSet(out, experiment, gateSha256, calibrationScores, clusterOf ? { of: clusterOf, minClusterSize: DEFAULT_MIN_CLUSTER_SIZE } : undefined);
+  const calibrationSet = writeCalibrationSet(
+    out,
+    experiment,
+    gateSha256,
+    calibrationScores,
+    clusterOf ? { of: clusterOf, minClusterSize: DEFAULT_MIN_CLUSTER_SIZE } : undefined,
+  );
   const file: ThresholdsFile = {
     format: 'riskgate.thresholds/1',
     gate_sha256: gateSha256,
@@ -109,19 +166,47 @@ export async function calibrate(argv: string[]): Promise<void> {
     n_test: experiment.split.test.length,
     rows,
     calibration_set: { json: calibrationSet.json, sha256: calibrationSet.sha256 },
-    ...(clusterModel ? { clusters: { k, min_cluster_size: DEFAULT_MIN_CLUSTER_SIZE, mean: Array.from(clusterModel.mean), std: Array.from(clusterModel.std), centroids: clusterModel.centroids.map((c) => Array.from(c)), rows: clusterRows } } : {}),
+    ...(clusterModel
+      ? {
+          clusters: {
+            k,
+            min_cluster_size: DEFAULT_MIN_CLUSTER_SIZE,
+            mean: Array.from(clusterModel.mean),
+            std: Array.from(clusterModel.std),
+            centroids: clusterModel.centroids.map((c) => Array.from(c)),
+            rows: clusterRows,
+          },
+        }
+      : {}),
   };
   writeFileSync(out, `${JSON.stringify(file, null, 1)}\n`);
-  console.table(rows.map((r) => ({
-    λ: r.cost_weight, α: r.risk_level, τ: r.threshold, calRisk: r.empirical_risk, calAccept: r.accept_rate,
-    testRisk: r.test_risk, testAccept: r.test_accept_rate,
-  })));
-  console.log(`calibrate: ${guarantee} guarantee${guarantee === 'selective' ? ` at δ = ${delta}` : ''}; `
-    + `${rows.filter((r) => r.threshold !== '+inf').length} of ${rows.length} operating points certified`);
+  console.table(
+    rows.map((r) => ({
+      λ: r.cost_weight,
+      α: r.risk_level,
+      τ: r.threshold,
+      calRisk: r.empirical_risk,
+      calAccept: r.accept_rate,
+      testRisk: r.test_risk,
+      testAccept: r.test_accept_rate,
+    })),
+  );
+  console.log(
+    `calibrate: ${guarantee} guarantee${guarantee === 'selective' ? ` at δ = ${delta}` : ''}; ` +
+      `${rows.filter((r) => r.threshold !== '+inf').length} of ${rows.length} operating points certified`,
+  );
   console.log(`calibrate: wrote ${out} and ${calibrationSet.path} (${Math.round(calibrationSet.bytes / 1024)} KB)`);
   if (values['models-json']) {
-    if (!values.representations) throw new RouterError('invalid_request', '--models-json declares a WebLLM model\'s gate: it needs --representations (from `riskgate represent`)');
-    declareWebLlmGate(values['models-json'], readRepresentationsFile(values.representations).header.webllm_entry, { gatePath: values.gate!, gateSha256: file.gate_sha256, thresholdsPath: out });
+    if (!values.representations)
+      throw new RouterError(
+        'invalid_request',
+        "--models-json declares a WebLLM model's gate: it needs --representations (from `riskgate represent`)",
+      );
+    declareWebLlmGate(values['models-json'], readRepresentationsFile(values.representations).header.webllm_entry, {
+      gatePath: values.gate!,
+      gateSha256: file.gate_sha256,
+      thresholdsPath: out,
+    });
     console.log(`calibrate: declared the gate in ${values['models-json']}`);
   }
 }
@@ -136,18 +221,35 @@ type Splits = { readonly train: ScoredPoint[]; readonly calibration: ScoredPoint
 type CalibratedPoint = { readonly row: ThresholdRow; readonly perCluster: ClusterThresholdRow[] };
 
 /** Marginal CRC (crc.ts): of all messages, at most α are accepted here and worse. */
-function marginalRows(splits: Splits, costWeight: number, riskLevel: number, _delta: number, k: number): CalibratedPoint {
+function marginalRows(
+  splits: Splits,
+  costWeight: number,
+  riskLevel: number,
+  _delta: number,
+  k: number,
+): CalibratedPoint {
   const { calibration, test } = splits;
-  const perCluster = k === 0 ? [] : calibratePerCluster(calibration, k, riskLevel).perCluster.map((c, cluster) => ({
-    cluster, cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(c.threshold),
-    n_calibration: c.nCalibration, fallback: c.fallback,
-  }));
+  const perCluster =
+    k === 0
+      ? []
+      : calibratePerCluster(calibration, k, riskLevel).perCluster.map((c, cluster) => ({
+          cluster,
+          cost_weight: costWeight,
+          risk_level: riskLevel,
+          threshold: toJsonThreshold(c.threshold),
+          n_calibration: c.nCalibration,
+          fallback: c.fallback,
+        }));
   const result = calibrateThreshold(calibration, riskLevel);
   const accepted = test.filter((p) => p.score >= result.threshold);
   return {
     row: {
-      cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(result.threshold),
-      n_calibration: result.nCalibration, empirical_risk: round(result.empiricalRisk), accept_rate: round(result.acceptRate),
+      cost_weight: costWeight,
+      risk_level: riskLevel,
+      threshold: toJsonThreshold(result.threshold),
+      n_calibration: result.nCalibration,
+      empirical_risk: round(result.empiricalRisk),
+      accept_rate: round(result.acceptRate),
       test_risk: round(accepted.filter((p) => p.falseAcceptIfAccepted).length / test.length),
       test_accept_rate: round(accepted.length / test.length),
     },
@@ -160,7 +262,13 @@ function marginalRows(splits: Splits, costWeight: number, riskLevel: number, _de
  * edge's, with probability ≥ 1 − δ. Per cluster, each cluster's own training points order its
  * candidates and its own calibration points test them; a cluster that certifies nothing defers.
  */
-function selectiveRows(splits: Splits, costWeight: number, riskLevel: number, delta: number, k: number): CalibratedPoint {
+function selectiveRows(
+  splits: Splits,
+  costWeight: number,
+  riskLevel: number,
+  delta: number,
+  k: number,
+): CalibratedPoint {
   const { train, calibration, test } = splits;
   const result = calibrateSelective(calibration, candidateThresholds(train, riskLevel), riskLevel, delta);
   const accepted = test.filter((p) => p.score >= result.threshold);
@@ -168,14 +276,22 @@ function selectiveRows(splits: Splits, costWeight: number, riskLevel: number, de
     const own = (points: ScoredPoint[]) => points.filter((p) => p.cluster === cluster);
     const c = calibrateSelective(own(calibration), candidateThresholds(own(train), riskLevel), riskLevel, delta);
     return {
-      cluster, cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(c.threshold),
-      n_calibration: c.nCalibration, fallback: !Number.isFinite(c.threshold),
+      cluster,
+      cost_weight: costWeight,
+      risk_level: riskLevel,
+      threshold: toJsonThreshold(c.threshold),
+      n_calibration: c.nCalibration,
+      fallback: !Number.isFinite(c.threshold),
     };
   });
   return {
     row: {
-      cost_weight: costWeight, risk_level: riskLevel, threshold: toJsonThreshold(result.threshold),
-      n_calibration: result.nCalibration, empirical_risk: round(result.selectiveRisk), accept_rate: round(result.acceptRate),
+      cost_weight: costWeight,
+      risk_level: riskLevel,
+      threshold: toJsonThreshold(result.threshold),
+      n_calibration: result.nCalibration,
+      empirical_risk: round(result.selectiveRisk),
+      accept_rate: round(result.acceptRate),
       risk_upper_bound: round(result.riskUpperBound),
       // Held out: the share of the test answers given here that fell short (0 when none were).
       test_risk: round(accepted.length === 0 ? 0 : accepted.filter((p) => p.shortfall).length / accepted.length),

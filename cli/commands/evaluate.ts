@@ -40,29 +40,72 @@ riskgate evaluate --train-data A --test-data B [--train-suite S] [--test-suite S
   Headlines over the seeds as mean and 95% interval. Default representation: hidden_state_last.`;
 
 export async function evaluate(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: {
-    data: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, config: { type: 'string' }, representations: { type: 'string' },
-    'train-data': { type: 'string' }, 'test-data': { type: 'string' }, 'train-suite': { type: 'string' }, 'test-suite': { type: 'string' }, 'test-config': { type: 'string' }, seeds: { type: 'string' },
-  } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      config: { type: 'string' },
+      representations: { type: 'string' },
+      'train-data': { type: 'string' },
+      'test-data': { type: 'string' },
+      'train-suite': { type: 'string' },
+      'test-suite': { type: 'string' },
+      'test-config': { type: 'string' },
+      seeds: { type: 'string' },
+    },
+  });
   if (values['train-data'] || values['test-data']) {
-    if (!values['train-data'] || !values['test-data'] || !values.out) throw new RouterError('invalid_request', 'a transfer evaluation needs --train-data, --test-data and --out FILE.json');
+    if (!values['train-data'] || !values['test-data'] || !values.out)
+      throw new RouterError(
+        'invalid_request',
+        'a transfer evaluation needs --train-data, --test-data and --out FILE.json',
+      );
     if (existsSync(values.out) && statSync(values.out).isDirectory()) {
-      throw new RouterError('invalid_request', `--out ${values.out} is a folder; a transfer evaluation writes one file: give --out FILE.json`);
+      throw new RouterError(
+        'invalid_request',
+        `--out ${values.out} is a folder; a transfer evaluation writes one file: give --out FILE.json`,
+      );
     }
     const seeds = (values.seeds ?? '1,2,3,4,5').split(',').map(Number);
-    if (seeds.length < 2 || seeds.some((s) => !Number.isInteger(s))) throw new RouterError('invalid_request', `--seeds must list at least two whole numbers (a headline needs an interval), not ${values.seeds}`);
+    if (seeds.length < 2 || seeds.some((s) => !Number.isInteger(s)))
+      throw new RouterError(
+        'invalid_request',
+        `--seeds must list at least two whole numbers (a headline needs an interval), not ${values.seeds}`,
+      );
     const pick = <T>(v: T | undefined) => (v === undefined ? {} : v);
-    await runTransferEvaluation({
-      train: { data: values['train-data'], ...pick(values['train-suite'] && { suite: values['train-suite'] }), ...pick(values.config && { config: values.config }) },
-      test: { data: values['test-data'], ...pick(values['test-suite'] && { suite: values['test-suite'] }), ...pick((values['test-config'] ?? values.config) && { config: (values['test-config'] ?? values.config)! }) },
-      seeds, representation: (values.representations ?? 'hidden_state_last') as RepresentationKind, out: values.out, command: `npm run riskgate -- evaluate ${argv.join(' ')}`,
-    }, console.log);
+    await runTransferEvaluation(
+      {
+        train: {
+          data: values['train-data'],
+          ...pick(values['train-suite'] && { suite: values['train-suite'] }),
+          ...pick(values.config && { config: values.config }),
+        },
+        test: {
+          data: values['test-data'],
+          ...pick(values['test-suite'] && { suite: values['test-suite'] }),
+          ...pick((values['test-config'] ?? values.config) && { config: (values['test-config'] ?? values.config)! }),
+        },
+        seeds,
+        representation: (values.representations ?? 'hidden_state_last') as RepresentationKind,
+        out: values.out,
+        command: `npm run riskgate -- evaluate ${argv.join(' ')}`,
+      },
+      console.log,
+    );
     return;
   }
   const dataPath = resolve(values.data ?? resolve(SHARED_DIR, 'data'));
   const outDir = resolve(values.out ?? 'evaluation');
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
-  const headlineSeeds = [seed, ...(values.seeds ?? '1,2,3,4,5').split(',').map(Number).filter((s) => s !== seed)];
+  const headlineSeeds = [
+    seed,
+    ...(values.seeds ?? '1,2,3,4,5')
+      .split(',')
+      .map(Number)
+      .filter((s) => s !== seed),
+  ];
   const kinds = (values.representations?.split(',') ?? REPRESENTATION_KINDS) as RepresentationKind[];
   const command = `npm run riskgate -- evaluate ${argv.join(' ')}`.trim();
   const suites = loadSuites(dataPath);
@@ -72,22 +115,49 @@ export async function evaluate(argv: string[]): Promise<void> {
     const records = usableRecords(suite.records, config.roles);
     const table = buildRoutingTable(records, config, seed);
     const split = splitIndices(records.length, seed);
-    console.log(`evaluate: ${suite.name}: ${records.length} prompts, ${table.models.length} models, split ${split.train.length}/${split.calibration.length}/${split.test.length}`);
-    const representations: Record<string, ReturnType<typeof evaluateRepresentation> & { headline_over_seeds: ReturnType<typeof headlineOverSeeds> }> = {};
-    const otherSeeds = headlineSeeds.filter((s) => s !== seed).map((s) => ({ seed: s, table: buildRoutingTable(records, config, s), split: splitIndices(records.length, s) }));
+    console.log(
+      `evaluate: ${suite.name}: ${records.length} prompts, ${table.models.length} models, split ${split.train.length}/${split.calibration.length}/${split.test.length}`,
+    );
+    const representations: Record<
+      string,
+      ReturnType<typeof evaluateRepresentation> & { headline_over_seeds: ReturnType<typeof headlineOverSeeds> }
+    > = {};
+    const otherSeeds = headlineSeeds
+      .filter((s) => s !== seed)
+      .map((s) => ({ seed: s, table: buildRoutingTable(records, config, s), split: splitIndices(records.length, s) }));
     for (const kind of kinds) {
       const rep = await loadRepresentation(kind, records, console.log);
       const full = evaluateRepresentation(table, rep, split, seed, console.log);
-      const first = { seed, best_baseline: full.best_baseline, vs_best: full.cost_reduction_vs[full.best_baseline]!, vs_random_mix: full.cost_reduction_vs.random_mix!, gap_to_oracle: full.gap_to_oracle };
-      const headline = headlineOverSeeds([first, ...otherSeeds.map((o) => seedHeadline(o.table, rep.vectors, o.split, o.seed))]);
-      console.log(`  ${kind} over seeds ${headline.seeds.join(', ')}: vs best baseline ${(headline.cost_reduction_vs_best_baseline.max.mean * 100).toFixed(1)}% [${headline.cost_reduction_vs_best_baseline.max.ci95.map((x) => (x * 100).toFixed(1)).join(', ')}] max`);
+      const first = {
+        seed,
+        best_baseline: full.best_baseline,
+        vs_best: full.cost_reduction_vs[full.best_baseline]!,
+        vs_random_mix: full.cost_reduction_vs.random_mix!,
+        gap_to_oracle: full.gap_to_oracle,
+      };
+      const headline = headlineOverSeeds([
+        first,
+        ...otherSeeds.map((o) => seedHeadline(o.table, rep.vectors, o.split, o.seed)),
+      ]);
+      console.log(
+        `  ${kind} over seeds ${headline.seeds.join(', ')}: vs best baseline ${(headline.cost_reduction_vs_best_baseline.max.mean * 100).toFixed(1)}% [${headline.cost_reduction_vs_best_baseline.max.ci95.map((x) => (x * 100).toFixed(1)).join(', ')}] max`,
+      );
       representations[kind] = { ...full, headline_over_seeds: headline };
     }
     const metrics = {
-      suite: suite.name, description: suite.description, command, seed, n_prompts: records.length,
+      suite: suite.name,
+      description: suite.description,
+      command,
+      seed,
+      n_prompts: records.length,
       ...(suite.removed ? { removed_while_loading: suite.removed } : {}),
       split: { train: split.train.length, calibration: split.calibration.length, test: split.test.length },
-      roles: config.roles, cost_model: { wireless: config.wireless, default_output_tokens: config.defaultOutputTokens, chars_per_token: config.charsPerToken },
+      roles: config.roles,
+      cost_model: {
+        wireless: config.wireless,
+        default_output_tokens: config.defaultOutputTokens,
+        chars_per_token: config.charsPerToken,
+      },
       representations,
     };
     results[suite.name] = metrics;
@@ -96,12 +166,24 @@ export async function evaluate(argv: string[]): Promise<void> {
     writeFileSync(resolve(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 1)}\n`);
     writeSuiteReport(dir, metrics);
   }
-  const multiTurn = suites.length > 1 ? await evaluateMultiTurn(dataPath, outDir, seed, values.config, console.log) : undefined;
+  const multiTurn =
+    suites.length > 1 ? await evaluateMultiTurn(dataPath, outDir, seed, values.config, console.log) : undefined;
   if (suites.length > 1) {
     // The index copy leaves out the raw points (they stay in each suite's own metrics.json).
-    const withoutPoints = (m: Record<string, unknown>): Record<string, unknown> => ({ ...m, representations: Object.fromEntries(Object.entries(m.representations as Record<string, Record<string, unknown>>).map(([k, r]) => [k, { ...r, points: undefined }])) });
+    const withoutPoints = (m: Record<string, unknown>): Record<string, unknown> => ({
+      ...m,
+      representations: Object.fromEntries(
+        Object.entries(m.representations as Record<string, Record<string, unknown>>).map(([k, r]) => [
+          k,
+          { ...r, points: undefined },
+        ]),
+      ),
+    });
     const [primary, ...rest] = suites.map((s) => withoutPoints(results[s.name] as Record<string, unknown>));
-    writeFileSync(resolve(outDir, 'metrics.json'), `${JSON.stringify({ ...primary, other_suites: Object.fromEntries(rest.map((r) => [r.suite, r])), multi_turn: multiTurn ? { ...multiTurn, points: undefined } : undefined }, null, 1)}\n`);
+    writeFileSync(
+      resolve(outDir, 'metrics.json'),
+      `${JSON.stringify({ ...primary, other_suites: Object.fromEntries(rest.map((r) => [r.suite, r])), multi_turn: multiTurn ? { ...multiTurn, points: undefined } : undefined }, null, 1)}\n`,
+    );
     writeIndexReport(outDir, command, results, multiTurn);
   }
   console.log(`evaluate: wrote ${outDir}`);

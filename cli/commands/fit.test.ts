@@ -13,7 +13,7 @@ import { fit } from './fit.js';
  * keep the first kind on the device and defer the second.
  */
 describe('riskgate fit', () => {
-  it('labels the model\'s own answers, certifies where it is good, defers where it is not, and names the labels', async () => {
+  it("labels the model's own answers, certifies where it is good, defers where it is not, and names the labels", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'riskgate-fit-'));
     const names = ['Lily', 'Ben', 'Tom', 'Sue', 'Max', 'Anna', 'Tim', 'Mia', 'Sam', 'Zoe'];
     const things = ['dog', 'cat', 'ball', 'tree', 'bird', 'car', 'fish', 'cake', 'toy', 'boat'];
@@ -21,19 +21,55 @@ describe('riskgate fit', () => {
     for (let i = 0; i < 200; i++) {
       const story = i % 2 === 0;
       const [name, thing] = [names[(i >> 1) % 10]!, things[Math.floor(i / 20) % 10]!];
-      lines.push(story
-        ? { id: `story/${i}`, task: 'story', messages: [{ role: 'user', content: `Once upon a time, ${name} had a ${thing}.` }], gold: 'was', grader: 'exact-match', edge: { model: 'edge-m', response: 'I cannot continue stories.' } }
-        : { id: `math/${i}`, task: 'math', messages: [{ role: 'user', content: `What is ${i} plus ${i + 3}? Answer with a number.` }], gold: String(2 * i + 3), grader: 'final-number', edge: { model: 'edge-m', response: `The answer is ${2 * i + 3}.` } });
+      lines.push(
+        story
+          ? {
+              id: `story/${i}`,
+              task: 'story',
+              messages: [{ role: 'user', content: `Once upon a time, ${name} had a ${thing}.` }],
+              gold: 'was',
+              grader: 'exact-match',
+              edge: { model: 'edge-m', response: 'I cannot continue stories.' },
+            }
+          : {
+              id: `math/${i}`,
+              task: 'math',
+              messages: [{ role: 'user', content: `What is ${i} plus ${i + 3}? Answer with a number.` }],
+              gold: String(2 * i + 3),
+              grader: 'final-number',
+              edge: { model: 'edge-m', response: `The answer is ${2 * i + 3}.` },
+            },
+      );
     }
     const prompts = join(dir, 'prompts.jsonl');
     writeFileSync(prompts, lines.map((l) => JSON.stringify(l)).join('\n'));
-    await fit(['--prompts', prompts, '--work', join(dir, 'work'), '--gate', join(dir, 'gate.onnx'), '--thresholds', join(dir, 'thresholds.json'), '--report', join(dir, 'report'), '--max-tokens', '16']);
+    await fit([
+      '--prompts',
+      prompts,
+      '--work',
+      join(dir, 'work'),
+      '--gate',
+      join(dir, 'gate.onnx'),
+      '--thresholds',
+      join(dir, 'thresholds.json'),
+      '--report',
+      join(dir, 'report'),
+      '--max-tokens',
+      '16',
+    ]);
 
     const thresholds = parseThresholdsFile(JSON.parse(readFileSync(join(dir, 'thresholds.json'), 'utf8')));
     expect(thresholds.guarantee).toBe('selective');
-    expect(thresholds.labels).toMatchObject({ local_model: 'stories260K', edge_models: ['edge-m'], graders: ['exact-match', 'final-number'], max_tokens: 16 });
+    expect(thresholds.labels).toMatchObject({
+      local_model: 'stories260K',
+      edge_models: ['edge-m'],
+      graders: ['exact-match', 'final-number'],
+      max_tokens: 16,
+    });
     const report = JSON.parse(readFileSync(join(dir, 'report', 'report.json'), 'utf8')) as {
-      tasks: Record<string, { localAccuracy: number; edgeAccuracy: number }>; certified: { points: number }; auc: { auc: number | null }[];
+      tasks: Record<string, { localAccuracy: number; edgeAccuracy: number }>;
+      certified: { points: number };
+      auc: { auc: number | null }[];
     };
     // The model's own answers: it never gets the arithmetic; on stories the edge is never better.
     expect(report.tasks.math!.localAccuracy).toBe(0);

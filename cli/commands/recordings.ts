@@ -20,7 +20,11 @@ export async function recordings(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, out: { type: 'string' } } });
   const csv = resolve(values.data ?? resolve(SHARED_DIR, 'data'), 'routellm/gsm8k/gsm8k_responses.csv');
   const rows = parse(readFileSync(csv), { columns: true }) as Record<string, string>[];
-  const lines = rows.flatMap((row) => MODELS.map((model) => JSON.stringify({ prompt: row.prompt, model, response: (row[`${model}_response`] ?? '').trim() })));
+  const lines = rows.flatMap((row) =>
+    MODELS.map((model) =>
+      JSON.stringify({ prompt: row.prompt, model, response: (row[`${model}_response`] ?? '').trim() }),
+    ),
+  );
   const out = values.out ?? resolve(REPO_ROOT, 'edge-proxy/recordings/routellm-gsm8k.jsonl');
   writeFileSync(out, `${lines.join('\n')}\n`);
   console.log(`recordings: ${lines.length} answers of ${MODELS.length} models → ${out}`);

@@ -26,32 +26,74 @@ export const TRAIN_HELP = `riskgate train [--data FILE|DIR] [--config FILE] [--s
   --selector-out.`;
 
 export async function train(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, config: { type: 'string' }, seed: { type: 'string' }, representation: { type: 'string' }, representations: { type: 'string' }, out: { type: 'string' }, 'selector-out': { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      config: { type: 'string' },
+      seed: { type: 'string' },
+      representation: { type: 'string' },
+      representations: { type: 'string' },
+      out: { type: 'string' },
+      'selector-out': { type: 'string' },
+    },
+  });
   const fromFile = values.representations;
   // The shipped gate and selector are stories260K's; a gate for another model must not overwrite them by default.
-  if (fromFile && !values.out) throw new RouterError('invalid_request', '--representations needs --out FILE (the gate for that model; public/models/gate.onnx is the embedded model\'s)');
+  if (fromFile && !values.out)
+    throw new RouterError(
+      'invalid_request',
+      "--representations needs --out FILE (the gate for that model; public/models/gate.onnx is the embedded model's)",
+    );
   const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
   const representation = parseBrowserRepresentation(values.representation);
-  const experiment = await loadRoutingExperiment({ ...(values.data ? { dataPath: values.data } : {}), ...(values.config ? { configPath: values.config } : {}), seed, representation, ...(fromFile ? { representationsPath: fromFile } : {}), log: console.log });
+  const experiment = await loadRoutingExperiment({
+    ...(values.data ? { dataPath: values.data } : {}),
+    ...(values.config ? { configPath: values.config } : {}),
+    seed,
+    representation,
+    ...(fromFile ? { representationsPath: fromFile } : {}),
+    log: console.log,
+  });
   const rows = experiment.split.train;
   const reps = rows.map((i) => experiment.representations[i]!);
   const provenance = { representation: experiment.representation, trainingDataSha256: experiment.dataSha256, seed };
   const started = Date.now();
-  const { weights, finalLoss } = trainMarginGate(reps, (r, λ) => experiment.margin(rows[r]!, λ), { seed, maxCostWeight: MAX_COST_WEIGHT });
-  const gate = encodeOnnxModel(buildGateGraph(weights, {
-    ...provenance,
-    extra: { 'riskgate.cost_model': JSON.stringify(experiment.config.wireless), 'riskgate.roles': JSON.stringify(experiment.config.roles), 'riskgate.target': 'utility margin Δ = U_local − max_edge U_m' },
-  }));
+  const { weights, finalLoss } = trainMarginGate(reps, (r, λ) => experiment.margin(rows[r]!, λ), {
+    seed,
+    maxCostWeight: MAX_COST_WEIGHT,
+  });
+  const gate = encodeOnnxModel(
+    buildGateGraph(weights, {
+      ...provenance,
+      extra: {
+        'riskgate.cost_model': JSON.stringify(experiment.config.wireless),
+        'riskgate.roles': JSON.stringify(experiment.config.roles),
+        'riskgate.target': 'utility margin Δ = U_local − max_edge U_m',
+      },
+    }),
+  );
   writeFileSync(values.out ?? GATE_PATH, gate);
-  console.log(`train: gate on ${rows.length} rows, final MSE ${finalLoss.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(1)} s → ${values.out ?? GATE_PATH} (sha256 ${sha256Hex(gate)})`);
+  console.log(
+    `train: gate on ${rows.length} rows, final MSE ${finalLoss.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(1)} s → ${values.out ?? GATE_PATH} (sha256 ${sha256Hex(gate)})`,
+  );
 
   if (fromFile && !values['selector-out']) return;
   const { table } = experiment;
   const selectorModels = table.models.map((id, m) => {
     const labelled = rows.filter((row) => !Number.isNaN(table.quality[m]![row]!));
-    return { id, weights: trainMarginGate(labelled.map((i) => experiment.representations[i]!), (r) => table.quality[m]![labelled[r]!]!, { seed, maxCostWeight: 0 }).weights };
+    return {
+      id,
+      weights: trainMarginGate(
+        labelled.map((i) => experiment.representations[i]!),
+        (r) => table.quality[m]![labelled[r]!]!,
+        { seed, maxCostWeight: 0 },
+      ).weights,
+    };
   });
   const selector = encodeOnnxModel(buildSelectorGraph(selectorModels, provenance));
   writeFileSync(values['selector-out'] ?? SELECTOR_PATH, selector);
-  console.log(`train: selector for ${selectorModels.map((m) => m.id).join(', ')} → ${values['selector-out'] ?? SELECTOR_PATH} (sha256 ${sha256Hex(selector)})`);
+  console.log(
+    `train: selector for ${selectorModels.map((m) => m.id).join(', ')} → ${values['selector-out'] ?? SELECTOR_PATH} (sha256 ${sha256Hex(selector)})`,
+  );
 }

@@ -49,14 +49,21 @@ describe('routing data: detection by columns and import', () => {
     expect(accuracy(turn(1), 'gpt-4-1106-preview')).toBeCloseTo(0.9406, 3);
     expect(accuracy(turn(2), 'mistralai/Mixtral-8x7B-Instruct-v0.1')).toBeCloseTo(0.7988, 3);
     expect(mt.records.every((r) => Object.values(r.outcomes).every((o) => (o.response ?? '').length > 0))).toBe(true);
-    expect(mt.records.find((r) => r.id === 'mt_bench/81/2')!.prompt).toBe('Rewrite your previous response. Start every sentence with the letter A.');
+    expect(mt.records.find((r) => r.id === 'mt_bench/81/2')!.prompt).toBe(
+      'Rewrite your previous response. Start every sentence with the letter A.',
+    );
   });
 
   it('round-trips the routing JSONL and rejects an unknown file with a clear code', () => {
     const dir = mkdtempSync(join(tmpdir(), 'riskgate-data-'));
     const jsonl = join(dir, 'd.jsonl');
-    writeFileSync(jsonl, `${JSON.stringify({ id: 'a', messages: [{ role: 'user', content: 'hi' }], outcomes: { m: { quality: 1 } } })}\n`);
-    expect(loadRoutingData(jsonl).records).toEqual([{ id: 'a', source: 'jsonl', prompt: 'hi', outcomes: { m: { quality: 1 } } }]);
+    writeFileSync(
+      jsonl,
+      `${JSON.stringify({ id: 'a', messages: [{ role: 'user', content: 'hi' }], outcomes: { m: { quality: 1 } } })}\n`,
+    );
+    expect(loadRoutingData(jsonl).records).toEqual([
+      { id: 'a', source: 'jsonl', prompt: 'hi', outcomes: { m: { quality: 1 } } },
+    ]);
     const csv = join(dir, 'x.csv');
     writeFileSync(csv, 'a,b\n1,2\n');
     expect(() => loadRoutingData(csv)).toThrowError(RouterError);

@@ -20,17 +20,21 @@ function toRecord(row: Row, id: string, source: string): RoutingRecord {
   const outcomes: Record<string, { quality: number }> = {};
   for (const model of MODELS) {
     const value = row[model];
-    if (value !== 'True' && value !== 'False') throw new Error(`${id}: ${model} is ${JSON.stringify(value)}, expected True/False`);
+    if (value !== 'True' && value !== 'False')
+      throw new Error(`${id}: ${model} is ${JSON.stringify(value)}, expected True/False`);
     outcomes[model] = { quality: value === 'True' ? 1 : 0 };
   }
   return { id, source, prompt: row.prompt ?? '', outcomes };
 }
 
-export const isRouteLlmHeader = (columns: readonly string[]) => columns.includes('prompt') && MODELS.every((m) => columns.includes(m));
+export const isRouteLlmHeader = (columns: readonly string[]) =>
+  columns.includes('prompt') && MODELS.every((m) => columns.includes(m));
 
 /** One RouteLLM response file (an MMLU subject or GSM8K), deduplicated by prompt. */
 export function importRouteLlmCsv(path: string): RoutingRecord[] {
-  const source = basename(path, '.csv').replace(/^mmlu_/, 'mmlu/').replace(/_responses$/, '');
+  const source = basename(path, '.csv')
+    .replace(/^mmlu_/, 'mmlu/')
+    .replace(/_responses$/, '');
   return dedupeByPrompt(readCsv(path).map((row, i) => toRecord(row, `${source}/${i}`, source))).records;
 }
 
@@ -41,11 +45,17 @@ function readCsv(path: string): Row[] {
 export function importRouteLlm(dataDir: string): RoutingRecord[] {
   const records: RoutingRecord[] = [];
   const mmluDir = resolve(dataDir, 'routellm/mmlu/responses');
-  for (const file of readdirSync(mmluDir).filter((f) => f.endsWith('.csv')).sort()) {
+  for (const file of readdirSync(mmluDir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()) {
     const subject = basename(file, '.csv').replace(/^mmlu_/, '');
     if (EXCLUDED_SUBJECTS.has(subject)) continue;
-    readCsv(resolve(mmluDir, file)).forEach((row, i) => records.push(toRecord(row, `mmlu/${subject}/${i}`, `mmlu/${subject}`)));
+    readCsv(resolve(mmluDir, file)).forEach((row, i) =>
+      records.push(toRecord(row, `mmlu/${subject}/${i}`, `mmlu/${subject}`)),
+    );
   }
-  readCsv(resolve(dataDir, 'routellm/gsm8k/gsm8k_responses.csv')).forEach((row, i) => records.push(toRecord(row, `gsm8k/${i}`, 'gsm8k')));
+  readCsv(resolve(dataDir, 'routellm/gsm8k/gsm8k_responses.csv')).forEach((row, i) =>
+    records.push(toRecord(row, `gsm8k/${i}`, 'gsm8k')),
+  );
   return dedupeByPrompt(records).records;
 }

@@ -10,7 +10,8 @@ import { parse } from 'csv-parse/sync';
 import type { Outcome, RoutingRecord } from '../../core/data/routing-dataset.js';
 import { parsePythonStringList } from '../../core/data/python-literal.js';
 
-export const isRouterBenchHeader = (columns: readonly string[]) => columns.includes('oracle_model_to_route_to') && columns.includes('sample_id');
+export const isRouterBenchHeader = (columns: readonly string[]) =>
+  columns.includes('oracle_model_to_route_to') && columns.includes('sample_id');
 
 export function importRouterBench(path: string): RoutingRecord[] {
   const rows = parse(readFileSync(path), { columns: true }) as Record<string, string>[];

@@ -12,8 +12,13 @@ const random = createRandom(21);
 const n = 1500;
 const vectors = Array.from({ length: n }, () => Float32Array.from({ length: 8 }, () => random() * 2 - 1));
 const records: RoutingRecord[] = vectors.map((v, i) => ({
-  id: String(i), source: 'synthetic', prompt: 'x'.repeat(40 + Math.floor(random() * 400)),
-  outcomes: { device: { quality: (v[0]! > 0) !== (random() < 0.1) ? 1 : 0 }, edge: { quality: random() < 0.85 ? 1 : 0, cost_usd: 0.01 } }, // a GPT-4-class price: the edge costs more than the device
+  id: String(i),
+  source: 'synthetic',
+  prompt: 'x'.repeat(40 + Math.floor(random() * 400)),
+  outcomes: {
+    device: { quality: v[0]! > 0 !== random() < 0.1 ? 1 : 0 },
+    edge: { quality: random() < 0.85 ? 1 : 0, cost_usd: 0.01 },
+  }, // a GPT-4-class price: the edge costs more than the device
 }));
 const table = buildRoutingTable(records, defaultRoutingConfig({ local: 'device', edge: ['edge'] }), 1);
 const rep = { info: { modelId: 'synthetic', modelSha256: 'x', kind: 'lexical' as const, dim: 8 }, vectors };
@@ -27,10 +32,13 @@ describe('evaluation of one representation (synthetic task with a known signal)'
 
   it('the gate beats a random mix, the oracle beats everything, and the reported reduction is against the best baseline', () => {
     expect(metrics.aiq.cr2_crc!).toBeGreaterThan(metrics.aiq.random_mix! + 0.01);
-    for (const [name, aiq] of Object.entries(metrics.aiq)) if (name !== 'oracle') expect(metrics.aiq.oracle!).toBeGreaterThanOrEqual(aiq);
+    for (const [name, aiq] of Object.entries(metrics.aiq))
+      if (name !== 'oracle') expect(metrics.aiq.oracle!).toBeGreaterThanOrEqual(aiq);
     expect(metrics.gap_to_oracle).toBeGreaterThan(0);
     expect(metrics.cost_reduction_vs.random_mix!.max).toBeGreaterThan(0);
-    const best = Object.entries(metrics.aiq).filter(([k]) => ['random_mix', 'routellm_quantile', 'bao_fused', 'knn'].includes(k)).sort((a, b) => b[1] - a[1])[0]![0];
+    const best = Object.entries(metrics.aiq)
+      .filter(([k]) => ['random_mix', 'routellm_quantile', 'bao_fused', 'knn'].includes(k))
+      .sort((a, b) => b[1] - a[1])[0]![0];
     expect(metrics.best_baseline).toBe(best);
     expect(metrics.cost_reduction_vs_best_baseline).toBe(metrics.cost_reduction_vs[best]!.max);
   });

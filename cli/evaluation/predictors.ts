@@ -22,14 +22,33 @@ export type Predictors = {
   knnMargin(row: number, costWeight: number): number;
 };
 
-export function fitPredictors(table: RoutingTable, vectors: readonly Float32Array[], trainRows: readonly number[], seed: number): Predictors {
+export function fitPredictors(
+  table: RoutingTable,
+  vectors: readonly Float32Array[],
+  trainRows: readonly number[],
+  seed: number,
+): Predictors {
   const reps = trainRows.map((i) => vectors[i]!);
-  const gate = trainMarginGate(reps, (r, λ) => utilityMargin(table, trainRows[r]!, λ), { seed, maxCostWeight: MAX_COST_WEIGHT }).weights;
-  const noLambdaGate = trainMarginGate(reps, (r) => utilityMargin(table, trainRows[r]!, 0), { seed, maxCostWeight: 0 }).weights;
-  const edgeNeed = trainMarginGate(reps, (r) => (bestEdgeModel(table, trainRows[r]!, 0).utility > table.quality[0]![trainRows[r]!]! ? 1 : 0), { seed, maxCostWeight: 0 }).weights;
+  const gate = trainMarginGate(reps, (r, λ) => utilityMargin(table, trainRows[r]!, λ), {
+    seed,
+    maxCostWeight: MAX_COST_WEIGHT,
+  }).weights;
+  const noLambdaGate = trainMarginGate(reps, (r) => utilityMargin(table, trainRows[r]!, 0), {
+    seed,
+    maxCostWeight: 0,
+  }).weights;
+  const edgeNeed = trainMarginGate(
+    reps,
+    (r) => (bestEdgeModel(table, trainRows[r]!, 0).utility > table.quality[0]![trainRows[r]!]! ? 1 : 0),
+    { seed, maxCostWeight: 0 },
+  ).weights;
   const quality = table.models.slice(1).map((_, e) => {
     const labelled = trainRows.filter((row) => !Number.isNaN(table.quality[e + 1]![row]!));
-    return trainMarginGate(labelled.map((i) => vectors[i]!), (r) => table.quality[e + 1]![labelled[r]!]!, { seed, maxCostWeight: 0 }).weights;
+    return trainMarginGate(
+      labelled.map((i) => vectors[i]!),
+      (r) => table.quality[e + 1]![labelled[r]!]!,
+      { seed, maxCostWeight: 0 },
+    ).weights;
   });
   return { gate, noLambdaGate, edgeNeed, quality, knnMargin: knnRouter(table, vectors, trainRows) };
 }
@@ -37,7 +56,10 @@ export function fitPredictors(table: RoutingTable, vectors: readonly Float32Arra
 /** For each queried row, the mean full-information margin of its k nearest training prompts. */
 function knnRouter(table: RoutingTable, vectors: readonly Float32Array[], trainRows: readonly number[]) {
   const d = vectors[0]!.length;
-  const { mean, std } = standardization(trainRows.map((i) => vectors[i]!), d);
+  const { mean, std } = standardization(
+    trainRows.map((i) => vectors[i]!),
+    d,
+  );
   const z = (v: Float32Array) => Float32Array.from(v, (x, i) => (x - mean[i]!) / std[i]!);
   const train = trainRows.map((i) => z(vectors[i]!));
   const neighbours = new Map<number, number[]>();
@@ -66,5 +88,9 @@ function knnRouter(table: RoutingTable, vectors: readonly Float32Array[], trainR
   };
 }
 
-export const score = (weights: GateWeights, vectors: readonly Float32Array[], rows: readonly number[], costWeight = 0): number[] =>
-  rows.map((row) => predictMargin(weights, vectors[row]!, costWeight));
+export const score = (
+  weights: GateWeights,
+  vectors: readonly Float32Array[],
+  rows: readonly number[],
+  costWeight = 0,
+): number[] => rows.map((row) => predictMargin(weights, vectors[row]!, costWeight));

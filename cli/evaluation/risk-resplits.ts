@@ -13,8 +13,19 @@ import type { GateWeights } from '../../core/gate/mlp.js';
 import { EVAL_COST_WEIGHTS, EVAL_RISK_LEVELS, RESPLITS } from './grids.js';
 import { score } from './predictors.js';
 
-export type RiskEstimate = { readonly cost_weight: number; readonly risk_level: number; readonly n_calibration: number; readonly far: number; readonly far_se: number; readonly accept_rate: number };
-export type ClusterRisk = RiskEstimate & { readonly cluster: number; readonly n_test_mean: number; readonly fallback_share: number };
+export type RiskEstimate = {
+  readonly cost_weight: number;
+  readonly risk_level: number;
+  readonly n_calibration: number;
+  readonly far: number;
+  readonly far_se: number;
+  readonly accept_rate: number;
+};
+export type ClusterRisk = RiskEstimate & {
+  readonly cluster: number;
+  readonly n_test_mean: number;
+  readonly fallback_share: number;
+};
 
 const meanAndSe = (xs: readonly number[]) => {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -22,7 +33,15 @@ const meanAndSe = (xs: readonly number[]) => {
   return { mean, se: Math.sqrt(variance / xs.length) };
 };
 
-export function resplitRisk(table: RoutingTable, vectors: readonly Float32Array[], gate: GateWeights, pool: readonly number[], clusterOf: (row: number) => number, clusters: number, seed: number) {
+export function resplitRisk(
+  table: RoutingTable,
+  vectors: readonly Float32Array[],
+  gate: GateWeights,
+  pool: readonly number[],
+  clusterOf: (row: number) => number,
+  clusters: number,
+  seed: number,
+) {
   const global: RiskEstimate[] = [];
   const perCluster: ClusterRisk[] = [];
   const halves = Array.from({ length: RESPLITS }, (_, r) => {
@@ -34,11 +53,15 @@ export function resplitRisk(table: RoutingTable, vectors: readonly Float32Array[
     const scores = score(gate, vectors, pool, λ);
     const harmful = pool.map((row) => utilityMargin(table, row, λ) < 0);
     const cluster = pool.map(clusterOf);
-    const points = (idx: number[]) => idx.map((i) => ({ score: scores[i]!, falseAcceptIfAccepted: harmful[i]!, cluster: cluster[i]! }));
+    const points = (idx: number[]) =>
+      idx.map((i) => ({ score: scores[i]!, falseAcceptIfAccepted: harmful[i]!, cluster: cluster[i]! }));
     for (const α of EVAL_RISK_LEVELS) {
-      const far: number[] = [], accept: number[] = [];
+      const far: number[] = [],
+        accept: number[] = [];
       const clusterFar = Array.from({ length: clusters }, () => [] as number[]);
-      const clusterN = new Array<number>(clusters).fill(0), clusterCal = new Array<number>(clusters).fill(0), clusterFallback = new Array<number>(clusters).fill(0);
+      const clusterN = new Array<number>(clusters).fill(0),
+        clusterCal = new Array<number>(clusters).fill(0),
+        clusterFallback = new Array<number>(clusters).fill(0);
       for (const { cal, test } of halves) {
         const τ = calibrateThreshold(points(cal), α).threshold;
         const accepted = test.filter((i) => scores[i]! >= τ);
@@ -50,14 +73,34 @@ export function resplitRisk(table: RoutingTable, vectors: readonly Float32Array[
           clusterN[k]! += own.length / RESPLITS;
           clusterCal[k]! += byCluster[k]!.nCalibration / RESPLITS;
           clusterFallback[k]! += (byCluster[k]!.fallback ? 1 : 0) / RESPLITS;
-          if (own.length) clusterFar[k]!.push(own.filter((i) => scores[i]! >= byCluster[k]!.threshold && harmful[i]).length / own.length);
+          if (own.length)
+            clusterFar[k]!.push(
+              own.filter((i) => scores[i]! >= byCluster[k]!.threshold && harmful[i]).length / own.length,
+            );
         }
       }
       const f = meanAndSe(far);
-      global.push({ cost_weight: λ, risk_level: α, n_calibration: halves[0]!.cal.length, far: f.mean, far_se: f.se, accept_rate: meanAndSe(accept).mean });
+      global.push({
+        cost_weight: λ,
+        risk_level: α,
+        n_calibration: halves[0]!.cal.length,
+        far: f.mean,
+        far_se: f.se,
+        accept_rate: meanAndSe(accept).mean,
+      });
       for (let k = 0; k < clusters; k++) {
         const c = clusterFar[k]!.length ? meanAndSe(clusterFar[k]!) : { mean: NaN, se: NaN };
-        perCluster.push({ cluster: k, cost_weight: λ, risk_level: α, n_calibration: Math.round(clusterCal[k]!), n_test_mean: clusterN[k]!, far: c.mean, far_se: c.se, accept_rate: NaN, fallback_share: clusterFallback[k]! });
+        perCluster.push({
+          cluster: k,
+          cost_weight: λ,
+          risk_level: α,
+          n_calibration: Math.round(clusterCal[k]!),
+          n_test_mean: clusterN[k]!,
+          far: c.mean,
+          far_se: c.se,
+          accept_rate: NaN,
+          fallback_share: clusterFallback[k]!,
+        });
       }
     }
   }

@@ -15,7 +15,10 @@ import { importRouteLlm } from '../data/routellm.js';
 import { importRouterBench } from '../data/routerbench.js';
 
 export type Suite = {
-  readonly name: string; readonly description: string; readonly records: RoutingRecord[]; readonly roles: Roles;
+  readonly name: string;
+  readonly description: string;
+  readonly records: RoutingRecord[];
+  readonly roles: Roles;
   /** What loading removed: extra copies of a prompt, prompts whose copies disagree, scores that were null or not numbers. */
   readonly removed?: { readonly duplicates: number; readonly conflicting: number; readonly dropped_scores: number };
 };
@@ -24,19 +27,36 @@ const ROUTERBENCH_FILES = ['arc_challenge_train.csv', 'mbpp_train.csv', 'winogra
 
 export function loadSuites(dataPath: string): Suite[] {
   if (statSync(dataPath).isDirectory() && existsSync(resolve(dataPath, 'routellm/gsm8k'))) {
-    const suites: Suite[] = [{ name: 'routellm', description: 'RouteLLM MMLU + GSM8K (device: Mixtral-8x7B, edge: GPT-4-1106)', records: importRouteLlm(dataPath), roles: ROUTELLM_ROLES }];
+    const suites: Suite[] = [
+      {
+        name: 'routellm',
+        description: 'RouteLLM MMLU + GSM8K (device: Mixtral-8x7B, edge: GPT-4-1106)',
+        records: importRouteLlm(dataPath),
+        roles: ROUTELLM_ROLES,
+      },
+    ];
     const rb = resolve(dataPath, 'routerbench');
     if (existsSync(rb)) {
       suites.push({
-        name: 'routerbench', description: 'RouterBench arc-challenge + mbpp + winogrande (device: mistral-7b-chat, edge: 10 models, real USD)',
-        records: ROUTERBENCH_FILES.filter((f) => existsSync(resolve(rb, f))).flatMap((f) => importRouterBench(resolve(rb, f))), roles: ROUTERBENCH_ROLES,
+        name: 'routerbench',
+        description:
+          'RouterBench arc-challenge + mbpp + winogrande (device: mistral-7b-chat, edge: 10 models, real USD)',
+        records: ROUTERBENCH_FILES.filter((f) => existsSync(resolve(rb, f))).flatMap((f) =>
+          importRouterBench(resolve(rb, f)),
+        ),
+        roles: ROUTERBENCH_ROLES,
       });
     }
     return suites;
   }
   const { records, duplicates, conflicting, droppedScores } = loadRoutingData(dataPath);
-  return [{
-    name: basename(dataPath).replace(/\.[a-z]+$/, ''), description: dataPath, records, roles: defaultRolesFor(new Set(records.flatMap((r) => Object.keys(r.outcomes)))),
-    removed: { duplicates, conflicting, dropped_scores: droppedScores },
-  }];
+  return [
+    {
+      name: basename(dataPath).replace(/\.[a-z]+$/, ''),
+      description: dataPath,
+      records,
+      roles: defaultRolesFor(new Set(records.flatMap((r) => Object.keys(r.outcomes)))),
+      removed: { duplicates, conflicting, dropped_scores: droppedScores },
+    },
+  ];
 }

@@ -21,11 +21,21 @@ import { CLUSTERS } from './grids.js';
 import { BASELINES, policyPoints } from './policies.js';
 import { fitPredictors, score } from './predictors.js';
 
-export type TransferSplit = { readonly train: readonly number[]; readonly calibration: readonly number[]; readonly test: readonly number[] };
+export type TransferSplit = {
+  readonly train: readonly number[];
+  readonly calibration: readonly number[];
+  readonly test: readonly number[];
+};
 
 const worst = (xs: readonly number[]) => Math.max(...xs);
 
-export async function evaluateTransferSeed(table: RoutingTable, vectors: readonly Float32Array[], split: TransferSplit, groupOf: (row: number) => string, seed: number) {
+export async function evaluateTransferSeed(
+  table: RoutingTable,
+  vectors: readonly Float32Array[],
+  split: TransferSplit,
+  groupOf: (row: number) => string,
+  seed: number,
+) {
   const predictors = fitPredictors(table, vectors, split.train, seed);
   const clusterOf = clusterAssigner(fitClusters(vectors, split.train, CLUSTERS, seed), vectors);
   const { points, thresholds } = policyPoints(table, vectors, predictors, split, clusterOf, CLUSTERS);
@@ -35,23 +45,47 @@ export async function evaluateTransferSeed(table: RoutingTable, vectors: readonl
   const byGroup = new Map<string, number[]>();
   for (const row of split.test) byGroup.set(groupOf(row), [...(byGroup.get(groupOf(row)) ?? []), row]);
   const stream = [...byGroup.values()].flatMap((rows) => seededPermutation(rows.length, seed).map((k) => rows[k]!));
-  const operatingPoints = await Promise.all(thresholds.map(async (t) => {
-    const scores = new Map(score(predictors.gate, vectors, split.test, t.cost_weight).map((s, i) => [split.test[i]!, s]));
-    const edgeBetter = (row: number) => utilityMargin(table, row, t.cost_weight) < 0;
-    const groups = auditGroups(split.test.map((row) => ({ group: groupOf(row), accepted: scores.get(row)! >= t.threshold, edgeBetter: edgeBetter(row) })), t.risk_level);
-    const replay = await replayOnline(stream.map((row) => ({ group: groupOf(row), score: scores.get(row)!, edgeBetter: edgeBetter(row) })), {
-      point: { costWeight: t.cost_weight, riskLevel: t.risk_level }, calibrated: t.threshold, selective: false, stepSize: DEFAULT_STEP_SIZE, bounds,
-    });
-    return {
-      cost_weight: t.cost_weight, risk_level: t.risk_level, n_calibration: t.n_calibration,
-      worst_excess_static: worst(groups.map((g) => g.falseAcceptRate - t.risk_level)),
-      worst_excess_adaptive: worst(replay.groups.map((g) => g.adaptiveRisk - t.risk_level)),
-      violated_static: groups.filter((g) => g.pExceeds < 0.01).map((g) => g.group),
-      groups: groups.map((g) => ({ ...g, adaptive_far: replay.groups.find((r) => r.group === g.group)!.adaptiveRisk })),
-    };
-  }));
+  const operatingPoints = await Promise.all(
+    thresholds.map(async (t) => {
+      const scores = new Map(
+        score(predictors.gate, vectors, split.test, t.cost_weight).map((s, i) => [split.test[i]!, s]),
+      );
+      const edgeBetter = (row: number) => utilityMargin(table, row, t.cost_weight) < 0;
+      const groups = auditGroups(
+        split.test.map((row) => ({
+          group: groupOf(row),
+          accepted: scores.get(row)! >= t.threshold,
+          edgeBetter: edgeBetter(row),
+        })),
+        t.risk_level,
+      );
+      const replay = await replayOnline(
+        stream.map((row) => ({ group: groupOf(row), score: scores.get(row)!, edgeBetter: edgeBetter(row) })),
+        {
+          point: { costWeight: t.cost_weight, riskLevel: t.risk_level },
+          calibrated: t.threshold,
+          selective: false,
+          stepSize: DEFAULT_STEP_SIZE,
+          bounds,
+        },
+      );
+      return {
+        cost_weight: t.cost_weight,
+        risk_level: t.risk_level,
+        n_calibration: t.n_calibration,
+        worst_excess_static: worst(groups.map((g) => g.falseAcceptRate - t.risk_level)),
+        worst_excess_adaptive: worst(replay.groups.map((g) => g.adaptiveRisk - t.risk_level)),
+        violated_static: groups.filter((g) => g.pExceeds < 0.01).map((g) => g.group),
+        groups: groups.map((g) => ({
+          ...g,
+          adaptive_far: replay.groups.find((r) => r.group === g.group)!.adaptiveRisk,
+        })),
+      };
+    }),
+  );
   return {
-    best_baseline: bestBaseline, aiq,
+    best_baseline: bestBaseline,
+    aiq,
     cost_reduction_vs: Object.fromEntries(BASELINES.map((b) => [b, reductions[b]!])),
     worst_excess_static: worst(operatingPoints.map((p) => p.worst_excess_static)),
     worst_excess_adaptive: worst(operatingPoints.map((p) => p.worst_excess_adaptive)),
@@ -70,8 +104,13 @@ export function summarizeSeeds(results: readonly SeedResult[]) {
   const over = (pick: (r: SeedResult) => number) => meanWithInterval(results.map(pick));
   return {
     seeds: results.length,
-    cost_reduction_vs: Object.fromEntries(BASELINES.map((b) => [b, { max: over((r) => reduction(r, b).max), mean: over((r) => reduction(r, b).mean) }])),
-    cost_reduction_vs_best_baseline: { max: over((r) => reduction(r, r.best_baseline).max), mean: over((r) => reduction(r, r.best_baseline).mean) },
+    cost_reduction_vs: Object.fromEntries(
+      BASELINES.map((b) => [b, { max: over((r) => reduction(r, b).max), mean: over((r) => reduction(r, b).mean) }]),
+    ),
+    cost_reduction_vs_best_baseline: {
+      max: over((r) => reduction(r, r.best_baseline).max),
+      mean: over((r) => reduction(r, r.best_baseline).mean),
+    },
     best_baselines: results.map((r) => r.best_baseline),
     worst_excess_static: over((r) => r.worst_excess_static),
     worst_excess_adaptive: over((r) => r.worst_excess_adaptive),

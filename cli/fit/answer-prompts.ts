@@ -32,8 +32,20 @@ export type AnsweredPrompt = {
   readonly contextDeferred: boolean;
   readonly promptTokens: number;
   readonly representation?: string; // base64 float32
-  readonly local?: { readonly text: string; readonly tokens: number; readonly grade: Grade; readonly prefillMs: number; readonly decodeMs: number };
-  readonly edge?: { readonly model: string; readonly grade: Grade; readonly text?: string; readonly costUsd?: number; readonly outputTokens?: number };
+  readonly local?: {
+    readonly text: string;
+    readonly tokens: number;
+    readonly grade: Grade;
+    readonly prefillMs: number;
+    readonly decodeMs: number;
+  };
+  readonly edge?: {
+    readonly model: string;
+    readonly grade: Grade;
+    readonly text?: string;
+    readonly costUsd?: number;
+    readonly outputTokens?: number;
+  };
 };
 
 export type AnswerOptions = {
@@ -51,7 +63,8 @@ export type AnswerOptions = {
 };
 
 const encode = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-export const decodeRepresentation = (b64: string) => new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
+export const decodeRepresentation = (b64: string) =>
+  new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
 
 function gradeWith(prompt: FitPrompt, answer: string): Grade {
   return prompt.grader ? GRADERS[prompt.grader](answer, prompt.gold) : 'unknown';
@@ -59,9 +72,21 @@ function gradeWith(prompt: FitPrompt, answer: string): Grade {
 
 export async function answerPrompts(prompts: readonly FitPrompt[], options: AnswerOptions): Promise<AnsweredPrompt[]> {
   const { engine, maxTokens } = options;
-  const keyOf = (p: FitPrompt) => createHash('sha256')
-    .update(JSON.stringify([options.modelSha256, options.representationId, maxTokens, options.edgeUrl ?? 'recorded', p.messages, p.gold, p.grader, p.edge]))
-    .digest('hex');
+  const keyOf = (p: FitPrompt) =>
+    createHash('sha256')
+      .update(
+        JSON.stringify([
+          options.modelSha256,
+          options.representationId,
+          maxTokens,
+          options.edgeUrl ?? 'recorded',
+          p.messages,
+          p.gold,
+          p.grader,
+          p.edge,
+        ]),
+      )
+      .digest('hex');
   const cached = new Map<string, AnsweredPrompt>();
   if (existsSync(options.cachePath)) {
     for (const line of readFileSync(options.cachePath, 'utf8').split('\n')) {
@@ -69,15 +94,21 @@ export async function answerPrompts(prompts: readonly FitPrompt[], options: Answ
       try {
         const a = JSON.parse(line) as AnsweredPrompt;
         cached.set(a.key, a);
-      } catch { /* a line cut by an interrupted run: answered again */ }
+      } catch {
+        /* a line cut by an interrupted run: answered again */
+      }
     }
   }
   mkdirSync(dirname(options.cachePath), { recursive: true });
-  const edge = options.edgeUrl ? new OpenAI({ baseURL: `${options.edgeUrl.replace(/\/$/, '')}/v1`, apiKey: 'riskgate-fit', maxRetries: 2 }) : undefined;
+  const edge = options.edgeUrl
+    ? new OpenAI({ baseURL: `${options.edgeUrl.replace(/\/$/, '')}/v1`, apiKey: 'riskgate-fit', maxRetries: 2 })
+    : undefined;
   const todo = prompts.filter((p) => !cached.has(keyOf(p)));
   options.log(`fit: ${prompts.length} prompts, ${prompts.length - todo.length} cached, ${todo.length} to answer`);
-  const bar = process.stdout.isTTY && todo.length > 0
-    ? new SingleBar({ format: 'fit [{bar}] {value}/{total} prompts | ETA {eta_formatted}' }, Presets.shades_classic) : undefined;
+  const bar =
+    process.stdout.isTTY && todo.length > 0
+      ? new SingleBar({ format: 'fit [{bar}] {value}/{total} prompts | ETA {eta_formatted}' }, Presets.shades_classic)
+      : undefined;
   bar?.start(todo.length, 0);
   let done = 0;
   const started = Date.now();
@@ -88,7 +119,7 @@ export async function answerPrompts(prompts: readonly FitPrompt[], options: Answ
     done++;
     bar?.update(done);
     if (!bar && (done % 50 === 0 || done === todo.length)) {
-      const eta = ((Date.now() - started) / done) * (todo.length - done) / 1000;
+      const eta = (((Date.now() - started) / done) * (todo.length - done)) / 1000;
       options.log(`fit: answered ${done}/${todo.length} (ETA ${eta.toFixed(0)} s)`);
     }
   }
@@ -96,7 +127,14 @@ export async function answerPrompts(prompts: readonly FitPrompt[], options: Answ
   return prompts.map((p) => cached.get(keyOf(p))!);
 }
 
-async function answerOne(prompt: FitPrompt, key: string, engine: LocalEngine, represent: AnswerOptions['represent'], maxTokens: number, edge: OpenAI | undefined): Promise<AnsweredPrompt> {
+async function answerOne(
+  prompt: FitPrompt,
+  key: string,
+  engine: LocalEngine,
+  represent: AnswerOptions['represent'],
+  maxTokens: number,
+  edge: OpenAI | undefined,
+): Promise<AnsweredPrompt> {
   const window = await fitHistory(prompt.messages, (m) => engine.countTokens(m), engine.info.contextLength, maxTokens);
   const base = { key, id: prompt.id, task: prompt.task, promptTokens: window.promptTokens };
   const edgeAnswer = await edgeOutcome(prompt, edge, maxTokens);
@@ -107,22 +145,43 @@ async function answerOne(prompt: FitPrompt, key: string, engine: LocalEngine, re
   const decoded = await collectDecode(engine.decode({ maxTokens }));
   const decodeMs = performance.now() - decodeStarted;
   return {
-    ...base, contextDeferred: false, promptTokens: prefill.tokenCount, representation: encode(represent(prefill)),
-    local: { text: decoded.text, tokens: decoded.tokens.length, grade: gradeWith(prompt, decoded.text), prefillMs: prefill.prefillMs, decodeMs },
+    ...base,
+    contextDeferred: false,
+    promptTokens: prefill.tokenCount,
+    representation: encode(represent(prefill)),
+    local: {
+      text: decoded.text,
+      tokens: decoded.tokens.length,
+      grade: gradeWith(prompt, decoded.text),
+      prefillMs: prefill.prefillMs,
+      decodeMs,
+    },
     edge: edgeAnswer,
   };
 }
 
-async function edgeOutcome(prompt: FitPrompt, edge: OpenAI | undefined, maxTokens: number): Promise<AnsweredPrompt['edge']> {
+async function edgeOutcome(
+  prompt: FitPrompt,
+  edge: OpenAI | undefined,
+  maxTokens: number,
+): Promise<AnsweredPrompt['edge']> {
   if (edge) {
-    const reply = await edge.chat.completions.create({ model: 'auto', messages: prompt.messages, max_tokens: Math.max(maxTokens, 256) }).withResponse();
+    const reply = await edge.chat.completions
+      .create({ model: 'auto', messages: prompt.messages, max_tokens: Math.max(maxTokens, 256) })
+      .withResponse();
     const text = reply.data.choices[0]?.message.content ?? '';
     const model = reply.response.headers.get('x-router-served-by') ?? reply.data.model;
     return { model, grade: gradeWith(prompt, text), text, outputTokens: reply.data.usage?.completion_tokens ?? 0 };
   }
   const recorded = prompt.edge;
   if (!recorded) return undefined;
-  const grade: Grade = recorded.response !== undefined ? gradeWith(prompt, recorded.response)
-    : recorded.quality === undefined ? 'unknown' : recorded.quality >= 0.5 ? 'correct' : 'wrong';
+  const grade: Grade =
+    recorded.response !== undefined
+      ? gradeWith(prompt, recorded.response)
+      : recorded.quality === undefined
+        ? 'unknown'
+        : recorded.quality >= 0.5
+          ? 'correct'
+          : 'wrong';
   return { model: recorded.model, grade, ...(recorded.cost_usd !== undefined ? { costUsd: recorded.cost_usd } : {}) };
 }

@@ -23,8 +23,12 @@ export const promptKey = (p: FitPrompt) =>
   p.messages.length === 1 ? p.messages[0]!.content : p.messages.map((m) => `${m.role}: ${m.content}`).join('\n');
 
 export function writeFitDataset(
-  prompts: readonly FitPrompt[], answered: readonly AnsweredPrompt[], localModel: string,
-  representation: RepresentationInfo, wireless: Record<string, number>, files: FitFiles,
+  prompts: readonly FitPrompt[],
+  answered: readonly AnsweredPrompt[],
+  localModel: string,
+  representation: RepresentationInfo,
+  wireless: Record<string, number>,
+  files: FitFiles,
 ): FitCounts & { readonly edgeModels: string[] } {
   const records: RoutingRecord[] = [];
   const vectors: Float32Array[] = [];
@@ -35,11 +39,14 @@ export function writeFitDataset(
     if (a.contextDeferred) return void contextDeferred++;
     const local = a.local;
     const edge = a.edge;
-    if (!local || !edge || local.grade === 'unknown' || edge.grade === 'unknown' || !a.representation) return void unlabelled++;
+    if (!local || !edge || local.grade === 'unknown' || edge.grade === 'unknown' || !a.representation)
+      return void unlabelled++;
     edgeModels.add(edge.model);
     const prompt = promptKey(prompts[i]!);
     records.push({
-      id: a.id, source: a.task, prompt,
+      id: a.id,
+      source: a.task,
+      prompt,
       outcomes: {
         [localModel]: { quality: quality(local.grade), output_tokens: Math.max(1, local.tokens) },
         [edge.model]: {
@@ -52,11 +59,19 @@ export function writeFitDataset(
     vectors.push(decodeRepresentation(a.representation));
   });
   writeFileSync(files.data, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  writeRepresentationsFile(files.representations, {
-    format: 'riskgate.representations/1', representation, prompt_sha256: records.map((r) => promptSha256(r.prompt)),
-    data_sha256: datasetSha256(records), models_url: 'node', engine: { kind: 'onnx', backend: 'cpu', via: 'riskgate fit' },
-    truncated_prompts: 0,
-  }, vectors);
+  writeRepresentationsFile(
+    files.representations,
+    {
+      format: 'riskgate.representations/1',
+      representation,
+      prompt_sha256: records.map((r) => promptSha256(r.prompt)),
+      data_sha256: datasetSha256(records),
+      models_url: 'node',
+      engine: { kind: 'onnx', backend: 'cpu', via: 'riskgate fit' },
+      truncated_prompts: 0,
+    },
+    vectors,
+  );
   const roles = { local: localModel, edge: [...edgeModels].sort() };
   writeFileSync(files.roles, `${JSON.stringify({ source: 'riskgate fit', roles, wireless }, null, 1)}\n`);
   return { gated: records.length, contextDeferred, unlabelled, edgeModels: roles.edge };

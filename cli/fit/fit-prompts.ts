@@ -18,12 +18,14 @@ export const fitPromptSchema = z.strictObject({
   messages: z.array(z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })).min(1),
   gold: z.string().optional(),
   grader: graderName.optional(),
-  edge: z.strictObject({
-    model: z.string().min(1),
-    response: z.string().optional(),
-    quality: z.number().min(0).max(1).optional(),
-    cost_usd: z.number().min(0).optional(),
-  }).optional(),
+  edge: z
+    .strictObject({
+      model: z.string().min(1),
+      response: z.string().optional(),
+      quality: z.number().min(0).max(1).optional(),
+      cost_usd: z.number().min(0).optional(),
+    })
+    .optional(),
 });
 
 export type FitPrompt = z.infer<typeof fitPromptSchema>;
@@ -33,7 +35,9 @@ export function readFitPrompts(path: string): FitPrompt[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new RouterError('invalid_request', `cannot read the prompt set ${path} (${(cause as Error).message})`, { cause });
+    throw new RouterError('invalid_request', `cannot read the prompt set ${path} (${(cause as Error).message})`, {
+      cause,
+    });
   }
   return text.split('\n').flatMap((line, i) => {
     if (line.trim() === '') return [];

@@ -10,8 +10,11 @@ import { rocAuc } from '../../core/evaluation/auc.js';
 import type { AnsweredPrompt } from './answer-prompts.js';
 
 export type TaskFigures = {
-  readonly prompts: number; readonly contextDeferred: number; readonly graded: number;
-  readonly localAccuracy: number | null; readonly edgeAccuracy: number | null;
+  readonly prompts: number;
+  readonly contextDeferred: number;
+  readonly graded: number;
+  readonly localAccuracy: number | null;
+  readonly edgeAccuracy: number | null;
 };
 
 export type FitReport = {
@@ -33,10 +36,14 @@ export function taskFigures(answered: readonly AnsweredPrompt[]): Record<string,
   for (const task of [...new Set(answered.map((a) => a.task))].sort()) {
     const own = answered.filter((a) => a.task === task);
     const graded = own.filter((a) => a.local && a.local.grade !== 'unknown' && a.edge && a.edge.grade !== 'unknown');
-    const share = (f: (a: AnsweredPrompt) => boolean) => (graded.length === 0 ? null : round(graded.filter(f).length / graded.length));
+    const share = (f: (a: AnsweredPrompt) => boolean) =>
+      graded.length === 0 ? null : round(graded.filter(f).length / graded.length);
     tasks[task] = {
-      prompts: own.length, contextDeferred: own.filter((a) => a.contextDeferred).length, graded: graded.length,
-      localAccuracy: share((a) => a.local!.grade === 'correct'), edgeAccuracy: share((a) => a.edge!.grade === 'correct'),
+      prompts: own.length,
+      contextDeferred: own.filter((a) => a.contextDeferred).length,
+      graded: graded.length,
+      localAccuracy: share((a) => a.local!.grade === 'correct'),
+      edgeAccuracy: share((a) => a.edge!.grade === 'correct'),
     };
   }
   return tasks;
@@ -59,12 +66,16 @@ export function renderFitReport(report: FitReport, command: string): string {
     '',
     '| task | prompts | deferred for length | graded | device correct | edge correct |',
     '|---|---|---|---|---|---|',
-    ...Object.entries(report.tasks).map(([task, t]) =>
-      `| ${task} | ${t.prompts} | ${t.contextDeferred} | ${t.graded} | ${pct(t.localAccuracy)} | ${pct(t.edgeAccuracy)} |`),
+    ...Object.entries(report.tasks).map(
+      ([task, t]) =>
+        `| ${task} | ${t.prompts} | ${t.contextDeferred} | ${t.graded} | ${pct(t.localAccuracy)} | ${pct(t.edgeAccuracy)} |`,
+    ),
     '',
     `Gate: trained and calibrated on the ${report.gated} prompts the gate decides (the rest are deferred by the widget`,
     'before any gate runs, and are no labels). Held-out AUC of its score for "the device\'s answer does not fall short":',
-    report.auc.map(({ costWeight, auc }) => `λ = ${costWeight}: ${auc === null ? '— (one class only)' : auc.toFixed(3)}`).join(', ') + '.',
+    report.auc
+      .map(({ costWeight, auc }) => `λ = ${costWeight}: ${auc === null ? '— (one class only)' : auc.toFixed(3)}`)
+      .join(', ') + '.',
     '',
     `Guarantee: ${report.guarantee}${report.delta !== null ? ` at δ = ${report.delta}` : ''}. Certified: ${report.certified.points} of ${report.certified.of} operating points.`,
     report.certified.points === 0
@@ -73,8 +84,11 @@ export function renderFitReport(report: FitReport, command: string): string {
     '',
     '| λ | α | τ | calibration: share answered here | of those, fell short | upper bound (1 − δ) | test: answered here | of those, fell short |',
     '|---|---|---|---|---|---|---|---|',
-    ...report.rows.map((r) => `| ${r.cost_weight} | ${r.risk_level} | ${r.threshold} | ${pct(r.accept_rate)} | ${pct(r.empirical_risk)} | `
-      + `${r.risk_upper_bound === undefined ? '—' : pct(r.risk_upper_bound)} | ${pct(r.test_accept_rate ?? null)} | ${pct(r.test_risk ?? null)} |`),
+    ...report.rows.map(
+      (r) =>
+        `| ${r.cost_weight} | ${r.risk_level} | ${r.threshold} | ${pct(r.accept_rate)} | ${pct(r.empirical_risk)} | ` +
+        `${r.risk_upper_bound === undefined ? '—' : pct(r.risk_upper_bound)} | ${pct(r.test_accept_rate ?? null)} | ${pct(r.test_risk ?? null)} |`,
+    ),
     '',
   ];
   return lines.join('\n');

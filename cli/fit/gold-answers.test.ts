@@ -7,7 +7,7 @@ import { gsm8kPrompts, routerBenchPrompts, type GoldReport } from './gold-answer
 const data = resolve(SHARED_DIR, 'data');
 
 describe('gold answers inferred from the shared data', () => {
-  it('GSM8K: the gold number of the first row is 18, and GPT-4\'s recorded answers grade as recorded', () => {
+  it("GSM8K: the gold number of the first row is 18, and GPT-4's recorded answers grade as recorded", () => {
     const report: GoldReport = {};
     const prompts = gsm8kPrompts(data, report);
     expect(prompts[0]).toMatchObject({ id: 'gsm8k/0', gold: '18', grader: 'final-number' });
@@ -19,7 +19,7 @@ describe('gold answers inferred from the shared data', () => {
     expect(graded.filter((g) => g === 'correct').length / prompts.length).toBeGreaterThan(0.85);
   });
 
-  it('arc-challenge: every correct model\'s letter agrees on most rows; the gold grades GPT-4 as recorded', () => {
+  it("arc-challenge: every correct model's letter agrees on most rows; the gold grades GPT-4 as recorded", () => {
     const report: GoldReport = {};
     const prompts = routerBenchPrompts(data, 'arc_challenge_train.csv', 'arc-challenge', report);
     const tally = report['arc-challenge']!;

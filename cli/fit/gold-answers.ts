@@ -39,10 +39,16 @@ export function gsm8kPrompts(dataDir: string, report: GoldReport): FitPrompt[] {
     if (numbers.length === 0) return (tally.noGold++, []);
     if (numbers.some((n) => n !== numbers[0])) return (tally.disagreements++, []);
     tally.gold++;
-    return [{
-      id: `gsm8k/${i}`, task: 'gsm8k', messages: user(row.prompt ?? ''), gold: String(numbers[0]), grader: 'final-number' as const,
-      edge: { model: EDGE_MODEL, response: row[`${EDGE_MODEL}_response`] ?? '' },
-    }];
+    return [
+      {
+        id: `gsm8k/${i}`,
+        task: 'gsm8k',
+        messages: user(row.prompt ?? ''),
+        gold: String(numbers[0]),
+        grader: 'final-number' as const,
+        edge: { model: EDGE_MODEL, response: row[`${EDGE_MODEL}_response`] ?? '' },
+      },
+    ];
   });
 }
 
@@ -59,29 +65,50 @@ export function routerBenchPrompts(dataDir: string, file: string, task: string, 
     const edge = record.outcomes[EDGE_MODEL];
     if (!edge) return (tally.noGold++, []);
     tally.gold++;
-    return [{
-      id: record.id, task, messages: user(record.prompt), gold: letters[0]!, grader: 'multiple-choice' as const,
-      edge: { model: EDGE_MODEL, response: edge.response ?? '', ...(edge.cost_usd !== undefined ? { cost_usd: edge.cost_usd } : {}) },
-    }];
+    return [
+      {
+        id: record.id,
+        task,
+        messages: user(record.prompt),
+        gold: letters[0]!,
+        grader: 'multiple-choice' as const,
+        edge: {
+          model: EDGE_MODEL,
+          response: edge.response ?? '',
+          ...(edge.cost_usd !== undefined ? { cost_usd: edge.cost_usd } : {}),
+        },
+      },
+    ];
   });
 }
 
 export function mmluPrompts(dataDir: string, report: GoldReport): FitPrompt[] {
   const folder = resolve(dataDir, 'routellm/mmlu/responses');
   const prompts: FitPrompt[] = [];
-  for (const file of readdirSync(folder).filter((f) => f.endsWith('.csv')).sort()) {
+  for (const file of readdirSync(folder)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()) {
     const subject = basename(file, '.csv').replace(/^mmlu_/, '');
-    readCsv(resolve(folder, file)).forEach((row, i) => prompts.push({
-      id: `mmlu/${subject}/${i}`, task: 'mmlu', messages: user(row.prompt ?? ''), grader: 'multiple-choice',
-      edge: { model: EDGE_MODEL, quality: row[EDGE_MODEL] === 'True' ? 1 : 0 },
-    }));
+    readCsv(resolve(folder, file)).forEach((row, i) =>
+      prompts.push({
+        id: `mmlu/${subject}/${i}`,
+        task: 'mmlu',
+        messages: user(row.prompt ?? ''),
+        grader: 'multiple-choice',
+        edge: { model: EDGE_MODEL, quality: row[EDGE_MODEL] === 'True' ? 1 : 0 },
+      }),
+    );
   }
   report.mmlu = { rows: prompts.length, gold: 0, noGold: prompts.length, disagreements: 0 };
   return prompts;
 }
 
 /** Every task of the shared data with a grader, at most `perTask` prompts of each (seeded). */
-export function sharedFitPrompts(dataDir: string, perTask: number, seed: number): { prompts: FitPrompt[]; report: GoldReport } {
+export function sharedFitPrompts(
+  dataDir: string,
+  perTask: number,
+  seed: number,
+): { prompts: FitPrompt[]; report: GoldReport } {
   const report: GoldReport = {};
   const tasks = [
     gsm8kPrompts(dataDir, report),
@@ -93,6 +120,9 @@ export function sharedFitPrompts(dataDir: string, perTask: number, seed: number)
     const rows = importRouterBench(resolve(dataDir, 'routerbench/mbpp_train.csv')).length;
     report.mbpp = { rows, gold: 0, noGold: rows, disagreements: 0 };
   }
-  const sample = (prompts: FitPrompt[]) => seededPermutation(prompts.length, seed).slice(0, perTask).map((i) => prompts[i]!);
+  const sample = (prompts: FitPrompt[]) =>
+    seededPermutation(prompts.length, seed)
+      .slice(0, perTask)
+      .map((i) => prompts[i]!);
   return { prompts: tasks.flatMap(sample), report };
 }

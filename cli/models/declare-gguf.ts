@@ -16,7 +16,7 @@ const sha256Of = (path: string) => createHash('sha256').update(readFileSync(path
 
 export function declareGgufModel(modelsDir: string, model: CatalogueModel): GgufEntry {
   const path = join(modelsDir, 'models.json');
-  const current = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> : {};
+  const current = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
   const gate = join(modelsDir, model.name, 'gate.onnx');
   const thresholds = join(modelsDir, model.name, 'thresholds.json');
   const fitted = existsSync(gate) && existsSync(thresholds);
@@ -25,7 +25,12 @@ export function declareGgufModel(modelsDir: string, model: CatalogueModel): Gguf
     file: { url: `${model.name}/${GGUF_FILE}`, size: model.size, sha256: model.sha256 },
     context_length: model.contextLength,
     licence: model.licence,
-    ...(fitted ? { gate: { onnx: `${model.name}/gate.onnx`, sha256: sha256Of(gate) }, thresholds: { json: `${model.name}/thresholds.json`, sha256: sha256Of(thresholds) } } : {}),
+    ...(fitted
+      ? {
+          gate: { onnx: `${model.name}/gate.onnx`, sha256: sha256Of(gate) },
+          thresholds: { json: `${model.name}/thresholds.json`, sha256: sha256Of(thresholds) },
+        }
+      : {}),
   };
   writeFileSync(path, `${JSON.stringify({ ...current, format: 'riskgate.models/1', gguf: entry }, null, 1)}\n`);
   return entry;

@@ -11,7 +11,10 @@ import { createNodeEngine } from '../../node/local-model.js';
 /** The logit sketch has the hidden state's width, so the two compare at equal gate size. */
 export { LOGIT_SKETCH_SEED };
 
-export async function localModelPass(records: readonly RoutingRecord[], log: (line: string) => void): Promise<{ hidden: Float32Array[]; logitSketch: Float32Array[] }> {
+export async function localModelPass(
+  records: readonly RoutingRecord[],
+  log: (line: string) => void,
+): Promise<{ hidden: Float32Array[]; logitSketch: Float32Array[] }> {
   const engine = await createNodeEngine();
   const hidden: Float32Array[] = [];
   const logitSketch: Float32Array[] = [];
@@ -21,7 +24,8 @@ export async function localModelPass(records: readonly RoutingRecord[], log: (li
     const sketch = createCachedSketch(prefill.lastLogits.length, engine.info.hiddenSize);
     hidden.push(prefill.hiddenState);
     logitSketch.push(applyCountSketch(sketch, prefill.lastLogits));
-    if ((i + 1) % 1000 === 0) log(`representations: prefilled ${i + 1}/${records.length} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    if ((i + 1) % 1000 === 0)
+      log(`representations: prefilled ${i + 1}/${records.length} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
   engine.reset();
   return { hidden, logitSketch };
@@ -29,6 +33,7 @@ export async function localModelPass(records: readonly RoutingRecord[], log: (li
 
 let sketchCache: ReturnType<typeof createCountSketch> | undefined;
 function createCachedSketch(vocab: number, dim: number) {
-  if (sketchCache?.inputDim !== vocab || sketchCache.outputDim !== dim) sketchCache = createCountSketch(vocab, dim, LOGIT_SKETCH_SEED);
+  if (sketchCache?.inputDim !== vocab || sketchCache.outputDim !== dim)
+    sketchCache = createCountSketch(vocab, dim, LOGIT_SKETCH_SEED);
   return sketchCache;
 }

@@ -9,7 +9,11 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 type CachedRow = { readonly key: string; readonly tokens: number; readonly truncated: number; readonly v: string };
-export type CachedRepresentation = { readonly vector: Float32Array; readonly tokenCount: number; readonly truncatedTokens: number };
+export type CachedRepresentation = {
+  readonly vector: Float32Array;
+  readonly tokenCount: number;
+  readonly truncatedTokens: number;
+};
 
 export type RepresentCache = {
   readonly path: string;
@@ -30,7 +34,11 @@ export function openRepresentCache(path: string, dim: number): RepresentCache {
       }
       const bytes = Buffer.from(row.v, 'base64');
       if (bytes.length !== dim * 4) continue;
-      rows.set(row.key, { vector: new Float32Array(new Uint8Array(bytes).buffer), tokenCount: row.tokens, truncatedTokens: row.truncated });
+      rows.set(row.key, {
+        vector: new Float32Array(new Uint8Array(bytes).buffer),
+        tokenCount: row.tokens,
+        truncatedTokens: row.truncated,
+      });
     }
   }
   mkdirSync(dirname(path), { recursive: true });
@@ -41,8 +49,13 @@ export function openRepresentCache(path: string, dim: number): RepresentCache {
       rows.set(key, value);
       const v = Buffer.from(value.vector.buffer, value.vector.byteOffset, value.vector.byteLength).toString('base64');
       // A leading newline ends a line a previous run may have torn, so this one parses.
-      appendFileSync(path, `\n${JSON.stringify({ key, tokens: value.tokenCount, truncated: value.truncatedTokens, v } satisfies CachedRow)}`);
+      appendFileSync(
+        path,
+        `\n${JSON.stringify({ key, tokens: value.tokenCount, truncated: value.truncatedTokens, v } satisfies CachedRow)}`,
+      );
     },
-    get size() { return rows.size; },
+    get size() {
+      return rows.size;
+    },
   };
 }

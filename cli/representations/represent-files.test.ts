@@ -3,7 +3,13 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRepresentCache } from './represent-cache.js';
-import { promptSha256, readRepresentationsFile, REPRESENTATIONS_FORMAT, writeRepresentationsFile, type RepresentationsHeader } from './representation-file.js';
+import {
+  promptSha256,
+  readRepresentationsFile,
+  REPRESENTATIONS_FORMAT,
+  writeRepresentationsFile,
+  type RepresentationsHeader,
+} from './representation-file.js';
 import { declareWebLlmGate } from './declare-webllm-gate.js';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'riskgate-represent-test-'));
@@ -32,12 +38,17 @@ describe('represent cache (resumable)', () => {
 });
 
 const header = (prompts: string[], dim: number): RepresentationsHeader => ({
-  format: REPRESENTATIONS_FORMAT, representation: { modelId: 'm+count-sketch(seed 1)', modelSha256: 'ab'.repeat(32), kind: 'logit_sketch', dim },
-  prompt_sha256: prompts.map(promptSha256), data_sha256: 'cd'.repeat(32), models_url: 'http://site/models/', engine: {}, truncated_prompts: 0,
+  format: REPRESENTATIONS_FORMAT,
+  representation: { modelId: 'm+count-sketch(seed 1)', modelSha256: 'ab'.repeat(32), kind: 'logit_sketch', dim },
+  prompt_sha256: prompts.map(promptSha256),
+  data_sha256: 'cd'.repeat(32),
+  models_url: 'http://site/models/',
+  engine: {},
+  truncated_prompts: 0,
 });
 
 describe('representations file', () => {
-  it('reads back each prompt\'s vector by its text', () => {
+  it("reads back each prompt's vector by its text", () => {
     const path = join(temp(), 'r.rep');
     writeRepresentationsFile(path, header(['x', 'y'], 2), [Float32Array.of(1, 2), Float32Array.of(3, 4)]);
     const file = readRepresentationsFile(path);
@@ -49,49 +60,112 @@ describe('representations file', () => {
     const path = join(temp(), 'r.rep');
     writeRepresentationsFile(path, header(['x', 'y'], 2), [Float32Array.of(1, 2), Float32Array.of(3, 4)]);
     writeFileSync(path, readFileSync(path).subarray(0, -4));
-    expect(() => readRepresentationsFile(path)).toThrow(expect.objectContaining({ code: 'invalid_artifact', message: expect.stringContaining('truncated') }));
+    expect(() => readRepresentationsFile(path)).toThrow(
+      expect.objectContaining({ code: 'invalid_artifact', message: expect.stringContaining('truncated') }),
+    );
     writeFileSync(path, '{"format":"something-else"}\n');
     expect(() => readRepresentationsFile(path)).toThrow(expect.objectContaining({ code: 'invalid_artifact' }));
-    expect(() => readRepresentationsFile(join(temp(), 'missing.rep'))).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+    expect(() => readRepresentationsFile(join(temp(), 'missing.rep'))).toThrow(
+      expect.objectContaining({ code: 'invalid_request' }),
+    );
   });
 });
 
 describe('declaring a trained gate in models.json', () => {
-  const entry = { model_id: 'qwen', model: 'qwen/resolve/main/', model_lib: 'libs/q.wasm', context_length: 1024, hidden_size: 896 };
+  const entry = {
+    model_id: 'qwen',
+    model: 'qwen/resolve/main/',
+    model_lib: 'libs/q.wasm',
+    context_length: 1024,
+    hidden_size: 896,
+  };
 
   it('adds the gate (with its sha256) and thresholds by paths relative to models.json, keeping the rest', () => {
     const dir = temp();
-    writeFileSync(join(dir, 'models.json'), JSON.stringify({ format: 'riskgate.models/1', webllm: { ...entry, f32: { model_id: 'qwen-f32' } }, note: 'kept' }));
+    writeFileSync(
+      join(dir, 'models.json'),
+      JSON.stringify({
+        format: 'riskgate.models/1',
+        webllm: { ...entry, f32: { model_id: 'qwen-f32' } },
+        note: 'kept',
+      }),
+    );
     writeFileSync(join(dir, 'thresholds.json'), '{"rows":[]}');
-    declareWebLlmGate(join(dir, 'models.json'), entry, { gatePath: join(dir, 'g', 'gate.onnx'), gateSha256: 'ef'.repeat(32), thresholdsPath: join(dir, 'thresholds.json') });
+    declareWebLlmGate(join(dir, 'models.json'), entry, {
+      gatePath: join(dir, 'g', 'gate.onnx'),
+      gateSha256: 'ef'.repeat(32),
+      thresholdsPath: join(dir, 'thresholds.json'),
+    });
     const written = JSON.parse(readFileSync(join(dir, 'models.json'), 'utf8'));
-    expect(written).toMatchObject({ note: 'kept', webllm: { ...entry, f32: { model_id: 'qwen-f32' }, gate: { onnx: 'g/gate.onnx', sha256: 'ef'.repeat(32) }, thresholds: { json: 'thresholds.json', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } } });
+    expect(written).toMatchObject({
+      note: 'kept',
+      webllm: {
+        ...entry,
+        f32: { model_id: 'qwen-f32' },
+        gate: { onnx: 'g/gate.onnx', sha256: 'ef'.repeat(32) },
+        thresholds: { json: 'thresholds.json', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      },
+    });
   });
 
-  it('refuses files the site could not serve, another model, and an ONNX model\'s representations', () => {
+  it("refuses files the site could not serve, another model, and an ONNX model's representations", () => {
     const dir = temp();
-    const artifacts = { gatePath: join(dir, '..', 'gate.onnx'), gateSha256: 'ef'.repeat(32), thresholdsPath: join(dir, 't.json') };
-    expect(() => declareWebLlmGate(join(dir, 'models.json'), entry, artifacts)).toThrow(expect.objectContaining({ code: 'invalid_request', message: expect.stringContaining('outside the models folder') }));
-    writeFileSync(join(dir, 'models.json'), JSON.stringify({ format: 'riskgate.models/1', webllm: { ...entry, model_id: 'other' } }));
-    expect(() => declareWebLlmGate(join(dir, 'models.json'), entry, { ...artifacts, gatePath: join(dir, 'gate.onnx') })).toThrow(expect.objectContaining({ message: expect.stringContaining('declares other') }));
-    expect(() => declareWebLlmGate(join(dir, 'models.json'), undefined, artifacts)).toThrow(expect.objectContaining({ message: expect.stringContaining('ONNX model') }));
+    const artifacts = {
+      gatePath: join(dir, '..', 'gate.onnx'),
+      gateSha256: 'ef'.repeat(32),
+      thresholdsPath: join(dir, 't.json'),
+    };
+    expect(() => declareWebLlmGate(join(dir, 'models.json'), entry, artifacts)).toThrow(
+      expect.objectContaining({
+        code: 'invalid_request',
+        message: expect.stringContaining('outside the models folder'),
+      }),
+    );
+    writeFileSync(
+      join(dir, 'models.json'),
+      JSON.stringify({ format: 'riskgate.models/1', webllm: { ...entry, model_id: 'other' } }),
+    );
+    expect(() =>
+      declareWebLlmGate(join(dir, 'models.json'), entry, { ...artifacts, gatePath: join(dir, 'gate.onnx') }),
+    ).toThrow(expect.objectContaining({ message: expect.stringContaining('declares other') }));
+    expect(() => declareWebLlmGate(join(dir, 'models.json'), undefined, artifacts)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('ONNX model') }),
+    );
   });
 });
 
 describe('train and calibrate on a representations file', () => {
-  it('read each prompt\'s vector, and name the prompts the file lacks', async () => {
+  it("read each prompt's vector, and name the prompts the file lacks", async () => {
     const { loadRoutingExperiment } = await import('../routing-experiment.js');
     const dir = temp();
     const prompts = ['alpha one', 'beta two', 'gamma three', 'delta four', 'epsilon five'];
-    writeFileSync(join(dir, 'data.jsonl'), prompts.map((q, i) => JSON.stringify({ question: q, scores: { small: i / 5, large: 0.5 } })).join('\n'));
+    writeFileSync(
+      join(dir, 'data.jsonl'),
+      prompts.map((q, i) => JSON.stringify({ question: q, scores: { small: i / 5, large: 0.5 } })).join('\n'),
+    );
     writeFileSync(join(dir, 'roles.json'), JSON.stringify({ roles: { local: 'small', edge: ['large'] } }));
     const options = { dataPath: join(dir, 'data.jsonl'), configPath: join(dir, 'roles.json') };
-    writeRepresentationsFile(join(dir, 'all.rep'), header(prompts, 2), prompts.map((_, i) => Float32Array.of(i, -i)));
+    writeRepresentationsFile(
+      join(dir, 'all.rep'),
+      header(prompts, 2),
+      prompts.map((_, i) => Float32Array.of(i, -i)),
+    );
     const experiment = await loadRoutingExperiment({ ...options, representationsPath: join(dir, 'all.rep') });
     expect(experiment.representation.kind).toBe('logit_sketch');
-    experiment.records.forEach((r, row) => expect(Array.from(experiment.representations[row]!)).toEqual([prompts.indexOf(r.prompt), -prompts.indexOf(r.prompt)]));
-    writeRepresentationsFile(join(dir, 'some.rep'), header(prompts.slice(0, 3), 2), [Float32Array.of(0, 0), Float32Array.of(1, 1), Float32Array.of(2, 2)]);
-    await expect(loadRoutingExperiment({ ...options, representationsPath: join(dir, 'some.rep') })).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('2 of the 5 prompts') });
+    experiment.records.forEach((r, row) =>
+      expect(Array.from(experiment.representations[row]!)).toEqual([
+        prompts.indexOf(r.prompt),
+        -prompts.indexOf(r.prompt),
+      ]),
+    );
+    writeRepresentationsFile(join(dir, 'some.rep'), header(prompts.slice(0, 3), 2), [
+      Float32Array.of(0, 0),
+      Float32Array.of(1, 1),
+      Float32Array.of(2, 2),
+    ]);
+    await expect(
+      loadRoutingExperiment({ ...options, representationsPath: join(dir, 'some.rep') }),
+    ).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('2 of the 5 prompts') });
   });
 });
 
@@ -101,15 +175,31 @@ describe('train and calibrate a gate for a few prompts', () => {
     const { calibrate } = await import('../commands/calibrate.js');
     const dir = temp();
     const prompts = ['alpha one', 'beta two', 'gamma three', 'delta four', 'epsilon five'];
-    writeFileSync(join(dir, 'data.jsonl'), prompts.map((q, i) => JSON.stringify({ question: q, scores: { small: i / 5, large: 0.5 } })).join('\n'));
+    writeFileSync(
+      join(dir, 'data.jsonl'),
+      prompts.map((q, i) => JSON.stringify({ question: q, scores: { small: i / 5, large: 0.5 } })).join('\n'),
+    );
     writeFileSync(join(dir, 'roles.json'), JSON.stringify({ roles: { local: 'small', edge: ['large'] } }));
-    writeRepresentationsFile(join(dir, 'r.rep'), header(prompts, 2), prompts.map((_, i) => Float32Array.of(i, -i)));
-    const common = ['--data', join(dir, 'data.jsonl'), '--config', join(dir, 'roles.json'), '--representations', join(dir, 'r.rep')];
+    writeRepresentationsFile(
+      join(dir, 'r.rep'),
+      header(prompts, 2),
+      prompts.map((_, i) => Float32Array.of(i, -i)),
+    );
+    const common = [
+      '--data',
+      join(dir, 'data.jsonl'),
+      '--config',
+      join(dir, 'roles.json'),
+      '--representations',
+      join(dir, 'r.rep'),
+    ];
     await train([...common, '--out', join(dir, 'gate.onnx')]);
     await calibrate([...common, '--gate', join(dir, 'gate.onnx'), '--out', join(dir, 'thresholds.json')]);
     const thresholds = JSON.parse(readFileSync(join(dir, 'thresholds.json'), 'utf8'));
     expect(thresholds.rows).toHaveLength(30);
     expect(thresholds.clusters).toBeUndefined();
-    await expect(calibrate([...common, '--gate', join(dir, 'gate.onnx'), '--out', join(dir, 't2.json'), '--clusters', '2'])).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('too few for 2 clusters') });
+    await expect(
+      calibrate([...common, '--gate', join(dir, 'gate.onnx'), '--out', join(dir, 't2.json'), '--clusters', '2']),
+    ).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('too few for 2 clusters') });
   });
 });

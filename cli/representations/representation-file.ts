@@ -29,7 +29,11 @@ export type RepresentationsHeader = {
 
 export const promptSha256 = (prompt: string): string => createHash('sha256').update(prompt).digest('hex');
 
-export function writeRepresentationsFile(path: string, header: RepresentationsHeader, vectors: readonly Float32Array[]): void {
+export function writeRepresentationsFile(
+  path: string,
+  header: RepresentationsHeader,
+  vectors: readonly Float32Array[],
+): void {
   const dim = header.representation.dim;
   const body = new Float32Array(vectors.length * dim);
   vectors.forEach((v, i) => {
@@ -40,27 +44,43 @@ export function writeRepresentationsFile(path: string, header: RepresentationsHe
   writeFileSync(path, Buffer.concat([head, Buffer.from(body.buffer)]));
 }
 
-export type RepresentationsFile = { readonly header: RepresentationsHeader; byPrompt(prompt: string): Float32Array | undefined };
+export type RepresentationsFile = {
+  readonly header: RepresentationsHeader;
+  byPrompt(prompt: string): Float32Array | undefined;
+};
 
 export function readRepresentationsFile(path: string): RepresentationsFile {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (cause) {
-    throw new RouterError('invalid_request', `cannot read the representations file ${path} (${(cause as Error).message})`, { cause });
+    throw new RouterError(
+      'invalid_request',
+      `cannot read the representations file ${path} (${(cause as Error).message})`,
+      { cause },
+    );
   }
   const newline = bytes.indexOf(0x0a);
   let header: RepresentationsHeader | undefined;
   try {
-    header = newline > 0 ? JSON.parse(bytes.subarray(0, newline).toString('utf8')) as RepresentationsHeader : undefined;
+    header =
+      newline > 0 ? (JSON.parse(bytes.subarray(0, newline).toString('utf8')) as RepresentationsHeader) : undefined;
   } catch {
     header = undefined;
   }
-  if (header?.format !== REPRESENTATIONS_FORMAT) throw new RouterError('invalid_artifact', `${path} is not a ${REPRESENTATIONS_FORMAT} file (write one with \`riskgate represent\`)`);
+  if (header?.format !== REPRESENTATIONS_FORMAT)
+    throw new RouterError(
+      'invalid_artifact',
+      `${path} is not a ${REPRESENTATIONS_FORMAT} file (write one with \`riskgate represent\`)`,
+    );
   const { dim } = header.representation;
   const rows = header.prompt_sha256.length;
   const body = bytes.subarray(newline + 1);
-  if (body.length !== rows * dim * 4) throw new RouterError('invalid_artifact', `${path} should hold ${rows} rows of ${dim} float32 values (${rows * dim * 4} bytes) after its header, not ${body.length} bytes: truncated?`);
+  if (body.length !== rows * dim * 4)
+    throw new RouterError(
+      'invalid_artifact',
+      `${path} should hold ${rows} rows of ${dim} float32 values (${rows * dim * 4} bytes) after its header, not ${body.length} bytes: truncated?`,
+    );
   const flat = new Float32Array(new Uint8Array(body).buffer);
   const index = new Map(header.prompt_sha256.map((sha, i) => [sha, i]));
   return {

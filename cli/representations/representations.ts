@@ -21,7 +21,12 @@ import { CACHE_DIR, LOCAL_MODEL_ID } from '../../node/paths.js';
 import { localModelPass, LOGIT_SKETCH_SEED } from './local-model-pass.js';
 import { loadSentenceEncoder, SENTENCE_ENCODER_DIM, SENTENCE_ENCODER_ID } from './sentence-encoder.js';
 
-export const REPRESENTATION_KINDS: readonly RepresentationKind[] = Object.freeze(['hidden_state_last', 'logit_sketch', 'sentence_encoder', 'lexical']);
+export const REPRESENTATION_KINDS: readonly RepresentationKind[] = Object.freeze([
+  'hidden_state_last',
+  'logit_sketch',
+  'sentence_encoder',
+  'lexical',
+]);
 
 export type RepresentationSet = { readonly info: RepresentationInfo; readonly vectors: readonly Float32Array[] };
 
@@ -33,10 +38,34 @@ export function datasetSha256(records: readonly RoutingRecord[]): string {
 
 export function representationInfo(kind: RepresentationKind): RepresentationInfo {
   switch (kind) {
-    case 'hidden_state_last': return { modelId: LOCAL_MODEL_ID, modelSha256: convertCheckpoint().sourceSha256, kind, dim: convertCheckpoint().config.dim };
-    case 'logit_sketch': return { modelId: `${LOCAL_MODEL_ID}+count-sketch(seed ${LOGIT_SKETCH_SEED})`, modelSha256: convertCheckpoint().sourceSha256, kind, dim: convertCheckpoint().config.dim };
-    case 'sentence_encoder': return { modelId: SENTENCE_ENCODER_ID, modelSha256: createHash('sha256').update(SENTENCE_ENCODER_ID).digest('hex'), kind, dim: SENTENCE_ENCODER_DIM };
-    case 'lexical': return { modelId: `lexical/${LEXICAL_FEATURES.length}`, modelSha256: createHash('sha256').update(LEXICAL_FEATURES.join(',')).digest('hex'), kind, dim: LEXICAL_FEATURES.length };
+    case 'hidden_state_last':
+      return {
+        modelId: LOCAL_MODEL_ID,
+        modelSha256: convertCheckpoint().sourceSha256,
+        kind,
+        dim: convertCheckpoint().config.dim,
+      };
+    case 'logit_sketch':
+      return {
+        modelId: `${LOCAL_MODEL_ID}+count-sketch(seed ${LOGIT_SKETCH_SEED})`,
+        modelSha256: convertCheckpoint().sourceSha256,
+        kind,
+        dim: convertCheckpoint().config.dim,
+      };
+    case 'sentence_encoder':
+      return {
+        modelId: SENTENCE_ENCODER_ID,
+        modelSha256: createHash('sha256').update(SENTENCE_ENCODER_ID).digest('hex'),
+        kind,
+        dim: SENTENCE_ENCODER_DIM,
+      };
+    case 'lexical':
+      return {
+        modelId: `lexical/${LEXICAL_FEATURES.length}`,
+        modelSha256: createHash('sha256').update(LEXICAL_FEATURES.join(',')).digest('hex'),
+        kind,
+        dim: LEXICAL_FEATURES.length,
+      };
   }
 }
 
@@ -46,7 +75,9 @@ const cachePath = (info: RepresentationInfo, dataSha: string) =>
 function readCache(path: string, rows: number, dim: number): Float32Array[] | undefined {
   if (!existsSync(path)) return undefined;
   const flat = new Float32Array(new Uint8Array(readFileSync(path)).buffer);
-  return flat.length === rows * dim ? Array.from({ length: rows }, (_, i) => flat.slice(i * dim, (i + 1) * dim)) : undefined;
+  return flat.length === rows * dim
+    ? Array.from({ length: rows }, (_, i) => flat.slice(i * dim, (i + 1) * dim))
+    : undefined;
 }
 
 function writeCache(path: string, vectors: readonly Float32Array[], dim: number): void {
@@ -56,7 +87,11 @@ function writeCache(path: string, vectors: readonly Float32Array[], dim: number)
   writeFileSync(path, new Uint8Array(flat.buffer));
 }
 
-export async function loadRepresentation(kind: RepresentationKind, records: readonly RoutingRecord[], log: (line: string) => void = () => {}): Promise<RepresentationSet> {
+export async function loadRepresentation(
+  kind: RepresentationKind,
+  records: readonly RoutingRecord[],
+  log: (line: string) => void = () => {},
+): Promise<RepresentationSet> {
   if (records.length === 0) throw new RouterError('invalid_request', 'no prompts to represent');
   const info = representationInfo(kind);
   const dataSha = datasetSha256(records);
@@ -65,8 +100,16 @@ export async function loadRepresentation(kind: RepresentationKind, records: read
   log(`representations: computing ${kind} for ${records.length} prompts`);
   if (kind === 'hidden_state_last' || kind === 'logit_sketch') {
     const { hidden, logitSketch } = await localModelPass(records, log);
-    writeCache(cachePath(representationInfo('hidden_state_last'), dataSha), hidden, representationInfo('hidden_state_last').dim);
-    writeCache(cachePath(representationInfo('logit_sketch'), dataSha), logitSketch, representationInfo('logit_sketch').dim);
+    writeCache(
+      cachePath(representationInfo('hidden_state_last'), dataSha),
+      hidden,
+      representationInfo('hidden_state_last').dim,
+    );
+    writeCache(
+      cachePath(representationInfo('logit_sketch'), dataSha),
+      logitSketch,
+      representationInfo('logit_sketch').dim,
+    );
     return { info, vectors: kind === 'hidden_state_last' ? hidden : logitSketch };
   }
   const encode = kind === 'lexical' ? lexicalFeatures : loadSentenceEncoder();

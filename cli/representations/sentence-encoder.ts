@@ -26,7 +26,10 @@ function readGloveVectors(path: string, limit: number): Map<string, Float32Array
   const vectors = new Map<string, Float32Array>();
   for (let match = entry.exec(text); match && vectors.size < limit; match = entry.exec(text)) {
     const values = match[2]!.split(',');
-    vectors.set(JSON.parse(`"${match[1]!}"`) as string, Float32Array.from(values.slice(0, SENTENCE_ENCODER_DIM), Number));
+    vectors.set(
+      JSON.parse(`"${match[1]!}"`) as string,
+      Float32Array.from(values.slice(0, SENTENCE_ENCODER_DIM), Number),
+    );
     if (text[entry.lastIndex] !== ',') break;
     entry.lastIndex++;
   }
@@ -44,13 +47,16 @@ export function loadSentenceEncoder(): SentenceEncoder {
   encoder = (text: string) => {
     const out = new Float32Array(SENTENCE_ENCODER_DIM);
     let found = 0;
-    nlp.readDoc(text).tokens().each((token: ItemToken) => {
-      if (token.out(its.type) !== 'word' || token.out(its.stopWordFlag)) return;
-      const vector = vectors.get(token.out(its.normal));
-      if (!vector) return;
-      for (let i = 0; i < SENTENCE_ENCODER_DIM; i++) out[i]! += vector[i]!;
-      found++;
-    });
+    nlp
+      .readDoc(text)
+      .tokens()
+      .each((token: ItemToken) => {
+        if (token.out(its.type) !== 'word' || token.out(its.stopWordFlag)) return;
+        const vector = vectors.get(token.out(its.normal));
+        if (!vector) return;
+        for (let i = 0; i < SENTENCE_ENCODER_DIM; i++) out[i]! += vector[i]!;
+        found++;
+      });
     if (found > 0) for (let i = 0; i < SENTENCE_ENCODER_DIM; i++) out[i]! /= found;
     return out;
   };

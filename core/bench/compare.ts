@@ -26,13 +26,26 @@ const higherIsBetter = (metric: string) => metric.endsWith('per_s');
 /** Per configuration: each run's means when the run repeated the matrix (`--runs`), else the samples. */
 function samplesById(results: BenchResults): Map<string, Record<string, number[]>> {
   const out = new Map<string, Record<string, number[]>>();
-  for (const c of results.configurations) out.set(c.id, { ...(c.samples as Record<string, number[]>), ...(c.run_means as Record<string, number[]> | undefined) });
+  for (const c of results.configurations)
+    out.set(c.id, {
+      ...(c.samples as Record<string, number[]>),
+      ...(c.run_means as Record<string, number[]> | undefined),
+    });
   for (const s of results.sessions) out.set(`${s.rung}/${s.load}/page`, s.samples as Record<string, number[]>);
   return out;
 }
 
 /** `only`: compare just the configurations whose id matches (e.g. /\/warm\// for warm pages). */
-export function compareResults(baseline: BenchResults, current: BenchResults, { threshold = 0.1, alpha = 0.01, minChangeMs = 1, only }: { threshold?: number; alpha?: number; minChangeMs?: number; only?: RegExp } = {}): MetricChange[] {
+export function compareResults(
+  baseline: BenchResults,
+  current: BenchResults,
+  {
+    threshold = 0.1,
+    alpha = 0.01,
+    minChangeMs = 1,
+    only,
+  }: { threshold?: number; alpha?: number; minChangeMs?: number; only?: RegExp } = {},
+): MetricChange[] {
   const before = samplesById(baseline);
   const changes: MetricChange[] = [];
   for (const [id, metrics] of samplesById(current)) {
@@ -47,7 +60,15 @@ export function compareResults(baseline: BenchResults, current: BenchResults, { 
       const worse = higherIsBetter(metric) ? -change : change;
       const { p } = welch(a, b);
       const bigEnough = !metric.endsWith('_ms') || Math.abs(m1 - m0) >= minChangeMs;
-      changes.push({ configuration: id, metric, baseline: m0, current: m1, change, p, regression: worse > threshold && bigEnough && p < alpha });
+      changes.push({
+        configuration: id,
+        metric,
+        baseline: m0,
+        current: m1,
+        change,
+        p,
+        regression: worse > threshold && bigEnough && p < alpha,
+      });
     }
   }
   return changes;

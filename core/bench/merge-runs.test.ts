@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { mergeRuns } from './merge-runs.js';
 import type { BenchResults } from './results-schema.js';
 
-const run = (ttft: number[], ready: number, created: string) => ({
-  created, machine: { load_average_end: [ready, 0, 0] }, matrix: { rungs: ['wasm-1'] },
-  configurations: [{ id: 'c', errors: { aborted: 1 }, deferral_rate: 0.5, samples: { ttft_ms: ttft }, summary: {} }],
-  sessions: [{ rung: 'wasm-1', load: 'cold', samples: { page_to_ready_ms: [ready] }, summary: {} }],
-}) as unknown as BenchResults;
+const run = (ttft: number[], ready: number, created: string) =>
+  ({
+    created,
+    machine: { load_average_end: [ready, 0, 0] },
+    matrix: { rungs: ['wasm-1'] },
+    configurations: [{ id: 'c', errors: { aborted: 1 }, deferral_rate: 0.5, samples: { ttft_ms: ttft }, summary: {} }],
+    sessions: [{ rung: 'wasm-1', load: 'cold', samples: { page_to_ready_ms: [ready] }, summary: {} }],
+  }) as unknown as BenchResults;
 
 describe('bench --runs: merging whole-matrix repeats', () => {
   it('pools samples, keeps the mean of each run, adds errors and averages deferral', () => {

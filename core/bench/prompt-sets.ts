@@ -8,13 +8,17 @@ import type { ChatMessage } from '../protocol/chat.js';
 import { RouterError } from '../errors.js';
 import { BENCH_PROMPTS } from '../bench-prompts.js';
 
-export type PromptSet = { readonly name: string; readonly version: string; readonly conversations: readonly (readonly ChatMessage[])[] };
+export type PromptSet = {
+  readonly name: string;
+  readonly version: string;
+  readonly conversations: readonly (readonly ChatMessage[])[];
+};
 
 const user = (content: string): ChatMessage[] => [{ role: 'user', content }];
 
 /** Four GSM8K questions from the RouteLLM routing data (Apache-2.0, edge-proxy/recordings/LICENSE.md). */
 const ROUTING_DATA_SAMPLE = [
-  'Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends every day with four. She sells the remainder at the farmers\' market daily for $2 per fresh duck egg. How much in dollars does she make every day at the farmers\' market?',
+  "Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends every day with four. She sells the remainder at the farmers' market daily for $2 per fresh duck egg. How much in dollars does she make every day at the farmers' market?",
   'A robe takes 2 bolts of blue fiber and half that much white fiber. How many bolts in total does it take?',
   'Josh decides to try flipping a house. He buys a house for $80,000 and then puts in $50,000 in repairs. This increased the value of the house by 150%. How much profit did he make?',
   'James decides to run 3 sprints 3 times a week. He runs 60 meters each sprint. How many total meters does he run a week?',
@@ -26,15 +30,27 @@ const LONG = [
 ];
 
 const MULTI_TURN: ChatMessage[][] = [
-  [{ role: 'user', content: 'Once upon a time there was a cat.' }, { role: 'assistant', content: 'The cat was very happy and liked to play.' }, { role: 'user', content: 'One day the cat found a ball.' }],
-  [{ role: 'user', content: 'Lily and Ben went to the park.' }, { role: 'assistant', content: 'They saw a big tree and a little bird.' }, { role: 'user', content: 'What is 12 times 7?' }],
+  [
+    { role: 'user', content: 'Once upon a time there was a cat.' },
+    { role: 'assistant', content: 'The cat was very happy and liked to play.' },
+    { role: 'user', content: 'One day the cat found a ball.' },
+  ],
+  [
+    { role: 'user', content: 'Lily and Ben went to the park.' },
+    { role: 'assistant', content: 'They saw a big tree and a little bird.' },
+    { role: 'user', content: 'What is 12 times 7?' },
+  ],
 ];
 
 export const PROMPT_SETS: Readonly<Record<string, PromptSet>> = Object.freeze({
   short: { name: 'short', version: 'v1', conversations: BENCH_PROMPTS.slice(0, 3).map(user) },
   long: { name: 'long', version: 'v1', conversations: LONG.map(user) },
   'multi-turn': { name: 'multi-turn', version: 'v1', conversations: MULTI_TURN },
-  mixed: { name: 'mixed', version: 'v1', conversations: [...BENCH_PROMPTS.slice(3).map(user), ...ROUTING_DATA_SAMPLE.map(user)] },
+  mixed: {
+    name: 'mixed',
+    version: 'v1',
+    conversations: [...BENCH_PROMPTS.slice(3).map(user), ...ROUTING_DATA_SAMPLE.map(user)],
+  },
 });
 
 /**
@@ -52,9 +68,20 @@ export function parsePromptJsonl(name: string, text: string): PromptSet {
       throw new RouterError('invalid_request', `${name}, line ${i + 1}: not JSON`);
     }
     if (typeof row.prompt === 'string' && row.prompt.trim() !== '') conversations.push(user(row.prompt));
-    else if (Array.isArray(row.messages) && row.messages.length > 0 && row.messages.every((m: { role?: unknown; content?: unknown }) => ['system', 'user', 'assistant'].includes(m.role as string) && typeof m.content === 'string')) {
+    else if (
+      Array.isArray(row.messages) &&
+      row.messages.length > 0 &&
+      row.messages.every(
+        (m: { role?: unknown; content?: unknown }) =>
+          ['system', 'user', 'assistant'].includes(m.role as string) && typeof m.content === 'string',
+      )
+    ) {
       conversations.push(row.messages as ChatMessage[]);
-    } else throw new RouterError('invalid_request', `${name}, line ${i + 1}: expected {"prompt": "..."} or {"messages": [{role, content}, ...]}`);
+    } else
+      throw new RouterError(
+        'invalid_request',
+        `${name}, line ${i + 1}: expected {"prompt": "..."} or {"messages": [{role, content}, ...]}`,
+      );
   }
   if (conversations.length === 0) throw new RouterError('invalid_request', `${name}: no prompts`);
   return { name, version: 'user', conversations };

@@ -8,14 +8,33 @@ import { z } from 'zod';
 
 export const BENCH_SCHEMA = 'riskgate-bench/1';
 
-const summary = z.object({ n: z.number().int().positive(), mean: z.number(), p50: z.number(), p95: z.number(), p99: z.number(), ci95: z.tuple([z.number(), z.number()]) });
+const summary = z.object({
+  n: z.number().int().positive(),
+  mean: z.number(),
+  p50: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  ci95: z.tuple([z.number(), z.number()]),
+});
 
 /** The metrics sampled per route configuration, in ms unless named otherwise. */
 export const ROUTE_METRICS = [
-  'prefill_ms', 'gate_ms', 'ttft_ms', 'ttft_local_ms', 'ttft_edge_ms', 'decode_tokens_per_s', 'answer_ms', 'wasted_prefill_ms',
+  'prefill_ms',
+  'gate_ms',
+  'ttft_ms',
+  'ttft_local_ms',
+  'ttft_edge_ms',
+  'decode_tokens_per_s',
+  'answer_ms',
+  'wasted_prefill_ms',
 ] as const;
 /** The metrics sampled once per browser session (page load), in ms / bytes. */
-export const PAGE_METRICS = ['page_to_ready_ms', 'page_to_first_token_ms', 'bytes_transferred', 'js_heap_bytes'] as const;
+export const PAGE_METRICS = [
+  'page_to_ready_ms',
+  'page_to_first_token_ms',
+  'bytes_transferred',
+  'js_heap_bytes',
+] as const;
 export type RouteMetric = (typeof ROUTE_METRICS)[number];
 export type PageMetric = (typeof PAGE_METRICS)[number];
 
@@ -52,15 +71,26 @@ export const benchResultsSchema = z.object({
   command: z.string(),
   commit: z.string(),
   machine: z.object({
-    cpu: z.string(), cores: z.number().int().positive(), memory_bytes: z.number().positive(), os: z.string(), node: z.string(),
-    chromium: z.string(), gpu_adapter: z.string().nullable(),
+    cpu: z.string(),
+    cores: z.number().int().positive(),
+    memory_bytes: z.number().positive(),
+    os: z.string(),
+    node: z.string(),
+    chromium: z.string(),
+    gpu_adapter: z.string().nullable(),
     /** 1-, 5- and 15-minute load averages at the start and at the end of the run. */
-    load_average_start: z.array(z.number()).length(3), load_average_end: z.array(z.number()).length(3),
+    load_average_start: z.array(z.number()).length(3),
+    load_average_end: z.array(z.number()).length(3),
   }),
   matrix: z.object({
-    rungs: z.array(z.string()).min(1), points: z.array(z.object({ cost_weight: z.number(), risk_level: z.number() })).min(1),
-    paths: z.array(z.enum(['auto', 'local', 'edge'])).min(1), prompt_sets: z.array(z.string()).min(1), loads: z.array(z.enum(['cold', 'warm'])).min(1),
-    repeats: z.number().int().positive(), warmup: z.number().int().nonnegative(), max_tokens: z.number().int().positive(),
+    rungs: z.array(z.string()).min(1),
+    points: z.array(z.object({ cost_weight: z.number(), risk_level: z.number() })).min(1),
+    paths: z.array(z.enum(['auto', 'local', 'edge'])).min(1),
+    prompt_sets: z.array(z.string()).min(1),
+    loads: z.array(z.enum(['cold', 'warm'])).min(1),
+    repeats: z.number().int().positive(),
+    warmup: z.number().int().nonnegative(),
+    max_tokens: z.number().int().positive(),
     /** Whole-matrix repeats, each with fresh browsers (absent = 1). */
     runs: z.number().int().positive().optional(),
   }),

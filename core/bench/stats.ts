@@ -40,19 +40,31 @@ export function summarize(samples: readonly number[]): Summary | null {
   const m = mean(xs);
   const half = 1.96 * Math.sqrt(variance(xs) / xs.length);
   return {
-    n: xs.length, mean: round(m), p50: round(quantile(sorted, 0.5)), p95: round(quantile(sorted, 0.95)), p99: round(quantile(sorted, 0.99)),
+    n: xs.length,
+    mean: round(m),
+    p50: round(quantile(sorted, 0.5)),
+    p95: round(quantile(sorted, 0.95)),
+    p99: round(quantile(sorted, 0.99)),
     ci95: [round(m - half), round(m + half)],
   };
 }
 
 /** A summary per metric, leaving out metrics without samples. */
 export function summarizeEach<K extends string>(samples: Partial<Record<K, number[]>>): Partial<Record<K, Summary>> {
-  return Object.fromEntries(Object.entries(samples).flatMap(([k, v]) => { const s = summarize(v as number[]); return s ? [[k, s]] : []; })) as Partial<Record<K, Summary>>;
+  return Object.fromEntries(
+    Object.entries(samples).flatMap(([k, v]) => {
+      const s = summarize(v as number[]);
+      return s ? [[k, s]] : [];
+    }),
+  ) as Partial<Record<K, Summary>>;
 }
 
 /** ln Γ(x), Lanczos approximation (g = 7, n = 9): enough digits for p-values. */
 function logGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = c[0]!;
@@ -67,11 +79,16 @@ function incompleteBeta(x: number, a: number, b: number): number {
   if (x >= 1) return 1;
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
   if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
-  let f = 1, c = 1, d = 1 - ((a + b) * x) / (a + 1);
+  let f = 1,
+    c = 1,
+    d = 1 - ((a + b) * x) / (a + 1);
   d = 1 / (Math.abs(d) < 1e-300 ? 1e-300 : d);
   f = d;
   for (let m = 1; m <= 200; m++) {
-    for (const numerator of [(m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)), -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1))]) {
+    for (const numerator of [
+      (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)),
+      -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1)),
+    ]) {
       d = 1 + numerator * d;
       d = 1 / (Math.abs(d) < 1e-300 ? 1e-300 : d);
       c = 1 + numerator / c;
@@ -93,11 +110,20 @@ export function studentTwoSidedP(t: number, df: number): number {
  * freedom and the two-sided p-value from Student's t (small samples are common here: a few
  * repeats of a few prompts).
  */
-export function welch(a: readonly number[], b: readonly number[]): { readonly difference: number; readonly t: number; readonly df: number; readonly p: number } {
+export function welch(
+  a: readonly number[],
+  b: readonly number[],
+): { readonly difference: number; readonly t: number; readonly df: number; readonly p: number } {
   const difference = mean(b) - mean(a);
   const [va, vb] = [variance(a) / a.length, variance(b) / b.length];
   const se = Math.sqrt(va + vb);
-  if (se === 0) return { difference, t: difference === 0 ? 0 : Infinity * Math.sign(difference), df: a.length + b.length - 2, p: difference === 0 ? 1 : 0 };
+  if (se === 0)
+    return {
+      difference,
+      t: difference === 0 ? 0 : Infinity * Math.sign(difference),
+      df: a.length + b.length - 2,
+      p: difference === 0 ? 1 : 0,
+    };
   const t = difference / se;
   const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
   return { difference, t, df, p: studentTwoSidedP(t, df) };
@@ -108,13 +134,18 @@ export function studentQuantile(twoSidedP: number, df: number): number {
   let [lo, hi] = [0, 1e3];
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;
-    if (studentTwoSidedP(mid, df) > twoSidedP) lo = mid; else hi = mid;
+    if (studentTwoSidedP(mid, df) > twoSidedP) lo = mid;
+    else hi = mid;
   }
   return (lo + hi) / 2;
 }
 
 /** The mean of independent runs (seeds) with its 95% Student-t confidence interval. */
-export function meanWithInterval(xs: readonly number[]): { readonly mean: number; readonly ci95: readonly [number, number]; readonly n: number } {
+export function meanWithInterval(xs: readonly number[]): {
+  readonly mean: number;
+  readonly ci95: readonly [number, number];
+  readonly n: number;
+} {
   const m = mean(xs);
   if (xs.length < 2) return { mean: m, ci95: [NaN, NaN], n: xs.length };
   const half = studentQuantile(0.05, xs.length - 1) * Math.sqrt(variance(xs) / xs.length);

@@ -43,14 +43,30 @@ export type CalibrationSetFile = {
 export function parseCalibrationSet(value: unknown, gateSha256: string): CalibrationSetFile {
   const file = value as Partial<CalibrationSetFile> | null;
   const n = Array.isArray(file?.prompt_tokens) ? file.prompt_tokens.length : -1;
-  const ok = file !== null && typeof file === 'object' && file.format === 'riskgate.calibration-set/1' && n > 0
-    && Array.isArray(file.cost_weights) && Array.isArray(file.scores) && file.scores.length === file.cost_weights.length && file.scores.every((s) => s.length === n)
-    && Array.isArray(file.models) && file.models.length >= 2
-    && file.models.every((m) => m.quality.length === n && m.output_tokens.length === n && m.usd.length === n && m.training_cost.length === n)
-    && file.models.slice(1).every((m) => m.profile !== undefined)
-    && (file.clusters === undefined || file.clusters.length === n);
-  if (!ok) throw new RouterError('invalid_artifact', 'the calibration set is not a riskgate.calibration-set/1 file with matching columns');
-  if (file.gate_sha256 !== gateSha256) throw new RouterError('artifact_mismatch', 'the calibration set was made with another gate than the one loaded');
+  const ok =
+    file !== null &&
+    typeof file === 'object' &&
+    file.format === 'riskgate.calibration-set/1' &&
+    n > 0 &&
+    Array.isArray(file.cost_weights) &&
+    Array.isArray(file.scores) &&
+    file.scores.length === file.cost_weights.length &&
+    file.scores.every((s) => s.length === n) &&
+    Array.isArray(file.models) &&
+    file.models.length >= 2 &&
+    file.models.every(
+      (m) =>
+        m.quality.length === n && m.output_tokens.length === n && m.usd.length === n && m.training_cost.length === n,
+    ) &&
+    file.models.slice(1).every((m) => m.profile !== undefined) &&
+    (file.clusters === undefined || file.clusters.length === n);
+  if (!ok)
+    throw new RouterError(
+      'invalid_artifact',
+      'the calibration set is not a riskgate.calibration-set/1 file with matching columns',
+    );
+  if (file.gate_sha256 !== gateSha256)
+    throw new RouterError('artifact_mismatch', 'the calibration set was made with another gate than the one loaded');
   // Scores are written with the 9 digits that name a float32; fround gives back the gate's value.
   return { ...(file as CalibrationSetFile), scores: file.scores.map((s) => s.map(Math.fround)) };
 }
@@ -58,7 +74,10 @@ export function parseCalibrationSet(value: unknown, gateSha256: string): Calibra
 /** c̄_m for calibration prompt `row` (m = 0 is the local role). */
 export type CostOf = (model: number, row: number) => number;
 
-export const trainingCostOf = (set: CalibrationSetFile): CostOf => (m, row) => set.models[m]!.training_cost[row]!;
+export const trainingCostOf =
+  (set: CalibrationSetFile): CostOf =>
+  (m, row) =>
+    set.models[m]!.training_cost[row]!;
 
 /** 1[Δ_i(λ) < 0] for every calibration prompt: accepting it would be a false acceptance. */
 export function falseAcceptanceLabels(set: CalibrationSetFile, costOf: CostOf, costWeight: number): boolean[] {
@@ -68,7 +87,8 @@ export function falseAcceptanceLabels(set: CalibrationSetFile, costOf: CostOf, c
     let bestEdge = -Infinity;
     edge.forEach((model, e) => {
       const quality = model.quality[row];
-      if (quality !== null && quality !== undefined) bestEdge = Math.max(bestEdge, quality - costWeight * costOf(e + 1, row));
+      if (quality !== null && quality !== undefined)
+        bestEdge = Math.max(bestEdge, quality - costWeight * costOf(e + 1, row));
     });
     return localUtility - bestEdge < 0;
   });
@@ -78,12 +98,23 @@ export function falseAcceptanceLabels(set: CalibrationSetFile, costOf: CostOf, c
  * CRC at a shipped operating point under the given costs; `group` restricts it to one cluster
  * (cluster-crc.ts: fewer than min_cluster_size points defer everything).
  */
-export function recalibrate(set: CalibrationSetFile, costOf: CostOf, point: { costWeight: number; riskLevel: number }, group: number | null = null): CrcResult {
+export function recalibrate(
+  set: CalibrationSetFile,
+  costOf: CostOf,
+  point: { costWeight: number; riskLevel: number },
+  group: number | null = null,
+): CrcResult {
   const k = set.cost_weights.indexOf(point.costWeight);
-  if (k < 0) throw new RouterError('invalid_request', `λ = ${point.costWeight} is not one of the calibration set's cost weights`);
+  if (k < 0)
+    throw new RouterError(
+      'invalid_request',
+      `λ = ${point.costWeight} is not one of the calibration set's cost weights`,
+    );
   const labels = falseAcceptanceLabels(set, costOf, point.costWeight);
-  const points = set.scores[k]!.map((score, i) => ({ score, falseAcceptIfAccepted: labels[i]! }))
-    .filter((_, i) => group === null || set.clusters?.[i] === group);
-  if (group !== null && points.length < (set.min_cluster_size ?? 0)) return { threshold: Infinity, nCalibration: points.length, empiricalRisk: 0, acceptRate: 0 };
+  const points = set.scores[k]!.map((score, i) => ({ score, falseAcceptIfAccepted: labels[i]! })).filter(
+    (_, i) => group === null || set.clusters?.[i] === group,
+  );
+  if (group !== null && points.length < (set.min_cluster_size ?? 0))
+    return { threshold: Infinity, nCalibration: points.length, empiricalRisk: 0, acceptRate: 0 };
   return calibrateThreshold(points, point.riskLevel);
 }

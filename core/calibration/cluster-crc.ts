@@ -15,11 +15,17 @@ export type ClusterThresholds = { readonly perCluster: readonly (CrcResult & { r
 
 export const DEFAULT_MIN_CLUSTER_SIZE = 100;
 
-export function calibratePerCluster(points: readonly ClusterCalibrationPoint[], clusters: number, riskLevel: number, minClusterSize = DEFAULT_MIN_CLUSTER_SIZE): ClusterThresholds {
+export function calibratePerCluster(
+  points: readonly ClusterCalibrationPoint[],
+  clusters: number,
+  riskLevel: number,
+  minClusterSize = DEFAULT_MIN_CLUSTER_SIZE,
+): ClusterThresholds {
   return {
     perCluster: Array.from({ length: clusters }, (_, k) => {
       const own = points.filter((p) => p.cluster === k);
-      if (own.length < minClusterSize) return { threshold: Infinity, nCalibration: own.length, empiricalRisk: 0, acceptRate: 0, fallback: true };
+      if (own.length < minClusterSize)
+        return { threshold: Infinity, nCalibration: own.length, empiricalRisk: 0, acceptRate: 0, fallback: true };
       return { ...calibrateThreshold(own, riskLevel), fallback: false };
     }),
   };

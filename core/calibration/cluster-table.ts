@@ -10,7 +10,14 @@ import { RouterError } from '../errors.js';
 import type { Centroids } from '../clustering/nearest-centroid.js';
 import { fromJsonThreshold, lookupThreshold, type JsonThreshold, type ThresholdsFile } from './threshold-table.js';
 
-export type ClusterThresholdRow = { readonly cluster: number; readonly cost_weight: number; readonly risk_level: number; readonly threshold: JsonThreshold; readonly n_calibration: number; readonly fallback: boolean };
+export type ClusterThresholdRow = {
+  readonly cluster: number;
+  readonly cost_weight: number;
+  readonly risk_level: number;
+  readonly threshold: JsonThreshold;
+  readonly n_calibration: number;
+  readonly fallback: boolean;
+};
 
 export type ClusterTable = {
   readonly k: number;
@@ -22,18 +29,31 @@ export type ClusterTable = {
 };
 
 export function clusterModelOf(table: ClusterTable): Centroids {
-  const ok = table.centroids.length === table.k && table.centroids.every((c) => c.length === table.mean.length) && table.std.length === table.mean.length;
+  const ok =
+    table.centroids.length === table.k &&
+    table.centroids.every((c) => c.length === table.mean.length) &&
+    table.std.length === table.mean.length;
   if (!ok) throw new RouterError('invalid_artifact', 'thresholds.json: clusters has inconsistent centroids');
-  return { mean: Float32Array.from(table.mean), std: Float32Array.from(table.std), centroids: table.centroids.map((c) => Float32Array.from(c)) };
+  return {
+    mean: Float32Array.from(table.mean),
+    std: Float32Array.from(table.std),
+    centroids: table.centroids.map((c) => Float32Array.from(c)),
+  };
 }
 
 /**
  * τ for a cluster at the requested (λ, α): the same grid point `lookupThreshold` picks for the
  * marginal table (nearest λ, largest calibrated α ≤ the request), then that cluster's row.
  */
-export function lookupClusterThreshold(file: ThresholdsFile & { readonly clusters: ClusterTable }, cluster: number, point: { costWeight: number; riskLevel: number }): number {
+export function lookupClusterThreshold(
+  file: ThresholdsFile & { readonly clusters: ClusterTable },
+  cluster: number,
+  point: { costWeight: number; riskLevel: number },
+): number {
   const { row } = lookupThreshold(file, point);
   if (!row) return Infinity;
-  const own = file.clusters.rows.find((r) => r.cluster === cluster && r.cost_weight === row.cost_weight && r.risk_level === row.risk_level);
+  const own = file.clusters.rows.find(
+    (r) => r.cluster === cluster && r.cost_weight === row.cost_weight && r.risk_level === row.risk_level,
+  );
   return own ? fromJsonThreshold(own.threshold) : Infinity;
 }

@@ -55,7 +55,10 @@ describe('conformal risk control threshold (METHODS.md §4.1)', () => {
     const harmless = (n: number) => Array.from({ length: n }, (_, i) => ({ score: i, falseAcceptIfAccepted: false }));
     expect(calibrateThreshold(harmless(8), 0.1)).toMatchObject({ threshold: Infinity, acceptRate: 0 });
     expect(calibrateThreshold(harmless(9), 0.1).threshold).toBeLessThan(Infinity);
-    expect(calibrateThreshold(synthetic(5, createRandom(1)), 0.1)).toMatchObject({ threshold: Infinity, acceptRate: 0 });
+    expect(calibrateThreshold(synthetic(5, createRandom(1)), 0.1)).toMatchObject({
+      threshold: Infinity,
+      acceptRate: 0,
+    });
   });
 
   it('when every calibration prompt qualifies, accepts down to the lowest calibration score, never −∞ unless asked', () => {

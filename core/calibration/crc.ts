@@ -34,12 +34,18 @@ export type CrcOptions = {
 };
 
 /** The fewest calibration points that can certify risk level α at all: B/(n+1) ≤ α. */
-export const minimumCertifiableSize = (riskLevel: number): number => Math.max(0, Math.ceil(BOUND / riskLevel - 1 - 1e-9));
+export const minimumCertifiableSize = (riskLevel: number): number =>
+  Math.max(0, Math.ceil(BOUND / riskLevel - 1 - 1e-9));
 
-export function calibrateThreshold(points: readonly CalibrationPoint[], riskLevel: number, options: CrcOptions = {}): CrcResult {
+export function calibrateThreshold(
+  points: readonly CalibrationPoint[],
+  riskLevel: number,
+  options: CrcOptions = {},
+): CrcResult {
   const n = points.length;
   const adjusted = (harmful: number) => (n / (n + 1)) * (harmful / n) + BOUND / (n + 1);
-  if (n === 0 || adjusted(0) > riskLevel) return { threshold: Infinity, nCalibration: n, empiricalRisk: 0, acceptRate: 0 };
+  if (n === 0 || adjusted(0) > riskLevel)
+    return { threshold: Infinity, nCalibration: n, empiricalRisk: 0, acceptRate: 0 };
   const sorted = [...points].sort((a, b) => b.score - a.score);
   // Lower τ past each distinct score in turn; the adjusted risk only grows, so the last τ that
   // still satisfies the bound is the infimum of the valid set.

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../sampling.js';
 import { calibrateThreshold } from './crc.js';
-import { realisedRisk, startOnlineThreshold, updateOnlineThreshold, updateOnlineThresholdSampled } from './online-threshold.js';
+import {
+  realisedRisk,
+  startOnlineThreshold,
+  updateOnlineThreshold,
+  updateOnlineThresholdSampled,
+} from './online-threshold.js';
 
 /** mulberry32: a fixed-seed stream for the synthetic data. */
 const rng = (seed: number) => () => {
@@ -26,7 +31,10 @@ describe('online threshold (adaptive conformal inference)', () => {
       const u = rng(seed);
       // Calibrate on the first regime (base rate 0.12), then the stream shifts to 0.35.
       const calibration = Array.from({ length: 2000 }, () => prompt(u, 0.12));
-      const crc = calibrateThreshold(calibration.map((p) => ({ score: p.score, falseAcceptIfAccepted: p.edgeBetter })), alpha);
+      const crc = calibrateThreshold(
+        calibration.map((p) => ({ score: p.score, falseAcceptIfAccepted: p.edgeBetter })),
+        alpha,
+      );
       const stream = Array.from({ length: 20_000 }, () => prompt(u, 0.35));
       const staticRisk = stream.filter((p) => p.score >= crc.threshold && p.edgeBetter).length / stream.length;
       expect(staticRisk, `seed ${seed}: the shift breaks the static threshold`).toBeGreaterThan(alpha + 0.02);
@@ -54,9 +62,21 @@ describe('replaying a shifted stream (static τ against adaptive)', () => {
     const { replayOnline } = await import('../decision/online-replay.js');
     const random = createRandom(5);
     // Calibrated on a world where harm is rare; the stream then moves to a group where it is common.
-    const item = (group: string, harm: number) => { const score = random(); return { group, score, edgeBetter: random() < harm * (1.2 - score) }; };
-    const stream = [...Array.from({ length: 3000 }, () => item('easy', 0.05)), ...Array.from({ length: 6000 }, () => item('hard', 0.5))];
-    const settings = { point: { costWeight: 1, riskLevel: 0.1 }, calibrated: 0, selective: false, stepSize: 0.02, bounds: [-1, 2] as const };
+    const item = (group: string, harm: number) => {
+      const score = random();
+      return { group, score, edgeBetter: random() < harm * (1.2 - score) };
+    };
+    const stream = [
+      ...Array.from({ length: 3000 }, () => item('easy', 0.05)),
+      ...Array.from({ length: 6000 }, () => item('hard', 0.5)),
+    ];
+    const settings = {
+      point: { costWeight: 1, riskLevel: 0.1 },
+      calibrated: 0,
+      selective: false,
+      stepSize: 0.02,
+      bounds: [-1, 2] as const,
+    };
     const result = await replayOnline(stream, settings);
     const hard = result.groups.find((g) => g.group === 'hard')!;
     expect(hard.staticRisk).toBeGreaterThan(0.3);
@@ -76,10 +96,16 @@ describe('replaying a shifted stream (static τ against adaptive)', () => {
 describe('online threshold with sampled labels (a shadow rate ρ, inverse-probability weighted)', () => {
   it('keeps the long-run false-acceptance rate near α through the shift while the judge sees only ρ of the accepted prompts', () => {
     const alpha = 0.1;
-    for (const [seed, rate] of [[1, 0.25], [2, 0.1]] as const) {
+    for (const [seed, rate] of [
+      [1, 0.25],
+      [2, 0.1],
+    ] as const) {
       const u = rng(seed);
       const calibration = Array.from({ length: 2000 }, () => prompt(u, 0.12));
-      const crc = calibrateThreshold(calibration.map((p) => ({ score: p.score, falseAcceptIfAccepted: p.edgeBetter })), alpha);
+      const crc = calibrateThreshold(
+        calibration.map((p) => ({ score: p.score, falseAcceptIfAccepted: p.edgeBetter })),
+        alpha,
+      );
       const stream = Array.from({ length: 40_000 }, () => prompt(u, 0.35));
       let state = startOnlineThreshold(crc.threshold, alpha, 0.05, [-6, 6]);
       let realised = 0;
@@ -99,8 +125,14 @@ describe('online threshold with sampled labels (a shadow rate ρ, inverse-probab
 
   it('moves τ by γ/ρ − γα for a checked false acceptance and −γα otherwise', () => {
     const s = startOnlineThreshold(0, 0.1, 0.3, [-5, 5]);
-    expect(updateOnlineThresholdSampled(s, { accepted: true, checked: true, edgeBetter: true, rate: 0.2 }).threshold).toBeCloseTo(0.3 / 0.2 - 0.03, 12);
-    expect(updateOnlineThresholdSampled(s, { accepted: true, checked: false, edgeBetter: true, rate: 0.2 }).threshold).toBeCloseTo(-0.03, 12);
-    expect(updateOnlineThresholdSampled(s, { accepted: false, checked: true, edgeBetter: true, rate: 0.2 }).threshold).toBeCloseTo(-0.03, 12);
+    expect(
+      updateOnlineThresholdSampled(s, { accepted: true, checked: true, edgeBetter: true, rate: 0.2 }).threshold,
+    ).toBeCloseTo(0.3 / 0.2 - 0.03, 12);
+    expect(
+      updateOnlineThresholdSampled(s, { accepted: true, checked: false, edgeBetter: true, rate: 0.2 }).threshold,
+    ).toBeCloseTo(-0.03, 12);
+    expect(
+      updateOnlineThresholdSampled(s, { accepted: false, checked: true, edgeBetter: true, rate: 0.2 }).threshold,
+    ).toBeCloseTo(-0.03, 12);
   });
 });

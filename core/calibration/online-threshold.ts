@@ -31,12 +31,27 @@ export type OnlineThresholdState = {
 };
 
 /** Starts from the calibrated τ (±∞ clamped to `bounds`). */
-export function startOnlineThreshold(calibrated: number, riskLevel: number, stepSize: number, bounds: readonly [number, number]): OnlineThresholdState {
-  return { threshold: Math.min(bounds[1], Math.max(bounds[0], calibrated)), riskLevel, stepSize, bounds, steps: 0, falseAcceptances: 0 };
+export function startOnlineThreshold(
+  calibrated: number,
+  riskLevel: number,
+  stepSize: number,
+  bounds: readonly [number, number],
+): OnlineThresholdState {
+  return {
+    threshold: Math.min(bounds[1], Math.max(bounds[0], calibrated)),
+    riskLevel,
+    stepSize,
+    bounds,
+    steps: 0,
+    falseAcceptances: 0,
+  };
 }
 
 /** One labelled prompt: was it accepted at the current τ, and was the edge strictly better (Δ < 0)? */
-export function updateOnlineThreshold(state: OnlineThresholdState, label: { readonly score: number; readonly edgeBetter: boolean }): OnlineThresholdState {
+export function updateOnlineThreshold(
+  state: OnlineThresholdState,
+  label: { readonly score: number; readonly edgeBetter: boolean },
+): OnlineThresholdState {
   const error = label.score >= state.threshold && label.edgeBetter ? 1 : 0;
   const next = state.threshold + state.stepSize * (error - state.riskLevel);
   return {
@@ -75,7 +90,10 @@ export function boundsAround(calibrated: readonly number[], below = 0): [number,
  * long-run average of ê, and realised error follows it with variance that grows as ρ shrinks
  * (each checked false acceptance moves τ by γ/ρ). `falseAcceptances` counts checked ones.
  */
-export function updateOnlineThresholdSampled(state: OnlineThresholdState, label: { readonly accepted: boolean; readonly checked: boolean; readonly edgeBetter: boolean; readonly rate: number }): OnlineThresholdState {
+export function updateOnlineThresholdSampled(
+  state: OnlineThresholdState,
+  label: { readonly accepted: boolean; readonly checked: boolean; readonly edgeBetter: boolean; readonly rate: number },
+): OnlineThresholdState {
   const observed = label.accepted && label.checked && label.edgeBetter ? 1 : 0;
   const next = state.threshold + state.stepSize * (observed / label.rate - state.riskLevel);
   return {

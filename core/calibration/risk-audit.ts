@@ -45,7 +45,10 @@ export type GroupRisk = {
   readonly pExceeds: number;
 };
 
-export function auditGroups(rows: readonly { group: string; accepted: boolean; edgeBetter: boolean }[], riskLevel: number): GroupRisk[] {
+export function auditGroups(
+  rows: readonly { group: string; accepted: boolean; edgeBetter: boolean }[],
+  riskLevel: number,
+): GroupRisk[] {
   const groups = new Map<string, { n: number; edgeBetter: number; accepted: number; falseAccept: number }>();
   for (const r of rows) {
     const g = groups.get(r.group) ?? { n: 0, edgeBetter: 0, accepted: 0, falseAccept: 0 };
@@ -55,8 +58,15 @@ export function auditGroups(rows: readonly { group: string; accepted: boolean; e
     if (r.accepted && r.edgeBetter) g.falseAccept++;
     groups.set(r.group, g);
   }
-  return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([group, g]) => ({
-    group, n: g.n, baseRate: g.edgeBetter / g.n, acceptRate: g.accepted / g.n, falseAcceptRate: g.falseAccept / g.n,
-    wilson95: wilsonInterval(g.falseAccept, g.n), pExceeds: binomialUpperTail(g.falseAccept, g.n, riskLevel),
-  }));
+  return [...groups]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([group, g]) => ({
+      group,
+      n: g.n,
+      baseRate: g.edgeBetter / g.n,
+      acceptRate: g.accepted / g.n,
+      falseAcceptRate: g.falseAccept / g.n,
+      wilson95: wilsonInterval(g.falseAccept, g.n),
+      pExceeds: binomialUpperTail(g.falseAccept, g.n, riskLevel),
+    }));
 }

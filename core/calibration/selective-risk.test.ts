@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../sampling.js';
-import { binomialUpperBound, calibrateSelective, candidateThresholds, logBinomialCdf, type SelectivePoint } from './selective-risk.js';
+import {
+  binomialUpperBound,
+  calibrateSelective,
+  candidateThresholds,
+  logBinomialCdf,
+  type SelectivePoint,
+} from './selective-risk.js';
 
 /** P(shortfall | score s) = 0.6·(1 − s) for s ∈ [0, 1]: higher scores fall short less often. */
 const shortfallProbability = (s: number) => 0.6 * (1 - s);
 /** R(τ) = E[0.6(1 − s) | s ≥ τ] for s ~ U[0, 1]: 0.3·(1 − τ). */
 const trueSelectiveRisk = (tau: number) => 0.3 * (1 - Math.max(0, tau));
 
-const draw = (random: () => number, n: number): SelectivePoint[] => Array.from({ length: n }, () => {
-  const score = random();
-  const shortfall = random() < shortfallProbability(score);
-  return { score, shortfall, utilityGain: shortfall ? -1 : 0.2 };
-});
+const draw = (random: () => number, n: number): SelectivePoint[] =>
+  Array.from({ length: n }, () => {
+    const score = random();
+    const shortfall = random() < shortfallProbability(score);
+    return { score, shortfall, utilityGain: shortfall ? -1 : 0.2 };
+  });
 
 describe('binomial tails', () => {
   it('matches the direct sum for small n', () => {
@@ -24,7 +31,12 @@ describe('binomial tails', () => {
       }
       return sum;
     };
-    for (const [k, n, p] of [[0, 10, 0.1], [3, 20, 0.2], [7, 30, 0.5], [12, 40, 0.05]] as const) {
+    for (const [k, n, p] of [
+      [0, 10, 0.1],
+      [3, 20, 0.2],
+      [7, 30, 0.5],
+      [12, 40, 0.05],
+    ] as const) {
       expect(Math.exp(logBinomialCdf(k, n, p))).toBeCloseTo(direct(k, n, p), 12);
     }
   });
@@ -77,9 +89,19 @@ describe('selective risk control (Learn-then-Test, fixed sequence)', () => {
     const calibration = draw(random, 2000);
     const candidates = candidateThresholds(draw(random, 2000), 0.2);
     // A device so cheap that every answer here gains: the lowest certified τ (most accepted).
-    const cheap = calibrateSelective(calibration.map((p) => ({ ...p, utilityGain: 1 })), candidates, 0.2, 0.05);
+    const cheap = calibrateSelective(
+      calibration.map((p) => ({ ...p, utilityGain: 1 })),
+      candidates,
+      0.2,
+      0.05,
+    );
     // A device whose answers never gain: the most cautious certified τ.
-    const dear = calibrateSelective(calibration.map((p) => ({ ...p, utilityGain: -1 })), candidates, 0.2, 0.05);
+    const dear = calibrateSelective(
+      calibration.map((p) => ({ ...p, utilityGain: -1 })),
+      candidates,
+      0.2,
+      0.05,
+    );
     expect(cheap.threshold).toBeLessThan(dear.threshold);
     expect(cheap.certified).toBe(dear.certified);
     expect(cheap.riskUpperBound).toBeLessThanOrEqual(0.2);

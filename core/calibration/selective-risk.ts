@@ -81,7 +81,9 @@ export function binomialUpperBound(k: number, n: number, delta: number): number 
  * would stop at once: a τ that accepts a handful of answers cannot certify anything.)
  */
 export function candidateThresholds(
-  training: readonly Pick<SelectivePoint, 'score' | 'shortfall'>[], riskLevel: number, count = 200,
+  training: readonly Pick<SelectivePoint, 'score' | 'shortfall'>[],
+  riskLevel: number,
+  count = 200,
 ): number[] {
   const sorted = training.filter((p) => Number.isFinite(p.score)).sort((a, b) => b.score - a.score);
   if (sorted.length === 0) return [];
@@ -101,11 +103,20 @@ export function candidateThresholds(
 }
 
 export function calibrateSelective(
-  points: readonly SelectivePoint[], candidates: readonly number[], riskLevel: number, delta: number,
+  points: readonly SelectivePoint[],
+  candidates: readonly number[],
+  riskLevel: number,
+  delta: number,
 ): SelectiveResult {
   const n = points.length;
   const nothing: SelectiveResult = {
-    threshold: Infinity, nCalibration: n, accepted: 0, selectiveRisk: 0, acceptRate: 0, certified: 0, riskUpperBound: 1,
+    threshold: Infinity,
+    nCalibration: n,
+    accepted: 0,
+    selectiveRisk: 0,
+    acceptRate: 0,
+    certified: 0,
+    riskUpperBound: 1,
   };
   const logDelta = Math.log(delta);
   let best: { threshold: number; accepted: number; shortfalls: number; gain: number } | undefined;
@@ -127,7 +138,12 @@ export function calibrateSelective(
   }
   if (!best) return { ...nothing, certified };
   return {
-    threshold: best.threshold, nCalibration: n, accepted: best.accepted, selectiveRisk: best.shortfalls / best.accepted,
-    acceptRate: best.accepted / n, certified, riskUpperBound: binomialUpperBound(best.shortfalls, best.accepted, delta),
+    threshold: best.threshold,
+    nCalibration: n,
+    accepted: best.accepted,
+    selectiveRisk: best.shortfalls / best.accepted,
+    acceptRate: best.accepted / n,
+    certified,
+    riskUpperBound: binomialUpperBound(best.shortfalls, best.accepted, delta),
   };
 }

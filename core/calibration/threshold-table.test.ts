@@ -2,11 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { RouterError } from '../errors.js';
 import { lookupThreshold, operatingGrid, parseThresholdsFile, type ThresholdsFile } from './threshold-table.js';
 
-const row = (cost_weight: number, risk_level: number, threshold: number | '+inf' | '-inf') =>
-  ({ cost_weight, risk_level, threshold, n_calibration: 100, empirical_risk: 0, accept_rate: 0.5 });
+const row = (cost_weight: number, risk_level: number, threshold: number | '+inf' | '-inf') => ({
+  cost_weight,
+  risk_level,
+  threshold,
+  n_calibration: 100,
+  empirical_risk: 0,
+  accept_rate: 0.5,
+});
 
 const file: ThresholdsFile = parseThresholdsFile({
-  format: 'riskgate.thresholds/1', gate_sha256: 'abc', loss: 'false_acceptance',
+  format: 'riskgate.thresholds/1',
+  gate_sha256: 'abc',
+  loss: 'false_acceptance',
   representation: { modelId: 'm', modelSha256: 's', kind: 'hidden_state_last', dim: 4 },
   rows: [row(0, 0.05, 0.9), row(0, 0.1, 0.5), row(1, 0.05, 1.4), row(1, 0.1, '-inf')],
 });
@@ -31,7 +39,12 @@ describe('threshold table lookup', () => {
   });
 
   it('rejects a file that is not a thresholds table with invalid_artifact', () => {
-    for (const bad of [null, {}, { format: 'riskgate.thresholds/1', gate_sha256: 'x', rows: [] }, { format: 'riskgate.thresholds/1', gate_sha256: 'x', rows: [{ cost_weight: 'a' }] }]) {
+    for (const bad of [
+      null,
+      {},
+      { format: 'riskgate.thresholds/1', gate_sha256: 'x', rows: [] },
+      { format: 'riskgate.thresholds/1', gate_sha256: 'x', rows: [{ cost_weight: 'a' }] },
+    ]) {
       expect(() => parseThresholdsFile(bad)).toThrowError(RouterError);
     }
   });

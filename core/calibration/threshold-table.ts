@@ -77,10 +77,19 @@ export const fromJsonThreshold = (t: JsonThreshold): number => (t === '+inf' ? I
 
 export function parseThresholdsFile(value: unknown): ThresholdsFile {
   const file = value as Partial<ThresholdsFile> | null;
-  const ok = file !== null && typeof file === 'object' && file.format === 'riskgate.thresholds/1'
-    && typeof file.gate_sha256 === 'string' && Array.isArray(file.rows) && file.rows.length > 0
-    && file.rows.every((r) => typeof r.cost_weight === 'number' && typeof r.risk_level === 'number'
-      && (typeof r.threshold === 'number' || r.threshold === '+inf' || r.threshold === '-inf'));
+  const ok =
+    file !== null &&
+    typeof file === 'object' &&
+    file.format === 'riskgate.thresholds/1' &&
+    typeof file.gate_sha256 === 'string' &&
+    Array.isArray(file.rows) &&
+    file.rows.length > 0 &&
+    file.rows.every(
+      (r) =>
+        typeof r.cost_weight === 'number' &&
+        typeof r.risk_level === 'number' &&
+        (typeof r.threshold === 'number' || r.threshold === '+inf' || r.threshold === '-inf'),
+    );
   if (!ok) throw new RouterError('invalid_artifact', 'thresholds.json is not a riskgate.thresholds/1 file with rows');
   return file as ThresholdsFile;
 }
@@ -88,7 +97,10 @@ export function parseThresholdsFile(value: unknown): ThresholdsFile {
 export function lookupThreshold(file: ThresholdsFile, point: OperatingPoint): ResolvedThreshold {
   const weights = [...new Set(file.rows.map((r) => r.cost_weight))];
   // An empty table (the edge-only rung's) has no nearest weight: nothing is certified.
-  const nearest = weights.reduce<number | undefined>((a, b) => (a === undefined || Math.abs(b - point.costWeight) < Math.abs(a - point.costWeight) ? b : a), undefined);
+  const nearest = weights.reduce<number | undefined>(
+    (a, b) => (a === undefined || Math.abs(b - point.costWeight) < Math.abs(a - point.costWeight) ? b : a),
+    undefined,
+  );
   const candidates = file.rows
     .filter((r) => r.cost_weight === nearest && r.risk_level <= point.riskLevel + 1e-12)
     .sort((a, b) => b.risk_level - a.risk_level);
@@ -100,10 +112,15 @@ export function lookupThreshold(file: ThresholdsFile, point: OperatingPoint): Re
 /** The operating points a picker should offer: the calibrated grid. */
 export function operatingGrid(file: ThresholdsFile): { costWeights: number[]; riskLevels: number[] } {
   const sortUnique = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
-  return { costWeights: sortUnique(file.rows.map((r) => r.cost_weight)), riskLevels: sortUnique(file.rows.map((r) => r.risk_level)) };
+  return {
+    costWeights: sortUnique(file.rows.map((r) => r.cost_weight)),
+    riskLevels: sortUnique(file.rows.map((r) => r.risk_level)),
+  };
 }
 
 /** Operating points where calibration could not certify α (τ = +∞: every prompt defers). */
 export function uncertifiedPoints(file: ThresholdsFile): OperatingPoint[] {
-  return file.rows.filter((r) => r.threshold === '+inf').map((r) => ({ costWeight: r.cost_weight, riskLevel: r.risk_level }));
+  return file.rows
+    .filter((r) => r.threshold === '+inf')
+    .map((r) => ({ costWeight: r.cost_weight, riskLevel: r.risk_level }));
 }

@@ -5,7 +5,11 @@
  * nearest centroid in the standardized space the centroids were fitted in.
  */
 
-export type Centroids = { readonly mean: Float32Array; readonly std: Float32Array; readonly centroids: readonly Float32Array[] };
+export type Centroids = {
+  readonly mean: Float32Array;
+  readonly std: Float32Array;
+  readonly centroids: readonly Float32Array[];
+};
 
 export function nearestCentroid(model: Centroids, representation: ArrayLike<number>): number {
   let best = 0;
@@ -13,7 +17,10 @@ export function nearestCentroid(model: Centroids, representation: ArrayLike<numb
   model.centroids.forEach((c, k) => {
     let d = 0;
     for (let i = 0; i < c.length; i++) d += ((representation[i]! - model.mean[i]!) / model.std[i]! - c[i]!) ** 2;
-    if (d < bestDistance) { bestDistance = d; best = k; }
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = k;
+    }
   });
   return best;
 }

@@ -6,7 +6,11 @@
  */
 import type { RoutingRecord } from './routing-dataset.js';
 
-export function dedupeByPrompt(records: readonly RoutingRecord[]): { records: RoutingRecord[]; duplicates: number; conflicting: number } {
+export function dedupeByPrompt(records: readonly RoutingRecord[]): {
+  records: RoutingRecord[];
+  duplicates: number;
+  conflicting: number;
+} {
   const byPrompt = new Map<string, RoutingRecord[]>();
   for (const r of records) byPrompt.set(r.prompt, [...(byPrompt.get(r.prompt) ?? []), r]);
   const kept: RoutingRecord[] = [];

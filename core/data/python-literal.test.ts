@@ -4,8 +4,12 @@ import { parsePythonStringList } from './python-literal.js';
 
 describe('Python list-of-strings literal', () => {
   it('reads single and double quotes, escapes and unicode', () => {
-    expect(parsePythonStringList(`['It\\'s', "say \\"hi\\"\\n", 'caf\\xe9 \\u00e9 \\U0001F600', 'a\\\\b']`))
-      .toEqual(["It's", 'say "hi"\n', 'café é 😀', 'a\\b']);
+    expect(parsePythonStringList(`['It\\'s', "say \\"hi\\"\\n", 'caf\\xe9 \\u00e9 \\U0001F600', 'a\\\\b']`)).toEqual([
+      "It's",
+      'say "hi"\n',
+      'café é 😀',
+      'a\\b',
+    ]);
     expect(parsePythonStringList('[]')).toEqual([]);
     expect(parsePythonStringList(" [ 'x' , ] ")).toEqual(['x']);
   });

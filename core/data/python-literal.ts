@@ -8,13 +8,27 @@
 import { RouterError } from '../errors.js';
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\', "'": "'", '"': '"', n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
 };
 
 export function parsePythonStringList(text: string): string[] {
   let i = 0;
-  const fail = (why: string): never => { throw new RouterError('invalid_request', `not a Python list of strings (${why} at ${i})`); };
-  const skipSpace = () => { while (i < text.length && /\s/.test(text[i]!)) i++; };
+  const fail = (why: string): never => {
+    throw new RouterError('invalid_request', `not a Python list of strings (${why} at ${i})`);
+  };
+  const skipSpace = () => {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+  };
   const readString = (): string => {
     const quote = text[i];
     if (quote !== "'" && quote !== '"') return fail('expected a quote');
@@ -22,10 +36,18 @@ export function parsePythonStringList(text: string): string[] {
     let out = '';
     while (i < text.length && text[i] !== quote) {
       const ch = text[i]!;
-      if (ch !== '\\') { out += ch; i++; continue; }
+      if (ch !== '\\') {
+        out += ch;
+        i++;
+        continue;
+      }
       const next = text[i + 1];
       if (next === undefined) return fail('dangling backslash');
-      if (next in SIMPLE_ESCAPES) { out += SIMPLE_ESCAPES[next]; i += 2; continue; }
+      if (next in SIMPLE_ESCAPES) {
+        out += SIMPLE_ESCAPES[next];
+        i += 2;
+        continue;
+      }
       const width = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
       if (width > 0) {
         const hex = text.slice(i + 2, i + 2 + width);
@@ -34,7 +56,10 @@ export function parsePythonStringList(text: string): string[] {
         i += 2 + width;
         continue;
       }
-      if (next === '\n') { i += 2; continue; } // line continuation
+      if (next === '\n') {
+        i += 2;
+        continue;
+      } // line continuation
       out += `\\${next}`; // Python keeps unknown escapes verbatim
       i += 2;
     }
@@ -50,7 +75,10 @@ export function parsePythonStringList(text: string): string[] {
   while (text[i] !== ']') {
     items.push(readString());
     skipSpace();
-    if (text[i] === ',') { i++; skipSpace(); } else if (text[i] !== ']') fail('expected , or ]');
+    if (text[i] === ',') {
+      i++;
+      skipSpace();
+    } else if (text[i] !== ']') fail('expected , or ]');
   }
   i++;
   skipSpace();

@@ -4,7 +4,12 @@
  * recorded outcome. Which model plays "local" and which play "edge" is configuration (`Roles`).
  */
 
-export type Outcome = { readonly quality: number; readonly output_tokens?: number; readonly cost_usd?: number; readonly response?: string };
+export type Outcome = {
+  readonly quality: number;
+  readonly output_tokens?: number;
+  readonly cost_usd?: number;
+  readonly response?: string;
+};
 
 export type RoutingRecord = {
   readonly id: string;

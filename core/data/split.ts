@@ -21,9 +21,17 @@ export function seededPermutation(length: number, seed: number): number[] {
   return order;
 }
 
-export function splitIndices(length: number, seed: number, fractions: SplitFractions = DEFAULT_SPLIT): Record<SplitName, number[]> {
+export function splitIndices(
+  length: number,
+  seed: number,
+  fractions: SplitFractions = DEFAULT_SPLIT,
+): Record<SplitName, number[]> {
   const order = seededPermutation(length, seed);
   const trainEnd = Math.round(length * fractions.train);
   const calibrationEnd = trainEnd + Math.round(length * fractions.calibration);
-  return { train: order.slice(0, trainEnd), calibration: order.slice(trainEnd, calibrationEnd), test: order.slice(calibrationEnd) };
+  return {
+    train: order.slice(0, trainEnd),
+    calibration: order.slice(trainEnd, calibrationEnd),
+    test: order.slice(calibrationEnd),
+  };
 }

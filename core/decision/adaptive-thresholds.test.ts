@@ -5,11 +5,25 @@ import { loadAdaptiveThresholds } from './adaptive-thresholds.js';
 
 const memoryStore = (): KeyValueStore & { data: Map<string, unknown> } => {
   const data = new Map<string, unknown>();
-  return { data, get: async (k) => structuredClone(data.get(k)), set: async (k, v) => { data.set(k, structuredClone(v)); } };
+  return {
+    data,
+    get: async (k) => structuredClone(data.get(k)),
+    set: async (k, v) => {
+      data.set(k, structuredClone(v));
+    },
+  };
 };
-const table = { format: 'riskgate.thresholds/1', gate_sha256: 'g', representation: { modelId: 'm', modelSha256: 's', kind: 'hidden_state_last', dim: 2 }, loss: 'false_acceptance',
-  rows: [{ cost_weight: 1, risk_level: 0.1, threshold: 0.2, n_calibration: 100, empirical_risk: 0.05, accept_rate: 0.5 }, { cost_weight: 1, risk_level: 0.05, threshold: '+inf', n_calibration: 10, empirical_risk: 0, accept_rate: 0 },
-    { cost_weight: 1, risk_level: 0.2, threshold: -0.5, n_calibration: 100, empirical_risk: 0.15, accept_rate: 0.9 }] } as ThresholdsFile;
+const table = {
+  format: 'riskgate.thresholds/1',
+  gate_sha256: 'g',
+  representation: { modelId: 'm', modelSha256: 's', kind: 'hidden_state_last', dim: 2 },
+  loss: 'false_acceptance',
+  rows: [
+    { cost_weight: 1, risk_level: 0.1, threshold: 0.2, n_calibration: 100, empirical_risk: 0.05, accept_rate: 0.5 },
+    { cost_weight: 1, risk_level: 0.05, threshold: '+inf', n_calibration: 10, empirical_risk: 0, accept_rate: 0 },
+    { cost_weight: 1, risk_level: 0.2, threshold: -0.5, n_calibration: 100, empirical_risk: 0.15, accept_rate: 0.9 },
+  ],
+} as ThresholdsFile;
 
 const P = { costWeight: 1, riskLevel: 0.1, group: null };
 
@@ -24,7 +38,14 @@ describe('adaptive thresholds', () => {
     expect(await online.recordFellShort('deferred')).toBeNull(); // a deferred prompt cannot be a false acceptance
     expect(await online.recordFellShort('nobody')).toBeNull();
     const moved = await online.recordFellShort('kept');
-    expect(moved).toMatchObject({ costWeight: 1, riskLevel: 0.1, group: null, calibrated: 0.2, labels: 2, reportedShortfalls: 1 });
+    expect(moved).toMatchObject({
+      costWeight: 1,
+      riskLevel: 0.1,
+      group: null,
+      calibrated: 0.2,
+      labels: 2,
+      reportedShortfalls: 1,
+    });
     expect(moved!.threshold).toBeCloseTo(0.2 - 0.004 + 0.02, 12);
     expect(await online.recordFellShort('kept')).toBeNull(); // reported twice, counted once
     const reloaded = await loadAdaptiveThresholds(store, 'g', table, 0.02);
@@ -35,7 +56,14 @@ describe('adaptive thresholds', () => {
   });
 
   it('keeps every upward step (no ceiling), never goes below the lowest calibrated τ, and routes on when storage fails', async () => {
-    const broken: KeyValueStore = { get: async () => { throw new Error('private mode'); }, set: async () => { throw new Error('quota'); } };
+    const broken: KeyValueStore = {
+      get: async () => {
+        throw new Error('private mode');
+      },
+      set: async () => {
+        throw new Error('quota');
+      },
+    };
     const online = await loadAdaptiveThresholds(broken, 'g', table, 5);
     for (let i = 0; i < 10; i++) await online.recordDecision(`d${i}`, P, 0.2, 9);
     for (let i = 0; i < 10; i++) await online.recordFellShort(`d${i}`);
@@ -54,7 +82,10 @@ describe('adaptive thresholds', () => {
     expect(online.thresholdFor(inCluster(3), 0.1)).toBeCloseTo(0.1 - 0.002 + 0.02, 12);
     expect(online.thresholdFor(inCluster(5), -0.2)).toBeCloseTo(-0.2 - 0.002, 12);
     expect(online.thresholdFor(P, 0.2)).toBe(0.2); // the marginal point is untouched
-    expect(online.status().map((s) => [s.group, s.reportedShortfalls, s.calibrated])).toEqual([[3, 1, 0.1], [5, 0, -0.2]]);
+    expect(online.status().map((s) => [s.group, s.reportedShortfalls, s.calibrated])).toEqual([
+      [3, 1, 0.1],
+      [5, 0, -0.2],
+    ]);
   });
 
   it('a judged shadow check: the edge better moves τ by γ/ρ; not worse moves nothing; each decision takes one label only', async () => {
@@ -72,7 +103,11 @@ describe('adaptive thresholds', () => {
     expect(await online.recordShadowVerdict('fine', true, 0)).toBeNull(); // ρ must be in (0, 1]
     // Later decisions keep the point's check counts.
     await online.recordDecision('later', P, 0.2, 0.9);
-    expect(await online.recordShadowVerdict('later', true, 0.25)).toMatchObject({ shadowChecks: 3, shadowShortfalls: 2, reportedShortfalls: 1 });
+    expect(await online.recordShadowVerdict('later', true, 0.25)).toMatchObject({
+      shadowChecks: 3,
+      shadowShortfalls: 2,
+      reportedShortfalls: 1,
+    });
   });
 
   it('an uncertified point (τ = +∞) stays deferred under feedback, whatever it is told', async () => {

@@ -12,7 +12,13 @@
  * "good enough" (decision 022): the long-run guarantee then holds for the false acceptances
  * visitors report, which is what this widget can observe.
  */
-import { boundsAround, DEFAULT_STEP_SIZE, startOnlineThreshold, updateOnlineThreshold, type OnlineThresholdState } from '../calibration/online-threshold.js';
+import {
+  boundsAround,
+  DEFAULT_STEP_SIZE,
+  startOnlineThreshold,
+  updateOnlineThreshold,
+  type OnlineThresholdState,
+} from '../calibration/online-threshold.js';
 import { fromJsonThreshold, type ThresholdsFile } from '../calibration/threshold-table.js';
 import type { OnlinePointStatus } from '../protocol/worker-api.js';
 import type { KeyValueStore } from '../protocol/key-value-store.js';
@@ -24,7 +30,11 @@ const REMEMBERED = 256;
 export type AdaptivePoint = { readonly costWeight: number; readonly riskLevel: number; readonly group: number | null };
 
 type Shadow = { checks: number; shortfalls: number };
-type Persisted = { readonly version: 2; points: Record<string, { state: OnlineThresholdState; calibrated: number; shadow?: Shadow }>; answeredHere: [string, string][] };
+type Persisted = {
+  readonly version: 2;
+  points: Record<string, { state: OnlineThresholdState; calibrated: number; shadow?: Shadow }>;
+  answeredHere: [string, string][];
+};
 
 export type AdaptiveThresholds = {
   thresholdFor(point: AdaptivePoint, calibrated: number): number;
@@ -43,23 +53,40 @@ export type AdaptiveThresholds = {
 const keyOf = (p: AdaptivePoint) => JSON.stringify([p.costWeight, p.riskLevel, p.group]);
 
 /** How τ adapts: which promise it keeps (selective: deferred prompts are no step), γ, and ACI's range. */
-export type AdaptiveSettings = { readonly selective: boolean; readonly stepSize: number; readonly bounds: readonly [number, number] };
+export type AdaptiveSettings = {
+  readonly selective: boolean;
+  readonly stepSize: number;
+  readonly bounds: readonly [number, number];
+};
 
 /** The settings a calibrated table implies: its guarantee, and a floor at its lowest finite τ (online-threshold.ts). */
 export function adaptiveSettingsOf(thresholds: ThresholdsFile, stepSize = DEFAULT_STEP_SIZE): AdaptiveSettings {
-  const bounds = boundsAround([...thresholds.rows, ...(thresholds.clusters?.rows ?? [])].map((r) => fromJsonThreshold(r.threshold)));
+  const bounds = boundsAround(
+    [...thresholds.rows, ...(thresholds.clusters?.rows ?? [])].map((r) => fromJsonThreshold(r.threshold)),
+  );
   return { selective: (thresholds.guarantee ?? 'marginal') === 'selective', stepSize, bounds };
 }
 
 /** The state kept in IndexedDB per gate (`riskgate:online:<gate sha256>`), so a return visit continues where it stopped. */
-export async function loadAdaptiveThresholds(store: KeyValueStore, gateSha256: string, thresholds: ThresholdsFile, stepSize = DEFAULT_STEP_SIZE): Promise<AdaptiveThresholds> {
+export async function loadAdaptiveThresholds(
+  store: KeyValueStore,
+  gateSha256: string,
+  thresholds: ThresholdsFile,
+  stepSize = DEFAULT_STEP_SIZE,
+): Promise<AdaptiveThresholds> {
   const key = `riskgate:online:${gateSha256}`;
-  const saved = await store.get(key).catch(() => undefined) as Persisted | undefined;
+  const saved = (await store.get(key).catch(() => undefined)) as Persisted | undefined;
   // A storage failure must not stop routing: τ then adapts for this session only.
-  return createAdaptiveThresholds(adaptiveSettingsOf(thresholds, stepSize), saved, (state) => store.set(key, state).catch(() => undefined));
+  return createAdaptiveThresholds(adaptiveSettingsOf(thresholds, stepSize), saved, (state) =>
+    store.set(key, state).catch(() => undefined),
+  );
 }
 
-export function createAdaptiveThresholds(settings: AdaptiveSettings, saved?: unknown, persist: (state: unknown) => Promise<unknown> = async () => undefined): AdaptiveThresholds {
+export function createAdaptiveThresholds(
+  settings: AdaptiveSettings,
+  saved?: unknown,
+  persist: (state: unknown) => Promise<unknown> = async () => undefined,
+): AdaptiveThresholds {
   const { selective, stepSize, bounds } = settings;
   const kept = saved as Persisted | undefined;
   const state: Persisted = kept?.version === 2 ? kept : { version: 2, points: {}, answeredHere: [] };
@@ -68,21 +95,44 @@ export function createAdaptiveThresholds(settings: AdaptiveSettings, saved?: unk
     const [costWeight, riskLevel, group] = JSON.parse(k) as [number, number, number | null];
     const { state: s, calibrated, shadow } = state.points[k]!;
     const shortfalls = shadow?.shortfalls ?? 0;
-    return { costWeight, riskLevel, group, threshold: s.threshold, calibrated, labels: s.steps, reportedShortfalls: s.falseAcceptances - shortfalls, shadowChecks: shadow?.checks ?? 0, shadowShortfalls: shortfalls };
+    return {
+      costWeight,
+      riskLevel,
+      group,
+      threshold: s.threshold,
+      calibrated,
+      labels: s.steps,
+      reportedShortfalls: s.falseAcceptances - shortfalls,
+      shadowChecks: shadow?.checks ?? 0,
+      shadowShortfalls: shortfalls,
+    };
   };
   /**
    * A late label for a decision answered here. Each decision takes one label (the first): a report
    * after the judge's verdict, or a verdict after a report, changes nothing, so nothing counts twice.
    */
-  async function correct(decisionId: string, label: (s: OnlineThresholdState) => { by: number; shortfall: boolean; checked?: boolean }): Promise<OnlinePointStatus | null> {
+  async function correct(
+    decisionId: string,
+    label: (s: OnlineThresholdState) => { by: number; shortfall: boolean; checked?: boolean },
+  ): Promise<OnlinePointStatus | null> {
     const entry = state.answeredHere.find(([id]) => id === decisionId);
     if (!entry) return null;
     state.answeredHere = state.answeredHere.filter(([id]) => id !== decisionId);
     const point = state.points[entry[1]]!;
     const { by, shortfall, checked } = label(point.state);
     const s = point.state;
-    const shadow = checked ? { checks: (point.shadow?.checks ?? 0) + 1, shortfalls: (point.shadow?.shortfalls ?? 0) + (shortfall ? 1 : 0) } : point.shadow;
-    state.points[entry[1]] = { ...point, state: { ...s, threshold: Math.min(s.bounds[1], s.threshold + by), falseAcceptances: s.falseAcceptances + (shortfall ? 1 : 0) }, ...(shadow ? { shadow } : {}) };
+    const shadow = checked
+      ? { checks: (point.shadow?.checks ?? 0) + 1, shortfalls: (point.shadow?.shortfalls ?? 0) + (shortfall ? 1 : 0) }
+      : point.shadow;
+    state.points[entry[1]] = {
+      ...point,
+      state: {
+        ...s,
+        threshold: Math.min(s.bounds[1], s.threshold + by),
+        falseAcceptances: s.falseAcceptances + (shortfall ? 1 : 0),
+      },
+      ...(shadow ? { shadow } : {}),
+    };
     await save();
     return describe(entry[1]);
   }
@@ -93,17 +143,26 @@ export function createAdaptiveThresholds(settings: AdaptiveSettings, saved?: unk
       const k = keyOf(point);
       const current = state.points[k]?.state ?? startOnlineThreshold(calibrated, point.riskLevel, stepSize, bounds);
       const accepted = score >= current.threshold;
-      if (accepted) state.answeredHere = [...state.answeredHere, [decisionId, k] as [string, string]].slice(-REMEMBERED);
+      if (accepted)
+        state.answeredHere = [...state.answeredHere, [decisionId, k] as [string, string]].slice(-REMEMBERED);
       // Under the selective promise the error rate is over the answers given here, so a deferred
       // prompt is no step; under marginal CRC it is over all prompts, and each lowers τ by γα.
       const step = accepted || !selective;
-      state.points[k] = { ...state.points[k], state: step ? updateOnlineThreshold(current, { score, edgeBetter: false }) : current, calibrated };
+      state.points[k] = {
+        ...state.points[k],
+        state: step ? updateOnlineThreshold(current, { score, edgeBetter: false }) : current,
+        calibrated,
+      };
       await save();
     },
     recordFellShort: (decisionId) => correct(decisionId, (s) => ({ by: s.stepSize, shortfall: true })),
     recordShadowVerdict(decisionId, edgeBetter, rate) {
       if (!(rate > 0 && rate <= 1)) return Promise.resolve(null);
-      return correct(decisionId, (s) => ({ by: edgeBetter ? s.stepSize / rate : 0, shortfall: edgeBetter, checked: true }));
+      return correct(decisionId, (s) => ({
+        by: edgeBetter ? s.stepSize / rate : 0,
+        shortfall: edgeBetter,
+        checked: true,
+      }));
     },
     status: () => Object.keys(state.points).map(describe),
   };

@@ -31,24 +31,52 @@ export type PromptContext = {
   readonly droppedMessages: number;
 };
 
-export type GatedDecision = { readonly decision: Decision; readonly representation: Float32Array; readonly gateMs: number };
+export type GatedDecision = {
+  readonly decision: Decision;
+  readonly representation: Float32Array;
+  readonly gateMs: number;
+};
 
-function decisionOf(context: PromptContext, ground: DecisionGround, reading: ThresholdReading): Omit<Decision, 'path' | 'reason' | 'score' | 'model'> {
+function decisionOf(
+  context: PromptContext,
+  ground: DecisionGround,
+  reading: ThresholdReading,
+): Omit<Decision, 'path' | 'reason' | 'score' | 'model'> {
   const { request } = context;
   return {
-    id: context.id, mode: request.mode, costWeight: request.costWeight, riskLevel: request.riskLevel, thresholdsSource: ground.thresholdsSource,
-    promise: promiseOf(ground.thresholds), group: reading.group, threshold: reading.threshold, calibratedThreshold: reading.calibrated,
-    cost: reading.cost, engine: context.engine, droppedMessages: context.droppedMessages,
+    id: context.id,
+    mode: request.mode,
+    costWeight: request.costWeight,
+    riskLevel: request.riskLevel,
+    thresholdsSource: ground.thresholdsSource,
+    promise: promiseOf(ground.thresholds),
+    group: reading.group,
+    threshold: reading.threshold,
+    calibratedThreshold: reading.calibrated,
+    cost: reading.cost,
+    engine: context.engine,
+    droppedMessages: context.droppedMessages,
   };
 }
 
 /** Deferred before any gate: the edge-only rung (`no-engine`) or a prompt too long to read here (`context`). */
-export function deferBeforeGate(context: PromptContext, ground: DecisionGround, reason: 'no-engine' | 'context', promptTokens: number): Decision {
+export function deferBeforeGate(
+  context: PromptContext,
+  ground: DecisionGround,
+  reason: 'no-engine' | 'context',
+  promptTokens: number,
+): Decision {
   const reading = ground.policy.read({ ...context.request, promptTokens, representation: undefined });
   return { ...decisionOf(context, ground, reading), path: 'edge', reason, score: NaN, model: 'edge' };
 }
 
-export async function decide(prefill: Prefill, context: PromptContext, ground: DecisionGround, scorer: Scorer, localModel: string): Promise<GatedDecision> {
+export async function decide(
+  prefill: Prefill,
+  context: PromptContext,
+  ground: DecisionGround,
+  scorer: Scorer,
+  localModel: string,
+): Promise<GatedDecision> {
   const { request } = context;
   const started = performance.now();
   const representation = scorer.readRepresentation(prefill);
@@ -58,7 +86,14 @@ export async function decide(prefill: Prefill, context: PromptContext, ground: D
   const path = request.mode === 'auto' ? (score >= reading.threshold ? 'local' : 'edge') : request.mode;
   await reading.settle(context.id, score);
   return {
-    decision: { ...decisionOf(context, ground, reading), path, reason: request.mode === 'auto' ? 'gate' : 'forced', score, model: path === 'local' ? localModel : 'edge' },
-    representation, gateMs,
+    decision: {
+      ...decisionOf(context, ground, reading),
+      path,
+      reason: request.mode === 'auto' ? 'gate' : 'forced',
+      score,
+      model: path === 'local' ? localModel : 'edge',
+    },
+    representation,
+    gateMs,
   };
 }

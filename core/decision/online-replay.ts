@@ -13,9 +13,18 @@ import { adaptive } from './refinements/adaptive.js';
 import { composePolicy, type OperatingPoint, type ThresholdPolicy } from './threshold-policy.js';
 
 export type StreamItem = { readonly group: string; readonly score: number; readonly edgeBetter: boolean };
-export type ReplayGroup = { readonly group: string; readonly n: number; readonly staticRisk: number; readonly adaptiveRisk: number; readonly adaptiveAcceptRate: number };
+export type ReplayGroup = {
+  readonly group: string;
+  readonly n: number;
+  readonly staticRisk: number;
+  readonly adaptiveRisk: number;
+  readonly adaptiveAcceptRate: number;
+};
 export type ReplayResult = {
-  readonly groups: ReplayGroup[]; readonly staticRisk: number; readonly adaptiveRisk: number; readonly finalThreshold: number;
+  readonly groups: ReplayGroup[];
+  readonly staticRisk: number;
+  readonly adaptiveRisk: number;
+  readonly finalThreshold: number;
   /** Labels the adaptive loop saw: every answer given here, or with a shadow rate only the judged ones (judge calls). */
   readonly labels: number;
 };
@@ -31,7 +40,16 @@ export type ReplayOptions = AdaptiveSettings & {
 /** The table beneath the widget's refinements, reduced to the one point being replayed. */
 function fixedPolicy(point: OperatingPoint, threshold: number): ThresholdPolicy {
   return {
-    read: () => ({ threshold, calibrated: threshold, table: threshold, offset: 0, point, group: null, cost: null, settle: async () => {} }),
+    read: () => ({
+      threshold,
+      calibrated: threshold,
+      table: threshold,
+      offset: 0,
+      point,
+      group: null,
+      cost: null,
+      settle: async () => {},
+    }),
     label: async () => null,
     status: () => ({ riskControl: 'marginal', costModel: 'calibrated', online: null }),
   };
@@ -73,7 +91,13 @@ export async function replayOnline(stream: readonly StreamItem[], options: Repla
   }
   const n = Math.max(1, stream.length);
   return {
-    groups: [...tally].map(([group, t]) => ({ group, n: t.n, staticRisk: t.staticErr / t.n, adaptiveRisk: t.adaptiveErr / t.n, adaptiveAcceptRate: t.adaptiveAccepted / t.n })),
+    groups: [...tally].map(([group, t]) => ({
+      group,
+      n: t.n,
+      staticRisk: t.staticErr / t.n,
+      adaptiveRisk: t.adaptiveErr / t.n,
+      adaptiveAcceptRate: t.adaptiveAccepted / t.n,
+    })),
     staticRisk: staticErr / n,
     adaptiveRisk: adaptiveErr / n,
     finalThreshold: policy.read(query).threshold,

@@ -21,7 +21,11 @@ export type RiskPromise = {
 
 export function promiseOf(file: ThresholdsFile): RiskPromise {
   const guarantee = file.guarantee ?? 'marginal';
-  return { guarantee, delta: guarantee === 'selective' ? file.delta ?? null : null, labelsModel: labelsModelOf(file).id };
+  return {
+    guarantee,
+    delta: guarantee === 'selective' ? (file.delta ?? null) : null,
+    labelsModel: labelsModelOf(file).id,
+  };
 }
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
@@ -45,8 +49,9 @@ export function promiseWords(promise: RiskPromise): PromiseWords {
     return {
       label: 'Of the answers given on this device, how many may fall short',
       option: (a) => `at most ${percent(a)}`,
-      help: 'Of the answers this device gives, the share that may be worse than the larger model\'s. Lower is safer and sends more to the server.',
-      statement: (a) => `Of the answers given on this device, at most ${percent(a)} fall short of the larger model's answer${confidence}.`,
+      help: "Of the answers this device gives, the share that may be worse than the larger model's. Lower is safer and sends more to the server.",
+      statement: (a) =>
+        `Of the answers given on this device, at most ${percent(a)} fall short of the larger model's answer${confidence}.`,
       summary: `Of the answers given on this device, at most the share you pick fall short of the larger model's answer${confidence}.`,
     };
   }
@@ -54,7 +59,9 @@ export function promiseWords(promise: RiskPromise): PromiseWords {
     label: 'Of all messages, how many may get a worse answer here',
     option: (a) => `at most ${percent(a)}`,
     help: 'Counted over all messages, answered here or not: the share answered on this device that the larger model would have answered better. Lower is safer.',
-    statement: (a) => `Of all messages, at most ${percent(a)} on average are answered on this device and fall short of the larger model's answer.`,
-    summary: 'Of all messages, at most the share you pick are, on average, answered on this device and fall short of the larger model\'s answer.',
+    statement: (a) =>
+      `Of all messages, at most ${percent(a)} on average are answered on this device and fall short of the larger model's answer.`,
+    summary:
+      "Of all messages, at most the share you pick are, on average, answered on this device and fall short of the larger model's answer.",
   };
 }

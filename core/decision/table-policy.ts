@@ -13,7 +13,13 @@ export function tablePolicy(thresholds: ThresholdsFile): ThresholdPolicy {
     read(query) {
       const { threshold, row } = lookupThreshold(thresholds, query);
       return {
-        threshold, calibrated: threshold, table: threshold, offset: 0, group: null, cost: null, settle: nothingToSettle,
+        threshold,
+        calibrated: threshold,
+        table: threshold,
+        offset: 0,
+        group: null,
+        cost: null,
+        settle: nothingToSettle,
         point: row ? { costWeight: row.cost_weight, riskLevel: row.risk_level } : undefined,
       };
     },

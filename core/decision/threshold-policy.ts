@@ -46,7 +46,9 @@ export type ThresholdReading = {
 };
 
 /** A late label for a decision answered here: the visitor said it fell short, or a shadow check judged it. */
-export type ThresholdLabel = { readonly kind: 'fell-short' } | { readonly kind: 'shadow'; readonly edgeBetter: boolean; readonly rate: number };
+export type ThresholdLabel =
+  | { readonly kind: 'fell-short' }
+  | { readonly kind: 'shadow'; readonly edgeBetter: boolean; readonly rate: number };
 
 export type PolicyStatus = {
   readonly riskControl: 'marginal' | 'per-cluster';
@@ -69,6 +71,9 @@ export type ThresholdRefinement = (inner: ThresholdPolicy) => ThresholdPolicy;
  * Stacks refinements over a base, innermost first (table → per-cluster → live costs → adaptive);
  * an `undefined` entry is a refinement the page did not ask for.
  */
-export function composePolicy(base: ThresholdPolicy, refinements: readonly (ThresholdRefinement | undefined)[]): ThresholdPolicy {
+export function composePolicy(
+  base: ThresholdPolicy,
+  refinements: readonly (ThresholdRefinement | undefined)[],
+): ThresholdPolicy {
   return refinements.reduce<ThresholdPolicy>((policy, refine) => (refine ? refine(policy) : policy), base);
 }

@@ -11,7 +11,11 @@ export function rocAuc(scores: readonly number[], positive: readonly boolean[]):
     let j = i;
     while (j < order.length && order[j]!.s === order[i]!.s) j++;
     const midRank = (i + 1 + j) / 2; // ranks i+1..j share their mean
-    for (let k = i; k < j; k++) if (order[k]!.p) { rankSum += midRank; positives++; }
+    for (let k = i; k < j; k++)
+      if (order[k]!.p) {
+        rankSum += midRank;
+        positives++;
+      }
     i = j;
   }
   const negatives = order.length - positives;

@@ -15,8 +15,16 @@ export type PolicyOutcome = {
 };
 
 /** @param choice model index per row (0 = answered locally). */
-export function evaluateDecisions(table: RoutingTable, rows: readonly number[], choice: readonly number[], costWeight: number): PolicyOutcome {
-  let quality = 0, cost = 0, accepted = 0, falseAccepted = 0;
+export function evaluateDecisions(
+  table: RoutingTable,
+  rows: readonly number[],
+  choice: readonly number[],
+  costWeight: number,
+): PolicyOutcome {
+  let quality = 0,
+    cost = 0,
+    accepted = 0,
+    falseAccepted = 0;
   rows.forEach((row, i) => {
     const m = choice[i]!;
     const q = table.quality[m]![row]!;

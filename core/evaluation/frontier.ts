@@ -11,7 +11,8 @@ export type CostAccuracy = { readonly cost: number; readonly accuracy: number };
 
 /** Upper convex hull by cost, cut at its most accurate point (beyond it, paying more buys nothing). */
 export function deployableFrontier(points: readonly CostAccuracy[]): CostAccuracy[] {
-  const sorted = [...points].filter((p) => Number.isFinite(p.cost) && Number.isFinite(p.accuracy))
+  const sorted = [...points]
+    .filter((p) => Number.isFinite(p.cost) && Number.isFinite(p.accuracy))
     .sort((a, b) => a.cost - b.cost || b.accuracy - a.accuracy);
   const hull: CostAccuracy[] = [];
   for (const p of sorted) {
@@ -19,13 +20,16 @@ export function deployableFrontier(points: readonly CostAccuracy[]): CostAccurac
     while (hull.length >= 2) {
       const [a, b] = [hull.at(-2)!, hull.at(-1)!];
       const cross = (b.cost - a.cost) * (p.accuracy - a.accuracy) - (b.accuracy - a.accuracy) * (p.cost - a.cost);
-      if (cross >= 0) hull.pop(); // b lies on or below the chord a→p
+      if (cross >= 0)
+        hull.pop(); // b lies on or below the chord a→p
       else break;
     }
     hull.push(p);
   }
   let best = 0;
-  hull.forEach((p, i) => { if (p.accuracy > hull[best]!.accuracy) best = i; });
+  hull.forEach((p, i) => {
+    if (p.accuracy > hull[best]!.accuracy) best = i;
+  });
   return hull.slice(0, best + 1);
 }
 
@@ -42,15 +46,21 @@ export function accuracyAtCost(frontier: readonly CostAccuracy[], cost: number):
 /** C(a): the least cost that reaches accuracy a; undefined outside [first, last] accuracy. */
 export function costAtAccuracy(frontier: readonly CostAccuracy[], accuracy: number): number | undefined {
   if (frontier.length === 0 || accuracy > frontier.at(-1)!.accuracy + 1e-12) return undefined;
-  if (accuracy <= frontier[0]!.accuracy) return accuracy < frontier[0]!.accuracy - 1e-12 ? undefined : frontier[0]!.cost;
+  if (accuracy <= frontier[0]!.accuracy)
+    return accuracy < frontier[0]!.accuracy - 1e-12 ? undefined : frontier[0]!.cost;
   for (let i = 1; i < frontier.length; i++) {
     const [a, b] = [frontier[i - 1]!, frontier[i]!];
-    if (accuracy <= b.accuracy) return a.cost + ((b.cost - a.cost) * (accuracy - a.accuracy)) / (b.accuracy - a.accuracy);
+    if (accuracy <= b.accuracy)
+      return a.cost + ((b.cost - a.cost) * (accuracy - a.accuracy)) / (b.accuracy - a.accuracy);
   }
   return frontier.at(-1)!.cost;
 }
 
-export function averageQuality(frontier: readonly CostAccuracy[], costRange: readonly [number, number], steps = 200): number {
+export function averageQuality(
+  frontier: readonly CostAccuracy[],
+  costRange: readonly [number, number],
+  steps = 200,
+): number {
   const [lo, hi] = costRange;
   let sum = 0;
   for (let i = 0; i <= steps; i++) {
@@ -69,18 +79,30 @@ export type CostReduction = {
   readonly accuracyRange: readonly [number, number];
 };
 
-export function costReductionAtMatchedAccuracy(ours: readonly CostAccuracy[], base: readonly CostAccuracy[], steps = 100): CostReduction {
+export function costReductionAtMatchedAccuracy(
+  ours: readonly CostAccuracy[],
+  base: readonly CostAccuracy[],
+  steps = 100,
+): CostReduction {
   const lo = Math.max(ours[0]?.accuracy ?? Infinity, base[0]?.accuracy ?? Infinity);
   const hi = Math.min(ours.at(-1)?.accuracy ?? -Infinity, base.at(-1)?.accuracy ?? -Infinity);
   if (!(hi >= lo)) return { max: NaN, mean: NaN, atAccuracy: NaN, accuracyRange: [lo, hi] };
-  let max = -Infinity, at = lo, sum = 0, n = 0;
+  let max = -Infinity,
+    at = lo,
+    sum = 0,
+    n = 0;
   for (let i = 0; i <= steps; i++) {
     const a = hi === lo ? lo : lo + ((hi - lo) * i) / steps;
-    const co = costAtAccuracy(ours, a), cb = costAtAccuracy(base, a);
+    const co = costAtAccuracy(ours, a),
+      cb = costAtAccuracy(base, a);
     if (co === undefined || cb === undefined || cb <= 0) continue;
     const red = 1 - co / cb;
-    sum += red; n++;
-    if (red > max) { max = red; at = a; }
+    sum += red;
+    n++;
+    if (red > max) {
+      max = red;
+      at = a;
+    }
   }
   return { max, mean: n ? sum / n : NaN, atAccuracy: at, accuracyRange: [lo, hi] };
 }

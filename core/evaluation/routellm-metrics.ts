@@ -10,7 +10,12 @@
 export type PgrPoint = { readonly edgeShare: number; readonly pgr: number };
 
 /** @param needsEdge higher = send to the edge first. Qualities are per row; ties keep row order. */
-export function pgrCurve(needsEdge: readonly number[], localQuality: readonly number[], edgeQuality: readonly number[], steps = 100): PgrPoint[] {
+export function pgrCurve(
+  needsEdge: readonly number[],
+  localQuality: readonly number[],
+  edgeQuality: readonly number[],
+  steps = 100,
+): PgrPoint[] {
   const n = needsEdge.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => needsEdge[b]! - needsEdge[a]! || a - b);
   const allLocal = localQuality.reduce((s, q) => s + q, 0);

@@ -42,7 +42,10 @@ export function predictMargin(weights: GateWeights, representation: ArrayLike<nu
   return out;
 }
 
-export function standardization(vectors: readonly Float32Array[], d: number): { mean: Float32Array; std: Float32Array } {
+export function standardization(
+  vectors: readonly Float32Array[],
+  d: number,
+): { mean: Float32Array; std: Float32Array } {
   const mean = new Float32Array(d);
   const std = new Float32Array(d);
   for (const v of vectors) for (let i = 0; i < d; i++) mean[i]! += v[i]! / vectors.length;
@@ -120,7 +123,10 @@ export function trainMarginGate(
     }
   }
   const weights: GateWeights = {
-    inputDim: d, hiddenDim: k, mean, std,
+    inputDim: d,
+    hiddenDim: k,
+    mean,
+    std,
     w1: Float32Array.from(theta.subarray(0, n1)),
     b1: Float32Array.from(theta.subarray(n1, n1 + k)),
     w2: Float32Array.from(theta.subarray(n1 + k, n1 + 2 * k)),

@@ -22,8 +22,8 @@ describe('graders', () => {
   });
 
   it('final number: GSM8K answers in either recorded style', () => {
-    const mixtral = 'She sells these 9 eggs at the farmers\' market for 9 * $2 = $<<9*2=18>>18.\n#### 18';
-    const gpt4 = 'She sells each egg for $2, so she makes 9 * $2 = $18 every day at the farmers\' market.';
+    const mixtral = "She sells these 9 eggs at the farmers' market for 9 * $2 = $<<9*2=18>>18.\n#### 18";
+    const gpt4 = "She sells each egg for $2, so she makes 9 * $2 = $18 every day at the farmers' market.";
     expect(finalNumber(mixtral)).toBe(18);
     expect(finalNumber(gpt4)).toBe(18);
     expect(finalNumber('The total is $1,234.50.')).toBe(1234.5);

@@ -12,7 +12,12 @@ export type Grader = (answer: string, gold: string | undefined) => Grade;
 
 /** Lower case, no punctuation, no articles, single spaces (SQuAD's normalisation). */
 export function normalizeText(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\b(a|an|the)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .replace(/\b(a|an|the)\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**

@@ -13,8 +13,12 @@ export type ChatTemplate = { readonly render: (messages: readonly ChatMessage[])
 export function chatTemplateOf(source: string, tokens: { readonly bos: string; readonly eos: string }): ChatTemplate {
   const template = new Template(source);
   return {
-    render: (messages) => template.render({
-      messages: messages.map((m) => ({ role: m.role, content: m.content })), add_generation_prompt: true, bos_token: tokens.bos, eos_token: tokens.eos,
-    }),
+    render: (messages) =>
+      template.render({
+        messages: messages.map((m) => ({ role: m.role, content: m.content })),
+        add_generation_prompt: true,
+        bos_token: tokens.bos,
+        eos_token: tokens.eos,
+      }),
   };
 }

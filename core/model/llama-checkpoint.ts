@@ -38,12 +38,26 @@ export type LlamaCheckpoint = { readonly config: LlamaConfig; readonly weights: 
 const HEADER_INTS = 7;
 
 export function parseLlamaCheckpoint(bytes: Uint8Array): LlamaCheckpoint {
-  if (bytes.byteLength < HEADER_INTS * 4) throw new RouterError('invalid_artifact', 'checkpoint shorter than its header');
+  if (bytes.byteLength < HEADER_INTS * 4)
+    throw new RouterError('invalid_artifact', 'checkpoint shorter than its header');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const header = Array.from({ length: HEADER_INTS }, (_, i) => view.getInt32(i * 4, true));
-  const [dim, hiddenDim, nLayers, nHeads, nKvHeads, signedVocab, seqLen] = header as [number, number, number, number, number, number, number];
+  const [dim, hiddenDim, nLayers, nHeads, nKvHeads, signedVocab, seqLen] = header as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const config: LlamaConfig = {
-    dim, hiddenDim, nLayers, nHeads, nKvHeads, seqLen,
+    dim,
+    hiddenDim,
+    nLayers,
+    nHeads,
+    nKvHeads,
+    seqLen,
     vocabSize: Math.abs(signedVocab),
     sharedClassifier: signedVocab > 0,
     headSize: dim / nHeads,
@@ -77,6 +91,7 @@ export function parseLlamaCheckpoint(bytes: Uint8Array): LlamaCheckpoint {
   take((seqLen * headSize) / 2); // freq_cis_real: unused, RoPE is computed from positions
   take((seqLen * headSize) / 2); // freq_cis_imag
   const classifier = config.sharedClassifier ? tokenEmbedding : take(vocab * dim);
-  if (at !== floats.length) throw new RouterError('invalid_artifact', `checkpoint has ${floats.length - at} unexpected trailing floats`);
+  if (at !== floats.length)
+    throw new RouterError('invalid_artifact', `checkpoint has ${floats.length - at} unexpected trailing floats`);
   return { config, weights: { tokenEmbedding, rmsAtt, wq, wk, wv, wo, rmsFfn, w1, w2, w3, rmsFinal, classifier } };
 }

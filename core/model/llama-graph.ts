@@ -31,7 +31,7 @@ function ropeTables(seqLen: number, headSize: number): { cos: Float32Array; sin:
   for (let pos = 0; pos < seqLen; pos++) {
     for (let j = 0; j < half; j++) {
       // llama2.c: freq = 1 / theta^((i mod hs)/hs) for even i = 2j.
-      const angle = pos / Math.pow(ROPE_THETA, (2 * j) / headSize);
+      const angle = pos / ROPE_THETA ** ((2 * j) / headSize);
       cos[pos * half + j] = Math.cos(angle);
       sin[pos * half + j] = Math.sin(angle);
     }
@@ -54,7 +54,9 @@ function rope(g: GraphBuilder, x: string, cos: string, sin: string, pairShape: s
   const b = g.op1('Gather', [pairs, 'index_1'], { axis: -1 });
   const ra = g.op1('Sub', [g.op1('Mul', [a, cos]), g.op1('Mul', [b, sin])]);
   const rb = g.op1('Add', [g.op1('Mul', [a, sin]), g.op1('Mul', [b, cos])]);
-  const stacked = g.op1('Concat', [g.op1('Unsqueeze', [ra, 'axis_last']), g.op1('Unsqueeze', [rb, 'axis_last'])], { axis: -1 });
+  const stacked = g.op1('Concat', [g.op1('Unsqueeze', [ra, 'axis_last']), g.op1('Unsqueeze', [rb, 'axis_last'])], {
+    axis: -1,
+  });
   return g.op1('Reshape', [stacked, headShape]);
 }
 
@@ -68,7 +70,11 @@ function rope(g: GraphBuilder, x: string, cos: string, sin: string, pairShape: s
  */
 export type LlamaGraphLayout = 'riskgate' | 'transformers';
 
-export type LlamaGraphOptions = { readonly modelId: string; readonly sourceSha256: string; readonly layout?: LlamaGraphLayout };
+export type LlamaGraphOptions = {
+  readonly modelId: string;
+  readonly sourceSha256: string;
+  readonly layout?: LlamaGraphLayout;
+};
 
 export function buildLlamaGraph(checkpoint: LlamaCheckpoint, options: LlamaGraphOptions): OnnxModelSpec {
   const { config: c, weights: w } = checkpoint;
@@ -106,11 +112,18 @@ export function buildLlamaGraph(checkpoint: LlamaCheckpoint, options: LlamaGraph
   const newLength = g.op1('Gather', [g.op1('Shape', ['input_ids']), 'index_1'], { axis: 0 });
   const totalLength = g.op1('Add', [pastLength, newLength]);
   const fedByCaller = options.layout === 'transformers'; // batch 1: squeeze the batch axis
-  const positions = fedByCaller ? g.op1('Squeeze', ['position_ids', 'axis_0']) : g.op1('Range', [pastLength, totalLength, 'one_i']);
+  const positions = fedByCaller
+    ? g.op1('Squeeze', ['position_ids', 'axis_0'])
+    : g.op1('Range', [pastLength, totalLength, 'one_i']);
   const keyPositions = g.op1('Range', ['zero_i', totalLength, 'one_i']);
-  const future = g.op1('Greater', [g.op1('Unsqueeze', [keyPositions, 'axis_0']), g.op1('Unsqueeze', [positions, 'axis_1'])]);
+  const future = g.op1('Greater', [
+    g.op1('Unsqueeze', [keyPositions, 'axis_0']),
+    g.op1('Unsqueeze', [positions, 'axis_1']),
+  ]);
   // attention_mask 0 marks a padded key: masked like a future one.
-  const padded = fedByCaller ? g.op1('Unsqueeze', [g.op1('Equal', [g.op1('Squeeze', ['attention_mask', 'axis_0']), 'zero_i']), 'axis_0']) : undefined;
+  const padded = fedByCaller
+    ? g.op1('Unsqueeze', [g.op1('Equal', [g.op1('Squeeze', ['attention_mask', 'axis_0']), 'zero_i']), 'axis_0'])
+    : undefined;
   const maskBias = g.op1('Where', [padded ? g.op1('Or', [future, padded]) : future, 'mask_bias', 'zero_f']);
   const cos = g.op1('Gather', ['rope_cos', positions], { axis: 0 });
   const sin = g.op1('Gather', ['rope_sin', positions], { axis: 0 });
@@ -133,9 +146,24 @@ export function buildLlamaGraph(checkpoint: LlamaCheckpoint, options: LlamaGraph
     g.floats(`${p}.w3`, [c.dim, c.hiddenDim], transposed(w.w3, l * hd, c.hiddenDim, c.dim));
 
     const xb = rmsNorm(g, x, `${p}.attention_norm`, 'eps');
-    const toHeads = (t: string, shape: string) => g.op1('Transpose', [g.op1('Reshape', [t, shape])], { perm: [0, 2, 1, 3] });
-    const q = rope(g, toHeads(g.op1('MatMul', [xb, `${p}.wq`]), 'shape_q_heads'), cos, sin, 'shape_pairs', 'shape_head');
-    const k = rope(g, toHeads(g.op1('MatMul', [xb, `${p}.wk`]), 'shape_kv_heads'), cos, sin, 'shape_pairs', 'shape_head');
+    const toHeads = (t: string, shape: string) =>
+      g.op1('Transpose', [g.op1('Reshape', [t, shape])], { perm: [0, 2, 1, 3] });
+    const q = rope(
+      g,
+      toHeads(g.op1('MatMul', [xb, `${p}.wq`]), 'shape_q_heads'),
+      cos,
+      sin,
+      'shape_pairs',
+      'shape_head',
+    );
+    const k = rope(
+      g,
+      toHeads(g.op1('MatMul', [xb, `${p}.wk`]), 'shape_kv_heads'),
+      cos,
+      sin,
+      'shape_pairs',
+      'shape_head',
+    );
     const v = toHeads(g.op1('MatMul', [xb, `${p}.wv`]), 'shape_kv_heads');
     const keys = g.op1('Concat', [`past_key_values.${l}.key`, k], { axis: 2 }, { output: `present.${l}.key` });
     const values = g.op1('Concat', [`past_key_values.${l}.value`, v], { axis: 2 }, { output: `present.${l}.value` });
@@ -148,7 +176,10 @@ export function buildLlamaGraph(checkpoint: LlamaCheckpoint, options: LlamaGraph
     const scores = g.op1('Add', [g.op1('Mul', [g.op1('MatMul', [qGroups, keysT]), 'attention_scale']), maskBias]);
     const weights = g.op1('Softmax', [scores], { axis: -1 });
     const attended = g.op1('MatMul', [weights, g.op1('Unsqueeze', [values, 'axis_2'])]);
-    const merged = g.op1('Reshape', [g.op1('Transpose', [g.op1('Reshape', [attended, 'shape_q_merged'])], { perm: [0, 2, 1, 3] }), 'shape_model']);
+    const merged = g.op1('Reshape', [
+      g.op1('Transpose', [g.op1('Reshape', [attended, 'shape_q_merged'])], { perm: [0, 2, 1, 3] }),
+      'shape_model',
+    ]);
     x = g.op1('Add', [x, g.op1('MatMul', [merged, `${p}.wo`])]);
 
     const xf = rmsNorm(g, x, `${p}.ffn_norm`, 'eps');
@@ -170,15 +201,23 @@ export function buildLlamaGraph(checkpoint: LlamaCheckpoint, options: LlamaGraph
     opset: 18,
     inputs: [
       { name: 'input_ids', type: 'int64', shape: ['batch', 'sequence'] },
-      ...(fedByCaller ? [
-        { name: 'attention_mask', type: 'int64' as const, shape: ['batch', 'total_sequence'] },
-        { name: 'position_ids', type: 'int64' as const, shape: ['batch', 'sequence'] },
-      ] : []),
-      ...cacheNames.map((n) => ({ name: `past_key_values.${n}`, type: 'float32' as const, shape: kvShape('past_sequence') })),
+      ...(fedByCaller
+        ? [
+            { name: 'attention_mask', type: 'int64' as const, shape: ['batch', 'total_sequence'] },
+            { name: 'position_ids', type: 'int64' as const, shape: ['batch', 'sequence'] },
+          ]
+        : []),
+      ...cacheNames.map((n) => ({
+        name: `past_key_values.${n}`,
+        type: 'float32' as const,
+        shape: kvShape('past_sequence'),
+      })),
     ],
     outputs: [
       { name: 'logits', type: 'float32', shape: ['batch', 'sequence', c.vocabSize] },
-      ...(fedByCaller ? [] : [{ name: 'hidden_states', type: 'float32' as const, shape: ['batch', 'sequence', c.dim] }]),
+      ...(fedByCaller
+        ? []
+        : [{ name: 'hidden_states', type: 'float32' as const, shape: ['batch', 'sequence', c.dim] }]),
       ...cacheNames.map((n) => ({ name: `present.${n}`, type: 'float32' as const, shape: kvShape('total_sequence') })),
     ],
     metadata: {
@@ -189,7 +228,9 @@ export function buildLlamaGraph(checkpoint: LlamaCheckpoint, options: LlamaGraph
       'riskgate.num_layers': String(c.nLayers),
       'riskgate.num_kv_heads': String(c.nKvHeads),
       'riskgate.head_size': String(c.headSize),
-      ...(fedByCaller ? {} : { 'riskgate.hidden_states': 'final-normed last-layer residual (the vector the classifier multiplies)' }),
+      ...(fedByCaller
+        ? {}
+        : { 'riskgate.hidden_states': 'final-normed last-layer residual (the vector the classifier multiplies)' }),
     },
   });
 }

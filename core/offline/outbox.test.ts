@@ -13,7 +13,11 @@ describe('outbox rules', () => {
 
   it('backs off exponentially, capped, and a later prompt never overtakes an earlier one of its conversation', () => {
     expect([1, 2, 3, 4, 10].map((n) => retryDelayMs(n))).toEqual([1000, 2000, 4000, 8000, 60000]);
-    const first = afterFailure(newEntry('entry-0001', 'c', ask('first'), 0), { code: 'edge_unreachable', message: 'down' }, 0);
+    const first = afterFailure(
+      newEntry('entry-0001', 'c', ask('first'), 0),
+      { code: 'edge_unreachable', message: 'down' },
+      0,
+    );
     const second = newEntry('entry-0002', 'c', ask('second'), 5);
     expect(first).toMatchObject({ attempts: 1, nextAttemptAt: 1000, lastError: { code: 'edge_unreachable' } });
     expect(nextDue([first, second], 500)).toBeUndefined();
@@ -26,13 +30,22 @@ describe('outbox rules', () => {
   it('refuses corrupted entries with invalid_artifact and accepts its own output', () => {
     const good = newEntry('entry-0004', 'c', ask('hello'), 3);
     expect(parseOutboxEntry(JSON.parse(JSON.stringify(good)))).toEqual(good);
-    for (const bad of [null, 'text', { ...good, id: 'x' }, { ...good, messages: [] }, { ...good, messages: [{ role: 'assistant', content: 'hi' }] }, { ...good, attempts: 'many' }]) {
+    for (const bad of [
+      null,
+      'text',
+      { ...good, id: 'x' },
+      { ...good, messages: [] },
+      { ...good, messages: [{ role: 'assistant', content: 'hi' }] },
+      { ...good, attempts: 'many' },
+    ]) {
       expect(() => parseOutboxEntry(bad)).toThrow(expect.objectContaining({ code: 'invalid_artifact' }));
     }
   });
 
   it('will not queue an empty prompt or an unsafe id', () => {
-    expect(() => newEntry('entry-0005', 'c', ask('   '), 0)).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+    expect(() => newEntry('entry-0005', 'c', ask('   '), 0)).toThrow(
+      expect.objectContaining({ code: 'invalid_request' }),
+    );
     expect(() => newEntry('bad id', 'c', ask('hi'), 0)).toThrow(expect.objectContaining({ code: 'invalid_request' }));
   });
 });

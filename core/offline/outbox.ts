@@ -33,15 +33,35 @@ export function retryDelayMs(attempts: number, backoff: Backoff = DEFAULT_BACKOF
 }
 
 export function newEntry(id: string, conversation: string, messages: readonly ChatMessage[], now: number): OutboxEntry {
-  if (!OUTBOX_ID.test(id)) throw new RouterError('invalid_request', `outbox id must be 8–128 safe characters, not ${JSON.stringify(id)}`);
+  if (!OUTBOX_ID.test(id))
+    throw new RouterError('invalid_request', `outbox id must be 8–128 safe characters, not ${JSON.stringify(id)}`);
   const last = messages.at(-1);
-  if (!last || last.role !== 'user' || last.content.trim() === '') throw new RouterError('invalid_request', 'a queued prompt must end with a non-empty user message');
-  return { id, conversation, messages: [...messages], createdAt: now, attempts: 0, nextAttemptAt: now, lastError: null };
+  if (!last || last.role !== 'user' || last.content.trim() === '')
+    throw new RouterError('invalid_request', 'a queued prompt must end with a non-empty user message');
+  return {
+    id,
+    conversation,
+    messages: [...messages],
+    createdAt: now,
+    attempts: 0,
+    nextAttemptAt: now,
+    lastError: null,
+  };
 }
 
-export function afterFailure(entry: OutboxEntry, error: { code: string; message: string }, now: number, backoff: Backoff = DEFAULT_BACKOFF): OutboxEntry {
+export function afterFailure(
+  entry: OutboxEntry,
+  error: { code: string; message: string },
+  now: number,
+  backoff: Backoff = DEFAULT_BACKOFF,
+): OutboxEntry {
   const attempts = entry.attempts + 1;
-  return { ...entry, attempts, nextAttemptAt: now + retryDelayMs(attempts, backoff), lastError: { code: error.code, message: error.message } };
+  return {
+    ...entry,
+    attempts,
+    nextAttemptAt: now + retryDelayMs(attempts, backoff),
+    lastError: { code: error.code, message: error.message },
+  };
 }
 
 /** Delivery order: the order prompts were sent in (ties by id, so it is total). */
@@ -57,20 +77,39 @@ export function nextDue(entries: readonly OutboxEntry[], now: number): OutboxEnt
 }
 
 const isMessage = (m: unknown): m is ChatMessage =>
-  typeof m === 'object' && m !== null && ['system', 'user', 'assistant'].includes((m as ChatMessage).role) && typeof (m as ChatMessage).content === 'string';
+  typeof m === 'object' &&
+  m !== null &&
+  ['system', 'user', 'assistant'].includes((m as ChatMessage).role) &&
+  typeof (m as ChatMessage).content === 'string';
 
 /** Checks an entry read back from storage. @throws RouterError `invalid_artifact` naming what is wrong. */
 export function parseOutboxEntry(value: unknown): OutboxEntry {
   const e = value as Partial<OutboxEntry> | null;
   const problem =
-    typeof e !== 'object' || e === null ? 'not an object'
-      : typeof e.id !== 'string' || !OUTBOX_ID.test(e.id) ? 'bad id'
-        : typeof e.conversation !== 'string' ? 'bad conversation'
-          : !Array.isArray(e.messages) || e.messages.length === 0 || !e.messages.every(isMessage) || e.messages.at(-1)!.role !== 'user' ? 'bad messages'
-            : ![e.createdAt, e.attempts, e.nextAttemptAt].every((n) => typeof n === 'number' && Number.isFinite(n)) ? 'bad numbers'
+    typeof e !== 'object' || e === null
+      ? 'not an object'
+      : typeof e.id !== 'string' || !OUTBOX_ID.test(e.id)
+        ? 'bad id'
+        : typeof e.conversation !== 'string'
+          ? 'bad conversation'
+          : !Array.isArray(e.messages) ||
+              e.messages.length === 0 ||
+              !e.messages.every(isMessage) ||
+              e.messages.at(-1)!.role !== 'user'
+            ? 'bad messages'
+            : ![e.createdAt, e.attempts, e.nextAttemptAt].every((n) => typeof n === 'number' && Number.isFinite(n))
+              ? 'bad numbers'
               : null;
   if (problem) throw new RouterError('invalid_artifact', `outbox entry refused (${problem})`);
-  return { id: e!.id!, conversation: e!.conversation!, messages: e!.messages!, createdAt: e!.createdAt!, attempts: e!.attempts!, nextAttemptAt: e!.nextAttemptAt!, lastError: e!.lastError ?? null };
+  return {
+    id: e!.id!,
+    conversation: e!.conversation!,
+    messages: e!.messages!,
+    createdAt: e!.createdAt!,
+    attempts: e!.attempts!,
+    nextAttemptAt: e!.nextAttemptAt!,
+    lastError: e!.lastError ?? null,
+  };
 }
 
 /**

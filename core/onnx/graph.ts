@@ -37,9 +37,19 @@ export type OnnxModelSpec = {
 
 export type GraphBuilder = {
   /** Adds a node and returns the names of its outputs. */
-  op(opType: string, inputs: readonly string[], attributes?: Record<string, AttributeValue>, options?: { outputs?: number | readonly string[]; floatAttributes?: readonly string[] }): string[];
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attributes?: Record<string, AttributeValue>,
+    options?: { outputs?: number | readonly string[]; floatAttributes?: readonly string[] },
+  ): string[];
   /** Adds a node with one output and returns its name. */
-  op1(opType: string, inputs: readonly string[], attributes?: Record<string, AttributeValue>, options?: { output?: string; floatAttributes?: readonly string[] }): string;
+  op1(
+    opType: string,
+    inputs: readonly string[],
+    attributes?: Record<string, AttributeValue>,
+    options?: { output?: string; floatAttributes?: readonly string[] },
+  ): string;
   floats(name: string, dims: readonly number[], data: Float32Array | readonly number[]): string;
   ints(name: string, dims: readonly number[], data: readonly number[]): string;
   build(spec: Omit<OnnxModelSpec, 'nodes' | 'initializers'>): OnnxModelSpec;
@@ -60,9 +70,17 @@ export function createGraphBuilder(): GraphBuilder {
   return {
     op,
     op1: (opType, inputs, attributes, options = {}) =>
-      op(opType, inputs, attributes, { outputs: options.output ? [options.output] : 1, floatAttributes: options.floatAttributes ?? [] })[0]!,
+      op(opType, inputs, attributes, {
+        outputs: options.output ? [options.output] : 1,
+        floatAttributes: options.floatAttributes ?? [],
+      })[0]!,
     floats(name, dims, data) {
-      initializers.push({ name, dims, type: 'float32', data: data instanceof Float32Array ? data : Float32Array.from(data) });
+      initializers.push({
+        name,
+        dims,
+        type: 'float32',
+        data: data instanceof Float32Array ? data : Float32Array.from(data),
+      });
       return name;
     },
     ints(name, dims, data) {

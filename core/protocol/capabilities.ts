@@ -13,7 +13,12 @@ export type BackendPreference = 'auto' | 'wasm' | 'webgpu';
 export type ThreadsPreference = 'auto' | number;
 
 export type PlatformProbe = {
-  readonly webgpu: { readonly available: boolean; readonly shaderF16: boolean; readonly adapter: string | null; readonly reason: string | null };
+  readonly webgpu: {
+    readonly available: boolean;
+    readonly shaderF16: boolean;
+    readonly adapter: string | null;
+    readonly reason: string | null;
+  };
   readonly crossOriginIsolated: boolean;
   readonly sharedArrayBuffer: boolean;
   /** The most WASM threads ORT could use: the core count when cross-origin isolated, else 1. */
@@ -41,10 +46,15 @@ export const UNMEASURED_RUNTIME: MeasuredRuntime = { backend: 'wasm', wasmThread
  * ORT's WASM thread count. Threads need SharedArrayBuffer, so a page that is not cross-origin
  * isolated gets one whatever was asked; otherwise the ask is capped at the core count.
  */
-export function wasmThreadsFor(probe: PlatformProbe, preference: ThreadsPreference, measured: MeasuredRuntime): { threads: number; reason: string } {
+export function wasmThreadsFor(
+  probe: PlatformProbe,
+  preference: ThreadsPreference,
+  measured: MeasuredRuntime,
+): { threads: number; reason: string } {
   const wanted = preference === 'auto' ? measured.wasmThreads : preference;
   const asked = preference === 'auto' ? `the measured default for this model (${wanted})` : `${wanted} requested`;
-  if (wanted > 1 && !probe.sharedArrayBuffer) return { threads: 1, reason: `${asked}, but the page is not cross-origin isolated (no SharedArrayBuffer)` };
+  if (wanted > 1 && !probe.sharedArrayBuffer)
+    return { threads: 1, reason: `${asked}, but the page is not cross-origin isolated (no SharedArrayBuffer)` };
   const threads = Math.min(wanted, probe.maxWasmThreads);
   return { threads, reason: threads < wanted ? `${asked}, capped at the ${threads} cores this device reports` : asked };
 }
@@ -62,7 +72,11 @@ export function isThreadsPreference(value: unknown): value is ThreadsPreference 
  * WASM than through GPU dispatches), with the other EP as the fallback; edge-only is always last.
  */
 export function ladderFor(
-  probe: PlatformProbe, preference: BackendPreference, hasWebLlmModel = false, measured: MeasuredRuntime = UNMEASURED_RUNTIME, hasGgufModel = false,
+  probe: PlatformProbe,
+  preference: BackendPreference,
+  hasWebLlmModel = false,
+  measured: MeasuredRuntime = UNMEASURED_RUNTIME,
+  hasGgufModel = false,
 ): { order: Rung[]; skipped: { rung: Rung; reason: string }[] } {
   const skipped: { rung: Rung; reason: string }[] = [];
   const webgpuReason = probe.webgpu.reason ?? 'no WebGPU adapter';

@@ -42,7 +42,11 @@ export type DecodeOptions = {
 export type DecodedToken = { readonly id: number; readonly text: string };
 export type FinishReason = 'stop' | 'length' | 'abort';
 
-export type EngineCounters = { readonly prefillCalls: number; readonly forwardCalls: number; readonly prefilledTokens: number };
+export type EngineCounters = {
+  readonly prefillCalls: number;
+  readonly forwardCalls: number;
+  readonly prefilledTokens: number;
+};
 
 export interface LocalEngine {
   readonly info: EngineInfo;

@@ -15,7 +15,11 @@ export type ModelManifest = {
     readonly context_length: number;
     readonly hidden_size: number;
     /** The EP and WASM thread count measured fastest for this model (`npm run bench:browser`; decision 012). Absent: WASM, 1 thread. */
-    readonly runtime?: { readonly backend: 'wasm' | 'webgpu'; readonly wasm_threads: number; readonly measured: string };
+    readonly runtime?: {
+      readonly backend: 'wasm' | 'webgpu';
+      readonly wasm_threads: number;
+      readonly measured: string;
+    };
   };
   readonly gate: { readonly onnx: string; readonly sha256: string };
   /** `sha256` verifies the network copy and keys the cached one (absent in manifests written before it). */

@@ -5,16 +5,32 @@
 import type { ChatMessage } from './chat.js';
 
 /** A function call the model asks the client to make (OpenAI `tool_calls`). */
-export type ToolCall = { readonly id: string; readonly type: 'function'; readonly function: { readonly name: string; readonly arguments: string } };
+export type ToolCall = {
+  readonly id: string;
+  readonly type: 'function';
+  readonly function: { readonly name: string; readonly arguments: string };
+};
 
-export type Usage = { readonly prompt_tokens: number; readonly completion_tokens: number; readonly total_tokens: number };
+export type Usage = {
+  readonly prompt_tokens: number;
+  readonly completion_tokens: number;
+  readonly total_tokens: number;
+};
 
 export type ChatCompletionChunk = {
   readonly id: string;
   readonly object: 'chat.completion.chunk';
   readonly created: number;
   readonly model: string;
-  readonly choices: readonly { readonly index: number; readonly delta: { role?: 'assistant'; content?: string | null; tool_calls?: readonly (ToolCall & { readonly index: number })[] }; readonly finish_reason: string | null }[];
+  readonly choices: readonly {
+    readonly index: number;
+    readonly delta: {
+      role?: 'assistant';
+      content?: string | null;
+      tool_calls?: readonly (ToolCall & { readonly index: number })[];
+    };
+    readonly finish_reason: string | null;
+  }[];
   readonly usage?: Usage | null;
 };
 
@@ -23,8 +39,21 @@ export type ChatCompletion = {
   readonly object: 'chat.completion';
   readonly created: number;
   readonly model: string;
-  readonly choices: readonly { readonly index: number; readonly message: ChatMessage | { readonly role: 'assistant'; readonly content: string | null; readonly tool_calls: readonly ToolCall[] }; readonly finish_reason: string }[];
+  readonly choices: readonly {
+    readonly index: number;
+    readonly message:
+      | ChatMessage
+      | { readonly role: 'assistant'; readonly content: string | null; readonly tool_calls: readonly ToolCall[] };
+    readonly finish_reason: string;
+  }[];
   readonly usage: Usage;
 };
 
-export type OpenAiErrorBody = { readonly error: { readonly message: string; readonly type: string; readonly code: string; readonly param: string | null } };
+export type OpenAiErrorBody = {
+  readonly error: {
+    readonly message: string;
+    readonly type: string;
+    readonly code: string;
+    readonly param: string | null;
+  };
+};

@@ -8,7 +8,9 @@ export function encodeRepresentation(values: Float32Array): string {
   const view = new DataView(new ArrayBuffer(values.length * 4));
   values.forEach((v, i) => view.setFloat32(i * 4, v, true));
   let binary = '';
-  new Uint8Array(view.buffer).forEach((b) => { binary += String.fromCharCode(b); });
+  new Uint8Array(view.buffer).forEach((b) => {
+    binary += String.fromCharCode(b);
+  });
   return btoa(binary);
 }
 

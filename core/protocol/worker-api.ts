@@ -163,11 +163,21 @@ export type DecisionCost = {
   readonly inputs: LiveCostInputs;
   readonly sources: LiveCostSources;
   /** `navigator.connection` as the browser gave it; null where it has none. */
-  readonly connection: { readonly effectiveType: string | null; readonly rttMs: number | null; readonly downlinkMbps: number | null; readonly saveData: boolean } | null;
+  readonly connection: {
+    readonly effectiveType: string | null;
+    readonly rttMs: number | null;
+    readonly downlinkMbps: number | null;
+    readonly saveData: boolean;
+  } | null;
   /** τ from the shipped table, against which the live one (`calibratedThreshold`) can be compared. */
   readonly tableThreshold: number;
   /** This prompt by path, at the calibration set's median answer length: c̄ and its latency, energy and price. */
-  readonly prompt: { readonly promptTokens: number; readonly outputTokens: number; readonly local: PathCost; readonly edge: PathCost & { readonly model: string } };
+  readonly prompt: {
+    readonly promptTokens: number;
+    readonly outputTokens: number;
+    readonly local: PathCost;
+    readonly edge: PathCost & { readonly model: string };
+  };
 };
 
 export type Timings = {
@@ -187,7 +197,14 @@ export type RouteFinishReason = 'stop' | 'length' | 'aborted';
 export type RouteEvent =
   | { readonly type: 'decision'; readonly decision: Decision }
   | { readonly type: 'token'; readonly text: string }
-  | { readonly type: 'done'; readonly path: RoutePath; readonly model: string; readonly finishReason: RouteFinishReason; readonly usage: { readonly promptTokens: number; readonly completionTokens: number }; readonly timings: Timings }
+  | {
+      readonly type: 'done';
+      readonly path: RoutePath;
+      readonly model: string;
+      readonly finishReason: RouteFinishReason;
+      readonly usage: { readonly promptTokens: number; readonly completionTokens: number };
+      readonly timings: Timings;
+    }
   | { readonly type: 'error'; readonly error: ErrorPayload };
 
 /** `initEngine`'s answer: the engine that will represent prompts, and why this rung. */
@@ -211,7 +228,13 @@ export type PromptRepresentation = {
   readonly prefillMs: number;
 };
 
-export type LocalGeneration = { readonly tokens: number[]; readonly text: string; readonly hiddenState: Float32Array; readonly prefillMs: number; readonly decodeMs: number };
+export type LocalGeneration = {
+  readonly tokens: number[];
+  readonly text: string;
+  readonly hiddenState: Float32Array;
+  readonly prefillMs: number;
+  readonly decodeMs: number;
+};
 
 /** A shadow check of an answer given here (decision 024): the proxy answers the same conversation and a judge compares. */
 export type ShadowCheckRequest = {

@@ -10,7 +10,12 @@
 /** The seed of the logit sketch the CLI trains on and the worker applies (one constant, one sketch). */
 export const LOGIT_SKETCH_SEED = 1;
 
-export type CountSketch = { readonly inputDim: number; readonly outputDim: number; readonly bucket: Int32Array; readonly sign: Float32Array };
+export type CountSketch = {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly bucket: Int32Array;
+  readonly sign: Float32Array;
+};
 
 /** murmur3's 32-bit finalizer: a well-mixed hash of (seed, i). */
 function mix(x: number): number {
@@ -25,7 +30,7 @@ export function createCountSketch(inputDim: number, outputDim: number, seed = 1)
   for (let i = 0; i < inputDim; i++) {
     const h = mix(mix(seed) ^ (i + 0x9e3779b9));
     bucket[i] = h % outputDim;
-    sign[i] = (h >>> 31) === 1 ? 1 : -1;
+    sign[i] = h >>> 31 === 1 ? 1 : -1;
   }
   return { inputDim, outputDim, bucket, sign };
 }

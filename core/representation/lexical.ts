@@ -6,8 +6,20 @@
  */
 
 export const LEXICAL_FEATURES = Object.freeze([
-  'log_chars', 'log_words', 'log_lines', 'digit_share', 'upper_share', 'punct_share', 'math_symbols',
-  'code_markers', 'question_marks', 'answer_markers', 'choice_lines', 'mean_word_length', 'long_word_share', 'non_ascii_share',
+  'log_chars',
+  'log_words',
+  'log_lines',
+  'digit_share',
+  'upper_share',
+  'punct_share',
+  'math_symbols',
+  'code_markers',
+  'question_marks',
+  'answer_markers',
+  'choice_lines',
+  'mean_word_length',
+  'long_word_share',
+  'non_ascii_share',
 ]);
 
 export function lexicalFeatures(text: string): Float32Array {
@@ -30,6 +42,7 @@ export function lexicalFeatures(text: string): Float32Array {
     Math.log1p(count(/^\s*[A-D][.)]\s/gm)),
     meanWord,
     wordLengths.filter((n) => n >= 9).length / (words.length || 1),
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the share of characters outside ASCII (0x00–0x7f)
     count(/[^\x00-\x7f]/g) / chars,
   ]);
 }

@@ -10,14 +10,20 @@ describe('count-sketch of the logits', () => {
 
   it('is a fixed linear map after centring: S(x + y) = S(x) + S(y)', () => {
     const [x, y] = [vec(), vec()];
-    const sum = applyCountSketch(sketch, x.map((v, i) => v + y[i]!));
+    const sum = applyCountSketch(
+      sketch,
+      x.map((v, i) => v + y[i]!),
+    );
     const parts = applyCountSketch(sketch, x).map((v, i) => v + applyCountSketch(sketch, y)[i]!);
     sum.forEach((v, i) => expect(v).toBeCloseTo(parts[i]!, 4));
   });
 
   it('ignores a constant shift of the logits (softmax is shift-invariant) and is reproducible from its seed', () => {
     const x = vec();
-    const shifted = applyCountSketch(sketch, x.map((v) => v + 7));
+    const shifted = applyCountSketch(
+      sketch,
+      x.map((v) => v + 7),
+    );
     applyCountSketch(sketch, x).forEach((v, i) => expect(v).toBeCloseTo(shifted[i]!, 4));
     expect(Array.from(createCountSketch(512, 64, 1).bucket)).toEqual(Array.from(sketch.bucket));
     expect(Array.from(createCountSketch(512, 64, 2).bucket)).not.toEqual(Array.from(sketch.bucket));

@@ -10,7 +10,13 @@
 import type { ChatMessage } from '../protocol/chat.js';
 
 export type HistoryWindow =
-  | { readonly fits: true; readonly messages: readonly ChatMessage[]; readonly droppedMessages: number; readonly promptTokens: number; readonly budget: number }
+  | {
+      readonly fits: true;
+      readonly messages: readonly ChatMessage[];
+      readonly droppedMessages: number;
+      readonly promptTokens: number;
+      readonly budget: number;
+    }
   | { readonly fits: false; readonly promptTokens: number; readonly budget: number };
 
 /** Tokens kept free for the answer: the requested length, but never more than half the window. */
@@ -20,7 +26,10 @@ export function answerReserve(contextLength: number, maxTokens: number): number 
 
 /** `countTokens` may be asynchronous: an engine whose tokenizer lives in another thread (GGUF) counts there. */
 export async function fitHistory(
-  messages: readonly ChatMessage[], countTokens: (messages: readonly ChatMessage[]) => number | Promise<number>, contextLength: number, maxTokens: number,
+  messages: readonly ChatMessage[],
+  countTokens: (messages: readonly ChatMessage[]) => number | Promise<number>,
+  contextLength: number,
+  maxTokens: number,
 ): Promise<HistoryWindow> {
   const budget = contextLength - answerReserve(contextLength, maxTokens);
   const system = messages.filter((m) => m.role === 'system');
@@ -34,6 +43,13 @@ export async function fitHistory(
     if (tokens > budget) break;
     best = { start: starts[s]!, tokens };
   }
-  if (!best) return { fits: false, promptTokens: await countTokens([...system, ...turns.slice(starts.at(-1))]), budget };
-  return { fits: true, messages: [...system, ...turns.slice(best.start)], droppedMessages: best.start, promptTokens: best.tokens, budget };
+  if (!best)
+    return { fits: false, promptTokens: await countTokens([...system, ...turns.slice(starts.at(-1))]), budget };
+  return {
+    fits: true,
+    messages: [...system, ...turns.slice(best.start)],
+    droppedMessages: best.start,
+    promptTokens: best.tokens,
+    budget,
+  };
 }

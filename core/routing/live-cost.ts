@@ -12,7 +12,13 @@
  * queueing and prefill from its profile. Normalisation and weights are the cost model's (T0, E0,
  * D0, ω), so c̄ stays on the scale the gate was trained on.
  */
-import { normalizedCost, type EdgeProfile, type PathCost, type WirelessConstants, type Workload } from './wireless-cost.js';
+import {
+  normalizedCost,
+  type EdgeProfile,
+  type PathCost,
+  type WirelessConstants,
+  type Workload,
+} from './wireless-cost.js';
 
 export type LiveCostInputs = {
   readonly localPrefillTokensPerS: number;
@@ -37,13 +43,26 @@ export function liveLocalCost(w: Workload, inputs: LiveCostInputs, c: WirelessCo
   return normalizedCost(t, c.deviceComputePowerW * t, 0, c);
 }
 
-export function liveEdgeCost(w: Workload, profile: EdgeProfile, inputs: LiveCostInputs, c: WirelessConstants, usd: number): PathCost {
-  const firstTokenS = inputs.edgeFirstTokenS ?? inputs.networkRttS + profile.ttftOverheadS + w.promptTokens / profile.prefillTokensPerS;
+export function liveEdgeCost(
+  w: Workload,
+  profile: EdgeProfile,
+  inputs: LiveCostInputs,
+  c: WirelessConstants,
+  usd: number,
+): PathCost {
+  const firstTokenS =
+    inputs.edgeFirstTokenS ?? inputs.networkRttS + profile.ttftOverheadS + w.promptTokens / profile.prefillTokensPerS;
   const streamS = w.outputTokens / (inputs.edgeDecodeTokensPerS ?? profile.decodeTokensPerS);
   return normalizedCost(firstTokenS + streamS, c.deviceIdlePowerW * firstTokenS + c.deviceRxPowerW * streamS, usd, c);
 }
 
 /** What the cost model assumed, before the device has measured anything. */
 export function costModelInputs(c: WirelessConstants): LiveCostInputs {
-  return { localPrefillTokensPerS: 1 / c.localPrefillSPerToken, localDecodeTokensPerS: 1 / c.localDecodeSPerToken, edgeFirstTokenS: null, edgeDecodeTokensPerS: null, networkRttS: c.accessLatencyS };
+  return {
+    localPrefillTokensPerS: 1 / c.localPrefillSPerToken,
+    localDecodeTokensPerS: 1 / c.localDecodeSPerToken,
+    edgeFirstTokenS: null,
+    edgeDecodeTokensPerS: null,
+    networkRttS: c.accessLatencyS,
+  };
 }

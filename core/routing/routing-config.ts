@@ -29,7 +29,13 @@ export type RoutingConfig = {
 };
 
 const profile = (ttftOverheadS: number, decodeTokensPerS: number, usdIn: number, usdOut: number): ModelProfile =>
-  Object.freeze({ ttftOverheadS, prefillTokensPerS: 5000, decodeTokensPerS, usdPer1kInputTokens: usdIn, usdPer1kOutputTokens: usdOut });
+  Object.freeze({
+    ttftOverheadS,
+    prefillTokensPerS: 5000,
+    decodeTokensPerS,
+    usdPer1kInputTokens: usdIn,
+    usdPer1kOutputTokens: usdOut,
+  });
 
 export const DEFAULT_PROFILES: Readonly<Record<string, ModelProfile>> = Object.freeze({
   'gpt-4-1106-preview': profile(0.6, 30, 0.01, 0.03),
@@ -47,19 +53,36 @@ export const DEFAULT_PROFILES: Readonly<Record<string, ModelProfile>> = Object.f
 });
 
 /** RouteLLM's pair: the weaker Mixtral plays the on-device role, GPT-4 the edge. */
-export const ROUTELLM_ROLES: Roles = Object.freeze({ local: 'mistralai/Mixtral-8x7B-Instruct-v0.1', edge: Object.freeze(['gpt-4-1106-preview']) });
+export const ROUTELLM_ROLES: Roles = Object.freeze({
+  local: 'mistralai/Mixtral-8x7B-Instruct-v0.1',
+  edge: Object.freeze(['gpt-4-1106-preview']),
+});
 
 /** RouterBench: the smallest and cheapest model (7B) plays the device; the ten others are the edge. */
 export const ROUTERBENCH_ROLES: Roles = Object.freeze({
   local: 'mistralai/mistral-7b-chat',
-  edge: Object.freeze(['WizardLM/WizardLM-13B-V1.2', 'claude-instant-v1', 'claude-v1', 'claude-v2', 'gpt-3.5-turbo-1106', 'gpt-4-1106-preview',
-    'meta/code-llama-instruct-34b-chat', 'meta/llama-2-70b-chat', 'mistralai/mixtral-8x7b-chat', 'zero-one-ai/Yi-34B-Chat']),
+  edge: Object.freeze([
+    'WizardLM/WizardLM-13B-V1.2',
+    'claude-instant-v1',
+    'claude-v1',
+    'claude-v2',
+    'gpt-3.5-turbo-1106',
+    'gpt-4-1106-preview',
+    'meta/code-llama-instruct-34b-chat',
+    'meta/llama-2-70b-chat',
+    'mistralai/mixtral-8x7b-chat',
+    'zero-one-ai/Yi-34B-Chat',
+  ]),
 });
 
 export function defaultRoutingConfig(roles: Roles = ROUTELLM_ROLES): RoutingConfig {
   return Object.freeze({
-    roles, wireless: DEFAULT_WIRELESS, profiles: DEFAULT_PROFILES, defaultProfile: profile(0.5, 40, 0.001, 0.002),
-    charsPerToken: 4, defaultOutputTokens: 64,
+    roles,
+    wireless: DEFAULT_WIRELESS,
+    profiles: DEFAULT_PROFILES,
+    defaultProfile: profile(0.5, 40, 0.001, 0.002),
+    charsPerToken: 4,
+    defaultOutputTokens: 64,
   });
 }
 

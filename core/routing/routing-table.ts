@@ -39,7 +39,9 @@ function outputTokens(outcome: Outcome | undefined, config: RoutingConfig): numb
  *        that holds the dialogue's KV cache is not the one that answers this turn.
  */
 export function buildRoutingTable(
-  records: readonly RoutingRecord[], config: RoutingConfig, seed: number,
+  records: readonly RoutingRecord[],
+  config: RoutingConfig,
+  seed: number,
   extraCost?: (model: number, row: number) => number,
 ): RoutingTable {
   const models = [config.roles.local, ...config.roles.edge];
@@ -62,7 +64,9 @@ export function buildRoutingTable(
       if (m === 0) path = localCost(workload, config.wireless);
       else {
         const p = config.profiles[model] ?? config.defaultProfile;
-        const usd = outcome?.cost_usd ?? (promptTokens * p.usdPer1kInputTokens + workload.outputTokens * p.usdPer1kOutputTokens) / 1000;
+        const usd =
+          outcome?.cost_usd ??
+          (promptTokens * p.usdPer1kInputTokens + workload.outputTokens * p.usdPer1kOutputTokens) / 1000;
         path = edgeCost(workload, p, channel, config.wireless, usd);
       }
       cost[m]![row] = path.normalized + (extraCost?.(m, row) ?? 0);
@@ -71,7 +75,16 @@ export function buildRoutingTable(
       usdOf[m]![row] = path.usd;
     });
   });
-  return { models, rows: records.length, quality, cost, latencyS, promptTokens: promptTokenCounts, outputTokens: outputTokenCounts, usd: usdOf };
+  return {
+    models,
+    rows: records.length,
+    quality,
+    cost,
+    latencyS,
+    promptTokens: promptTokenCounts,
+    outputTokens: outputTokenCounts,
+    usd: usdOf,
+  };
 }
 
 export const utilityOf = (t: RoutingTable, m: number, row: number, costWeight: number): number =>

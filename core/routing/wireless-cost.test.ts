@@ -28,7 +28,7 @@ describe('CR² wireless cost model', () => {
     const local = localCost({ promptTokens: 100, outputTokens: 50 });
     expect(local.latencyS).toBeCloseTo(100 * 0.001 + 50 * 0.02, 12);
     expect(local.energyJ).toBeCloseTo(2 * local.latencyS, 12);
-    expect(local.normalized).toBeCloseTo(0.4 * local.latencyS / 5 + 0.3 * local.energyJ / 5, 12);
+    expect(local.normalized).toBeCloseTo((0.4 * local.latencyS) / 5 + (0.3 * local.energyJ) / 5, 12);
     const paid = edgeCost({ promptTokens: 100, outputTokens: 50 }, profile, ch, DEFAULT_WIRELESS, 0.005);
     const free = edgeCost({ promptTokens: 100, outputTokens: 50 }, profile, ch, DEFAULT_WIRELESS, 0);
     expect(paid.normalized - free.normalized).toBeCloseTo(0.3, 12);

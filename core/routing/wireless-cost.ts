@@ -45,39 +45,76 @@ export type WirelessConstants = {
  * one GPT-4-class call); ω_t, ω_e, ω_$ = 0.4, 0.3, 0.3.
  */
 export const DEFAULT_WIRELESS: WirelessConstants = Object.freeze({
-  uplinkBandwidthHz: 10e6, downlinkBandwidthHz: 20e6, deviceTxPowerW: 0.2, stationTxPowerW: 1,
-  noisePsdWPerHz: 10 ** (-174 / 10) / 1000, pathLossAt1m: 1e-3, pathLossExponent: 3.5,
-  minDistanceM: 20, maxDistanceM: 300, bitsPerToken: 32,
-  deviceComputePowerW: 2, deviceRxPowerW: 0.1, deviceIdlePowerW: 0.05,
-  localPrefillSPerToken: 0.001, localDecodeSPerToken: 0.02, accessLatencyS: 0.05,
-  latencyNormalizerS: 5, energyNormalizerJ: 5, usdNormalizer: 0.005,
-  latencyWeight: 0.4, energyWeight: 0.3, usdWeight: 0.3,
+  uplinkBandwidthHz: 10e6,
+  downlinkBandwidthHz: 20e6,
+  deviceTxPowerW: 0.2,
+  stationTxPowerW: 1,
+  noisePsdWPerHz: 10 ** (-174 / 10) / 1000,
+  pathLossAt1m: 1e-3,
+  pathLossExponent: 3.5,
+  minDistanceM: 20,
+  maxDistanceM: 300,
+  bitsPerToken: 32,
+  deviceComputePowerW: 2,
+  deviceRxPowerW: 0.1,
+  deviceIdlePowerW: 0.05,
+  localPrefillSPerToken: 0.001,
+  localDecodeSPerToken: 0.02,
+  accessLatencyS: 0.05,
+  latencyNormalizerS: 5,
+  energyNormalizerJ: 5,
+  usdNormalizer: 0.005,
+  latencyWeight: 0.4,
+  energyWeight: 0.3,
+  usdWeight: 0.3,
 });
 
 /** ξ: one query's channel state. */
 export type ChannelState = { readonly distanceM: number; readonly fadingUp: number; readonly fadingDown: number };
 
-export type EdgeProfile = { readonly ttftOverheadS: number; readonly prefillTokensPerS: number; readonly decodeTokensPerS: number };
+export type EdgeProfile = {
+  readonly ttftOverheadS: number;
+  readonly prefillTokensPerS: number;
+  readonly decodeTokensPerS: number;
+};
 export type Workload = { readonly promptTokens: number; readonly outputTokens: number };
-export type PathCost = { readonly latencyS: number; readonly energyJ: number; readonly usd: number; readonly normalized: number };
+export type PathCost = {
+  readonly latencyS: number;
+  readonly energyJ: number;
+  readonly usd: number;
+  readonly normalized: number;
+};
 
 /** Draws ξ for each query from a seeded generator: uniform distance, Rayleigh fading both ways. */
 export function createChannelSampler(seed: number, c: WirelessConstants = DEFAULT_WIRELESS): () => ChannelState {
   const random = createRandom(seed);
   const exp1 = () => -Math.log(1 - random()); // |h|² of Rayleigh fading ~ Exp(1)
-  return () => ({ distanceM: c.minDistanceM + random() * (c.maxDistanceM - c.minDistanceM), fadingUp: exp1(), fadingDown: exp1() });
+  return () => ({
+    distanceM: c.minDistanceM + random() * (c.maxDistanceM - c.minDistanceM),
+    fadingUp: exp1(),
+    fadingDown: exp1(),
+  });
 }
 
 export function linkRatesBps(ch: ChannelState, c: WirelessConstants = DEFAULT_WIRELESS): { up: number; down: number } {
   const gain = c.pathLossAt1m * ch.distanceM ** -c.pathLossExponent;
-  const rate = (bandwidth: number, power: number, fading: number) => bandwidth * Math.log2(1 + (power * gain * fading) / (c.noisePsdWPerHz * bandwidth));
-  return { up: rate(c.uplinkBandwidthHz, c.deviceTxPowerW, ch.fadingUp), down: rate(c.downlinkBandwidthHz, c.stationTxPowerW, ch.fadingDown) };
+  const rate = (bandwidth: number, power: number, fading: number) =>
+    bandwidth * Math.log2(1 + (power * gain * fading) / (c.noisePsdWPerHz * bandwidth));
+  return {
+    up: rate(c.uplinkBandwidthHz, c.deviceTxPowerW, ch.fadingUp),
+    down: rate(c.downlinkBandwidthHz, c.stationTxPowerW, ch.fadingDown),
+  };
 }
 
 /** c̄ = ω_t·t/T0 + ω_e·e/E0 + ω_$·usd/D0 (the module note). */
 export const normalizedCost = (latencyS: number, energyJ: number, usd: number, c: WirelessConstants): PathCost => ({
-  latencyS, energyJ, usd,
-  normalized: c.latencyWeight * (latencyS / c.latencyNormalizerS) + c.energyWeight * (energyJ / c.energyNormalizerJ) + c.usdWeight * (usd / c.usdNormalizer),
+  latencyS,
+  energyJ,
+  usd,
+  normalized:
+    c.latencyWeight * (latencyS / c.latencyNormalizerS) +
+    c.energyWeight * (energyJ / c.energyNormalizerJ) +
+    c.usdWeight * (usd / c.usdNormalizer),
 });
 
 export function localCost(w: Workload, c: WirelessConstants = DEFAULT_WIRELESS): PathCost {
@@ -85,11 +122,21 @@ export function localCost(w: Workload, c: WirelessConstants = DEFAULT_WIRELESS):
   return normalizedCost(t, c.deviceComputePowerW * t, 0, c);
 }
 
-export function edgeCost(w: Workload, profile: EdgeProfile, ch: ChannelState, c: WirelessConstants = DEFAULT_WIRELESS, usd = 0): PathCost {
+export function edgeCost(
+  w: Workload,
+  profile: EdgeProfile,
+  ch: ChannelState,
+  c: WirelessConstants = DEFAULT_WIRELESS,
+  usd = 0,
+): PathCost {
   const rates = linkRatesBps(ch, c);
   const upS = (c.bitsPerToken * w.promptTokens) / rates.up;
   const downS = (c.bitsPerToken * w.outputTokens) / rates.down;
-  const computeS = c.accessLatencyS + profile.ttftOverheadS + w.promptTokens / profile.prefillTokensPerS + w.outputTokens / profile.decodeTokensPerS;
+  const computeS =
+    c.accessLatencyS +
+    profile.ttftOverheadS +
+    w.promptTokens / profile.prefillTokensPerS +
+    w.outputTokens / profile.decodeTokensPerS;
   const energy = c.deviceTxPowerW * upS + c.deviceRxPowerW * downS + c.deviceIdlePowerW * computeS;
   return normalizedCost(upS + computeS + downS, energy, usd, c);
 }

@@ -12,22 +12,49 @@ const golden = loadGolden();
 const tokenizer = loadTokenizer();
 
 describe('tok512 tokenizer', () => {
-  it.each(golden.tokenizer_vectors.map((v) => [JSON.stringify(v.text), v] as const))('encodes %s exactly as llama2.c', (_, vector) => {
-    expect(tokenizer.encode(vector.text)).toEqual(vector.tokens);
-  });
+  it.each(golden.tokenizer_vectors.map((v) => [JSON.stringify(v.text), v] as const))(
+    'encodes %s exactly as llama2.c',
+    (_, vector) => {
+      expect(tokenizer.encode(vector.text)).toEqual(vector.tokens);
+    },
+  );
 
   it.each(Object.entries(golden.cases))('decodes the golden completion of %s byte for byte', (_, c) => {
-    if (c.completion_text !== undefined) expect(tokenizer.decode(c.generated_tokens, c.prompt_tokens.at(-1))).toBe(c.completion_text);
+    if (c.completion_text !== undefined)
+      expect(tokenizer.decode(c.generated_tokens, c.prompt_tokens.at(-1))).toBe(c.completion_text);
     expect(tokenizer.decode([...c.prompt_tokens.slice(1), ...c.generated_tokens])).toBe(c.full_text);
   });
 
   it('merging word by word gives exactly what merging the whole text gives (llama2.c)', () => {
     const reference = parseTok512(new Uint8Array(readFileSync(TOKENIZER_PATH)), { wholeText: true });
-    const words = ['Once', 'upon', 'a', 'time', ' ', '  ', 'Lily', "didn't", 'Grüße', '東京', '🙂', '\n', 'the', ',', '.', 'aaaa', 'ing'];
-    const text = fc.array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(' ', '', '  ', '\n')), { maxLength: 40 }).map((parts) => parts.map(([w, sep]) => w + sep).join(''));
-    fc.assert(fc.property(text, (text) => {
-      expect(tokenizer.encode(text)).toEqual(reference.encode(text));
-    }), { seed: 17, numRuns: 300 });
+    const words = [
+      'Once',
+      'upon',
+      'a',
+      'time',
+      ' ',
+      '  ',
+      'Lily',
+      "didn't",
+      'Grüße',
+      '東京',
+      '🙂',
+      '\n',
+      'the',
+      ',',
+      '.',
+      'aaaa',
+      'ing',
+    ];
+    const text = fc
+      .array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(' ', '', '  ', '\n')), { maxLength: 40 })
+      .map((parts) => parts.map(([w, sep]) => w + sep).join(''));
+    fc.assert(
+      fc.property(text, (text) => {
+        expect(tokenizer.encode(text)).toEqual(reference.encode(text));
+      }),
+      { seed: 17, numRuns: 300 },
+    );
   });
 
   it('round-trips text that needs byte fallback', () => {
@@ -38,7 +65,11 @@ describe('tok512 tokenizer', () => {
   it('rejects a truncated tokenizer file with invalid_artifact', () => {
     const bytes = Uint8Array.of(7, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 65);
     expect(() => parseTok512(bytes)).toThrowError(RouterError);
-    try { parseTok512(bytes); } catch (e) { expect((e as RouterError).code).toBe('invalid_artifact'); }
+    try {
+      parseTok512(bytes);
+    } catch (e) {
+      expect((e as RouterError).code).toBe('invalid_artifact');
+    }
   });
 
   it('keeps BOS and the last tokens when a prompt exceeds the window', () => {

@@ -42,12 +42,18 @@ export function parseTok512(bytes: Uint8Array, options: { readonly wholeText?: b
     throw new RouterError('invalid_artifact', 'tok512.bin is truncated or not a llama2.c tokenizer', { cause });
   }
   const idOf = new Map<string, number>();
-  vocab.forEach((piece, id) => { if (!idOf.has(piece)) idOf.set(piece, id); });
+  vocab.forEach((piece, id) => {
+    if (!idOf.has(piece)) idOf.set(piece, id);
+  });
   return createTokenizer(vocab, pieceBytes, scores, idOf, options.wholeText === true);
 }
 
 function createTokenizer(
-  vocab: string[], pieceBytes: Uint8Array[], scores: number[], idOf: Map<string, number>, wholeText: boolean,
+  vocab: string[],
+  pieceBytes: Uint8Array[],
+  scores: number[],
+  idOf: Map<string, number>,
+  wholeText: boolean,
 ): Tokenizer {
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
@@ -60,7 +66,10 @@ function createTokenizer(
     if (dummyPrefix !== undefined) tokens.push(dummyPrefix);
     for (const codePoint of text) {
       const id = idOf.get(codePoint);
-      if (id !== undefined) { tokens.push(id); continue; }
+      if (id !== undefined) {
+        tokens.push(id);
+        continue;
+      }
       for (const byte of encoder.encode(codePoint)) tokens.push(byte + BYTE_FALLBACK_OFFSET);
     }
     // Greedy BPE (llama2.c): merge the best-scoring adjacent pair, leftmost on ties, until none
@@ -120,6 +129,9 @@ function createTokenizer(
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let at = 0;
-  for (const part of parts) { out.set(part, at); at += part.byteLength; }
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
   return out;
 }

@@ -6,7 +6,10 @@
  * (docs/decisions/003-local-prompt-and-truncation.md).
  */
 
-export function truncatePromptTokens(tokens: readonly number[], contextLength: number): { tokens: number[]; dropped: number } {
+export function truncatePromptTokens(
+  tokens: readonly number[],
+  contextLength: number,
+): { tokens: number[]; dropped: number } {
   if (tokens.length <= contextLength) return { tokens: [...tokens], dropped: 0 };
   const keep = contextLength - 1;
   return { tokens: [tokens[0]!, ...tokens.slice(tokens.length - keep)], dropped: tokens.length - 1 - keep };

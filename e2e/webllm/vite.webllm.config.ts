@@ -11,7 +11,9 @@ const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 export function webLlmTestBuildConfig(outDir: string): InlineConfig {
   return {
-    root, configFile: resolve(root, 'vite.config.ts'), logLevel: 'warn',
+    root,
+    configFile: resolve(root, 'vite.config.ts'),
+    logLevel: 'warn',
     resolve: { alias: [{ find: /^@mlc-ai\/web-llm$/, replacement: resolve(root, 'e2e/webllm/webllm-probe.ts') }] },
     build: { outDir, emptyOutDir: true },
   };

@@ -19,23 +19,32 @@ type Capture = { processLogits(logits: Float32Array): Float32Array };
 
 const observed: { prefillTokens: number[][]; prefillLogits: Float32Array[] } = { prefillTokens: [], prefillLogits: [] };
 
-export async function CreateMLCEngine(modelId: string, config: { logitProcessorRegistry?: Map<string, Capture> } & Record<string, unknown>) {
+export async function CreateMLCEngine(
+  modelId: string,
+  config: { logitProcessorRegistry?: Map<string, Capture> } & Record<string, unknown>,
+) {
   let afterPrefill = false;
   const capture = config.logitProcessorRegistry?.get(modelId);
   if (capture) {
     const processLogits = capture.processLogits.bind(capture);
     capture.processLogits = (logits) => {
-      if (afterPrefill) { observed.prefillLogits.push(Float32Array.from(logits)); afterPrefill = false; }
+      if (afterPrefill) {
+        observed.prefillLogits.push(Float32Array.from(logits));
+        afterPrefill = false;
+      }
       return processLogits(logits);
     };
   }
-  const engine = await WebLlm.CreateMLCEngine(modelId, config as never) as unknown as Engine;
+  const engine = (await WebLlm.CreateMLCEngine(modelId, config as never)) as unknown as Engine;
   const pipeline = engine.loadedModelIdToPipeline.get(modelId)!;
   pipelineRef = pipeline;
   const embed = pipeline.getTokensEmbeddings.bind(pipeline);
   pipeline.getTokensEmbeddings = (tokens) => {
     // One token is a decode step; more are (a chunk of) a prompt.
-    if (tokens.length > 1) { observed.prefillTokens.push([...tokens]); afterPrefill = true; }
+    if (tokens.length > 1) {
+      observed.prefillTokens.push([...tokens]);
+      afterPrefill = true;
+    }
     return embed(tokens);
   };
   return engine;
@@ -44,7 +53,9 @@ export async function CreateMLCEngine(modelId: string, config: { logitProcessorR
 let pipelineRef: Pipeline | undefined;
 
 /** The kit's independent computation (../shared/webllm-kit/project-engine/webllm-shim.mjs), on the last prompt. */
-async function independentHiddenState(): Promise<{ hidden: number[]; maxAbsGetLogitsVsProcessLogits: number | null } | { unavailable: string }> {
+async function independentHiddenState(): Promise<
+  { hidden: number[]; maxAbsGetLogitsVsProcessLogits: number | null } | { unavailable: string }
+> {
   const p = pipelineRef;
   const tokens = observed.prefillTokens.at(-1);
   if (!p || !tokens) return { unavailable: 'no prompt was prefilled' };
@@ -53,7 +64,12 @@ async function independentHiddenState(): Promise<{ hidden: number[]; maxAbsGetLo
   tvm.beginScope();
   let fHidden: any, fSelect: any, fLogits: any, fCreateKv: any;
   try {
-    [fHidden, fSelect, fLogits, fCreateKv] = ['prefill_to_last_hidden_states', 'batch_select_last_hidden_states', 'get_logits', 'create_tir_paged_kv_cache'].map(fn);
+    [fHidden, fSelect, fLogits, fCreateKv] = [
+      'prefill_to_last_hidden_states',
+      'batch_select_last_hidden_states',
+      'get_logits',
+      'create_tir_paged_kv_cache',
+    ].map(fn);
   } catch (error) {
     return { unavailable: String(error) };
   } finally {
@@ -61,7 +77,15 @@ async function independentHiddenState(): Promise<{ hidden: number[]; maxAbsGetLo
   }
   const n = tokens.length;
   tvm.beginScope();
-  const kv = tvm.detachFromCurrentScope(fCreateKv(tvm.makeShapeTuple([1]), tvm.makeShapeTuple([1024]), tvm.makeShapeTuple([1024]), tvm.makeShapeTuple([16]), tvm.makeShapeTuple([0])));
+  const kv = tvm.detachFromCurrentScope(
+    fCreateKv(
+      tvm.makeShapeTuple([1]),
+      tvm.makeShapeTuple([1024]),
+      tvm.makeShapeTuple([1024]),
+      tvm.makeShapeTuple([16]),
+      tvm.makeShapeTuple([0]),
+    ),
+  );
   p.fKVCacheAddSequence(kv, tvm.scalar(0, 'int64'));
   const ids = tvm.empty([n], 'int32', p.device).copyFrom(Int32Array.from(tokens));
   const embedding = p.embed(ids, p.params);
@@ -88,8 +112,14 @@ async function independentHiddenState(): Promise<{ hidden: number[]; maxAbsGetLo
 const channel = new BroadcastChannel('riskgate-webllm-probe');
 channel.onmessage = async (event: MessageEvent<string>) => {
   if (event.data === 'independent') {
-    channel.postMessage({ independent: await independentHiddenState().catch((error: unknown) => ({ unavailable: String(error) })) });
+    channel.postMessage({
+      independent: await independentHiddenState().catch((error: unknown) => ({ unavailable: String(error) })),
+    });
     return;
   }
-  if (event.data === 'report') channel.postMessage({ prefillTokens: observed.prefillTokens, prefillLogits: observed.prefillLogits.map((l) => Array.from(l)) });
+  if (event.data === 'report')
+    channel.postMessage({
+      prefillTokens: observed.prefillTokens,
+      prefillLogits: observed.prefillLogits.map((l) => Array.from(l)),
+    });
 };

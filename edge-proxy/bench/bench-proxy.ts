@@ -18,54 +18,129 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const STREAMS_S = Number(process.env.BENCH_STREAMS_S ?? 20);
 // Node itself (not npx) so that kill() reaches the server process.
 const server = async (role: 'upstream' | 'proxy', env: Record<string, string> = {}) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'edge-proxy/bench/bench-servers.ts'), role], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
-  const { url } = await new Promise<{ url: string }>((r) => createInterface({ input: child.stdout! }).once('line', (l) => r(JSON.parse(l))));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(REPO_ROOT, 'edge-proxy/bench/bench-servers.ts'), role],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent', ...env } },
+  );
+  const { url } = await new Promise<{ url: string }>((r) =>
+    createInterface({ input: child.stdout! }).once('line', (l) => r(JSON.parse(l))),
+  );
   return { child, url };
 };
 const upstreamServer = await server('upstream');
 const proxyServer = await server('proxy', { UPSTREAM_URL: upstreamServer.url });
 const urls = { upstream: upstreamServer.url, proxy: proxyServer.url };
 /** Peak resident memory of a process (Linux VmHWM), in MB. */
-const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const peakRssMb = (pid: number) =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
 /** CPU time a process has used (user + system, Linux /proc), in ms: what a request costs it, whatever else runs on the machine. */
 const cpuMs = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
 };
 const pidOf = (base: string) => (base === urls.proxy ? proxyServer.child.pid! : upstreamServer.child.pid!);
 
-type AutocannonResult = { requests: { average: number; total: number }; latency: { mean: number; p50: number; p99: number }; errors: number; timeouts: number; non2xx: number };
+type AutocannonResult = {
+  requests: { average: number; total: number };
+  latency: { mean: number; p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+};
 
 /**
  * The load generator in a process of its own, like the servers. Run inside this orchestrating
  * process (autocannon's API), 500 streams showed hundreds of requests past 10 s that never showed
  * with the CLI against the same servers (3 runs of 8 s: 0).
  */
-function autocannonProcess(url: string, body: string, connections: number, duration: number): Promise<AutocannonResult> {
+function autocannonProcess(
+  url: string,
+  body: string,
+  connections: number,
+  duration: number,
+): Promise<AutocannonResult> {
   const cli = resolve(dirname(createRequire(import.meta.url).resolve('autocannon/package.json')), 'autocannon.js');
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [cli, '--json', '-c', String(connections), '-d', String(duration), '-m', 'POST', '-H', 'content-type=application/json', '-b', body, url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        '--json',
+        '-c',
+        String(connections),
+        '-d',
+        String(duration),
+        '-m',
+        'POST',
+        '-H',
+        'content-type=application/json',
+        '-b',
+        body,
+        url,
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('close', (code) => { try { ok(JSON.parse(out) as AutocannonResult); } catch { fail(new Error(`autocannon exited with ${code}: ${out.slice(0, 200)}`)); } });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('close', (code) => {
+      try {
+        ok(JSON.parse(out) as AutocannonResult);
+      } catch {
+        fail(new Error(`autocannon exited with ${code}: ${out.slice(0, 200)}`));
+      }
+    });
   });
 }
 
-type Figures = { ms_per_request: number; mean_ms: number; p50_ms: number; p99_ms: number; req_per_s: number; errors: number; non2xx: number; server_cpu_ms_per_request: number };
+type Figures = {
+  ms_per_request: number;
+  mean_ms: number;
+  p50_ms: number;
+  p99_ms: number;
+  req_per_s: number;
+  errors: number;
+  non2xx: number;
+  server_cpu_ms_per_request: number;
+};
 async function load(base: string, stream: boolean, connections: number, duration = DURATION_S): Promise<Figures> {
   const cpuBefore = cpuMs(pidOf(base));
-  const r = await autocannonProcess(`${base}/chat/completions`, JSON.stringify({ model: 'canned', messages: [{ role: 'user', content: 'What is the capital of France?' }], stream }), connections, duration);
+  const r = await autocannonProcess(
+    `${base}/chat/completions`,
+    JSON.stringify({
+      model: 'canned',
+      messages: [{ role: 'user', content: 'What is the capital of France?' }],
+      stream,
+    }),
+    connections,
+    duration,
+  );
   // autocannon's latency percentiles have 1 ms resolution; with one connection the time per
   // request (1 / req/s) is the finer end-to-end figure.
   // The server's own CPU per request (the proxy's excludes its upstream's: another process).
   const server_cpu_ms_per_request = +((cpuMs(pidOf(base)) - cpuBefore) / Math.max(1, r.requests.total)).toFixed(4);
-  return { ms_per_request: +(1000 / r.requests.average).toFixed(4), mean_ms: +r.latency.mean.toFixed(3), p50_ms: r.latency.p50, p99_ms: r.latency.p99, req_per_s: r.requests.average, errors: r.errors + r.timeouts, non2xx: r.non2xx, server_cpu_ms_per_request };
+  return {
+    ms_per_request: +(1000 / r.requests.average).toFixed(4),
+    mean_ms: +r.latency.mean.toFixed(3),
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    req_per_s: r.requests.average,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    server_cpu_ms_per_request,
+  };
 }
 
 const results: Record<string, unknown> = {
-  duration_s: DURATION_S, cores: availableParallelism(), load_average_1m: loadavg()[0],
-  note: 'loopback, canned 7-token answer, upstream and proxy in separate processes; latency figures with 1 connection, throughput with 32; server_cpu_ms_per_request is the serving process\'s own CPU (1000 / it = req/s one core could serve)',
+  duration_s: DURATION_S,
+  cores: availableParallelism(),
+  load_average_1m: loadavg()[0],
+  note: "loopback, canned 7-token answer, upstream and proxy in separate processes; latency figures with 1 connection, throughput with 32; server_cpu_ms_per_request is the serving process's own CPU (1000 / it = req/s one core could serve)",
 };
 try {
   for (const stream of [false, true]) {
@@ -85,7 +160,13 @@ try {
   }
   const direct500 = await load(urls.upstream, true, 500, STREAMS_S);
   const proxy500 = await load(urls.proxy, true, 500, STREAMS_S);
-  results.concurrent_streams_500 = { duration_s: STREAMS_S, direct: direct500, through_proxy: proxy500, p99_ratio: +(proxy500.p99_ms / direct500.p99_ms).toFixed(2), proxy_peak_rss_mb: +peakRssMb(proxyServer.child.pid!).toFixed(1) };
+  results.concurrent_streams_500 = {
+    duration_s: STREAMS_S,
+    direct: direct500,
+    through_proxy: proxy500,
+    p99_ratio: +(proxy500.p99_ms / direct500.p99_ms).toFixed(2),
+    proxy_peak_rss_mb: +peakRssMb(proxyServer.child.pid!).toFixed(1),
+  };
 } finally {
   proxyServer.child.kill();
   upstreamServer.child.kill();

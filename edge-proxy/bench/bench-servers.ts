@@ -19,7 +19,21 @@ if (role === 'upstream') {
   const baseUrl = process.env.UPSTREAM_URL!;
   const app = createProxyApp({
     config: { rate_limit_per_minute: 100_000_000, keepalive_ms: 60_000 },
-    candidates: [{ upstream: createOpenAiHttpUpstream({ id: 'canned', baseUrl, upstreamModel: 'canned', idleTimeoutMs: 30_000, transport: undiciTransport }), priorQuality: 1, usdPer1kTokens: 0, ttftMs: 1, tokensPerSecond: 1000 }],
+    candidates: [
+      {
+        upstream: createOpenAiHttpUpstream({
+          id: 'canned',
+          baseUrl,
+          upstreamModel: 'canned',
+          idleTimeoutMs: 30_000,
+          transport: undiciTransport,
+        }),
+        priorQuality: 1,
+        usdPer1kTokens: 0,
+        ttftMs: 1,
+        tokensPerSecond: 1000,
+      },
+    ],
   });
   const proxy = await listen(app.fetch, 0);
   console.log(JSON.stringify({ url: `${proxy.url.replace('localhost', '127.0.0.1')}/v1` }));

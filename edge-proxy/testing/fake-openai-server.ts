@@ -8,7 +8,15 @@
  */
 import { createServer, type Server } from 'node:http';
 
-export type Behaviour = 'ok' | 'status400' | 'status500' | 'status429' | 'hang' | 'cut' | 'slow_first_token' | 'huge_event';
+export type Behaviour =
+  | 'ok'
+  | 'status400'
+  | 'status500'
+  | 'status429'
+  | 'hang'
+  | 'cut'
+  | 'slow_first_token'
+  | 'huge_event';
 
 export type FakeOpenAiServer = {
   readonly url: string; // base URL ending in /v1
@@ -31,59 +39,150 @@ export type FakeOpenAiServer = {
 };
 
 export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number } = {}): Promise<FakeOpenAiServer> {
-  const state: Omit<FakeOpenAiServer, 'url' | 'close'> = { behaviour: 'ok', answer: 'Paris is the capital of France .'.split(' '), judgePrefers: 'Paris', requests: 0, lastBody: undefined, aborted: 0, connections: 0 };
+  const state: Omit<FakeOpenAiServer, 'url' | 'close'> = {
+    behaviour: 'ok',
+    answer: 'Paris is the capital of France .'.split(' '),
+    judgePrefers: 'Paris',
+    requests: 0,
+    lastBody: undefined,
+    aborted: 0,
+    connections: 0,
+  };
   const server: Server = createServer((req, res) => {
     let body = '';
-    req.on('data', (d: Buffer) => { body += d.toString(); });
+    req.on('data', (d: Buffer) => {
+      body += d.toString();
+    });
     req.on('end', () => {
       state.requests++;
-      const request = JSON.parse(body || '{}') as AgentRequest & { stream?: boolean; max_tokens?: number; model?: string };
+      const request = JSON.parse(body || '{}') as AgentRequest & {
+        stream?: boolean;
+        max_tokens?: number;
+        model?: string;
+      };
       state.lastBody = request as unknown as Record<string, unknown>;
-      if (req.url?.endsWith('/embeddings')) return embeddings(request as unknown as { input: string | string[]; model: string }, res);
+      if (req.url?.endsWith('/embeddings'))
+        return embeddings(request as unknown as { input: string | string[]; model: string }, res);
       const call = toolCallFor(request);
       const written = judgeVote(request, state.judgePrefers) ?? writtenAnswer(request);
       const source = written ? [written] : state.answer;
-      const words = call ? [] : source.slice(0, request.max_tokens ?? source.length).map((w, i) => (i === 0 ? w : ` ${w}`));
+      const words = call
+        ? []
+        : source.slice(0, request.max_tokens ?? source.length).map((w, i) => (i === 0 ? w : ` ${w}`));
       let finished = false;
-      res.on('close', () => { if (!finished) state.aborted++; });
-      const end = (data?: string) => { finished = true; res.end(data); };
+      res.on('close', () => {
+        if (!finished) state.aborted++;
+      });
+      const end = (data?: string) => {
+        finished = true;
+        res.end(data);
+      };
       switch (state.behaviour) {
         case 'status500':
           res.writeHead(500, { 'content-type': 'application/json' });
-          return end(JSON.stringify({ error: { message: 'internal boom at db-7.internal:5432 (org-SECRETORG)', type: 'server_error', code: 'internal', param: null } }));
+          return end(
+            JSON.stringify({
+              error: {
+                message: 'internal boom at db-7.internal:5432 (org-SECRETORG)',
+                type: 'server_error',
+                code: 'internal',
+                param: null,
+              },
+            }),
+          );
         case 'status400':
           res.writeHead(400, { 'content-type': 'application/json' });
-          return end(JSON.stringify({ error: { message: "Invalid value for 'logit_bias'.", type: 'invalid_request_error', code: 'invalid_value', param: 'logit_bias' } }));
+          return end(
+            JSON.stringify({
+              error: {
+                message: "Invalid value for 'logit_bias'.",
+                type: 'invalid_request_error',
+                code: 'invalid_value',
+                param: 'logit_bias',
+              },
+            }),
+          );
         case 'status429':
           res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' });
-          return end(JSON.stringify({ error: { message: 'slow down', type: 'rate_limit_error', code: 'rate_limited', param: null } }));
+          return end(
+            JSON.stringify({
+              error: { message: 'slow down', type: 'rate_limit_error', code: 'rate_limited', param: null },
+            }),
+          );
         case 'hang':
           return; // never answers
         default:
       }
-      const chunk = (delta: object, finish: string | null) => ({ id: 'x', object: 'chat.completion.chunk', created: 0, model: request.model ?? 'fake', choices: [{ index: 0, delta, finish_reason: finish }] });
+      const chunk = (delta: object, finish: string | null) => ({
+        id: 'x',
+        object: 'chat.completion.chunk',
+        created: 0,
+        model: request.model ?? 'fake',
+        choices: [{ index: 0, delta, finish_reason: finish }],
+      });
       if (!request.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        const message = call ? { role: 'assistant', content: null, tool_calls: [call] } : { role: 'assistant', content: words.join('') };
-        return end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: request.model ?? 'fake', choices: [{ index: 0, message, finish_reason: call ? 'tool_calls' : 'stop' }], usage: { prompt_tokens: 3, completion_tokens: words.length, total_tokens: 3 + words.length } }));
+        const message = call
+          ? { role: 'assistant', content: null, tool_calls: [call] }
+          : { role: 'assistant', content: words.join('') };
+        return end(
+          JSON.stringify({
+            id: 'x',
+            object: 'chat.completion',
+            created: 0,
+            model: request.model ?? 'fake',
+            choices: [{ index: 0, message, finish_reason: call ? 'tool_calls' : 'stop' }],
+            usage: { prompt_tokens: 3, completion_tokens: words.length, total_tokens: 3 + words.length },
+          }),
+        );
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const send = (data: unknown) => res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
       const go = () => {
         send(chunk({ role: 'assistant', content: '' }, null));
-        if (state.behaviour === 'huge_event') { send(chunk({ content: 'x'.repeat(10 * 1024 * 1024) }, null)); finished = true; res.end(); return; }
+        if (state.behaviour === 'huge_event') {
+          send(chunk({ content: 'x'.repeat(10 * 1024 * 1024) }, null));
+          finished = true;
+          res.end();
+          return;
+        }
         for (const [i, w] of words.entries()) {
-          if (state.behaviour === 'cut' && i === 2) { finished = true; setTimeout(() => res.destroy(), 30); return; } // after the first words are on the wire
+          if (state.behaviour === 'cut' && i === 2) {
+            finished = true;
+            setTimeout(() => res.destroy(), 30);
+            return;
+          } // after the first words are on the wire
           send(chunk({ content: w }, null));
         }
-        if (call) { // as OpenAI streams it: id and name first, then the arguments in pieces
+        if (call) {
+          // as OpenAI streams it: id and name first, then the arguments in pieces
           const half = Math.ceil(call.function.arguments.length / 2);
-          send(chunk({ tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }, null));
-          send(chunk({ tool_calls: [{ index: 0, function: { arguments: call.function.arguments.slice(0, half) } }] }, null));
-          send(chunk({ tool_calls: [{ index: 0, function: { arguments: call.function.arguments.slice(half) } }] }, null));
+          send(
+            chunk(
+              {
+                tool_calls: [
+                  { index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } },
+                ],
+              },
+              null,
+            ),
+          );
+          send(
+            chunk(
+              { tool_calls: [{ index: 0, function: { arguments: call.function.arguments.slice(0, half) } }] },
+              null,
+            ),
+          );
+          send(
+            chunk({ tool_calls: [{ index: 0, function: { arguments: call.function.arguments.slice(half) } }] }, null),
+          );
         }
         send(chunk({}, call ? 'tool_calls' : words.length < source.length ? 'length' : 'stop'));
-        send({ ...chunk({}, null), choices: [], usage: { prompt_tokens: 3, completion_tokens: words.length, total_tokens: 3 + words.length } });
+        send({
+          ...chunk({}, null),
+          choices: [],
+          usage: { prompt_tokens: 3, completion_tokens: words.length, total_tokens: 3 + words.length },
+        });
         send('[DONE]');
         end();
       };
@@ -91,7 +190,9 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
       else go();
     });
   });
-  server.on('connection', () => { state.connections++; });
+  server.on('connection', () => {
+    state.connections++;
+  });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => r()));
   const address = server.address();
@@ -99,12 +200,22 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
   const fake = state as FakeOpenAiServer;
   Object.assign(fake, {
     url: `http://127.0.0.1:${port}/v1`,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   });
   return fake;
 }
 
-type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; enum?: unknown[] };
+type JsonSchema = {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: unknown[];
+};
 type AgentRequest = {
   messages?: { role: string; content?: unknown }[];
   tools?: { type: string; function: { name: string; parameters?: JsonSchema } }[];
@@ -116,27 +227,50 @@ type AgentRequest = {
 function valueFor(schema: JsonSchema | undefined): unknown {
   if (schema?.enum?.length) return schema.enum[0];
   switch (schema?.type) {
-    case 'object': return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, valueFor(v)]));
-    case 'array': return [valueFor(schema.items)];
-    case 'number': case 'integer': return 42;
-    case 'boolean': return true;
-    default: return 'Paris';
+    case 'object':
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, valueFor(v)]));
+    case 'array':
+      return [valueFor(schema.items)];
+    case 'number':
+    case 'integer':
+      return 42;
+    case 'boolean':
+      return true;
+    default:
+      return 'Paris';
   }
 }
 
 /** The call to make: none after a tool result, or when no tool may be called. */
 function toolCallFor(request: AgentRequest) {
   const tools = request.tools ?? [];
-  if (tools.length === 0 || request.tool_choice === 'none' || request.messages?.at(-1)?.role === 'tool') return undefined;
-  const chosen = typeof request.tool_choice === 'object' ? tools.find((t) => t.function.name === (request.tool_choice as { function: { name: string } }).function.name) : tools[0];
+  if (tools.length === 0 || request.tool_choice === 'none' || request.messages?.at(-1)?.role === 'tool')
+    return undefined;
+  const chosen =
+    typeof request.tool_choice === 'object'
+      ? tools.find((t) => t.function.name === (request.tool_choice as { function: { name: string } }).function.name)
+      : tools[0];
   if (!chosen) return undefined;
-  return { id: 'call_fake_1', type: 'function' as const, function: { name: chosen.function.name, arguments: JSON.stringify(valueFor(chosen.function.parameters ?? { type: 'object' })) } };
+  return {
+    id: 'call_fake_1',
+    type: 'function' as const,
+    function: {
+      name: chosen.function.name,
+      arguments: JSON.stringify(valueFor(chosen.function.parameters ?? { type: 'object' })),
+    },
+  };
 }
 
 /** A judge's verdict on the two answers in a pairwise judge prompt; undefined for any other request. */
 function judgeVote(request: AgentRequest, prefers: string): string | undefined {
   const [system, user] = request.messages ?? [];
-  if (system?.role !== 'system' || typeof system.content !== 'string' || !system.content.includes('[[A]]') || typeof user?.content !== 'string') return undefined;
+  if (
+    system?.role !== 'system' ||
+    typeof system.content !== 'string' ||
+    !system.content.includes('[[A]]') ||
+    typeof user?.content !== 'string'
+  )
+    return undefined;
   const match = /<answer_a>\n([\s\S]*?)\n<\/answer_a>\n\n<answer_b>\n([\s\S]*?)\n<\/answer_b>$/.exec(user.content);
   if (!match) return undefined;
   const [a, b] = [match[1]!.includes(prefers), match[2]!.includes(prefers)];
@@ -146,17 +280,34 @@ function judgeVote(request: AgentRequest, prefers: string): string | undefined {
 /** After a tool result: an answer that quotes it. In JSON mode: JSON that fits the schema. */
 function writtenAnswer(request: AgentRequest): string | undefined {
   const last = request.messages?.at(-1);
-  if (last?.role === 'tool') return `The tool said: ${typeof last.content === 'string' ? last.content : JSON.stringify(last.content)}`;
+  if (last?.role === 'tool')
+    return `The tool said: ${typeof last.content === 'string' ? last.content : JSON.stringify(last.content)}`;
   if (request.response_format?.type === 'json_object') return JSON.stringify({ answer: 'Paris' });
-  if (request.response_format?.type === 'json_schema') return JSON.stringify(valueFor(request.response_format.json_schema?.schema ?? { type: 'object' }));
+  if (request.response_format?.type === 'json_schema')
+    return JSON.stringify(valueFor(request.response_format.json_schema?.schema ?? { type: 'object' }));
   return undefined;
 }
 
 /** A deterministic 4-d embedding per input (its length, vowels, spaces, first code point), OpenAI's shape. */
-function embeddings(request: { input: string | string[]; model: string }, res: import('node:http').ServerResponse): void {
+function embeddings(
+  request: { input: string | string[]; model: string },
+  res: import('node:http').ServerResponse,
+): void {
   const inputs = Array.isArray(request.input) ? request.input : [request.input];
-  const vector = (s: string) => [s.length, (s.match(/[aeiou]/gi) ?? []).length, (s.match(/ /g) ?? []).length, s.codePointAt(0) ?? 0];
+  const vector = (s: string) => [
+    s.length,
+    (s.match(/[aeiou]/gi) ?? []).length,
+    (s.match(/ /g) ?? []).length,
+    s.codePointAt(0) ?? 0,
+  ];
   const tokens = inputs.reduce((n, s) => n + s.split(/\s+/).filter(Boolean).length, 0);
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ object: 'list', model: request.model, data: inputs.map((s, index) => ({ object: 'embedding', index, embedding: vector(s) })), usage: { prompt_tokens: tokens, total_tokens: tokens } }));
+  res.end(
+    JSON.stringify({
+      object: 'list',
+      model: request.model,
+      data: inputs.map((s, index) => ({ object: 'embedding', index, embedding: vector(s) })),
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    }),
+  );
 }

@@ -16,28 +16,48 @@ const port = parentPort!;
 const upstream = createEmbeddedOnnxUpstream(createNodeEngine);
 const running = new Map<number, AbortController>();
 
-port.on('message', async (message: { type: 'generate'; id: number; request: UpstreamRequest } | { type: 'abort'; id: number } | { type: 'close' }) => {
-  if (message.type === 'abort') { running.get(message.id)?.abort(); return; }
-  if (message.type === 'close') {
-    for (const abort of running.values()) abort.abort();
-    while (running.size > 0) await new Promise((r) => setTimeout(r, 5));
-    port.close(); // nothing left to keep the thread alive: it exits
-    return;
-  }
-  const { id, request } = message;
-  const abort = new AbortController();
-  running.set(id, abort);
-  try {
-    const answer = upstream.generate(request, abort.signal);
-    for (;;) {
-      const step = await answer.next();
-      if (step.done) { port.postMessage({ type: 'done', id, result: step.value }); break; }
-      port.postMessage({ type: 'piece', id, text: step.value });
+port.on(
+  'message',
+  async (
+    message:
+      | { type: 'generate'; id: number; request: UpstreamRequest }
+      | { type: 'abort'; id: number }
+      | { type: 'close' },
+  ) => {
+    if (message.type === 'abort') {
+      running.get(message.id)?.abort();
+      return;
     }
-  } catch (error) {
-    const e = error as { failure?: string; status?: number; message?: string };
-    port.postMessage({ type: 'error', id, failure: e.failure ?? 'http', status: e.status, message: e.message ?? String(error) });
-  } finally {
-    running.delete(id);
-  }
-});
+    if (message.type === 'close') {
+      for (const abort of running.values()) abort.abort();
+      while (running.size > 0) await new Promise((r) => setTimeout(r, 5));
+      port.close(); // nothing left to keep the thread alive: it exits
+      return;
+    }
+    const { id, request } = message;
+    const abort = new AbortController();
+    running.set(id, abort);
+    try {
+      const answer = upstream.generate(request, abort.signal);
+      for (;;) {
+        const step = await answer.next();
+        if (step.done) {
+          port.postMessage({ type: 'done', id, result: step.value });
+          break;
+        }
+        port.postMessage({ type: 'piece', id, text: step.value });
+      }
+    } catch (error) {
+      const e = error as { failure?: string; status?: number; message?: string };
+      port.postMessage({
+        type: 'error',
+        id,
+        failure: e.failure ?? 'http',
+        status: e.status,
+        message: e.message ?? String(error),
+      });
+    } finally {
+      running.delete(id);
+    }
+  },
+);

@@ -29,7 +29,11 @@ export const defaultEmbeddedThreads = () => Math.max(1, availableParallelism() -
  * one is refused at once as `overloaded` (a queue without a bound only turns overload into
  * timeouts for everyone).
  */
-export function createEmbeddedThreadUpstream({ id = 'stories260K', threads = defaultEmbeddedThreads(), queuePerThread = 8 } = {}): Upstream & { close(): Promise<void> } {
+export function createEmbeddedThreadUpstream({
+  id = 'stories260K',
+  threads = defaultEmbeddedThreads(),
+  queuePerThread = 8,
+} = {}): Upstream & { close(): Promise<void> } {
   const pool: (Thread | undefined)[] = Array.from({ length: threads }, () => undefined);
   let nextId = 1;
 
@@ -45,7 +49,8 @@ export function createEmbeddedThreadUpstream({ id = 'stories260K', threads = def
     worker.on('message', (message: Out) => thread.pending.get(message.id)?.push(message));
     const fail = (why: string) => {
       pool[slot] = undefined;
-      for (const [requestId, p] of thread.pending) p.push({ type: 'error', id: requestId, failure: 'refused', message: `embedded thread ${why}` });
+      for (const [requestId, p] of thread.pending)
+        p.push({ type: 'error', id: requestId, failure: 'refused', message: `embedded thread ${why}` });
       thread.pending.clear();
     };
     worker.on('error', (error) => fail(`failed: ${error.message}`));
@@ -63,24 +68,57 @@ export function createEmbeddedThreadUpstream({ id = 'stories260K', threads = def
 
   async function* generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult> {
     const thread = leastBusy();
-    if (thread.pending.size >= queuePerThread) throw new UpstreamError('overloaded', `${id}: ${threads} threads × ${queuePerThread} requests already waiting`, { status: 503, retryAfter: '1' });
+    if (thread.pending.size >= queuePerThread)
+      throw new UpstreamError('overloaded', `${id}: ${threads} threads × ${queuePerThread} requests already waiting`, {
+        status: 503,
+        retryAfter: '1',
+      });
     const requestId = nextId++;
     const inbox: Out[] = [];
     let wake: (() => void) | undefined;
-    thread.pending.set(requestId, { push: (m) => { inbox.push(m); wake?.(); } });
-    const onAbort = () => { thread.worker.postMessage({ type: 'abort', id: requestId }); wake?.(); };
+    thread.pending.set(requestId, {
+      push: (m) => {
+        inbox.push(m);
+        wake?.();
+      },
+    });
+    const onAbort = () => {
+      thread.worker.postMessage({ type: 'abort', id: requestId });
+      wake?.();
+    };
     signal.addEventListener('abort', onAbort, { once: true });
-    thread.worker.postMessage({ type: 'generate', id: requestId, request: { messages: request.messages, maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed } });
+    thread.worker.postMessage({
+      type: 'generate',
+      id: requestId,
+      request: {
+        messages: request.messages,
+        maxTokens: request.maxTokens,
+        temperature: request.temperature,
+        seed: request.seed,
+      },
+    });
     let finished = false;
     try {
       for (;;) {
-        while (inbox.length === 0 && !signal.aborted) await new Promise<void>((r) => { wake = r; });
+        while (inbox.length === 0 && !signal.aborted)
+          await new Promise<void>((r) => {
+            wake = r;
+          });
         // Pieces the thread produced before it saw the abort are not the client's any more.
         if (signal.aborted) throw new UpstreamError('aborted', 'client went away');
         const message = inbox.shift()!;
         if (message.type === 'piece') yield message.text;
-        else if (message.type === 'done') { finished = true; return message.result; }
-        else { finished = true; throw new UpstreamError(message.failure, message.message, message.status !== undefined ? { status: message.status } : {}); }
+        else if (message.type === 'done') {
+          finished = true;
+          return message.result;
+        } else {
+          finished = true;
+          throw new UpstreamError(
+            message.failure,
+            message.message,
+            message.status !== undefined ? { status: message.status } : {},
+          );
+        }
       }
     } finally {
       if (!finished) onAbort(); // the consumer stopped reading: stop generating
@@ -90,14 +128,26 @@ export function createEmbeddedThreadUpstream({ id = 'stories260K', threads = def
   }
 
   return {
-    id, model: id, kind: 'embedded', generate,
+    id,
+    model: id,
+    kind: 'embedded',
+    generate,
     /** Lets each thread finish its inference and exit (terminate() only if it does not within 5 s). */
     async close() {
-      await Promise.all(pool.map((t) => t && new Promise<void>((done) => {
-        const force = setTimeout(() => void t.worker.terminate(), 5000);
-        t.worker.once('exit', () => { clearTimeout(force); done(); });
-        t.worker.postMessage({ type: 'close' });
-      })));
+      await Promise.all(
+        pool.map(
+          (t) =>
+            t &&
+            new Promise<void>((done) => {
+              const force = setTimeout(() => void t.worker.terminate(), 5000);
+              t.worker.once('exit', () => {
+                clearTimeout(force);
+                done();
+              });
+              t.worker.postMessage({ type: 'close' });
+            }),
+        ),
+      );
     },
   };
 }

@@ -17,7 +17,12 @@ export type TransportResponse = {
 
 export interface HttpTransport {
   /** Resolves with the status and headers; rejects when the connection fails or `signal` aborts. */
-  post(url: string, headers: Readonly<Record<string, string>>, body: string, signal: AbortSignal): Promise<TransportResponse>;
+  post(
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    body: string,
+    signal: AbortSignal,
+  ): Promise<TransportResponse>;
 }
 
 export const fetchTransport: HttpTransport = {

@@ -34,7 +34,7 @@ function parseErrorBody(text: string): OpenAiErrorBody | null {
 
 /** Reads what follows [DONE] (normally nothing) up to a bound; false when the upstream keeps going. */
 async function drained(body: TransportResponse['body'], limit = 65_536): Promise<boolean> {
-  for (let bytes = 0; bytes <= limit;) {
+  for (let bytes = 0; bytes <= limit; ) {
     const chunk = await body.next();
     if (chunk.done) return true;
     bytes += chunk.value.byteLength;
@@ -44,7 +44,10 @@ async function drained(body: TransportResponse['body'], limit = 65_536): Promise
 
 export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
   const url = `${options.baseUrl.replace(/\/$/, '')}/chat/completions`;
-  const headers = { 'content-type': 'application/json', ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) };
+  const headers = {
+    'content-type': 'application/json',
+    ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+  };
 
   async function* generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult> {
     const controller = new AbortController();
@@ -57,21 +60,37 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
       if (timer !== undefined && typeof timer === 'object' && 'refresh' in timer) timer.refresh();
       else {
         clearTimeout(timer);
-        timer = setTimeout(() => { timedOut = true; controller.abort(); }, options.idleTimeoutMs);
+        timer = setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, options.idleTimeoutMs);
       }
     };
-    const failure = (cause: unknown): UpstreamError => signal.aborted
-      ? new UpstreamError('aborted', 'client went away', { cause })
-      : timedOut ? new UpstreamError('timeout', `${options.id}: no data for ${options.idleTimeoutMs} ms`, { cause })
-        : cause instanceof UpstreamError ? cause
-          : new UpstreamError(responded ? 'cut' : 'refused', `${options.id}: ${responded ? 'stream broke' : 'connection failed'}: ${String(cause)}`, { cause });
+    const failure = (cause: unknown): UpstreamError =>
+      signal.aborted
+        ? new UpstreamError('aborted', 'client went away', { cause })
+        : timedOut
+          ? new UpstreamError('timeout', `${options.id}: no data for ${options.idleTimeoutMs} ms`, { cause })
+          : cause instanceof UpstreamError
+            ? cause
+            : new UpstreamError(
+                responded ? 'cut' : 'refused',
+                `${options.id}: ${responded ? 'stream broke' : 'connection failed'}: ${String(cause)}`,
+                { cause },
+              );
     // Encoded before anything is sent: a body that cannot be written is the request's fault, not
     // this upstream's (a RouterError, which the breaker and the failover ladder do not count).
     let payload: string;
     try {
       payload = JSON.stringify({
-        model: options.upstreamModel, messages: request.openAiMessages ?? request.messages, max_tokens: request.maxTokens,
-        temperature: request.temperature, seed: request.seed, ...request.extra, stream: true, stream_options: { include_usage: true },
+        model: options.upstreamModel,
+        messages: request.openAiMessages ?? request.messages,
+        max_tokens: request.maxTokens,
+        temperature: request.temperature,
+        seed: request.seed,
+        ...request.extra,
+        stream: true,
+        stream_options: { include_usage: true },
       });
     } catch (cause) {
       throw new RouterError('invalid_request', 'the request cannot be encoded as JSON for the upstream', { cause });
@@ -86,8 +105,15 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
       if (response.status < 200 || response.status >= 300) {
         const body = parseErrorBody((await response.text().catch(() => '')).slice(0, 65_536));
         const message = `${options.id} answered ${response.status}: ${body?.error?.message ?? 'no error message'}`;
-        if (response.status === 429) throw new UpstreamError('rate_limited', message, { status: 429, retryAfter: response.header('retry-after') ?? undefined });
-        throw new UpstreamError('http', message, { status: response.status, ...(body?.error?.message ? { detail: body.error.message } : {}) });
+        if (response.status === 429)
+          throw new UpstreamError('rate_limited', message, {
+            status: 429,
+            retryAfter: response.header('retry-after') ?? undefined,
+          });
+        throw new UpstreamError('http', message, {
+          status: response.status,
+          ...(body?.error?.message ? { detail: body.error.message } : {}),
+        });
       }
       const result = { finishReason: 'stop' as UpstreamResult['finishReason'], promptTokens: 0, completionTokens: 0 };
       const toolCalls = createToolCallCollector();
@@ -97,21 +123,31 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
       const pending: string[] = [];
       let eventBytes = 0;
       const maxEventBytes = options.maxEventBytes ?? 1_048_576;
-      const parser = createParser({ onEvent: (event) => { pending.push(event.data); eventBytes = 0; } });
+      const parser = createParser({
+        onEvent: (event) => {
+          pending.push(event.data);
+          eventBytes = 0;
+        },
+      });
       const decoder = new TextDecoder();
       for (;;) {
         const chunk = await response.body.next();
         if (chunk.done) break;
         arm();
         eventBytes += chunk.value.byteLength;
-        if (eventBytes > maxEventBytes) throw new UpstreamError('cut', `${options.id} sent an event over ${maxEventBytes} bytes`);
+        if (eventBytes > maxEventBytes)
+          throw new UpstreamError('cut', `${options.id} sent an event over ${maxEventBytes} bytes`);
         parser.feed(decoder.decode(chunk.value, { stream: true }));
         for (let data = pending.shift(); data !== undefined; data = pending.shift()) {
           if (data === '[DONE]') {
             // Reading the body to its end lets the connection go back to the pool; an abort would close it.
             finished = await drained(response.body);
             const calls = toolCalls.calls();
-            return { ...result, completionTokens: result.completionTokens || pieces, ...(calls.length > 0 ? { toolCalls: calls, finishReason: 'tool_calls' as const } : {}) };
+            return {
+              ...result,
+              completionTokens: result.completionTokens || pieces,
+              ...(calls.length > 0 ? { toolCalls: calls, finishReason: 'tool_calls' as const } : {}),
+            };
           }
           const parsed = JSON.parse(data) as Partial<ChatCompletionChunk> & Partial<OpenAiErrorBody>;
           if (parsed.error) throw new UpstreamError('cut', `${options.id} stream error: ${parsed.error.message}`);
@@ -125,7 +161,8 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
           if (choice?.delta.content) {
             if (signal.aborted) throw new UpstreamError('aborted', 'client went away');
             // Enforce max tokens ourselves too: an upstream that ignores it must not overrun.
-            if (request.maxTokens !== undefined && pieces >= request.maxTokens) return { ...result, finishReason: 'length', completionTokens: pieces };
+            if (request.maxTokens !== undefined && pieces >= request.maxTokens)
+              return { ...result, finishReason: 'length', completionTokens: pieces };
             started = true;
             pieces++;
             yield choice.delta.content;
@@ -145,5 +182,18 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
   }
 
   // An OpenAI-compatible server takes these as they are (vLLM, llama.cpp server, Ollama, hosted APIs).
-  return { id: options.id, model: options.id, kind: 'openai', generate, supports: new Set(['top_p', 'presence_penalty', 'frequency_penalty', 'response_format', 'logit_bias', 'tools'] as const) };
+  return {
+    id: options.id,
+    model: options.id,
+    kind: 'openai',
+    generate,
+    supports: new Set([
+      'top_p',
+      'presence_penalty',
+      'frequency_penalty',
+      'response_format',
+      'logit_bias',
+      'tools',
+    ] as const),
+  };
 }

@@ -41,12 +41,19 @@ function answersOf(path: string): Map<string, Map<string, string>> {
 export const replayPieces = (text: string): string[] => text.match(/\s*\S+/g) ?? [];
 
 /** Waits `ms`, or less if aborted; its abort listener goes when it does (one per piece would pile up on the signal). */
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  if (ms <= 0 || signal.aborted) return resolve();
-  const onAbort = () => { clearTimeout(t); resolve(); };
-  const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-  signal.addEventListener('abort', onAbort, { once: true });
-});
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const onAbort = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 
 export function createReplayUpstream(options: ReplayOptions): Upstream {
   const answers = answersOf(options.recordingsPath).get(options.recordedModel) ?? new Map<string, string>();
@@ -60,12 +67,19 @@ export function createReplayUpstream(options: ReplayOptions): Upstream {
     await sleep(options.ttftMs, signal);
     for (let i = 0; i < pieces.length; i++) {
       if (signal.aborted) throw new UpstreamError('aborted', 'client went away');
-      if (request.maxTokens !== undefined && i >= request.maxTokens) return { finishReason: 'length', promptTokens, completionTokens: i };
+      if (request.maxTokens !== undefined && i >= request.maxTokens)
+        return { finishReason: 'length', promptTokens, completionTokens: i };
       if (i > 0) await sleep(1000 / options.tokensPerSecond, signal);
       yield pieces[i]!;
     }
     return { finishReason: 'stop', promptTokens, completionTokens: pieces.length };
   }
 
-  return { id: options.id, model: options.id, kind: 'replay', generate, knows: (messages) => answers.has(normalize(localPromptText(messages))) };
+  return {
+    id: options.id,
+    model: options.id,
+    kind: 'replay',
+    generate,
+    knows: (messages) => answers.has(normalize(localPromptText(messages))),
+  };
 }

@@ -23,8 +23,13 @@ export function createToolCallCollector() {
     },
     /** The calls in index order; a call without an id gets one (some servers omit it). */
     calls(): ToolCall[] {
-      return [...byIndex.entries()].sort(([a], [b]) => a - b)
-        .map(([index, c]) => ({ id: c.id || `call_${index}`, type: 'function' as const, function: { name: c.name, arguments: c.arguments } }));
+      return [...byIndex.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([index, c]) => ({
+          id: c.id || `call_${index}`,
+          type: 'function' as const,
+          function: { name: c.name, arguments: c.arguments },
+        }));
     },
   };
 }

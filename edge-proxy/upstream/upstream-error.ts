@@ -9,7 +9,16 @@ import { RouterError } from '../../core/errors.js';
  * `circuit_open`: skipped without trying, after recent failures (circuit-breakers.ts).
  * `overloaded`: its queue is full; not retried (it would still be full), the next rung is tried.
  */
-export type UpstreamFailure = 'refused' | 'timeout' | 'http' | 'rate_limited' | 'miss' | 'cut' | 'aborted' | 'circuit_open' | 'overloaded';
+export type UpstreamFailure =
+  | 'refused'
+  | 'timeout'
+  | 'http'
+  | 'rate_limited'
+  | 'miss'
+  | 'cut'
+  | 'aborted'
+  | 'circuit_open'
+  | 'overloaded';
 
 export class UpstreamError extends RouterError {
   readonly failure: UpstreamFailure;
@@ -17,7 +26,11 @@ export class UpstreamError extends RouterError {
   readonly retryAfter: string | undefined;
   /** What the upstream itself said about the request (its error message), safe to pass on. */
   readonly detail: string | undefined;
-  constructor(failure: UpstreamFailure, message: string, options: { status?: number; retryAfter?: string; detail?: string; cause?: unknown } = {}) {
+  constructor(
+    failure: UpstreamFailure,
+    message: string,
+    options: { status?: number; retryAfter?: string; detail?: string; cause?: unknown } = {},
+  ) {
     super(failure === 'aborted' ? 'aborted' : 'upstream_failed', message, { cause: options.cause });
     this.name = 'UpstreamError';
     this.failure = failure;
@@ -27,7 +40,11 @@ export class UpstreamError extends RouterError {
   }
   /** Worth trying the same upstream again (a miss or a 4xx will not change). */
   get retryable(): boolean {
-    return this.failure === 'refused' || this.failure === 'timeout' || this.failure === 'cut'
-      || (this.failure === 'http' && (this.status ?? 500) >= 500);
+    return (
+      this.failure === 'refused' ||
+      this.failure === 'timeout' ||
+      this.failure === 'cut' ||
+      (this.failure === 'http' && (this.status ?? 500) >= 500)
+    );
   }
 }

@@ -7,7 +7,12 @@ import type { ChatMessage } from '../../core/protocol/chat.js';
 import type { Upstream, UpstreamResult } from './upstream.js';
 import { UpstreamError } from './upstream-error.js';
 
-export async function drainUpstream(upstream: Upstream, messages: readonly ChatMessage[], maxTokens: number, signal = new AbortController().signal): Promise<{ pieces: string[]; result: UpstreamResult }> {
+export async function drainUpstream(
+  upstream: Upstream,
+  messages: readonly ChatMessage[],
+  maxTokens: number,
+  signal = new AbortController().signal,
+): Promise<{ pieces: string[]; result: UpstreamResult }> {
   const pieces: string[] = [];
   const stream = upstream.generate({ messages, maxTokens, temperature: 0, seed: 0 }, signal);
   for (;;) {
@@ -37,12 +42,19 @@ export function runUpstreamContract(name: string, create: () => Promise<{ upstre
     it('stops when the client aborts, with nothing after the abort', async () => {
       const { upstream, known } = await create();
       const controller = new AbortController();
-      const stream = upstream.generate({ messages: [{ role: 'user', content: known }], maxTokens: 64, temperature: 0, seed: 0 }, controller.signal);
+      const stream = upstream.generate(
+        { messages: [{ role: 'user', content: known }], maxTokens: 64, temperature: 0, seed: 0 },
+        controller.signal,
+      );
       await stream.next();
       controller.abort();
       let after = 0;
       try {
-        for (;;) { const step = await stream.next(); if (step.done) break; after++; }
+        for (;;) {
+          const step = await stream.next();
+          if (step.done) break;
+          after++;
+        }
       } catch (error) {
         expect(error).toBeInstanceOf(UpstreamError);
       }

@@ -25,7 +25,13 @@ export type UpstreamRequest = {
 };
 
 /** OpenAI parameters an upstream may honour beyond messages, max tokens, temperature and seed. */
-export type UpstreamCapability = 'top_p' | 'presence_penalty' | 'frequency_penalty' | 'response_format' | 'logit_bias' | 'tools';
+export type UpstreamCapability =
+  | 'top_p'
+  | 'presence_penalty'
+  | 'frequency_penalty'
+  | 'response_format'
+  | 'logit_bias'
+  | 'tools';
 
 export type UpstreamResult = {
   readonly finishReason: 'stop' | 'length' | 'tool_calls';

@@ -7,19 +7,54 @@
 import { css, unsafeCSS } from 'lit';
 
 /** A site owner's `--riskgate-color-*` wins over either palette (our own constants, never page input). */
-const palette = (p: Record<string, string>) => unsafeCSS(Object.entries(p).map(([name, value]) => `--_${name}: var(--riskgate-color-${name}, ${value});`).join(' '));
+const palette = (p: Record<string, string>) =>
+  unsafeCSS(
+    Object.entries(p)
+      .map(([name, value]) => `--_${name}: var(--riskgate-color-${name}, ${value});`)
+      .join(' '),
+  );
 
 const LIGHT = palette({
-  text: '#1d2433', background: '#fff', border: '#d6dae3', muted: '#4d5566', subtle: '#3f4757', warn: '#7a4a00',
-  primary: '#2c5cc5', 'on-primary': '#fff', secondary: '#eef1f6', link: '#1f4fb5', success: '#17612f', danger: '#b42318',
-  'error-background': '#fdecec', error: '#7d1a1a', 'input-border': '#8a93a6', stop: '#5b6478',
-  'notice-background': '#fff6e0', notice: '#5c3b00', 'code-background': '#fff',
+  text: '#1d2433',
+  background: '#fff',
+  border: '#d6dae3',
+  muted: '#4d5566',
+  subtle: '#3f4757',
+  warn: '#7a4a00',
+  primary: '#2c5cc5',
+  'on-primary': '#fff',
+  secondary: '#eef1f6',
+  link: '#1f4fb5',
+  success: '#17612f',
+  danger: '#b42318',
+  'error-background': '#fdecec',
+  error: '#7d1a1a',
+  'input-border': '#8a93a6',
+  stop: '#5b6478',
+  'notice-background': '#fff6e0',
+  notice: '#5c3b00',
+  'code-background': '#fff',
 });
 const DARK = palette({
-  text: '#e6e9ef', background: '#161a22', border: '#3a4150', muted: '#aab2c2', subtle: '#b9c1cf', warn: '#f2c069',
-  primary: '#3562c9', 'on-primary': '#fff', secondary: '#262d3a', link: '#9dbcff', success: '#86dca0', danger: '#ff9b91',
-  'error-background': '#3d1d1f', error: '#ffc2bd', 'input-border': '#7a8396', stop: '#5b6478',
-  'notice-background': '#3a2f14', notice: '#ffdf9a', 'code-background': '#0f131a',
+  text: '#e6e9ef',
+  background: '#161a22',
+  border: '#3a4150',
+  muted: '#aab2c2',
+  subtle: '#b9c1cf',
+  warn: '#f2c069',
+  primary: '#3562c9',
+  'on-primary': '#fff',
+  secondary: '#262d3a',
+  link: '#9dbcff',
+  success: '#86dca0',
+  danger: '#ff9b91',
+  'error-background': '#3d1d1f',
+  error: '#ffc2bd',
+  'input-border': '#7a8396',
+  stop: '#5b6478',
+  'notice-background': '#3a2f14',
+  notice: '#ffdf9a',
+  'code-background': '#0f131a',
 });
 
 export const chatStyles = css`

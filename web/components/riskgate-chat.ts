@@ -8,7 +8,7 @@
  * `riskgate-progress`.
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { RouterError } from '../../core/errors.js';
+import type { RouterError } from '../../core/errors.js';
 import type { RouteMode } from '../../core/protocol/chat.js';
 import type { Decision, LoadProgress, WorkerStatus } from '../../core/protocol/worker-api.js';
 import type { BackendPreference, Capabilities, ThreadsPreference } from '../../core/protocol/capabilities.js';
@@ -33,7 +33,17 @@ export class RiskgateChat extends LitElement {
   static defaultModelsUrl = '';
   static override styles = chatStyles;
   // theme is reflected: the stylesheet picks the palette from the host's attribute.
-  static override properties = { ...attributeProperties, theme: { ...attributeProperties.theme, reflect: true }, layout: { ...attributeProperties.layout, reflect: true }, open: { type: Boolean, reflect: true }, hint: { state: true }, announcement: { state: true }, copied: { state: true }, cleared: { state: true }, updateAvailable: { state: true } };
+  static override properties = {
+    ...attributeProperties,
+    theme: { ...attributeProperties.theme, reflect: true },
+    layout: { ...attributeProperties.layout, reflect: true },
+    open: { type: Boolean, reflect: true },
+    hint: { state: true },
+    announcement: { state: true },
+    copied: { state: true },
+    cleared: { state: true },
+    updateAvailable: { state: true },
+  };
 
   // Reactive properties are `declare`d and set in the constructor: a class-field initializer
   // would shadow Lit's accessors (standard [[Define]] semantics) and nothing would re-render.
@@ -89,9 +99,12 @@ export class RiskgateChat extends LitElement {
 
   readonly #connection: WorkerConnection;
   readonly #feedback = new ThresholdFeedback(this, {
-    remote: () => this.#connection.client?.remote, shadowRate: () => this.shadowRate, adaptsFromFeedback: () => this.adaptThreshold === 'feedback',
+    remote: () => this.#connection.client?.remote,
+    shadowRate: () => this.shadowRate,
+    adaptsFromFeedback: () => this.adaptThreshold === 'feedback',
     check: () => ({ endpoint: new URL(this.endpoint, document.baseURI).href, maxTokens: this.maxTokens }),
-    authorization: () => this.#authorization(false), emit: (name, detail) => this.#emit(name, detail),
+    authorization: () => this.#authorization(false),
+    emit: (name, detail) => this.#emit(name, detail),
   });
   readonly #conversation: Conversation;
   readonly #outbox: OutboxDelivery;
@@ -103,18 +116,26 @@ export class RiskgateChat extends LitElement {
     this.hint = undefined;
     this.announcement = '';
     this.cleared = false;
-    this.#connection = new WorkerConnection(this, () => ({
-      modelsUrl: new URL(this.modelsUrl || RiskgateChat.defaultModelsUrl || 'models/', document.baseURI).href, backend: this.backend, threads: this.threads,
-      adaptThreshold: this.adaptThreshold === 'feedback', riskControl: this.riskControl, costModel: this.costModel,
-      gateLabels: this.gateLabels,
-    }), {
-      ready: (status: WorkerStatus) => this.#feedback.loaded(status),
-      progress: (p: LoadProgress) => this.#emit('riskgate-progress', { ...p }),
-      failed: (error: RouterError) => {
-        this.#conversation.reportLoadFailure(error);
-        this.#emit('riskgate-error', { code: error.code, message: error.message });
+    this.#connection = new WorkerConnection(
+      this,
+      () => ({
+        modelsUrl: new URL(this.modelsUrl || RiskgateChat.defaultModelsUrl || 'models/', document.baseURI).href,
+        backend: this.backend,
+        threads: this.threads,
+        adaptThreshold: this.adaptThreshold === 'feedback',
+        riskControl: this.riskControl,
+        costModel: this.costModel,
+        gateLabels: this.gateLabels,
+      }),
+      {
+        ready: (status: WorkerStatus) => this.#feedback.loaded(status),
+        progress: (p: LoadProgress) => this.#emit('riskgate-progress', { ...p }),
+        failed: (error: RouterError) => {
+          this.#conversation.reportLoadFailure(error);
+          this.#emit('riskgate-error', { code: error.code, message: error.message });
+        },
       },
-    });
+    );
     const endpoint = () => new URL(this.endpoint, document.baseURI).href;
     this.#outbox = new OutboxDelivery(this, {
       endpoint,
@@ -123,7 +144,13 @@ export class RiskgateChat extends LitElement {
       emit: (name, detail) => this.#emit(name, detail),
     });
     this.#conversation = new Conversation(this, this.#connection, {
-      request: () => ({ costWeight: this.costWeight, riskLevel: this.riskLevel, mode: this.mode, endpoint: endpoint(), maxTokens: this.maxTokens }),
+      request: () => ({
+        costWeight: this.costWeight,
+        riskLevel: this.riskLevel,
+        mode: this.mode,
+        endpoint: endpoint(),
+        maxTokens: this.maxTokens,
+      }),
       authorization: (refresh) => this.#authorization(refresh),
       answeredHere: (decision, messages, text) => this.#feedback.answeredHere(decision, messages, text),
       offline: () => this.offline,
@@ -141,8 +168,20 @@ export class RiskgateChat extends LitElement {
   }
 
   /** Prompts waiting for the edge, in delivery order (id, prompt, attempts, next attempt, last error). */
-  get outbox(): readonly { id: string; prompt: string; attempts: number; nextAttemptAt: number; lastError: { code: string; message: string } | null }[] {
-    return this.#outbox.entries.map((e) => ({ id: e.id, prompt: e.messages.at(-1)!.content, attempts: e.attempts, nextAttemptAt: e.nextAttemptAt, lastError: e.lastError }));
+  get outbox(): readonly {
+    id: string;
+    prompt: string;
+    attempts: number;
+    nextAttemptAt: number;
+    lastError: { code: string; message: string } | null;
+  }[] {
+    return this.#outbox.entries.map((e) => ({
+      id: e.id,
+      prompt: e.messages.at(-1)!.content,
+      attempts: e.attempts,
+      nextAttemptAt: e.nextAttemptAt,
+      lastError: e.lastError,
+    }));
   }
 
   /** Resolves once a conversation kept from an earlier visit is back on screen. */
@@ -200,7 +239,9 @@ export class RiskgateChat extends LitElement {
     this.cleared = true;
     this.announcement = 'Conversation cleared. Undo is in the footer for a few seconds.';
     clearTimeout(this.#clearedTimer);
-    this.#clearedTimer = setTimeout(() => { this.cleared = false; }, 10_000);
+    this.#clearedTimer = setTimeout(() => {
+      this.cleared = false;
+    }, 10_000);
   }
 
   #undoClear(): void {
@@ -234,8 +275,13 @@ export class RiskgateChat extends LitElement {
     // The launcher's open panel is a (non-modal) dialog named "Chat" for assistive technology.
     if (changed.has('open') || changed.has('layout')) {
       const dialog = this.layout === 'launcher' && this.open;
-      if (dialog) { this.setAttribute('role', 'dialog'); this.setAttribute('aria-label', 'Chat'); }
-      else if (this.getAttribute('role') === 'dialog') { this.removeAttribute('role'); this.removeAttribute('aria-label'); }
+      if (dialog) {
+        this.setAttribute('role', 'dialog');
+        this.setAttribute('aria-label', 'Chat');
+      } else if (this.getAttribute('role') === 'dialog') {
+        this.removeAttribute('role');
+        this.removeAttribute('aria-label');
+      }
     }
   }
 
@@ -267,16 +313,28 @@ export class RiskgateChat extends LitElement {
 
   /** Escape closes the launcher's panel (while an answer streams, Escape in the box stops it first). */
   readonly #onKeydown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && this.layout === 'launcher' && this.open && !this.#conversation.busy && !e.defaultPrevented) void this.#closePanel();
+    if (
+      e.key === 'Escape' &&
+      this.layout === 'launcher' &&
+      this.open &&
+      !this.#conversation.busy &&
+      !e.defaultPrevented
+    )
+      void this.#closePanel();
   };
 
   /** Copy, with the answer's button saying whether it worked (and a screen reader told). */
   async #copy(id: number, text: string): Promise<void> {
-    const ok = await (navigator.clipboard?.writeText(text).then(() => true, () => false) ?? Promise.resolve(false));
+    const ok = await (navigator.clipboard?.writeText(text).then(
+      () => true,
+      () => false,
+    ) ?? Promise.resolve(false));
     this.copied = { id, ok };
     this.announcement = ok ? 'Copied to the clipboard.' : 'The browser did not allow copying.';
     clearTimeout(this.#copiedTimer);
-    this.#copiedTimer = setTimeout(() => { this.copied = undefined; }, 2_000);
+    this.#copiedTimer = setTimeout(() => {
+      this.copied = undefined;
+    }, 2_000);
   }
 
   #announce(done: { path: string; model: string; text: string }): void {
@@ -311,33 +369,59 @@ export class RiskgateChat extends LitElement {
       return html`<button type="button" class="launcher" part="launcher" aria-expanded="false" aria-haspopup="dialog" @click=${() => this.#openPanel()}>
         <span aria-hidden="true">💬</span> Chat</button>`;
     }
-    const picker = this.mode !== 'auto' || this.controls === 'none' || this.#connection.status?.engine === null ? nothing : renderOperatingPoint({
-          costWeights: grid?.costWeights ?? [this.costWeight], riskLevels: grid?.riskLevels ?? [this.riskLevel],
-          costWeight: this.costWeight, riskLevel: this.riskLevel,
-          uncertified: this.#connection.status?.uncertified.some((p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel) ?? false,
-          promise: this.#connection.status?.promise,
-          nothingCertified: grid !== undefined
-            && this.#connection.status!.uncertified.length === grid.costWeights.length * grid.riskLevels.length,
-          adapted: this.#feedback.summaryAt(this.costWeight, this.riskLevel),
-          onCostWeight: (v) => (this.costWeight = v), onRiskLevel: (v) => (this.riskLevel = v),
-        });
+    const picker =
+      this.mode !== 'auto' || this.controls === 'none' || this.#connection.status?.engine === null
+        ? nothing
+        : renderOperatingPoint({
+            costWeights: grid?.costWeights ?? [this.costWeight],
+            riskLevels: grid?.riskLevels ?? [this.riskLevel],
+            costWeight: this.costWeight,
+            riskLevel: this.riskLevel,
+            uncertified:
+              this.#connection.status?.uncertified.some(
+                (p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel,
+              ) ?? false,
+            promise: this.#connection.status?.promise,
+            nothingCertified:
+              grid !== undefined &&
+              this.#connection.status!.uncertified.length === grid.costWeights.length * grid.riskLevels.length,
+            adapted: this.#feedback.summaryAt(this.costWeight, this.riskLevel),
+            onCostWeight: (v) => (this.costWeight = v),
+            onRiskLevel: (v) => (this.riskLevel = v),
+          });
     return html`
       <header part="header">
-        ${this.layout === 'launcher' ? html`<div class="panel-bar"><h2 id="panel-title">Chat</h2>
-          <button type="button" class="link close" part="close" aria-label="Close chat" @click=${() => this.#closePanel()}>Close</button></div>` : nothing}
+        ${
+          this.layout === 'launcher'
+            ? html`<div class="panel-bar"><h2 id="panel-title">Chat</h2>
+          <button type="button" class="link close" part="close" aria-label="Close chat" @click=${() => this.#closePanel()}>Close</button></div>`
+            : nothing
+        }
         ${this.controls === 'compact' && picker !== nothing ? html`<details class="answer-settings"><summary>Answer settings</summary>${picker}</details>` : picker}
         ${renderStatusLine({ state, preload: this.preload, mode: this.mode, onCancel: () => this.cancelLoad() })}
         ${renderConnectivityLine({
-          connectivity: this.#outbox.connectivity, queued: this.#outbox.entries.length,
-          notices: [this.#outbox.notice, this.#conversation.storageNotice, ...this.#outbox.quarantined.map((q) => `a queued message could not be read and was set aside (${q.reason})`)],
-          onRetryNow: () => this.#outbox.retryNow(), onUpdate: this.updateAvailable,
+          connectivity: this.#outbox.connectivity,
+          queued: this.#outbox.entries.length,
+          notices: [
+            this.#outbox.notice,
+            this.#conversation.storageNotice,
+            ...this.#outbox.quarantined.map(
+              (q) => `a queued message could not be read and was set aside (${q.reason})`,
+            ),
+          ],
+          onRetryNow: () => this.#outbox.retryNow(),
+          onUpdate: this.updateAvailable,
         })}
       </header>
       ${renderMessageList({
         turns: this.#conversation.turns,
         mayAnswerHere: this.#mayAnswerHere(),
-        welcome: this.welcome, starters: this.starters,
-        onStarter: (prompt) => { this.#follow.pin(); void this.send(prompt).catch(() => undefined); },
+        welcome: this.welcome,
+        starters: this.starters,
+        onStarter: (prompt) => {
+          this.#follow.pin();
+          void this.send(prompt).catch(() => undefined);
+        },
         onRetry: (id) => void this.#conversation.retry(id),
         copied: this.copied,
         onCopy: (id, text) => void this.#copy(id, text),
@@ -347,19 +431,30 @@ export class RiskgateChat extends LitElement {
       })}
       ${this.#follow.unseen ? html`<button type="button" class="link new-messages" @click=${() => this.#follow.scrollToEnd()}>New messages below ↓</button>` : nothing}
       ${renderComposer({
-        busy: this.#conversation.busy, hint: this.hint,
-        onSend: (text, input) => this.#onSend(text, input), onStop: () => this.stop(),
-        onFocus: () => { if (state.phase === 'idle') this.ready.catch(() => undefined); },
+        busy: this.#conversation.busy,
+        hint: this.hint,
+        onSend: (text, input) => this.#onSend(text, input),
+        onStop: () => this.stop(),
+        onFocus: () => {
+          if (state.phase === 'idle') this.ready.catch(() => undefined);
+        },
       })}
       <footer part="footer">
         <span class="tally">${stats.prompts === 0 ? '' : `Answered on this device: ${stats.answeredLocally} of ${stats.prompts}`}${stats.tokensKeptOnDevice > 0 ? ` · ${stats.tokensKeptOnDevice} tokens kept off the server` : ''}${stats.estimatedTimeSavedMs ? ` · about ${(stats.estimatedTimeSavedMs / 1000).toFixed(1)} s saved` : ''}</span>
-        ${this.#conversation.turns.length > 0 ? html`<button type="button" class="link clear" @click=${() => this.clear()}>Clear conversation</button>`
-          : this.cleared ? html`<span class="cleared">Conversation cleared. <button type="button" class="link undo" @click=${() => this.#undoClear()}>Undo</button></span>` : nothing}
+        ${
+          this.#conversation.turns.length > 0
+            ? html`<button type="button" class="link clear" @click=${() => this.clear()}>Clear conversation</button>`
+            : this.cleared
+              ? html`<span class="cleared">Conversation cleared. <button type="button" class="link undo" @click=${() => this.#undoClear()}>Undo</button></span>`
+              : nothing
+        }
       </footer>
       <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>`;
   }
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'riskgate-chat': RiskgateChat }
+  interface HTMLElementTagNameMap {
+    'riskgate-chat': RiskgateChat;
+  }
 }

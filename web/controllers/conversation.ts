@@ -12,12 +12,30 @@ import type { ChatMessage, RouteMode, RoutePath } from '../../core/protocol/chat
 import type { Decision, RouteEvent, RouteFinishReason, RouteRequest } from '../../core/protocol/worker-api.js';
 import { newEntry, waitsForNetwork, type OutboxEntry } from '../../core/offline/outbox.js';
 import type { WorkerConnection } from './worker-connection.js';
-import { historyBefore, insertAfter, lastTurnOf, sessionStats, userTurnOf, type AnswerTurn, type ErrorTurn, type SessionStats, type Turn, type UserTurn } from './turns.js';
+import {
+  historyBefore,
+  insertAfter,
+  lastTurnOf,
+  sessionStats,
+  userTurnOf,
+  type AnswerTurn,
+  type ErrorTurn,
+  type SessionStats,
+  type Turn,
+  type UserTurn,
+} from './turns.js';
 
 export type { AnswerTurn, ErrorTurn, SessionStats, Turn, UserTurn };
 import { loadConversation, saveConversation } from '../offline/conversation-store.js';
 
-export type SendResult = { path: RoutePath; text: string; decision: Decision; model: string; finishReason: RouteFinishReason; queued?: string };
+export type SendResult = {
+  path: RoutePath;
+  text: string;
+  decision: Decision;
+  model: string;
+  finishReason: RouteFinishReason;
+  queued?: string;
+};
 export type OfflinePolicy = 'queue' | 'local';
 
 type Emit = (name: string, detail: object) => void;
@@ -47,7 +65,11 @@ export class Conversation implements ReactiveController {
   #restored: Promise<void> = Promise.resolve();
   #saving = false;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly connection: WorkerConnection, private readonly options: ConversationOptions) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly connection: WorkerConnection,
+    private readonly options: ConversationOptions,
+  ) {
     host.addController(this);
   }
 
@@ -57,7 +79,9 @@ export class Conversation implements ReactiveController {
     this.#restored = loadConversation<Turn>(name).then((saved) => {
       if (!saved || this.turns.length > 0) return;
       // An answer that was streaming when the page went away ends there, marked stopped.
-      this.turns = saved.turns.map((t) => (t.role === 'assistant' && t.streaming ? { ...t, streaming: false, finishReason: 'aborted' } : t));
+      this.turns = saved.turns.map((t) =>
+        t.role === 'assistant' && t.streaming ? { ...t, streaming: false, finishReason: 'aborted' } : t,
+      );
       this.#nextId = saved.nextId;
       this.host.requestUpdate();
     });
@@ -75,7 +99,12 @@ export class Conversation implements ReactiveController {
       this.options.emit('riskgate-error', { code: error.code, message: error.message });
       return Promise.reject(error);
     }
-    const turn: UserTurn = { id: this.#nextId++, role: 'user', text, state: this.connection.status ? 'sent' : 'waiting' };
+    const turn: UserTurn = {
+      id: this.#nextId++,
+      role: 'user',
+      text,
+      state: this.connection.status ? 'sent' : 'waiting',
+    };
     this.#push(turn);
     return this.#inTurn(() => this.#run(turn));
   }
@@ -102,9 +131,12 @@ export class Conversation implements ReactiveController {
   /** Empties the conversation; its queued prompts are cancelled with it. */
   clear(): void {
     this.stop();
-    for (const t of this.turns) if (t.role === 'user' && t.outboxId && t.state === 'queued') void this.options.unqueue(t.outboxId);
+    for (const t of this.turns)
+      if (t.role === 'user' && t.outboxId && t.state === 'queued') void this.options.unqueue(t.outboxId);
     // Kept for Undo; a prompt that was waiting in the outbox comes back unsent (Retry sends it).
-    this.#cleared = this.turns.map((t) => (t.role === 'user' && t.state === 'queued' ? { ...t, state: 'unsent' as const } : t));
+    this.#cleared = this.turns.map((t) =>
+      t.role === 'user' && t.state === 'queued' ? { ...t, state: 'unsent' as const } : t,
+    );
     this.turns = [];
     this.#changed();
   }
@@ -152,7 +184,10 @@ export class Conversation implements ReactiveController {
   async cancelQueued(outboxId: string): Promise<void> {
     await this.options.unqueue(outboxId);
     const turn = userTurnOf(this.turns, outboxId);
-    if (turn) { turn.state = 'unsent'; this.#changed(); }
+    if (turn) {
+      turn.state = 'unsent';
+      this.#changed();
+    }
   }
 
   /** Answers the device gave offline: "ask the edge when back online" queues the prompt again. */
@@ -169,7 +204,8 @@ export class Conversation implements ReactiveController {
    */
   askEdge(answerId: number): Promise<SendResult | undefined> {
     const found = this.#answered(answerId);
-    if (!found || found.answer.decision.path !== 'local' || found.answer.streaming || found.answer.askedEdge) return Promise.resolve(undefined);
+    if (!found || found.answer.decision.path !== 'local' || found.answer.streaming || found.answer.askedEdge)
+      return Promise.resolve(undefined);
     const { answer, prompt } = found;
     answer.askedEdge = true;
     this.#changed();
@@ -182,7 +218,13 @@ export class Conversation implements ReactiveController {
         return undefined;
       }
       if (failure || !edge) this.#failed(prompt, edge, failure);
-      this.options.emit('riskgate-feedback', { prompt: prompt.text, local: answer.text, edge: edge.text, edgeModel: edge.servedBy, decision: { ...answer.decision } });
+      this.options.emit('riskgate-feedback', {
+        prompt: prompt.text,
+        local: answer.text,
+        edge: edge.text,
+        edgeModel: edge.servedBy,
+        decision: { ...answer.decision },
+      });
       return this.#result(edge);
     });
   }
@@ -196,10 +238,23 @@ export class Conversation implements ReactiveController {
     return this.#inTurn(async () => {
       const prompt = userTurnOf(this.turns, entry.id);
       // Answered already (the page went away between the answer and the outbox update).
-      const existing = prompt && this.turns.find((t): t is AnswerTurn => t.role === 'assistant' && t.promptId === prompt.id && t.decision.path === 'edge' && !t.streaming);
+      const existing =
+        prompt &&
+        this.turns.find(
+          (t): t is AnswerTurn =>
+            t.role === 'assistant' && t.promptId === prompt.id && t.decision.path === 'edge' && !t.streaming,
+        );
       if (existing) return this.#result(existing);
       await this.connection.ready();
-      const target = prompt ?? this.#push({ id: this.#nextId++, role: 'user', text: entry.messages.at(-1)!.content, state: 'queued', outboxId: entry.id }) as UserTurn;
+      const target =
+        prompt ??
+        (this.#push({
+          id: this.#nextId++,
+          role: 'user',
+          text: entry.messages.at(-1)!.content,
+          state: 'queued',
+          outboxId: entry.id,
+        }) as UserTurn);
       const { answer, failure } = await this.#route(target, entry.messages, { mode: 'edge', requestId: entry.id });
       if (failure || !answer) {
         if (answer && answer.text === '') this.#remove(answer);
@@ -240,16 +295,27 @@ export class Conversation implements ReactiveController {
       if (answer) this.#remove(answer);
       if (this.options.offline() === 'local' && this.connection.status?.engine) {
         ({ answer, failure } = await this.#route(prompt, messages, { mode: 'local' }));
-        if (answer && !failure) { answer.offlineLocal = true; this.#changed(); }
+        if (answer && !failure) {
+          answer.offlineLocal = true;
+          this.#changed();
+        }
       } else {
         await this.#enqueue(prompt, messages);
-        return { path: 'edge', text: '', decision: answer?.decision as Decision, model: 'edge', finishReason: 'stop', queued: prompt.outboxId! };
+        return {
+          path: 'edge',
+          text: '',
+          decision: answer?.decision as Decision,
+          model: 'edge',
+          finishReason: 'stop',
+          queued: prompt.outboxId!,
+        };
       }
     }
     if (failure || !answer) this.#failed(prompt, answer, failure);
     const d = answer.decision;
     // Stopped answers too: the shadow draw was made at the decision, whatever the answer became.
-    if (d.path === 'local' && d.reason === 'gate' && !answer.offlineLocal) this.options.answeredHere?.(d, messages, answer.text);
+    if (d.path === 'local' && d.reason === 'gate' && !answer.offlineLocal)
+      this.options.answeredHere?.(d, messages, answer.text);
     return this.#result(answer);
   }
 
@@ -263,7 +329,11 @@ export class Conversation implements ReactiveController {
   }
 
   /** One route; a 401 from the edge asks the page for a fresh token and tries once more. */
-  async #route(prompt: UserTurn, messages: ChatMessage[] | readonly ChatMessage[], override: { mode?: RouteMode; requestId?: string }): Promise<Outcome> {
+  async #route(
+    prompt: UserTurn,
+    messages: ChatMessage[] | readonly ChatMessage[],
+    override: { mode?: RouteMode; requestId?: string },
+  ): Promise<Outcome> {
     const first = await this.#routeOnce(prompt, messages, override, await this.options.authorization(false));
     if (first.failure?.httpStatus !== 401 || (first.answer && first.answer.text !== '')) return first;
     if (first.answer) this.#remove(first.answer);
@@ -271,29 +341,57 @@ export class Conversation implements ReactiveController {
     return fresh ? this.#routeOnce(prompt, messages, override, fresh) : first;
   }
 
-  async #routeOnce(prompt: UserTurn, messages: ChatMessage[] | readonly ChatMessage[], override: { mode?: RouteMode; requestId?: string }, authorization: string | undefined): Promise<Outcome> {
+  async #routeOnce(
+    prompt: UserTurn,
+    messages: ChatMessage[] | readonly ChatMessage[],
+    override: { mode?: RouteMode; requestId?: string },
+    authorization: string | undefined,
+  ): Promise<Outcome> {
     this.busy = true;
     this.host.requestUpdate();
     const outcome: Outcome = { answer: undefined, failure: undefined };
     const emit = this.options.emit;
     try {
-      await this.connection.client!.route({ ...this.options.request(), ...override, ...(authorization ? { authorization } : {}), messages }, (event: RouteEvent) => {
-        if (event.type === 'decision') {
-          outcome.answer = { id: this.#nextId++, role: 'assistant', text: '', decision: event.decision, streaming: true, promptId: prompt.id };
-          this.#push(outcome.answer, lastTurnOf(this.turns, prompt));
-          emit('riskgate-decision', { ...event.decision });
-        } else if (event.type === 'token' && outcome.answer) {
-          outcome.answer.text += event.text;
-          this.host.requestUpdate();
-          emit('riskgate-token', { text: event.text, path: outcome.answer.decision.path });
-        } else if (event.type === 'done' && outcome.answer) {
-          Object.assign(outcome.answer, { streaming: false, servedBy: event.model, finishReason: event.finishReason, timings: event.timings, usage: event.usage });
-          this.#changed();
-          emit('riskgate-done', { path: event.path, model: event.model, text: outcome.answer.text, finishReason: event.finishReason, usage: event.usage, timings: event.timings });
-        } else if (event.type === 'error') {
-          outcome.failure = event.error;
-        }
-      });
+      await this.connection.client!.route(
+        { ...this.options.request(), ...override, ...(authorization ? { authorization } : {}), messages },
+        (event: RouteEvent) => {
+          if (event.type === 'decision') {
+            outcome.answer = {
+              id: this.#nextId++,
+              role: 'assistant',
+              text: '',
+              decision: event.decision,
+              streaming: true,
+              promptId: prompt.id,
+            };
+            this.#push(outcome.answer, lastTurnOf(this.turns, prompt));
+            emit('riskgate-decision', { ...event.decision });
+          } else if (event.type === 'token' && outcome.answer) {
+            outcome.answer.text += event.text;
+            this.host.requestUpdate();
+            emit('riskgate-token', { text: event.text, path: outcome.answer.decision.path });
+          } else if (event.type === 'done' && outcome.answer) {
+            Object.assign(outcome.answer, {
+              streaming: false,
+              servedBy: event.model,
+              finishReason: event.finishReason,
+              timings: event.timings,
+              usage: event.usage,
+            });
+            this.#changed();
+            emit('riskgate-done', {
+              path: event.path,
+              model: event.model,
+              text: outcome.answer.text,
+              finishReason: event.finishReason,
+              usage: event.usage,
+              timings: event.timings,
+            });
+          } else if (event.type === 'error') {
+            outcome.failure = event.error;
+          }
+        },
+      );
     } catch (thrown) {
       outcome.failure = { code: (thrown as RouterError).code ?? 'internal_error', message: (thrown as Error).message };
     } finally {
@@ -313,13 +411,22 @@ export class Conversation implements ReactiveController {
   }
 
   #result(answer: AnswerTurn): SendResult {
-    return { path: answer.decision.path, text: answer.text, decision: answer.decision, model: answer.servedBy ?? answer.decision.model, finishReason: answer.finishReason! };
+    return {
+      path: answer.decision.path,
+      text: answer.text,
+      decision: answer.decision,
+      model: answer.servedBy ?? answer.decision.model,
+      finishReason: answer.finishReason!,
+    };
   }
 
   #fail(error: RouterError, retry: string, after: UserTurn | undefined): void {
     const code = error.code ?? 'internal_error';
     const status = error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {};
-    this.#push({ id: this.#nextId++, role: 'error', code, message: error.message, retry, ...status }, after && lastTurnOf(this.turns, after));
+    this.#push(
+      { id: this.#nextId++, role: 'error', code, message: error.message, retry, ...status },
+      after && lastTurnOf(this.turns, after),
+    );
     this.options.emit('riskgate-error', { code, message: error.message, ...status });
     // A deployment problem the visitor cannot fix: the site owner reads it in the console.
     if (code === 'edge_cors_refused' || error.httpStatus === 401) console.warn(`riskgate: ${error.message}`);
@@ -346,7 +453,10 @@ export class Conversation implements ReactiveController {
     queueMicrotask(() => {
       this.#saving = false;
       void saveConversation(name, this.turns, this.#nextId).then((notice) => {
-        if (notice !== this.storageNotice) { this.storageNotice = notice; this.host.requestUpdate(); }
+        if (notice !== this.storageNotice) {
+          this.storageNotice = notice;
+          this.host.requestUpdate();
+        }
       });
     });
   }

@@ -14,7 +14,10 @@ export class FollowScroll implements ReactiveController {
   #pinned = true;
   #seenHeight = 0;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly findList: () => HTMLElement | null) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly findList: () => HTMLElement | null,
+  ) {
     host.addController(this);
   }
 
@@ -23,10 +26,14 @@ export class FollowScroll implements ReactiveController {
     if (!list) return;
     if (list !== this.#list) {
       this.#list = list;
-      list.addEventListener('scroll', () => {
-        this.#pinned = list.scrollHeight - list.scrollTop - list.clientHeight < AT_END_PX;
-        if (this.#pinned && this.unseen) this.#setUnseen(false);
-      }, { passive: true });
+      list.addEventListener(
+        'scroll',
+        () => {
+          this.#pinned = list.scrollHeight - list.scrollTop - list.clientHeight < AT_END_PX;
+          if (this.#pinned && this.unseen) this.#setUnseen(false);
+        },
+        { passive: true },
+      );
     }
     if (this.#pinned) list.scrollTop = list.scrollHeight;
     else if (list.scrollHeight > this.#seenHeight && !this.unseen) this.#setUnseen(true);

@@ -32,10 +32,16 @@ export class OutboxDelivery implements ReactiveController {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
   #connected = false;
-  readonly #onOnline = () => { this.#setConnectivity('online'); this.#schedule(0); };
+  readonly #onOnline = () => {
+    this.#setConnectivity('online');
+    this.#schedule(0);
+  };
   readonly #onOffline = () => this.#setConnectivity('offline');
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly hooks: DeliveryHooks) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly hooks: DeliveryHooks,
+  ) {
     host.addController(this);
   }
 
@@ -56,7 +62,11 @@ export class OutboxDelivery implements ReactiveController {
   async enqueue(entry: OutboxEntry): Promise<void> {
     await (await this.#open()).put(entry);
     this.entries = deliveryOrder([...this.entries, entry]);
-    this.hooks.emit('riskgate-queued', { id: entry.id, prompt: entry.messages.at(-1)!.content, attempts: entry.attempts });
+    this.hooks.emit('riskgate-queued', {
+      id: entry.id,
+      prompt: entry.messages.at(-1)!.content,
+      attempts: entry.attempts,
+    });
     this.host.requestUpdate();
     this.#schedule(0);
   }
@@ -74,7 +84,10 @@ export class OutboxDelivery implements ReactiveController {
   }
 
   #open(): Promise<OutboxStore> {
-    this.#store ??= openOutboxStore().then(({ store, notice }) => { this.notice = notice; return store; });
+    this.#store ??= openOutboxStore().then(({ store, notice }) => {
+      this.notice = notice;
+      return store;
+    });
     return this.#store;
   }
 
@@ -82,7 +95,11 @@ export class OutboxDelivery implements ReactiveController {
     const { entries, quarantined } = await (await this.#open()).read();
     this.entries = deliveryOrder(entries);
     this.quarantined = quarantined;
-    for (const q of quarantined) this.hooks.emit('riskgate-error', { code: 'invalid_artifact', message: `a queued prompt could not be read and was set aside (${q.key}: ${q.reason})` });
+    for (const q of quarantined)
+      this.hooks.emit('riskgate-error', {
+        code: 'invalid_artifact',
+        message: `a queued prompt could not be read and was set aside (${q.key}: ${q.reason})`,
+      });
     this.host.requestUpdate();
     this.#schedule(0);
   }
@@ -114,12 +131,19 @@ export class OutboxDelivery implements ReactiveController {
     for (let entry = nextDue(this.entries, Date.now()); entry; entry = nextDue(this.entries, Date.now())) {
       const store = await this.#open();
       try {
-        if (!(await this.#edgeIsUp())) throw new RouterError('edge_unreachable', `${this.hooks.endpoint()} does not answer /health`, { retryLater: true });
+        if (!(await this.#edgeIsUp()))
+          throw new RouterError('edge_unreachable', `${this.hooks.endpoint()} does not answer /health`, {
+            retryLater: true,
+          });
         await this.hooks.deliver(entry);
         await store.remove(entry.id);
         this.entries = this.entries.filter((e) => e.id !== entry!.id);
         this.#setConnectivity('online');
-        this.hooks.emit('riskgate-delivered', { id: entry.id, prompt: entry.messages.at(-1)!.content, attempts: entry.attempts + 1 });
+        this.hooks.emit('riskgate-delivered', {
+          id: entry.id,
+          prompt: entry.messages.at(-1)!.content,
+          attempts: entry.attempts + 1,
+        });
       } catch (thrown) {
         const error = toErrorPayload(thrown);
         if (waitsForNetwork(error)) {
@@ -130,7 +154,10 @@ export class OutboxDelivery implements ReactiveController {
         } else {
           await store.remove(entry.id);
           this.entries = this.entries.filter((e) => e.id !== entry!.id);
-          this.hooks.undeliverable(entry, thrown instanceof RouterError ? thrown : new RouterError(error.code, error.message));
+          this.hooks.undeliverable(
+            entry,
+            thrown instanceof RouterError ? thrown : new RouterError(error.code, error.message),
+          );
         }
       }
       this.host.requestUpdate();
@@ -140,7 +167,10 @@ export class OutboxDelivery implements ReactiveController {
   async #edgeIsUp(): Promise<boolean> {
     const base = this.hooks.endpoint();
     const url = new URL('health', base.endsWith('/') ? base : `${base}/`).href;
-    return fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS), cache: 'no-store' }).then((r) => r.ok, () => false);
+    return fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS), cache: 'no-store' }).then(
+      (r) => r.ok,
+      () => false,
+    );
   }
 
   #setConnectivity(state: Connectivity): void {

@@ -7,7 +7,13 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../../core/protocol/chat.js';
-import type { Decision, OnlinePointStatus, RouterWorkerApi, ShadowCheckRequest, WorkerStatus } from '../../core/protocol/worker-api.js';
+import type {
+  Decision,
+  OnlinePointStatus,
+  RouterWorkerApi,
+  ShadowCheckRequest,
+  WorkerStatus,
+} from '../../core/protocol/worker-api.js';
 import type { AdaptedSummary } from '../render/operating-point.js';
 
 /** Draws that are still waiting for their answer (the last ones decided here). */
@@ -37,7 +43,10 @@ export class ThresholdFeedback implements ReactiveController {
    */
   readonly #draws = new Map<string, number>();
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly options: ThresholdFeedbackOptions) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: ThresholdFeedbackOptions,
+  ) {
     host.addController(this);
   }
 
@@ -60,10 +69,20 @@ export class ThresholdFeedback implements ReactiveController {
     }
     if (decision.reason !== 'gate' || decision.threshold === decision.calibratedThreshold) return;
     const known = this.#adapted.find((p) => samePoint(p, decision));
-    this.#set([...this.#adapted.filter((p) => !samePoint(p, decision)), {
-      costWeight: decision.costWeight, riskLevel: decision.riskLevel, group: decision.group, threshold: decision.threshold, calibrated: decision.calibratedThreshold,
-      labels: (known?.labels ?? 0) + 1, reportedShortfalls: known?.reportedShortfalls ?? 0, shadowChecks: known?.shadowChecks ?? 0, shadowShortfalls: known?.shadowShortfalls ?? 0,
-    }]);
+    this.#set([
+      ...this.#adapted.filter((p) => !samePoint(p, decision)),
+      {
+        costWeight: decision.costWeight,
+        riskLevel: decision.riskLevel,
+        group: decision.group,
+        threshold: decision.threshold,
+        calibrated: decision.calibratedThreshold,
+        labels: (known?.labels ?? 0) + 1,
+        reportedShortfalls: known?.reportedShortfalls ?? 0,
+        shadowChecks: known?.shadowChecks ?? 0,
+        shadowShortfalls: known?.shadowShortfalls ?? 0,
+      },
+    ]);
   }
 
   /**
@@ -78,10 +97,24 @@ export class ThresholdFeedback implements ReactiveController {
     if (rate === undefined || !remote) return;
     void (async () => {
       const authorization = await this.options.authorization().catch(() => undefined);
-      const check = () => remote.shadowCheck({
-        ...this.options.check(), decisionId: decision.id, messages: [...messages], localAnswer, shadowRate: rate,
-        costWeight: decision.costWeight, riskLevel: decision.riskLevel, ...(authorization ? { authorization } : {}),
-      }).then((r) => r, (error: { code: string; message: string; retryLater?: boolean }) => ({ error: { code: error.code, message: error.message, retryLater: error.retryLater === true } }));
+      const check = () =>
+        remote
+          .shadowCheck({
+            ...this.options.check(),
+            decisionId: decision.id,
+            messages: [...messages],
+            localAnswer,
+            shadowRate: rate,
+            costWeight: decision.costWeight,
+            riskLevel: decision.riskLevel,
+            ...(authorization ? { authorization } : {}),
+          })
+          .then(
+            (r) => r,
+            (error: { code: string; message: string; retryLater?: boolean }) => ({
+              error: { code: error.code, message: error.message, retryLater: error.retryLater === true },
+            }),
+          );
       // A check that failed for a reason that may pass is tried once more; one that still fails is
       // reported (riskgate-shadow with its error), so the page can count the labels it lost.
       let result = await check();
@@ -97,7 +130,10 @@ export class ThresholdFeedback implements ReactiveController {
   /** The visitor's "not good enough" is the label the adaptive threshold learns from. */
   async fellShort(decision: Decision): Promise<void> {
     if (!this.options.adaptsFromFeedback()) return;
-    const point = await this.options.remote()?.reportFellShort(decision.id).catch(() => null);
+    const point = await this.options
+      .remote()
+      ?.reportFellShort(decision.id)
+      .catch(() => null);
     if (point) this.#moved(point);
   }
 
@@ -107,8 +143,12 @@ export class ThresholdFeedback implements ReactiveController {
     if (here.length === 0) return undefined;
     const sum = (f: (p: OnlinePointStatus) => number) => here.reduce((s, p) => s + f(p), 0);
     return {
-      drift: sum((p) => p.threshold - p.calibrated) / here.length, reportedShortfalls: sum((p) => p.reportedShortfalls),
-      shadowChecks: sum((p) => p.shadowChecks), shadowShortfalls: sum((p) => p.shadowShortfalls), decisions: sum((p) => p.labels), shadowRate: this.options.shadowRate(),
+      drift: sum((p) => p.threshold - p.calibrated) / here.length,
+      reportedShortfalls: sum((p) => p.reportedShortfalls),
+      shadowChecks: sum((p) => p.shadowChecks),
+      shadowShortfalls: sum((p) => p.shadowShortfalls),
+      decisions: sum((p) => p.labels),
+      shadowRate: this.options.shadowRate(),
     };
   }
 
@@ -124,5 +164,7 @@ export class ThresholdFeedback implements ReactiveController {
   }
 }
 
-const samePoint = (a: Pick<OnlinePointStatus, 'costWeight' | 'riskLevel' | 'group'>, b: Pick<OnlinePointStatus, 'costWeight' | 'riskLevel' | 'group'>) =>
-  a.costWeight === b.costWeight && a.riskLevel === b.riskLevel && a.group === b.group;
+const samePoint = (
+  a: Pick<OnlinePointStatus, 'costWeight' | 'riskLevel' | 'group'>,
+  b: Pick<OnlinePointStatus, 'costWeight' | 'riskLevel' | 'group'>,
+) => a.costWeight === b.costWeight && a.riskLevel === b.riskLevel && a.group === b.group;

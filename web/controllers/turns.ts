@@ -7,10 +7,23 @@ import type { ChatMessage } from '../../core/protocol/chat.js';
 import type { Decision, RouteFinishReason, Timings } from '../../core/protocol/worker-api.js';
 
 /** `queued`: in the outbox until the edge is reachable (`outboxId`). */
-export type UserTurn = { readonly id: number; readonly role: 'user'; readonly text: string; state: 'waiting' | 'sent' | 'unsent' | 'queued'; outboxId?: string };
+export type UserTurn = {
+  readonly id: number;
+  readonly role: 'user';
+  readonly text: string;
+  state: 'waiting' | 'sent' | 'unsent' | 'queued';
+  outboxId?: string;
+};
 export type AnswerTurn = {
-  readonly id: number; readonly role: 'assistant'; text: string; decision: Decision; streaming: boolean;
-  servedBy?: string; finishReason?: RouteFinishReason; timings?: Timings; usage?: { promptTokens: number; completionTokens: number };
+  readonly id: number;
+  readonly role: 'assistant';
+  text: string;
+  decision: Decision;
+  streaming: boolean;
+  servedBy?: string;
+  finishReason?: RouteFinishReason;
+  timings?: Timings;
+  usage?: { promptTokens: number; completionTokens: number };
   /** Answered on the device because the edge was unreachable (offline="local"); below the quality target. */
   offlineLocal?: true;
   /** The visitor asked the larger model too ("not good enough?"): its answer follows this one. */
@@ -20,8 +33,13 @@ export type AnswerTurn = {
 };
 /** `retry`: the prompt to send again; `reload`: the model failed to load (Retry reloads it, then sends every unsent prompt). */
 export type ErrorTurn = {
-  readonly id: number; readonly role: 'error'; readonly code: string; readonly message: string;
-  readonly httpStatus?: number; readonly retry?: string; readonly reload?: true;
+  readonly id: number;
+  readonly role: 'error';
+  readonly code: string;
+  readonly message: string;
+  readonly httpStatus?: number;
+  readonly retry?: string;
+  readonly reload?: true;
 };
 export type Turn = UserTurn | AnswerTurn | ErrorTurn;
 
@@ -62,7 +80,8 @@ export function historyBefore(turns: readonly Turn[], prompt: UserTurn): ChatMes
   for (const t of turns) {
     if (t === prompt) break;
     if (t.role === 'user' && t.state === 'sent') messages.push({ role: 'user', content: t.text });
-    else if (t.role === 'assistant' && t.text !== '' && !t.askedEdge && t.finishReason !== 'aborted') messages.push({ role: 'assistant', content: t.text });
+    else if (t.role === 'assistant' && t.text !== '' && !t.askedEdge && t.finishReason !== 'aborted')
+      messages.push({ role: 'assistant', content: t.text });
   }
   return [...messages, { role: 'user', content: prompt.text }];
 }
@@ -82,6 +101,7 @@ export function sessionStats(turns: readonly Turn[]): SessionStats {
     answeredLocally: local.length,
     answeredByEdge: edge.length,
     tokensKeptOnDevice: local.reduce((s, a) => s + (a.usage ? a.usage.promptTokens + a.usage.completionTokens : 0), 0),
-    estimatedTimeSavedMs: local.length > 0 && edge.length > 0 ? Math.max(0, mean(edge) - mean(local)) * local.length : null,
+    estimatedTimeSavedMs:
+      local.length > 0 && edge.length > 0 ? Math.max(0, mean(edge) - mean(local)) * local.length : null,
   };
 }

@@ -30,7 +30,11 @@ export class WorkerConnection implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly config: () => WorkerConfig,
-    private readonly events: { progress(p: LoadProgress): void; failed(error: RouterError): void; ready?(status: WorkerStatus): void },
+    private readonly events: {
+      progress(p: LoadProgress): void;
+      failed(error: RouterError): void;
+      ready?(status: WorkerStatus): void;
+    },
   ) {
     host.addController(this);
   }
@@ -60,12 +64,18 @@ export class WorkerConnection implements ReactiveController {
       // Structured clone drops Object.freeze; the page gets the probe frozen again.
       const frozen: WorkerStatus = { ...status, capabilities: deepFreeze(status.capabilities) as Capabilities };
       // The visitor reads plain words; the site owner gets the code in the console.
-      if (!frozen.engine) console.warn(`<riskgate-chat>: no on-device model, every message goes to the edge (${frozen.capabilities.reason})`);
+      if (!frozen.engine)
+        console.warn(
+          `<riskgate-chat>: no on-device model, every message goes to the edge (${frozen.capabilities.reason})`,
+        );
       this.events.ready?.(frozen);
       this.#set({ phase: 'ready', status: frozen });
       return frozen;
     } catch (thrown) {
-      const error = thrown instanceof RouterError ? thrown : new RouterError(toErrorPayload(thrown).code, toErrorPayload(thrown).message);
+      const error =
+        thrown instanceof RouterError
+          ? thrown
+          : new RouterError(toErrorPayload(thrown).code, toErrorPayload(thrown).message);
       // A worker that never started cannot be retried in place, and a cancelled one may still be
       // downloading (web-llm's reload cannot be interrupted): the next ready() makes a new one.
       if (error.code === 'asset_unreachable' || error.code === 'aborted') this.#dispose();

@@ -5,7 +5,11 @@
  */
 import { createStore, del, get, set } from 'idb-keyval';
 
-export type SavedConversation<T> = { readonly format: 'riskgate.conversation/1'; readonly turns: readonly T[]; readonly nextId: number };
+export type SavedConversation<T> = {
+  readonly format: 'riskgate.conversation/1';
+  readonly turns: readonly T[];
+  readonly nextId: number;
+};
 
 const store = () => createStore('riskgate-conversations', 'conversations');
 
@@ -19,6 +23,7 @@ export async function saveConversation<T>(name: string, turns: readonly T[], nex
   const value: SavedConversation<T> = { format: 'riskgate.conversation/1', turns, nextId };
   return (turns.length === 0 ? del(name, store()) : set(name, value, store())).then(
     () => null,
-    (error: unknown) => `conversation kept in memory only (IndexedDB: ${(error as { name?: string })?.name ?? String(error)})`,
+    (error: unknown) =>
+      `conversation kept in memory only (IndexedDB: ${(error as { name?: string })?.name ?? String(error)})`,
   );
 }

@@ -9,7 +9,11 @@ import { idbOutboxStore, memoryOutboxStore, type OutboxStore } from './outbox-st
 let n = 0;
 const stores: [string, () => OutboxStore, (key: string, value: unknown) => Promise<void>][] = [
   ['memory', () => memoryOutboxStore(), async () => undefined],
-  ['indexeddb', () => idbOutboxStore(`test-outbox-${++n}`), (key, value) => set(key, value, createStore(`test-outbox-${n}`, 'entries'))],
+  [
+    'indexeddb',
+    () => idbOutboxStore(`test-outbox-${++n}`),
+    (key, value) => set(key, value, createStore(`test-outbox-${n}`, 'entries')),
+  ],
 ];
 
 for (const [name, open, rawSet] of stores) {
@@ -33,7 +37,9 @@ for (const [name, open, rawSet] of stores) {
       await rawSet('entry:broken-0001', { id: 'broken-0001', messages: 'not a list' });
       const first = await store.read();
       expect(first.entries.map((e) => e.id)).toEqual(['entry-000c']);
-      expect(first.quarantined).toEqual([{ key: 'quarantine:entry:broken-0001', reason: 'outbox entry refused (bad conversation)' }]);
+      expect(first.quarantined).toEqual([
+        { key: 'quarantine:entry:broken-0001', reason: 'outbox entry refused (bad conversation)' },
+      ]);
       // Still there, set aside, on the next read.
       expect((await store.read()).quarantined.map((q) => q.key)).toEqual(['quarantine:entry:broken-0001']);
     });

@@ -8,7 +8,10 @@
 import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
 import { parseOutboxEntry, type OutboxEntry } from '../../core/offline/outbox.js';
 
-export type OutboxRead = { readonly entries: OutboxEntry[]; readonly quarantined: { readonly key: string; readonly reason: string }[] };
+export type OutboxRead = {
+  readonly entries: OutboxEntry[];
+  readonly quarantined: { readonly key: string; readonly reason: string }[];
+};
 
 export interface OutboxStore {
   readonly kind: 'indexeddb' | 'memory';
@@ -20,7 +23,11 @@ export interface OutboxStore {
 const ENTRY = 'entry:';
 const QUARANTINE = 'quarantine:';
 
-type RawStore = { all(): Promise<[string, unknown][]>; set(key: string, value: unknown): Promise<void>; del(key: string): Promise<void> };
+type RawStore = {
+  all(): Promise<[string, unknown][]>;
+  set(key: string, value: unknown): Promise<void>;
+  del(key: string): Promise<void>;
+};
 
 function outboxOver(raw: RawStore, kind: OutboxStore['kind']): OutboxStore {
   return {
@@ -29,7 +36,10 @@ function outboxOver(raw: RawStore, kind: OutboxStore['kind']): OutboxStore {
       const found: OutboxEntry[] = [];
       const quarantined: { key: string; reason: string }[] = [];
       for (const [key, value] of await raw.all()) {
-        if (key.startsWith(QUARANTINE)) { quarantined.push({ key, reason: (value as { reason?: string })?.reason ?? 'unreadable' }); continue; }
+        if (key.startsWith(QUARANTINE)) {
+          quarantined.push({ key, reason: (value as { reason?: string })?.reason ?? 'unreadable' });
+          continue;
+        }
         if (!key.startsWith(ENTRY)) continue; // e.g. openOutboxStore's probe, written by another tab
         try {
           found.push(parseOutboxEntry(value));
@@ -47,21 +57,34 @@ function outboxOver(raw: RawStore, kind: OutboxStore['kind']): OutboxStore {
   };
 }
 
-export function idbOutboxStore(database = 'riskgate-outbox', store: UseStore = createStore(database, 'entries')): OutboxStore {
-  return outboxOver({
-    all: () => entries<string, unknown>(store),
-    set: (key, value) => set(key, value, store),
-    del: (key) => del(key, store),
-  }, 'indexeddb');
+export function idbOutboxStore(
+  database = 'riskgate-outbox',
+  store: UseStore = createStore(database, 'entries'),
+): OutboxStore {
+  return outboxOver(
+    {
+      all: () => entries<string, unknown>(store),
+      set: (key, value) => set(key, value, store),
+      del: (key) => del(key, store),
+    },
+    'indexeddb',
+  );
 }
 
 export function memoryOutboxStore(): OutboxStore {
   const map = new Map<string, unknown>();
-  return outboxOver({
-    all: async () => [...map.entries()].map(([k, v]) => [k, structuredClone(v)] as [string, unknown]),
-    set: async (key, value) => { map.set(key, structuredClone(value)); },
-    del: async (key) => { map.delete(key); },
-  }, 'memory');
+  return outboxOver(
+    {
+      all: async () => [...map.entries()].map(([k, v]) => [k, structuredClone(v)] as [string, unknown]),
+      set: async (key, value) => {
+        map.set(key, structuredClone(value));
+      },
+      del: async (key) => {
+        map.delete(key);
+      },
+    },
+    'memory',
+  );
 }
 
 /** IndexedDB when it works here (one write and delete to find out), else memory with the reason. */
@@ -72,6 +95,9 @@ export async function openOutboxStore(): Promise<{ store: OutboxStore; notice: s
     await del('probe', raw);
     return { store: idbOutboxStore('riskgate-outbox', raw), notice: null };
   } catch (error) {
-    return { store: memoryOutboxStore(), notice: `queued prompts kept in memory only (IndexedDB: ${(error as { name?: string })?.name ?? String(error)})` };
+    return {
+      store: memoryOutboxStore(),
+      notice: `queued prompts kept in memory only (IndexedDB: ${(error as { name?: string })?.name ?? String(error)})`,
+    };
   }
 }

@@ -17,7 +17,10 @@ export const PAGES_CACHE = 'riskgate-pages';
 
 type UpdatableChat = HTMLElement & { updateAvailable: (() => void) | undefined; whenIdle(): Promise<void> };
 
-export async function registerServiceWorker(swUrl: string, options: OfflineAppOptions = {}): Promise<Workbox | undefined> {
+export async function registerServiceWorker(
+  swUrl: string,
+  options: OfflineAppOptions = {},
+): Promise<Workbox | undefined> {
   if (!('serviceWorker' in navigator)) return undefined;
   const workbox = new Workbox(swUrl, options.scope ? { scope: options.scope } : {});
   workbox.addEventListener('waiting', () => {
@@ -26,11 +29,17 @@ export async function registerServiceWorker(swUrl: string, options: OfflineAppOp
       workbox.messageSkipWaiting();
     };
     for (const chat of document.querySelectorAll<UpdatableChat>('riskgate-chat')) {
-      chat.updateAvailable = () => { chat.updateAvailable = undefined; void chat.whenIdle().then(apply); };
+      chat.updateAvailable = () => {
+        chat.updateAvailable = undefined;
+        void chat.whenIdle().then(apply);
+      };
     }
   });
   await workbox.register();
   // The first visit's navigation was not the worker's to cache: keep this page for offline visits.
-  await caches.open(PAGES_CACHE).then((cache) => cache.add(location.href)).catch(() => undefined);
+  await caches
+    .open(PAGES_CACHE)
+    .then((cache) => cache.add(location.href))
+    .catch(() => undefined);
   return workbox;
 }

@@ -17,7 +17,8 @@ const WHY: Record<AnswerTurn['decision']['reason'], string> = {
 };
 
 const seconds = (s: number) => (s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(1)} s`);
-const rate = (r: number | null, source: string) => (r === null ? 'not measured yet' : `${Math.round(r)} tok/s (${source})`);
+const rate = (r: number | null, source: string) =>
+  r === null ? 'not measured yet' : `${Math.round(r)} tok/s (${source})`;
 
 /** The live cost model's terms (decision 023): what each path would cost this prompt, and the measured figures behind it. */
 function renderCost(c: NonNullable<AnswerTurn['decision']['cost']>) {
@@ -29,7 +30,10 @@ function renderCost(c: NonNullable<AnswerTurn['decision']['cost']>) {
 
 export function renderBadge(turn: AnswerTurn) {
   const d = turn.decision;
-  const who = d.path === 'local' ? 'Answered on this device' : `Answered by ${turn.servedBy && turn.servedBy !== 'edge' ? turn.servedBy : 'the server'}`;
+  const who =
+    d.path === 'local'
+      ? 'Answered on this device'
+      : `Answered by ${turn.servedBy && turn.servedBy !== 'edge' ? turn.servedBy : 'the server'}`;
   const t = turn.timings;
   return html`<div class="badge" part="badge" data-path=${d.path}>
     <span class="who ${d.path}">${who}</span>${d.reason === 'context' ? html` · <span>too long to answer on this device</span>` : nothing}

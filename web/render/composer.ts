@@ -18,15 +18,24 @@ export function renderComposer(p: ComposerProps) {
     const input = form.querySelector('textarea')!;
     p.onSend(input.value, input);
   };
-  return html`<form part="form" @submit=${(e: Event) => { e.preventDefault(); submit(e.target as HTMLFormElement); }}>
+  return html`<form part="form" @submit=${(e: Event) => {
+    e.preventDefault();
+    submit(e.target as HTMLFormElement);
+  }}>
     <label for="prompt" class="sr-only">Your message</label>
     <textarea id="prompt" name="prompt" part="input" rows="1" placeholder="Type a message" autocomplete="off"
       aria-describedby=${p.hint ? 'composer-hint' : nothing} aria-invalid=${p.hint ? 'true' : 'false'}
       @focus=${p.onFocus}
       @keydown=${(e: KeyboardEvent) => {
-        if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit((e.target as HTMLElement).closest('form')!); }
+        if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+          e.preventDefault();
+          submit((e.target as HTMLElement).closest('form')!);
+        }
         // Escape stops the answer being produced, as Stop does (chat widgets and terminals alike).
-        else if (e.key === 'Escape' && p.busy) { e.preventDefault(); p.onStop(); }
+        else if (e.key === 'Escape' && p.busy) {
+          e.preventDefault();
+          p.onStop();
+        }
       }}></textarea>
     ${p.busy ? html`<button type="button" class="stop" part="stop" @click=${p.onStop}>Stop</button>` : nothing}
     <button type="submit" part="send">Send</button>

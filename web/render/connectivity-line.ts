@@ -25,8 +25,12 @@ export function renderConnectivityLine(p: ConnectivityProps) {
   if (p.connectivity === 'online' && p.queued === 0 && notices.length === 0 && !p.onUpdate) return nothing;
   return html`<div class="connectivity" part="connectivity" role="status" data-connectivity=${p.connectivity}>
     ${WORDS[p.connectivity] ? html`<span>${WORDS[p.connectivity]}</span>` : nothing}
-    ${p.queued > 0 ? html`<span class="queued">${p.queued} message${p.queued > 1 ? 's' : ''} waiting to be sent.</span>
-      <button type="button" class="link retry-now" @click=${p.onRetryNow}>Try now</button>` : nothing}
+    ${
+      p.queued > 0
+        ? html`<span class="queued">${p.queued} message${p.queued > 1 ? 's' : ''} waiting to be sent.</span>
+      <button type="button" class="link retry-now" @click=${p.onRetryNow}>Try now</button>`
+        : nothing
+    }
     ${notices.map((n) => html`<span class="warn">⚠ ${n}</span>`)}
     ${p.onUpdate ? html`<span>A new version is available.</span><button type="button" class="link update" @click=${p.onUpdate}>Reload to update</button>` : nothing}
   </div>`;

@@ -5,7 +5,8 @@ import { closeOpenMarkdown } from './markdown.js';
 const html = (text: string) => marked.parse(closeOpenMarkdown(text), { async: false, gfm: true, breaks: true });
 /** Every prefix of `answer`, as the widget renders one per token: none may show a raw marker. */
 const frames = (answer: string) => Array.from({ length: answer.length }, (_, i) => html(answer.slice(0, i + 1)));
-const rawMarkers = (rendered: string) => rendered.replace(/<code[^>]*>[\s\S]*?<\/code>/g, '').match(/```|\*\*|(^|>)#+ |(^|>)`/gm);
+const rawMarkers = (rendered: string) =>
+  rendered.replace(/<code[^>]*>[\s\S]*?<\/code>/g, '').match(/```|\*\*|(^|>)#+ |(^|>)`/gm);
 
 describe('closeOpenMarkdown (a streaming frame)', () => {
   it('closes an open code fence, so the code is a code block from its first line', () => {

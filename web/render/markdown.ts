@@ -36,5 +36,10 @@ export function closeOpenMarkdown(text: string): string {
 
 export function renderMarkdown(text: string, streaming = false) {
   const html = marked.parse(streaming ? closeOpenMarkdown(text) : text, { async: false, gfm: true, breaks: true });
-  return unsafeHTML(DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'form', 'input', 'button', 'img'] }));
+  return unsafeHTML(
+    DOMPurify.sanitize(html, {
+      USE_PROFILES: { html: true },
+      FORBID_TAGS: ['style', 'form', 'input', 'button', 'img'],
+    }),
+  );
 }

@@ -45,11 +45,20 @@ const NOT_RETRYABLE = new Set(['context_window_exceeded', 'invalid_request']);
 
 function notes(turn: AnswerTurn) {
   const out: string[] = [];
-  if (turn.offlineLocal) out.push('Answered on this device while the server was out of reach — below your quality target.');
-  if (turn.decision.droppedMessages > 0 && turn.decision.path === 'local') out.push(`The on-device model read only the latest part of this conversation (${turn.decision.droppedMessages} earlier messages did not fit).`);
+  if (turn.offlineLocal)
+    out.push('Answered on this device while the server was out of reach — below your quality target.');
+  if (turn.decision.droppedMessages > 0 && turn.decision.path === 'local')
+    out.push(
+      `The on-device model read only the latest part of this conversation (${turn.decision.droppedMessages} earlier messages did not fit).`,
+    );
   if (turn.decision.reason === 'context') out.push('Too long for the on-device model, so the server answered.');
   if (turn.streaming) return out;
-  if (turn.text.trim() === '') out.push(turn.finishReason === 'aborted' ? 'Stopped before any text came.' : 'The model returned no text for this message. Try rephrasing it.');
+  if (turn.text.trim() === '')
+    out.push(
+      turn.finishReason === 'aborted'
+        ? 'Stopped before any text came.'
+        : 'The model returned no text for this message. Try rephrasing it.',
+    );
   else if (turn.finishReason === 'length') out.push('Cut off at the length limit.');
   else if (turn.finishReason === 'aborted') out.push('Stopped.');
   return out;
@@ -76,7 +85,8 @@ function httpWords(status: number): string {
 }
 
 function renderError(turn: ErrorTurn, onRetry: (id: number) => void) {
-  const words = turn.code === 'edge_error' && turn.httpStatus !== undefined ? httpWords(turn.httpStatus) : ERROR_WORDS[turn.code];
+  const words =
+    turn.code === 'edge_error' && turn.httpStatus !== undefined ? httpWords(turn.httpStatus) : ERROR_WORDS[turn.code];
   return html`<li class="error" part="bubble error" data-code=${turn.code} data-status=${turn.httpStatus ?? nothing}>
     <span role="alert">${words ?? 'Something went wrong.'}</span>
     <details><summary>Details</summary><code>${turn.code}</code>: ${turn.message}</details>
@@ -85,18 +95,26 @@ function renderError(turn: ErrorTurn, onRetry: (id: number) => void) {
 }
 
 function renderPrompt(turn: UserTurn, p: MessageListProps) {
-  const note = turn.state === 'waiting' ? 'Waiting for the model to be ready…'
-    : turn.state === 'unsent' ? 'Not sent.'
-      : turn.state === 'queued' ? 'Queued: it will be sent when the server can be reached.' : undefined;
+  const note =
+    turn.state === 'waiting'
+      ? 'Waiting for the model to be ready…'
+      : turn.state === 'unsent'
+        ? 'Not sent.'
+        : turn.state === 'queued'
+          ? 'Queued: it will be sent when the server can be reached.'
+          : undefined;
   return html`<li class="user" part="bubble user" data-state=${turn.state}><span class="text">${turn.text}</span>${note ? html`<p class="note">${note}</p>` : nothing}
     ${turn.state === 'queued' && turn.outboxId ? html`<button type="button" class="link cancel-queued" @click=${() => p.onCancelQueued(turn.outboxId!)}>Cancel</button>` : nothing}</li>`;
 }
 
 export function renderMessageList(p: MessageListProps) {
   return html`<ol class="messages" part="messages" aria-label="Conversation">
-    ${p.turns.length === 0
-      ? html`<li class="empty">${p.welcome || 'Ask anything.'}${p.mayAnswerHere ? ' Short, simple messages are answered right here on your device.' : ''}
-        ${p.starters.length ? html`<div class="starters" role="group" aria-label="Suggested messages">${p.starters.map((s) => html`<button type="button" class="starter" @click=${() => p.onStarter(s)}>${s}</button>`)}</div>` : nothing}</li>` : nothing}
-    ${p.turns.map((t) => t.role === 'user' ? renderPrompt(t, p) : t.role === 'assistant' ? renderAnswer(t, p) : renderError(t, p.onRetry))}
+    ${
+      p.turns.length === 0
+        ? html`<li class="empty">${p.welcome || 'Ask anything.'}${p.mayAnswerHere ? ' Short, simple messages are answered right here on your device.' : ''}
+        ${p.starters.length ? html`<div class="starters" role="group" aria-label="Suggested messages">${p.starters.map((s) => html`<button type="button" class="starter" @click=${() => p.onStarter(s)}>${s}</button>`)}</div>` : nothing}</li>`
+        : nothing
+    }
+    ${p.turns.map((t) => (t.role === 'user' ? renderPrompt(t, p) : t.role === 'assistant' ? renderAnswer(t, p) : renderError(t, p.onRetry)))}
   </ol>`;
 }

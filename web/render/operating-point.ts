@@ -31,7 +31,14 @@ export type OperatingPointProps = {
  * from, and the shadow checks (decision 024): answers given here the larger model was asked too,
  * with how many it beat, out of `decisions` decided at this point while checking at rate ρ.
  */
-export type AdaptedSummary = { readonly drift: number; readonly reportedShortfalls: number; readonly shadowChecks: number; readonly shadowShortfalls: number; readonly decisions: number; readonly shadowRate: number };
+export type AdaptedSummary = {
+  readonly drift: number;
+  readonly reportedShortfalls: number;
+  readonly shadowChecks: number;
+  readonly shadowShortfalls: number;
+  readonly decisions: number;
+  readonly shadowRate: number;
+};
 
 const nearestIndex = (values: readonly number[], target: number) =>
   values.reduce((best, v, i) => (Math.abs(v - target) < Math.abs(values[best]! - target) ? i : best), 0);
@@ -41,11 +48,21 @@ const LOADING_PROMISE: RiskPromise = { guarantee: 'selective', delta: null, labe
 /** Plain words for where feedback moved τ: a higher τ answers here less often. */
 function adaptedNote(adapted: OperatingPointProps['adapted'], riskLevel: number) {
   // Silent prompts lower τ a little each; say so once it adds up, or once a visitor reported one.
-  if (!adapted || (adapted.reportedShortfalls === 0 && adapted.shadowChecks === 0 && Math.abs(adapted.drift) < 0.05)) return nothing;
+  if (!adapted || (adapted.reportedShortfalls === 0 && adapted.shadowChecks === 0 && Math.abs(adapted.drift) < 0.05))
+    return nothing;
   const fewer = adapted.drift > 0;
-  const reports = adapted.reportedShortfalls === 1 ? '1 answer reported as not good enough' : `${adapted.reportedShortfalls} answers reported as not good enough`;
-  const sources = [...(adapted.reportedShortfalls > 0 ? [reports] : []), ...(adapted.shadowChecks > 0 ? ['checks with the larger model'] : [])];
-  const moved = Math.abs(adapted.drift) >= 0.05 ? `this device now answers ${fewer ? 'less' : 'more'} often than at first` : 'no change yet';
+  const reports =
+    adapted.reportedShortfalls === 1
+      ? '1 answer reported as not good enough'
+      : `${adapted.reportedShortfalls} answers reported as not good enough`;
+  const sources = [
+    ...(adapted.reportedShortfalls > 0 ? [reports] : []),
+    ...(adapted.shadowChecks > 0 ? ['checks with the larger model'] : []),
+  ];
+  const moved =
+    Math.abs(adapted.drift) >= 0.05
+      ? `this device now answers ${fewer ? 'less' : 'more'} often than at first`
+      : 'no change yet';
   return html`<small class="note adapted" role="status">Adjusted from feedback${sources.length ? ` (${sources.join(' and ')})` : ''}: ${moved}.</small>${driftNote(adapted, riskLevel)}`;
 }
 
@@ -67,7 +84,7 @@ export function renderOperatingPoint(p: OperatingPointProps) {
   const index = nearestIndex(weights, p.costWeight);
   const words = promiseWords(p.promise ?? LOADING_PROMISE);
   const uncertifiedNote = p.nothingCertified
-    ? 'Every message goes to the larger model: this device\'s model was not good enough on the examples it was checked on to promise any of these.'
+    ? "Every message goes to the larger model: this device's model was not good enough on the examples it was checked on to promise any of these."
     : 'At this setting every message goes to the larger model: there were too few good examples to promise it.';
   return html`
     <fieldset class="operating-point" part="controls">

@@ -8,13 +8,21 @@ import type { ConnectionState } from '../controllers/worker-connection.js';
 import type { WorkerStatus } from '../../core/protocol/worker-api.js';
 import { promiseWords } from '../../core/decision/promise.js';
 
-export type StatusLineProps = { readonly state: ConnectionState; readonly preload: 'none' | 'auto'; readonly mode: 'auto' | 'local' | 'edge'; readonly onCancel: () => void };
+export type StatusLineProps = {
+  readonly state: ConnectionState;
+  readonly preload: 'none' | 'auto';
+  readonly mode: 'auto' | 'local' | 'edge';
+  readonly onCancel: () => void;
+};
 
 const ENGINE_WORDS: Record<string, string> = { wasm: 'WebAssembly', webgpu: 'WebGPU', cpu: 'CPU' };
 
 /** The words describe the policy this widget runs: a site owner's `mode` overrides the gate. */
 function plainReady(status: WorkerStatus, mode: StatusLineProps['mode']): string {
-  const slow = status.capabilities.rung === 'gguf-wasm' && status.capabilities.wasmThreads === 1 ? ' It runs on one thread here, so its answers come slowly.' : '';
+  const slow =
+    status.capabilities.rung === 'gguf-wasm' && status.capabilities.wasmThreads === 1
+      ? ' It runs on one thread here, so its answers come slowly.'
+      : '';
   if (mode === 'edge') return 'Ready. Every message goes to the server.';
   if (mode === 'local' && status.engine) {
     return `Ready. A small model on this device (${ENGINE_WORDS[status.engine.backend] ?? status.engine.backend}) answers every message; nothing checks its answers first.${slow}`;
@@ -34,11 +42,14 @@ function plainReady(status: WorkerStatus, mode: StatusLineProps['mode']): string
 function plainStorage(notice: string): string {
   const words: string[] = [];
   if (notice.includes('the model')) {
-    words.push(notice.includes('quota_exceeded')
-      ? 'This browser has too little room left for this site, so the on-device model will be downloaded again next visit.'
-      : 'This browser could not keep the on-device model, so it will be downloaded again next visit.');
+    words.push(
+      notice.includes('quota_exceeded')
+        ? 'This browser has too little room left for this site, so the on-device model will be downloaded again next visit.'
+        : 'This browser could not keep the on-device model, so it will be downloaded again next visit.',
+    );
   }
-  if (notice.includes('thresholds')) words.push('This browser could not keep the answer settings, so they are fetched again next visit.');
+  if (notice.includes('thresholds'))
+    words.push('This browser could not keep the answer settings, so they are fetched again next visit.');
   return words.join(' ') || 'This browser could not keep some files for next time.';
 }
 
@@ -50,14 +61,19 @@ function details(status: WorkerStatus) {
     <dt>Threads</dt><dd>${caps.wasmThreadsReason}</dd>
     <dt>Thresholds</dt><dd>${status.gateSha256 ? `from ${status.thresholdsSource}` : 'none'}</dd>
     ${status.storageNotice ? html`<dt>Storage</dt><dd>${status.storageNotice}</dd>` : nothing}
-    <dt>Promise</dt><dd>${status.engine ? html`${promiseWords(status.promise).summary}
-      Checked on the answers of ${status.promise.labelsModel}.` : 'none: nothing is answered on this device'}</dd>
+    <dt>Promise</dt><dd>${
+      status.engine
+        ? html`${promiseWords(status.promise).summary}
+      Checked on the answers of ${status.promise.labelsModel}.`
+        : 'none: nothing is answered on this device'
+    }</dd>
     <dt>Loaded in</dt><dd>${Math.round(status.loadMs)} ms</dd>
   </dl></details>`;
 }
 
 /** A visitor on a metered connection wants to know what this download costs before it is done. */
-const megabytes = (bytes: number) => (bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
+const megabytes = (bytes: number) =>
+  bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`;
 
 export function renderStatusLine(p: StatusLineProps) {
   const s = p.state;

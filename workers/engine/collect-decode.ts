@@ -4,7 +4,9 @@
  */
 import type { DecodedToken, FinishReason } from '../../core/protocol/local-engine.js';
 
-export async function collectDecode(stream: AsyncGenerator<DecodedToken, FinishReason>): Promise<{ tokens: number[]; text: string; finishReason: FinishReason }> {
+export async function collectDecode(
+  stream: AsyncGenerator<DecodedToken, FinishReason>,
+): Promise<{ tokens: number[]; text: string; finishReason: FinishReason }> {
   const tokens: number[] = [];
   let text = '';
   for (;;) {

@@ -15,28 +15,66 @@ import type { KeyValueStore } from '../../core/protocol/key-value-store.js';
 import { loadThresholds } from '../threshold-cache.js';
 import type { OrtRuntime } from './onnx-causal-lm.js';
 
-export type DeclaredGateFiles = { readonly model_id: string; readonly gate?: { onnx: string; sha256: string }; readonly thresholds?: { json: string; sha256?: string } };
+export type DeclaredGateFiles = {
+  readonly model_id: string;
+  readonly gate?: { onnx: string; sha256: string };
+  readonly thresholds?: { json: string; sha256?: string };
+};
 
 export type DeclaredRung<E extends LocalEngine = LocalEngine> = {
-  engine: E; gate: MarginGate; gateSha256: string; thresholds: ThresholdsFile; thresholdsUrl: string;
-  source: 'network' | 'indexeddb'; storageNotice: string | null; readRepresentation: RepresentationReader;
+  engine: E;
+  gate: MarginGate;
+  gateSha256: string;
+  thresholds: ThresholdsFile;
+  thresholdsUrl: string;
+  source: 'network' | 'indexeddb';
+  storageNotice: string | null;
+  readRepresentation: RepresentationReader;
 };
 
 export async function withDeclaredGate<E extends LocalEngine>(
-  ort: OrtRuntime, engine: E, entry: DeclaredGateFiles, modelsUrl: string, store: KeyValueStore, signal?: AbortSignal,
+  ort: OrtRuntime,
+  engine: E,
+  entry: DeclaredGateFiles,
+  modelsUrl: string,
+  store: KeyValueStore,
+  signal?: AbortSignal,
 ): Promise<DeclaredRung<E>> {
   if (!entry.gate || !entry.thresholds) {
     engine.reset();
-    throw new RouterError('invalid_artifact', `models.json declares ${entry.model_id} without a gate and thresholds: fit them with \`riskgate fit\` (README, "A gate for your own model")`);
+    throw new RouterError(
+      'invalid_artifact',
+      `models.json declares ${entry.model_id} without a gate and thresholds: fit them with \`riskgate fit\` (README, "A gate for your own model")`,
+    );
   }
   const gateFile = await fetchVerified(new URL(entry.gate.onnx, modelsUrl).href, entry.gate.sha256, undefined, signal);
   const gate = await createOnnxMarginGate(ort, gateFile.bytes);
   const thresholdsUrl = new URL(entry.thresholds.json, modelsUrl).href;
-  const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, { url: thresholdsUrl, ...(entry.thresholds.sha256 ? { sha256: entry.thresholds.sha256 } : {}) }, store);
+  const {
+    file: thresholds,
+    source,
+    storageNotice,
+  } = await loadThresholds(
+    gateFile.sha256,
+    { url: thresholdsUrl, ...(entry.thresholds.sha256 ? { sha256: entry.thresholds.sha256 } : {}) },
+    store,
+  );
   const r = thresholds.representation;
   if (r.kind !== engine.info.representation || !r.modelId.startsWith(engine.info.model) || r.dim !== gate.dim) {
     engine.reset();
-    throw new RouterError('artifact_mismatch', `the gate declared for ${entry.model_id} reads ${r.kind} of ${r.modelId}, but ${engine.info.model} provides ${engine.info.representation}`);
+    throw new RouterError(
+      'artifact_mismatch',
+      `the gate declared for ${entry.model_id} reads ${r.kind} of ${r.modelId}, but ${engine.info.model} provides ${engine.info.representation}`,
+    );
   }
-  return { engine, gate, gateSha256: gateFile.sha256, thresholds, thresholdsUrl, source, storageNotice, readRepresentation: createRepresentationReader(r) };
+  return {
+    engine,
+    gate,
+    gateSha256: gateFile.sha256,
+    thresholds,
+    thresholdsUrl,
+    source,
+    storageNotice,
+    readRepresentation: createRepresentationReader(r),
+  };
 }

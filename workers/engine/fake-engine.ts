@@ -6,10 +6,25 @@
  */
 import { RouterError } from '../../core/errors.js';
 import { localPromptText, type ChatMessage } from '../../core/protocol/chat.js';
-import type { DecodedToken, DecodeOptions, EngineCounters, EngineInfo, FinishReason, LocalEngine, Prefill } from '../../core/protocol/local-engine.js';
+import type {
+  DecodedToken,
+  DecodeOptions,
+  EngineCounters,
+  EngineInfo,
+  FinishReason,
+  LocalEngine,
+  Prefill,
+} from '../../core/protocol/local-engine.js';
 
 export class FakeEngine implements LocalEngine {
-  readonly info: EngineInfo = { kind: 'fake', backend: 'cpu', model: 'fake', hiddenSize: 8, contextLength: 64, representation: 'hidden_state_last' };
+  readonly info: EngineInfo = {
+    kind: 'fake',
+    backend: 'cpu',
+    model: 'fake',
+    hiddenSize: 8,
+    contextLength: 64,
+    representation: 'hidden_state_last',
+  };
   #pending: string | undefined;
   #counters = { prefillCalls: 0, forwardCalls: 0, prefilledTokens: 0 };
 
@@ -21,9 +36,18 @@ export class FakeEngine implements LocalEngine {
     this.#counters.forwardCalls++;
     this.#counters.prefilledTokens += tokens.length + 1;
     const hiddenState = new Float32Array(this.info.hiddenSize);
-    [...text].forEach((ch, i) => { hiddenState[i % 8]! += ch.charCodeAt(0) / 1000; });
+    [...text].forEach((ch, i) => {
+      hiddenState[i % 8]! += ch.charCodeAt(0) / 1000;
+    });
     const lastLogits = new Float32Array(16).map((_, i) => hiddenState[i % 8]! - i / 16);
-    return { hiddenState, lastLogits, reusedTokens: 0, tokenCount: tokens.length + 1, truncatedTokens: Math.max(0, text.length - tokens.length), prefillMs: 0 };
+    return {
+      hiddenState,
+      lastLogits,
+      reusedTokens: 0,
+      tokenCount: tokens.length + 1,
+      truncatedTokens: Math.max(0, text.length - tokens.length),
+      prefillMs: 0,
+    };
   }
 
   async countTokens(messages: readonly ChatMessage[]): Promise<number> {

@@ -10,7 +10,15 @@
  */
 import { RouterError } from '../../core/errors.js';
 import type { ChatMessage } from '../../core/protocol/chat.js';
-import type { DecodedToken, DecodeOptions, EngineCounters, EngineInfo, FinishReason, LocalEngine, Prefill } from '../../core/protocol/local-engine.js';
+import type {
+  DecodedToken,
+  DecodeOptions,
+  EngineCounters,
+  EngineInfo,
+  FinishReason,
+  LocalEngine,
+  Prefill,
+} from '../../core/protocol/local-engine.js';
 import { truncatePromptTokens } from '../../core/tokenizer/truncate.js';
 import { chatTemplateOf, type ChatTemplate } from '../../core/model/chat-template.js';
 import { logProbabilities } from '../../core/representation/log-probabilities.js';
@@ -52,13 +60,22 @@ export class GgufEngine implements LocalEngine {
   /** Reads the chat template and its special tokens from the file; a file without one is refused. */
   static async create(llama: WllamaLike, model: GgufModelInfo): Promise<GgufEngine> {
     const source = llama.getModelMetadata().meta['tokenizer.chat_template'];
-    if (!source) throw new RouterError('invalid_model', `${model.modelId} carries no chat template (tokenizer.chat_template): it is not a chat model`);
-    const [bos, eos] = await Promise.all([llama.detokenize([llama.getBOS()], true), llama.detokenize([llama.getEOS()], true)]);
+    if (!source)
+      throw new RouterError(
+        'invalid_model',
+        `${model.modelId} carries no chat template (tokenizer.chat_template): it is not a chat model`,
+      );
+    const [bos, eos] = await Promise.all([
+      llama.detokenize([llama.getBOS()], true),
+      llama.detokenize([llama.getEOS()], true),
+    ]);
     let template: ChatTemplate;
     try {
       template = chatTemplateOf(source, { bos, eos });
     } catch (cause) {
-      throw new RouterError('invalid_model', `${model.modelId}'s chat template is not valid Jinja: ${String(cause)}`, { cause });
+      throw new RouterError('invalid_model', `${model.modelId}'s chat template is not valid Jinja: ${String(cause)}`, {
+        cause,
+      });
     }
     return new GgufEngine(llama, model, template);
   }
@@ -67,24 +84,37 @@ export class GgufEngine implements LocalEngine {
     this.#llama = llama;
     this.#template = template;
     this.info = {
-      kind: 'gguf', backend: 'wasm', model: model.modelId, hiddenSize: 0, contextLength: model.contextLength,
-      representation: 'logit_sketch', threads: llama.isMultithread() ? llama.getNumThreads() : 1,
+      kind: 'gguf',
+      backend: 'wasm',
+      model: model.modelId,
+      hiddenSize: 0,
+      contextLength: model.contextLength,
+      representation: 'logit_sketch',
+      threads: llama.isMultithread() ? llama.getNumThreads() : 1,
     };
   }
 
   async #encode(messages: readonly ChatMessage[]): Promise<number[]> {
     const tokens = await this.#llama.tokenize(this.#template.render(messages), true);
-    return this.#llama.mustAddBosToken() && tokens[0] !== this.#llama.getBOS() ? [this.#llama.getBOS(), ...tokens] : tokens;
+    return this.#llama.mustAddBosToken() && tokens[0] !== this.#llama.getBOS()
+      ? [this.#llama.getBOS(), ...tokens]
+      : tokens;
   }
 
   async countTokens(messages: readonly ChatMessage[]): Promise<number> {
     return (await this.#encode(messages)).length;
   }
 
-  async prefill(messages: readonly ChatMessage[], options: { readonly maxPromptTokens?: number } = {}): Promise<Prefill> {
+  async prefill(
+    messages: readonly ChatMessage[],
+    options: { readonly maxPromptTokens?: number } = {},
+  ): Promise<Prefill> {
     const started = performance.now();
     this.#ready = false;
-    const { tokens, dropped } = truncatePromptTokens(await this.#encode(messages), Math.min(this.info.contextLength, options.maxPromptTokens ?? Infinity));
+    const { tokens, dropped } = truncatePromptTokens(
+      await this.#encode(messages),
+      Math.min(this.info.contextLength, options.maxPromptTokens ?? Infinity),
+    );
     let keep = 0;
     while (keep < tokens.length && keep < this.#cached.length && tokens[keep] === this.#cached[keep]) keep++;
     // The last prompt token is always decoded again: its logits are this prompt's representation.
@@ -102,8 +132,12 @@ export class GgufEngine implements LocalEngine {
       this.#counters.prefillCalls++;
       this.#counters.prefilledTokens += tokens.length - keep;
       return {
-        hiddenState: new Float32Array(0), lastLogits: logProbabilities(probabilities.map((p) => [p.token, p.p] as const)), tokenCount: tokens.length,
-        reusedTokens: keep, truncatedTokens: dropped, prefillMs: performance.now() - started,
+        hiddenState: new Float32Array(0),
+        lastLogits: logProbabilities(probabilities.map((p) => [p.token, p.p] as const)),
+        tokenCount: tokens.length,
+        reusedTokens: keep,
+        truncatedTokens: dropped,
+        prefillMs: performance.now() - started,
       };
     } catch (error) {
       await this.#forget();
@@ -115,7 +149,10 @@ export class GgufEngine implements LocalEngine {
     if (!this.#ready) throw new RouterError('engine_not_ready', 'decode() needs a prefill() first');
     this.#ready = false;
     if (options.temperature && options.temperature > 0) {
-      await this.#llama.samplingInit({ temp: options.temperature, ...(options.seed !== undefined ? { seed: options.seed } : {}) }, this.#cached);
+      await this.#llama.samplingInit(
+        { temp: options.temperature, ...(options.seed !== undefined ? { seed: options.seed } : {}) },
+        this.#cached,
+      );
     }
     const text = new TextDecoder();
     // A sampled token enters the KV cache at the next step, so stopping after it costs no forward pass.
@@ -125,7 +162,9 @@ export class GgufEngine implements LocalEngine {
       if (pending !== undefined) await this.#advance(pending);
       pending = undefined;
       if (this.#cached.length >= this.info.contextLength) return 'length';
-      const { token, piece } = await this.#llama.samplingSample().catch((e: unknown) => { throw mapLlamaError(e); });
+      const { token, piece } = await this.#llama.samplingSample().catch((e: unknown) => {
+        throw mapLlamaError(e);
+      });
       if (this.#llama.isTokenEOG(token)) return 'stop';
       await this.#llama.samplingAccept([token]);
       pending = token;
@@ -166,6 +205,7 @@ export class GgufEngine implements LocalEngine {
 export function mapLlamaError(error: unknown): RouterError {
   if (error instanceof RouterError) return error;
   const text = String((error as { message?: string })?.message ?? error);
-  if (/kv_cache_full|out of context/i.test(text)) return new RouterError('context_window_exceeded', text, { cause: error });
+  if (/kv_cache_full|out of context/i.test(text))
+    return new RouterError('context_window_exceeded', text, { cause: error });
   return new RouterError('engine_failed', text, { cause: error });
 }

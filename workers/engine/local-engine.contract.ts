@@ -32,7 +32,9 @@ export function runLocalEngineContract(name: string, create: () => Promise<Local
       const messages = user('Once upon a time there was a little dog');
       const prefill = await engine.prefill(messages);
       expect(await engine.countTokens(messages)).toBeGreaterThanOrEqual(prefill.tokenCount);
-      expect(await engine.countTokens(user('a much longer prompt than the first one, with many more words in it'))).toBeGreaterThan(await engine.countTokens(user('short')));
+      expect(
+        await engine.countTokens(user('a much longer prompt than the first one, with many more words in it')),
+      ).toBeGreaterThan(await engine.countTokens(user('short')));
     });
 
     it('refuses to decode without a prefill, and after reset, with engine_not_ready', async () => {
@@ -40,7 +42,10 @@ export function runLocalEngineContract(name: string, create: () => Promise<Local
       await expect(engine.decode({ maxTokens: 3 }).next()).rejects.toMatchObject({ code: 'engine_not_ready' });
       await engine.prefill(user('Hello'));
       engine.reset();
-      const error = await engine.decode({ maxTokens: 3 }).next().catch((e: unknown) => e);
+      const error = await engine
+        .decode({ maxTokens: 3 })
+        .next()
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RouterError);
     });
 
@@ -55,7 +60,10 @@ export function runLocalEngineContract(name: string, create: () => Promise<Local
       await engine.prefill(user('Once upon a time'));
       const aborted = new AbortController();
       aborted.abort();
-      expect(await collectDecode(engine.decode({ maxTokens: 7, signal: aborted.signal }))).toMatchObject({ tokens: [], finishReason: 'abort' });
+      expect(await collectDecode(engine.decode({ maxTokens: 7, signal: aborted.signal }))).toMatchObject({
+        tokens: [],
+        finishReason: 'abort',
+      });
     });
 
     it('decodes from the prefill: one prefill per prompt whatever the answer length', async () => {

@@ -32,7 +32,11 @@ describe('multi-turn KV reuse (OnnxCausalLm, Node)', () => {
     const engine = await createNodeEngine();
     await engine.prefill(turn1);
     const { text } = await collectDecode(engine.decode({ maxTokens: 12 }));
-    const turn2 = [...turn1, { role: 'assistant' as const, content: text }, { role: 'user' as const, content: 'The end.' }];
+    const turn2 = [
+      ...turn1,
+      { role: 'assistant' as const, content: text },
+      { role: 'user' as const, content: 'The end.' },
+    ];
     const before = engine.counters().prefilledTokens;
     const continued = await engine.prefill(turn2);
     const fresh = await (await createNodeEngine()).prefill(turn2);
@@ -51,7 +55,11 @@ describe('multi-turn KV reuse (OnnxCausalLm, Node)', () => {
     const engine = await createNodeEngine();
     const first = await engine.prefill(turn1);
     const reply = ', there was a little girl named Lily.';
-    const turn2 = [...turn1, { role: 'assistant' as const, content: reply }, { role: 'user' as const, content: 'She liked to play.' }];
+    const turn2 = [
+      ...turn1,
+      { role: 'assistant' as const, content: reply },
+      { role: 'user' as const, content: 'She liked to play.' },
+    ];
     const second = await engine.prefill(turn2);
     expect(second.reusedTokens).toBe(first.tokenCount);
     const other = await engine.prefill([{ role: 'user' as const, content: 'Tim had a red ball.' }]);
@@ -80,7 +88,11 @@ describe('an Optimum / transformers.js-layout export: attention_mask and positio
 
   it('continues a conversation from its cache with positions that go on from the past length', async () => {
     const turn1 = [{ role: 'user' as const, content: 'Once upon a time' }];
-    const turn2 = [...turn1, { role: 'assistant' as const, content: ', there was a little girl.' }, { role: 'user' as const, content: 'She liked to play.' }];
+    const turn2 = [
+      ...turn1,
+      { role: 'assistant' as const, content: ', there was a little girl.' },
+      { role: 'user' as const, content: 'She liked to play.' },
+    ];
     const engine = await createNodeEngine('transformers');
     await engine.prefill(turn1);
     const continued = await engine.prefill(turn2);

@@ -15,7 +15,13 @@ import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-common';
 import { RouterError } from '../../core/errors.js';
 import { conversationText, type ChatMessage } from '../../core/protocol/chat.js';
 import type {
-  DecodedToken, DecodeOptions, EngineCounters, EngineInfo, FinishReason, LocalEngine, Prefill,
+  DecodedToken,
+  DecodeOptions,
+  EngineCounters,
+  EngineInfo,
+  FinishReason,
+  LocalEngine,
+  Prefill,
 } from '../../core/protocol/local-engine.js';
 import { BOS_ID, type Tokenizer } from '../../core/tokenizer/tok512.js';
 import { createRandom, sampleToken } from '../../core/sampling.js';
@@ -23,7 +29,9 @@ import { truncatePromptTokens } from '../../core/tokenizer/truncate.js';
 
 /** The part of onnxruntime-web / onnxruntime-node this engine needs. */
 export type OrtRuntime = {
-  readonly InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  readonly InferenceSession: {
+    create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession>;
+  };
   readonly Tensor: typeof Tensor;
   /** onnxruntime-web's global settings; read once, before the first session (absent in Node). */
   readonly env?: { readonly wasm: { numThreads?: number } };
@@ -56,7 +64,13 @@ export class OnnxCausalLm implements LocalEngine {
   #cachedTokens: number[] = [];
   #counters = { prefillCalls: 0, forwardCalls: 0, prefilledTokens: 0 };
 
-  private constructor(ort: OrtRuntime, session: InferenceSession, tokenizer: Tokenizer, info: EngineInfo, kvShape: [number, number]) {
+  private constructor(
+    ort: OrtRuntime,
+    session: InferenceSession,
+    tokenizer: Tokenizer,
+    info: EngineInfo,
+    kvShape: [number, number],
+  ) {
     this.#ort = ort;
     this.#session = session;
     this.#tokenizer = tokenizer;
@@ -67,20 +81,40 @@ export class OnnxCausalLm implements LocalEngine {
     this.#feedsPositionIds = session.inputNames.includes('position_ids');
   }
 
-  static async create(ort: OrtRuntime, model: Uint8Array, tokenizer: Tokenizer, options: OnnxCausalLmOptions): Promise<OnnxCausalLm> {
+  static async create(
+    ort: OrtRuntime,
+    model: Uint8Array,
+    tokenizer: Tokenizer,
+    options: OnnxCausalLmOptions,
+  ): Promise<OnnxCausalLm> {
     let session: InferenceSession;
     try {
-      session = await ort.InferenceSession.create(model, { executionProviders: options.executionProviders ?? ['cpu'], graphOptimizationLevel: 'all' });
+      session = await ort.InferenceSession.create(model, {
+        executionProviders: options.executionProviders ?? ['cpu'],
+        graphOptimizationLevel: 'all',
+      });
     } catch (cause) {
-      throw new RouterError('engine_failed', `could not load ${options.modelId} on ${options.backend}: ${String(cause)}`, { cause });
+      throw new RouterError(
+        'engine_failed',
+        `could not load ${options.modelId} on ${options.backend}: ${String(cause)}`,
+        { cause },
+      );
     }
-    const missing = ['input_ids', 'past_key_values.0.key'].filter((n) => !session.inputNames.includes(n))
+    const missing = ['input_ids', 'past_key_values.0.key']
+      .filter((n) => !session.inputNames.includes(n))
       .concat(['logits', 'present.0.key'].filter((n) => !session.outputNames.includes(n)));
-    if (missing.length > 0) throw new RouterError('invalid_model', `${options.modelId} lacks ${missing.join(', ')} (a decoder-only ONNX with a KV cache is expected)`);
+    if (missing.length > 0)
+      throw new RouterError(
+        'invalid_model',
+        `${options.modelId} lacks ${missing.join(', ')} (a decoder-only ONNX with a KV cache is expected)`,
+      );
     const meta = readMetadata(session, options.modelId);
     const info: EngineInfo = {
-      kind: 'onnx', backend: options.backend, model: options.modelId,
-      hiddenSize: meta.hiddenSize, contextLength: options.contextLength,
+      kind: 'onnx',
+      backend: options.backend,
+      model: options.modelId,
+      hiddenSize: meta.hiddenSize,
+      contextLength: options.contextLength,
       representation: meta.hiddenSize > 0 ? 'hidden_state_last' : 'logit_sketch',
     };
     return new OnnxCausalLm(ort, session, tokenizer, info, [meta.kvHeads, meta.headSize]);
@@ -91,12 +125,22 @@ export class OnnxCausalLm implements LocalEngine {
    * turns, the local answer or the edge's reply appended), only the new tokens are run: a local
    * turn continues the cache, and after an edge turn the edge's reply is what gets prefilled.
    */
-  async prefill(messages: readonly ChatMessage[], options: { readonly maxPromptTokens?: number } = {}): Promise<Prefill> {
+  async prefill(
+    messages: readonly ChatMessage[],
+    options: { readonly maxPromptTokens?: number } = {},
+  ): Promise<Prefill> {
     const started = performance.now();
     const encoded = this.#tokenizer.encode(conversationText(messages));
-    const { tokens, dropped } = truncatePromptTokens(encoded, Math.min(this.info.contextLength, options.maxPromptTokens ?? Infinity));
+    const { tokens, dropped } = truncatePromptTokens(
+      encoded,
+      Math.min(this.info.contextLength, options.maxPromptTokens ?? Infinity),
+    );
     const cached = this.#cachedTokens;
-    const reusable = dropped === 0 && this.#cache !== undefined && cached.length < tokens.length && cached.every((t, i) => t === tokens[i]);
+    const reusable =
+      dropped === 0 &&
+      this.#cache !== undefined &&
+      cached.length < tokens.length &&
+      cached.every((t, i) => t === tokens[i]);
     if (!reusable) {
       this.#cache = this.#emptyCache();
       this.#cachedTokens = [];
@@ -104,7 +148,7 @@ export class OnnxCausalLm implements LocalEngine {
     const fresh = tokens.slice(this.#cachedTokens.length);
     const outputs = await this.#forward(fresh);
     const d = this.info.hiddenSize;
-    const hidden = d > 0 ? outputs.hidden_states!.data as Float32Array : new Float32Array(0);
+    const hidden = d > 0 ? (outputs.hidden_states!.data as Float32Array) : new Float32Array(0);
     this.#counters.prefillCalls++;
     this.#counters.prefilledTokens += fresh.length;
     this.#lastToken = tokens[tokens.length - 1]!;
@@ -124,7 +168,8 @@ export class OnnxCausalLm implements LocalEngine {
   }
 
   async *decode(options: DecodeOptions): AsyncGenerator<DecodedToken, FinishReason> {
-    if (!this.#cache || !this.#nextLogits) throw new RouterError('engine_not_ready', 'decode() needs a prefill() first');
+    if (!this.#cache || !this.#nextLogits)
+      throw new RouterError('engine_not_ready', 'decode() needs a prefill() first');
     const random = createRandom(options.seed ?? 0);
     const text = new TextDecoder();
     for (let produced = 0; ; produced++) {
@@ -153,9 +198,13 @@ export class OnnxCausalLm implements LocalEngine {
   }
 
   async #forward(tokens: readonly number[]): Promise<InferenceSession.OnnxValueMapType> {
-    const int64 = (values: BigInt64Array) => new this.#ort.Tensor('int64', values, [1, values.length]) as TypedTensor<'int64'>;
+    const int64 = (values: BigInt64Array) =>
+      new this.#ort.Tensor('int64', values, [1, values.length]) as TypedTensor<'int64'>;
     const past = this.#cachedTokens.length;
-    const feeds: Record<string, Tensor> = { input_ids: int64(BigInt64Array.from(tokens, (t) => BigInt(t))), ...this.#cache };
+    const feeds: Record<string, Tensor> = {
+      input_ids: int64(BigInt64Array.from(tokens, (t) => BigInt(t))),
+      ...this.#cache,
+    };
     // No padding (batch 1): every key is attended; positions continue from the cache.
     if (this.#feedsAttentionMask) feeds.attention_mask = int64(new BigInt64Array(past + tokens.length).fill(1n));
     if (this.#feedsPositionIds) feeds.position_ids = int64(BigInt64Array.from(tokens, (_, i) => BigInt(past + i)));
@@ -179,21 +228,30 @@ export class OnnxCausalLm implements LocalEngine {
   #emptyCache(): Cache {
     const [kvHeads, headSize] = this.#kvShape;
     const cache: Cache = {};
-    for (const name of this.#cacheNames) cache[name] = new this.#ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headSize]);
+    for (const name of this.#cacheNames)
+      cache[name] = new this.#ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headSize]);
     return cache;
   }
 }
 
 /** hiddenSize 0: the model has no `hidden_states` output. */
-function readMetadata(session: InferenceSession, modelId: string): { hiddenSize: number; kvHeads: number; headSize: number } {
+function readMetadata(
+  session: InferenceSession,
+  modelId: string,
+): { hiddenSize: number; kvHeads: number; headSize: number } {
   const hidden = session.outputMetadata.find((m) => m.name === 'hidden_states');
   const past = session.inputMetadata.find((m) => m.name === 'past_key_values.0.key');
   const dim = (meta: typeof hidden, i: number): number => {
     const value = meta && meta.isTensor ? meta.shape[i] : undefined;
-    if (typeof value !== 'number') throw new RouterError('invalid_model', `${modelId}: ${meta?.name ?? '?'} has no static dimension ${i}`);
+    if (typeof value !== 'number')
+      throw new RouterError('invalid_model', `${modelId}: ${meta?.name ?? '?'} has no static dimension ${i}`);
     return value;
   };
   // The cache is carried as float32 tensors between steps; a float16 cache needs another code path.
-  if (past?.isTensor && past.type !== 'float32') throw new RouterError('invalid_model', `${modelId}: past_key_values are ${past.type}; this engine carries a float32 KV cache`);
+  if (past?.isTensor && past.type !== 'float32')
+    throw new RouterError(
+      'invalid_model',
+      `${modelId}: past_key_values are ${past.type}; this engine carries a float32 KV cache`,
+    );
   return { hiddenSize: hidden ? dim(hidden, 2) : 0, kvHeads: dim(past, 1), headSize: dim(past, 3) };
 }

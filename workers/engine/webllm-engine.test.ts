@@ -3,13 +3,35 @@ import { collectDecode } from './collect-decode.js';
 import type { PlatformProbe } from '../../core/protocol/capabilities.js';
 import { runLocalEngineContract } from './local-engine.contract.js';
 import { mapWebLlmError, WebLlmEngine, type WebLlmModel } from './webllm-engine.js';
-import { createWebLlmDouble, doubleHiddenState, doubleLogits, doublePromptTokens, DOUBLE_HIDDEN, type DoubleOptions } from './webllm/webllm.double.js';
+import {
+  createWebLlmDouble,
+  doubleHiddenState,
+  doubleLogits,
+  doublePromptTokens,
+  DOUBLE_HIDDEN,
+  type DoubleOptions,
+} from './webllm/webllm.double.js';
 
 const model: WebLlmModel = {
-  modelId: 'Llama-3.2-1B-Instruct-q4f16_1-MLC', model: 'https://models.example/Llama-3.2-1B/resolve/main/', modelLib: 'https://models.example/lib.wasm', contextLength: 64, hiddenSize: DOUBLE_HIDDEN,
-  f32: { modelId: 'Llama-3.2-1B-Instruct-q4f32_1-MLC', model: 'https://models.example/Llama-3.2-1B-f32/resolve/main/', modelLib: 'https://models.example/lib-f32.wasm', contextLength: 64, hiddenSize: DOUBLE_HIDDEN },
+  modelId: 'Llama-3.2-1B-Instruct-q4f16_1-MLC',
+  model: 'https://models.example/Llama-3.2-1B/resolve/main/',
+  modelLib: 'https://models.example/lib.wasm',
+  contextLength: 64,
+  hiddenSize: DOUBLE_HIDDEN,
+  f32: {
+    modelId: 'Llama-3.2-1B-Instruct-q4f32_1-MLC',
+    model: 'https://models.example/Llama-3.2-1B-f32/resolve/main/',
+    modelLib: 'https://models.example/lib-f32.wasm',
+    contextLength: 64,
+    hiddenSize: DOUBLE_HIDDEN,
+  },
 };
-const gpu: PlatformProbe = { webgpu: { available: true, shaderF16: true, adapter: 'test', reason: null }, crossOriginIsolated: false, sharedArrayBuffer: false, maxWasmThreads: 1 };
+const gpu: PlatformProbe = {
+  webgpu: { available: true, shaderF16: true, adapter: 'test', reason: null },
+  crossOriginIsolated: false,
+  sharedArrayBuffer: false,
+  maxWasmThreads: 1,
+};
 const user = (content: string) => [{ role: 'user' as const, content }];
 const create = (options: DoubleOptions, probe = gpu) => {
   const double = createWebLlmDouble(options);
@@ -44,14 +66,24 @@ for (const abi of [undefined, 'single'] as const) {
   });
 }
 
-runLocalEngineContract('WebLlmEngine over the web-llm test double (Llama library, single ABI)', () => create({ hiddenStateFunctions: true, prefillABI: 'single' }).engine);
-runLocalEngineContract('WebLlmEngine over the web-llm test double (logits only)', () => create({ hiddenStateFunctions: false, prefillABI: 'single' }).engine);
+runLocalEngineContract(
+  'WebLlmEngine over the web-llm test double (Llama library, single ABI)',
+  () => create({ hiddenStateFunctions: true, prefillABI: 'single' }).engine,
+);
+runLocalEngineContract(
+  'WebLlmEngine over the web-llm test double (logits only)',
+  () => create({ hiddenStateFunctions: false, prefillABI: 'single' }).engine,
+);
 
 describe('WebLLM engine: prompts web-llm forwards in chunks (prefill_chunk_size)', () => {
   const prompt = user('Once upon a time'); // 16 tokens in the double
   for (const chunk of [5, 7]) {
     it(`taps the hidden state of the prompt's last position and counts every token (chunks of ${chunk}${16 % chunk === 1 ? ', the last one token long: a decode call' : ''})`, async () => {
-      const { double, engine: pending } = create({ hiddenStateFunctions: true, prefillABI: 'single', prefillChunkSize: chunk });
+      const { double, engine: pending } = create({
+        hiddenStateFunctions: true,
+        prefillABI: 'single',
+        prefillChunkSize: chunk,
+      });
       const engine = await pending;
       const prefill = await engine.prefill(prompt);
       const truth = doubleHiddenState(doublePromptTokens(prompt));
@@ -95,7 +127,9 @@ describe('WebLLM engine: the hidden-state tap only where it was verified', () =>
     const { double, engine: pending } = create({ hiddenStateFunctions: true, prefillABI: 'batch' });
     const engine = await pending;
     expect(engine.info.representation).toBe('logit_sketch');
-    expect(engine.info.representationNote).toBe("web-llm's batch prefill ABI is not verified for the hidden-state tap (verified: web-llm 0.2.79, single prefill ABI)");
+    expect(engine.info.representationNote).toBe(
+      "web-llm's batch prefill ABI is not verified for the hidden-state tap (verified: web-llm 0.2.79, single prefill ABI)",
+    );
     const prefill = await engine.prefill(user('Once upon a time'));
     expect(prefill.hiddenState).toHaveLength(0);
     expect(prefill.tokenCount).toBe(16); // the prompt is still counted
@@ -118,9 +152,18 @@ describe('WebLLM engine fallbacks and errors', () => {
   });
 
   it('fails fast without WebGPU, and picks the f32 build when the adapter lacks shader-f16', async () => {
-    const noGpu: PlatformProbe = { ...gpu, webgpu: { available: false, shaderF16: false, adapter: null, reason: 'no WebGPU adapter' } };
-    await expect(create({ hiddenStateFunctions: true }, noGpu).engine).rejects.toMatchObject({ code: 'engine_failed', message: expect.stringContaining('no WebGPU adapter') });
-    const { double, engine } = create({ hiddenStateFunctions: true }, { ...gpu, webgpu: { ...gpu.webgpu, shaderF16: false } });
+    const noGpu: PlatformProbe = {
+      ...gpu,
+      webgpu: { available: false, shaderF16: false, adapter: null, reason: 'no WebGPU adapter' },
+    };
+    await expect(create({ hiddenStateFunctions: true }, noGpu).engine).rejects.toMatchObject({
+      code: 'engine_failed',
+      message: expect.stringContaining('no WebGPU adapter'),
+    });
+    const { double, engine } = create(
+      { hiddenStateFunctions: true },
+      { ...gpu, webgpu: { ...gpu.webgpu, shaderF16: false } },
+    );
     expect((await engine).info.model).toBe('Llama-3.2-1B-Instruct-q4f32_1-MLC');
     expect(double.calls.createdModelId).toBe('Llama-3.2-1B-Instruct-q4f32_1-MLC');
   });
@@ -137,14 +180,21 @@ describe('WebLLM engine fallbacks and errors', () => {
     it(`prompt after prompt, however each ended, web-llm ${lockRelease}'s model lock is released (no prompt waits forever)`, async () => {
       const { double, engine: pending } = create({ hiddenStateFunctions: true, lockRelease });
       const engine = await pending;
-      const withinOneSecond = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('waited for the model lock')), 1000))]);
+      const withinOneSecond = <T>(p: Promise<T>) =>
+        Promise.race([
+          p,
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('waited for the model lock')), 1000)),
+        ]);
       await engine.prefill(user('stopped at max tokens'));
       expect((await collectDecode(engine.decode({ maxTokens: 3 }))).tokens).toHaveLength(3);
       await withinOneSecond(engine.prefill(user('deferred: never decoded')));
       engine.reset();
       await withinOneSecond(engine.prefill(user('stopped by the user')));
       const stop = new AbortController();
-      for await (const token of engine.decode({ maxTokens: 8, signal: stop.signal })) { void token; stop.abort(); }
+      for await (const token of engine.decode({ maxTokens: 8, signal: stop.signal })) {
+        void token;
+        stop.abort();
+      }
       await withinOneSecond(engine.prefill(user('answered')));
       expect((await collectDecode(engine.decode({ maxTokens: 2 }))).tokens).toHaveLength(2);
       expect(double.calls.locked).toBe(false);
@@ -152,9 +202,19 @@ describe('WebLLM engine fallbacks and errors', () => {
   }
 
   it('maps web-llm errors to stable codes', async () => {
-    await expect(create({ hiddenStateFunctions: true, failWith: 'Out of memory: allocation failed' }).engine).rejects.toMatchObject({ code: 'engine_failed', message: expect.stringContaining('out of GPU memory') });
-    expect(mapWebLlmError(new Error('Prompt tokens exceed context window size: 5000 > 4096'))).toMatchObject({ code: 'context_window_exceeded' });
-    expect(mapWebLlmError(new Error('GPU device was lost'))).toMatchObject({ code: 'engine_failed', message: expect.stringContaining('device lost') });
-    expect(mapWebLlmError(new Error('WebGPU is not supported in your current environment'))).toMatchObject({ code: 'engine_failed', message: expect.stringContaining('no usable WebGPU') });
+    await expect(
+      create({ hiddenStateFunctions: true, failWith: 'Out of memory: allocation failed' }).engine,
+    ).rejects.toMatchObject({ code: 'engine_failed', message: expect.stringContaining('out of GPU memory') });
+    expect(mapWebLlmError(new Error('Prompt tokens exceed context window size: 5000 > 4096'))).toMatchObject({
+      code: 'context_window_exceeded',
+    });
+    expect(mapWebLlmError(new Error('GPU device was lost'))).toMatchObject({
+      code: 'engine_failed',
+      message: expect.stringContaining('device lost'),
+    });
+    expect(mapWebLlmError(new Error('WebGPU is not supported in your current environment'))).toMatchObject({
+      code: 'engine_failed',
+      message: expect.stringContaining('no usable WebGPU'),
+    });
   });
 });

@@ -11,7 +11,15 @@
 import { RouterError } from '../../core/errors.js';
 import type { ChatMessage } from '../../core/protocol/chat.js';
 import type { PlatformProbe } from '../../core/protocol/capabilities.js';
-import type { DecodedToken, DecodeOptions, EngineCounters, EngineInfo, FinishReason, LocalEngine, Prefill } from '../../core/protocol/local-engine.js';
+import type {
+  DecodedToken,
+  DecodeOptions,
+  EngineCounters,
+  EngineInfo,
+  FinishReason,
+  LocalEngine,
+  Prefill,
+} from '../../core/protocol/local-engine.js';
 import { countPromptTokens, installHiddenStateTap, type HiddenStateTap } from './webllm/hidden-state-tap.js';
 import { createLogitCapture, type LogitCapture } from './webllm/logit-capture.js';
 
@@ -29,26 +37,43 @@ export type WebLlmModel = {
 
 type Chunk = { choices: { delta?: { content?: string | null }; finish_reason?: string | null }[] };
 export type MlcEngineLike = {
-  chat: { completions: { create(request: { messages: ChatMessage[]; stream: true; temperature: number; max_tokens: number; seed?: number }): Promise<AsyncIterable<Chunk>> } };
+  chat: {
+    completions: {
+      create(request: {
+        messages: ChatMessage[];
+        stream: true;
+        temperature: number;
+        max_tokens: number;
+        seed?: number;
+      }): Promise<AsyncIterable<Chunk>>;
+    };
+  };
   interruptGenerate(): void;
   resetChat(): Promise<void>;
   /** Frees the model (web-llm's `unload`); absent in test doubles that hold nothing. */
   unload?(): Promise<void>;
 };
-export type CreateMlcEngine = (modelId: string, config: {
-  appConfig: { model_list: { model: string; model_id: string; model_lib: string }[] };
-  logitProcessorRegistry: Map<string, LogitCapture>;
-  initProgressCallback?: (report: { progress: number; text: string }) => void;
-}) => Promise<MlcEngineLike>;
+export type CreateMlcEngine = (
+  modelId: string,
+  config: {
+    appConfig: { model_list: { model: string; model_id: string; model_lib: string }[] };
+    logitProcessorRegistry: Map<string, LogitCapture>;
+    initProgressCallback?: (report: { progress: number; text: string }) => void;
+  },
+) => Promise<MlcEngineLike>;
 
 /** web-llm's errors → our codes; `engine_failed` hands over to the next rung of the ladder. */
 export function mapWebLlmError(error: unknown): RouterError {
   if (error instanceof RouterError) return error;
   const text = String((error as { message?: string })?.message ?? error);
-  if (/context.?window|ContextWindowSizeExceeded|exceed.*context/i.test(text)) return new RouterError('context_window_exceeded', text, { cause: error });
-  if (/device (was )?lost|DeviceLost/i.test(text)) return new RouterError('engine_failed', `WebGPU device lost: ${text}`, { cause: error });
-  if (/out of memory|OOM|allocation failed|Failed to allocate/i.test(text)) return new RouterError('engine_failed', `out of GPU memory: ${text}`, { cause: error });
-  if (/WebGPU|navigator\.gpu|requestAdapter|shader-f16/i.test(text)) return new RouterError('engine_failed', `no usable WebGPU: ${text}`, { cause: error });
+  if (/context.?window|ContextWindowSizeExceeded|exceed.*context/i.test(text))
+    return new RouterError('context_window_exceeded', text, { cause: error });
+  if (/device (was )?lost|DeviceLost/i.test(text))
+    return new RouterError('engine_failed', `WebGPU device lost: ${text}`, { cause: error });
+  if (/out of memory|OOM|allocation failed|Failed to allocate/i.test(text))
+    return new RouterError('engine_failed', `out of GPU memory: ${text}`, { cause: error });
+  if (/WebGPU|navigator\.gpu|requestAdapter|shader-f16/i.test(text))
+    return new RouterError('engine_failed', `no usable WebGPU: ${text}`, { cause: error });
   return new RouterError('engine_failed', text, { cause: error });
 }
 
@@ -64,13 +89,22 @@ export class WebLlmEngine implements LocalEngine {
   #stopping: Promise<void> = Promise.resolve();
   #counters = { prefillCalls: 0, forwardCalls: 0, prefilledTokens: 0 };
 
-  private constructor(engine: MlcEngineLike, capture: LogitCapture, tap: HiddenStateTap | { unavailable: string }, model: Omit<WebLlmModel, 'f32'>) {
+  private constructor(
+    engine: MlcEngineLike,
+    capture: LogitCapture,
+    tap: HiddenStateTap | { unavailable: string },
+    model: Omit<WebLlmModel, 'f32'>,
+  ) {
     this.#engine = engine;
     this.#capture = capture;
     this.#tap = 'unavailable' in tap ? undefined : tap;
     this.#promptTokens = this.#tap ? undefined : countPromptTokens(engine, model.modelId);
     this.info = {
-      kind: 'webllm', backend: 'webgpu', model: model.modelId, hiddenSize: this.#tap ? model.hiddenSize : 0, contextLength: model.contextLength,
+      kind: 'webllm',
+      backend: 'webgpu',
+      model: model.modelId,
+      hiddenSize: this.#tap ? model.hiddenSize : 0,
+      contextLength: model.contextLength,
       representation: this.#tap ? 'hidden_state_last' : 'logit_sketch',
       representationNote: 'unavailable' in tap ? tap.unavailable : `pipeline tap (${tap.abi} prefill ABI)`,
     };
@@ -81,11 +115,22 @@ export class WebLlmEngine implements LocalEngine {
    * with `aborted` and the engine, if it still arrives, is unloaded (the widget also terminates the
    * worker on cancel, which stops the fetches themselves).
    */
-  static async create(createEngine: CreateMlcEngine, model: WebLlmModel, probe: PlatformProbe, onProgress?: (report: { progress: number; text: string }) => void, signal?: AbortSignal): Promise<WebLlmEngine> {
+  static async create(
+    createEngine: CreateMlcEngine,
+    model: WebLlmModel,
+    probe: PlatformProbe,
+    onProgress?: (report: { progress: number; text: string }) => void,
+    signal?: AbortSignal,
+  ): Promise<WebLlmEngine> {
     // web-llm downloads config and library before it checks the GPU: fail fast here instead.
-    if (!probe.webgpu.available) throw new RouterError('engine_failed', `WebLLM needs WebGPU: ${probe.webgpu.reason ?? 'no adapter'}`);
+    if (!probe.webgpu.available)
+      throw new RouterError('engine_failed', `WebLLM needs WebGPU: ${probe.webgpu.reason ?? 'no adapter'}`);
     const chosen = probe.webgpu.shaderF16 || !model.f32 ? model : model.f32;
-    if (!probe.webgpu.shaderF16 && !model.f32 && /f16/.test(model.modelId)) throw new RouterError('engine_failed', `${model.modelId} needs shader-f16, which this adapter lacks, and no f32 build is configured`);
+    if (!probe.webgpu.shaderF16 && !model.f32 && /f16/.test(model.modelId))
+      throw new RouterError(
+        'engine_failed',
+        `${model.modelId} needs shader-f16, which this adapter lacks, and no f32 build is configured`,
+      );
     const capture = createLogitCapture();
     let engine: MlcEngineLike;
     if (signal?.aborted) throw new RouterError('aborted', 'the model download was cancelled');
@@ -102,7 +147,11 @@ export class WebLlmEngine implements LocalEngine {
     try {
       engine = await Promise.race([creating, cancelled]);
     } catch (error) {
-      if (signal?.aborted) void creating.then((late) => late.unload?.(), () => undefined);
+      if (signal?.aborted)
+        void creating.then(
+          (late) => late.unload?.(),
+          () => undefined,
+        );
       throw mapWebLlmError(error);
     } finally {
       if (onAbort) signal?.removeEventListener('abort', onAbort);
@@ -118,7 +167,12 @@ export class WebLlmEngine implements LocalEngine {
     this.#tap?.take();
     this.#promptTokens?.take();
     try {
-      const stream = await this.#engine.chat.completions.create({ messages: [...messages], stream: true, temperature: 0, max_tokens: this.info.contextLength });
+      const stream = await this.#engine.chat.completions.create({
+        messages: [...messages],
+        stream: true,
+        temperature: 0,
+        max_tokens: this.info.contextLength,
+      });
       this.#stream = stream[Symbol.asyncIterator]();
       this.#first = this.#stream.next(); // runs web-llm's prefill and samples the first token
       await this.#first;
@@ -158,8 +212,14 @@ export class WebLlmEngine implements LocalEngine {
     this.#first = undefined;
     let produced = 0;
     for (;;) {
-      if (options.signal?.aborted) { await this.#stop(); return 'abort'; }
-      if (step.done) { this.#stream = undefined; return 'stop'; }
+      if (options.signal?.aborted) {
+        await this.#stop();
+        return 'abort';
+      }
+      if (step.done) {
+        this.#stream = undefined;
+        return 'stop';
+      }
       const choice = step.value.choices[0];
       const text = choice?.delta?.content ?? '';
       if (text) {
@@ -167,8 +227,14 @@ export class WebLlmEngine implements LocalEngine {
         produced++;
         this.#counters.forwardCalls++;
       }
-      if (choice?.finish_reason) { await this.#stop(false); return choice.finish_reason === 'length' ? 'length' : 'stop'; }
-      if (produced >= options.maxTokens) { await this.#stop(); return 'length'; }
+      if (choice?.finish_reason) {
+        await this.#stop(false);
+        return choice.finish_reason === 'length' ? 'length' : 'stop';
+      }
+      if (produced >= options.maxTokens) {
+        await this.#stop();
+        return 'length';
+      }
       try {
         step = await this.#stream!.next();
       } catch (error) {
@@ -201,7 +267,9 @@ export class WebLlmEngine implements LocalEngine {
       if (interrupt) this.#engine.interruptGenerate();
       this.#stopping = (async () => {
         try {
-          while (!(await stream.next()).done) { /* the interrupted generation's last chunks */ }
+          while (!(await stream.next()).done) {
+            /* the interrupted generation's last chunks */
+          }
         } catch {
           // An interrupted generation that ends in an error is over all the same.
         }

@@ -21,20 +21,41 @@ export function engineInfo(engine: LocalEngine): EngineInfo & { readonly represe
 
 let reader: { key: string; read: RepresentationReader } | undefined;
 
-export async function representPrompt(engine: LocalEngine, messages: readonly ChatMessage[], options: RepresentOptions): Promise<PromptRepresentation> {
+export async function representPrompt(
+  engine: LocalEngine,
+  messages: readonly ChatMessage[],
+  options: RepresentOptions,
+): Promise<PromptRepresentation> {
   const last = messages.at(-1);
   if (!last || last.role !== 'user' || typeof last.content !== 'string' || last.content.trim() === '') {
     throw new RouterError('invalid_request', 'the last message must be a non-empty user message');
   }
-  const { kind } = engine.info.representation === 'hidden_state_last' ? { kind: 'hidden_state_last' as const } : { kind: 'logit_sketch' as const };
+  const { kind } =
+    engine.info.representation === 'hidden_state_last'
+      ? { kind: 'hidden_state_last' as const }
+      : { kind: 'logit_sketch' as const };
   const dim = kind === 'hidden_state_last' ? engine.info.hiddenSize : options.sketchDim;
-  if (!Number.isInteger(dim) || dim < 1 || dim > MAX_SKETCH_DIM) throw new RouterError('invalid_request', `sketchDim must be a whole number from 1 to ${MAX_SKETCH_DIM}, not ${dim}`);
+  if (!Number.isInteger(dim) || dim < 1 || dim > MAX_SKETCH_DIM)
+    throw new RouterError(
+      'invalid_request',
+      `sketchDim must be a whole number from 1 to ${MAX_SKETCH_DIM}, not ${dim}`,
+    );
   const key = `${engine.info.model}/${kind}/${dim}`;
-  if (reader?.key !== key) reader = { key, read: createRepresentationReader({ modelId: engine.info.model, modelSha256: '', kind, dim }, engine.info) };
+  if (reader?.key !== key)
+    reader = {
+      key,
+      read: createRepresentationReader({ modelId: engine.info.model, modelSha256: '', kind, dim }, engine.info),
+    };
   // Each prompt is read as the first turn of a fresh conversation: what the gate sees for it at route time.
   engine.reset();
   const prefill = await engine.prefill(messages);
   const vector = reader.read(prefill);
   engine.reset();
-  return { vector, kind, tokenCount: prefill.tokenCount, truncatedTokens: prefill.truncatedTokens, prefillMs: prefill.prefillMs };
+  return {
+    vector,
+    kind,
+    tokenCount: prefill.tokenCount,
+    truncatedTokens: prefill.truncatedTokens,
+    prefillMs: prefill.prefillMs,
+  };
 }

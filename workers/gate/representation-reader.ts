@@ -12,11 +12,17 @@ import { applyCountSketch, createCountSketch, LOGIT_SKETCH_SEED } from '../../co
 export type RepresentationReader = (prefill: Prefill) => Float32Array;
 
 /** `engine`, when given, is checked up front: every engine has logits, not every one a hidden state. */
-export function createRepresentationReader(info: RepresentationInfo, engine?: Pick<EngineInfo, 'model' | 'representation' | 'hiddenSize'>): RepresentationReader {
+export function createRepresentationReader(
+  info: RepresentationInfo,
+  engine?: Pick<EngineInfo, 'model' | 'representation' | 'hiddenSize'>,
+): RepresentationReader {
   switch (info.kind) {
     case 'hidden_state_last':
       if (engine && (engine.representation !== 'hidden_state_last' || engine.hiddenSize !== info.dim)) {
-        throw new RouterError('artifact_mismatch', `the gate reads the ${info.dim}-d hidden state of ${info.modelId}, but ${engine.model} gives ${engine.representation === 'hidden_state_last' ? `a ${engine.hiddenSize}-d one` : 'only logits (no hidden_states output)'}`);
+        throw new RouterError(
+          'artifact_mismatch',
+          `the gate reads the ${info.dim}-d hidden state of ${info.modelId}, but ${engine.model} gives ${engine.representation === 'hidden_state_last' ? `a ${engine.hiddenSize}-d one` : 'only logits (no hidden_states output)'}`,
+        );
       }
       return (prefill) => prefill.hiddenState;
     case 'logit_sketch': {
@@ -27,6 +33,9 @@ export function createRepresentationReader(info: RepresentationInfo, engine?: Pi
       };
     }
     default:
-      throw new RouterError('artifact_mismatch', `the gate reads a ${info.kind} representation, which the in-page engine does not produce (it gives hidden_state_last or logit_sketch)`);
+      throw new RouterError(
+        'artifact_mismatch',
+        `the gate reads a ${info.kind} representation, which the in-page engine does not produce (it gives hidden_state_last or logit_sketch)`,
+      );
   }
 }

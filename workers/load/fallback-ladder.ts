@@ -9,7 +9,10 @@ import type { Rung } from '../../core/protocol/capabilities.js';
 
 export type RungAttempt = { readonly rung: Rung; readonly reason: string };
 
-export async function walkLadder<T>(order: readonly Rung[], tryRung: (rung: Exclude<Rung, 'edge-only'>) => Promise<T>): Promise<{ rung: Rung; loaded: T | undefined; failed: RungAttempt[] }> {
+export async function walkLadder<T>(
+  order: readonly Rung[],
+  tryRung: (rung: Exclude<Rung, 'edge-only'>) => Promise<T>,
+): Promise<{ rung: Rung; loaded: T | undefined; failed: RungAttempt[] }> {
   const failed: RungAttempt[] = [];
   for (const rung of order) {
     if (rung === 'edge-only') break;

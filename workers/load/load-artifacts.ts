@@ -27,17 +27,34 @@ export type SharedArtifacts = {
 };
 
 export async function loadSharedArtifacts(
-  ort: OrtRuntime, manifest: ModelManifest, modelsUrl: string, store: KeyValueStore, report: ReportProgress, signal: AbortSignal,
+  ort: OrtRuntime,
+  manifest: ModelManifest,
+  modelsUrl: string,
+  store: KeyValueStore,
+  report: ReportProgress,
+  signal: AbortSignal,
 ): Promise<SharedArtifacts> {
   const at = (path: string) => new URL(path, modelsUrl).href;
-  const gateFile = await fetchVerified(at(manifest.gate.onnx), manifest.gate.sha256, byteProgress(report, 'gate', 'gate'), signal);
+  const gateFile = await fetchVerified(
+    at(manifest.gate.onnx),
+    manifest.gate.sha256,
+    byteProgress(report, 'gate', 'gate'),
+    signal,
+  );
   const gate = await createOnnxMarginGate(ort, gateFile.bytes);
   const thresholdsUrl = at(manifest.thresholds.json);
-  const { file: thresholds, source, storageNotice } = await loadThresholds(gateFile.sha256, { url: thresholdsUrl, sha256: manifest.thresholds.sha256 }, store);
+  const {
+    file: thresholds,
+    source,
+    storageNotice,
+  } = await loadThresholds(gateFile.sha256, { url: thresholdsUrl, sha256: manifest.thresholds.sha256 }, store);
   report({ stage: 'thresholds', loaded: 1, total: 1, text: `thresholds from ${source}` });
   const representation = thresholds.representation;
   if (representation.modelSha256 !== manifest.local_model.source_sha256 || representation.dim !== gate.dim) {
-    throw new RouterError('artifact_mismatch', `the gate reads ${representation.modelId} (${representation.dim}-d) but the local model is ${manifest.local_model.id}`);
+    throw new RouterError(
+      'artifact_mismatch',
+      `the gate reads ${representation.modelId} (${representation.dim}-d) but the local model is ${manifest.local_model.id}`,
+    );
   }
   return { gate, gateSha256: gateFile.sha256, thresholds, thresholdsUrl, source, storageNotice };
 }

@@ -12,6 +12,11 @@ export function byteProgress(report: ReportProgress, stage: LoadProgress['stage'
   return (loaded, total) => {
     if (loaded - reported < 65_536 && loaded !== total) return;
     reported = loaded;
-    report({ stage, loaded, total, text: `downloading ${name}: ${Math.round(loaded / 1024)}${total ? ` / ${Math.round(total / 1024)}` : ''} KB` });
+    report({
+      stage,
+      loaded,
+      total,
+      text: `downloading ${name}: ${Math.round(loaded / 1024)}${total ? ` / ${Math.round(total / 1024)}` : ''} KB`,
+    });
   };
 }

@@ -9,7 +9,12 @@ import type { RouteFinishReason, RouteRequest } from '../../core/protocol/worker
 import { encodeRepresentation } from '../../core/protocol/representation-wire.js';
 import { streamFromEdge } from '../edge-client.js';
 
-export type StreamEnd = { readonly model: string; readonly finishReason: RouteFinishReason; readonly promptTokens: number; readonly completionTokens: number };
+export type StreamEnd = {
+  readonly model: string;
+  readonly finishReason: RouteFinishReason;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+};
 type Emit = (text: string) => Promise<void>;
 
 const sampling = (request: RouteRequest) => ({
@@ -17,7 +22,14 @@ const sampling = (request: RouteRequest) => ({
   ...(request.seed !== undefined ? { seed: request.seed } : {}),
 });
 
-export async function streamLocal(engine: LocalEngine, prefill: Prefill, request: RouteRequest, maxTokens: number, emit: Emit, signal: AbortSignal): Promise<StreamEnd> {
+export async function streamLocal(
+  engine: LocalEngine,
+  prefill: Prefill,
+  request: RouteRequest,
+  maxTokens: number,
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<StreamEnd> {
   const stream = engine.decode({ maxTokens, signal, ...sampling(request) });
   let completionTokens = 0;
   for (;;) {
@@ -31,27 +43,55 @@ export async function streamLocal(engine: LocalEngine, prefill: Prefill, request
   }
 }
 
-export type EdgeHints = { readonly score: number; readonly threshold: number; readonly representation: Float32Array | undefined; readonly representationModel: string };
+export type EdgeHints = {
+  readonly score: number;
+  readonly threshold: number;
+  readonly representation: Float32Array | undefined;
+  readonly representationModel: string;
+};
 
-export async function streamEdge(request: RouteRequest, maxTokens: number, hints: EdgeHints, emit: Emit, signal: AbortSignal): Promise<StreamEnd> {
-  const edge = streamFromEdge({
-    endpoint: request.endpoint, messages: request.messages, maxTokens, ...sampling(request),
-    ...(request.requestId ? { idempotencyKey: request.requestId } : {}),
-    ...(request.authorization ? { authorization: request.authorization } : {}),
-    router: {
-      cost_weight: request.costWeight, risk_level: request.riskLevel,
-      ...(Number.isFinite(hints.score) ? { score: hints.score } : {}),
-      threshold: Number.isFinite(hints.threshold) ? hints.threshold : null,
-      ...(hints.representation ? { representation: encodeRepresentation(hints.representation), representation_model: hints.representationModel } : {}),
+export async function streamEdge(
+  request: RouteRequest,
+  maxTokens: number,
+  hints: EdgeHints,
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<StreamEnd> {
+  const edge = streamFromEdge(
+    {
+      endpoint: request.endpoint,
+      messages: request.messages,
+      maxTokens,
+      ...sampling(request),
+      ...(request.requestId ? { idempotencyKey: request.requestId } : {}),
+      ...(request.authorization ? { authorization: request.authorization } : {}),
+      router: {
+        cost_weight: request.costWeight,
+        risk_level: request.riskLevel,
+        ...(Number.isFinite(hints.score) ? { score: hints.score } : {}),
+        threshold: Number.isFinite(hints.threshold) ? hints.threshold : null,
+        ...(hints.representation
+          ? {
+              representation: encodeRepresentation(hints.representation),
+              representation_model: hints.representationModel,
+            }
+          : {}),
+      },
     },
-  }, signal);
+    signal,
+  );
   let completionTokens = 0;
   try {
     for (;;) {
       const step = await edge.next();
       if (step.done) {
         const r = step.value;
-        return { model: r.model, finishReason: r.finishReason === 'length' ? 'length' : 'stop', promptTokens: r.promptTokens, completionTokens: r.completionTokens || completionTokens };
+        return {
+          model: r.model,
+          finishReason: r.finishReason === 'length' ? 'length' : 'stop',
+          promptTokens: r.promptTokens,
+          completionTokens: r.completionTokens || completionTokens,
+        };
       }
       completionTokens++;
       await emit(step.value);

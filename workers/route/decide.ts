@@ -29,26 +29,51 @@ export type ActiveRouter = DecisionGround & {
   readonly live: LiveCosts | undefined;
 };
 
-export type RoutePlan = { readonly decision: Decision; readonly prefill: Prefill | undefined; readonly representation: Float32Array | undefined; readonly gateMs: number };
+export type RoutePlan = {
+  readonly decision: Decision;
+  readonly prefill: Prefill | undefined;
+  readonly representation: Float32Array | undefined;
+  readonly gateMs: number;
+};
 
 export async function planRoute(request: RouteRequest, active: ActiveRouter, maxTokens: number): Promise<RoutePlan> {
   const { engine } = active;
   const context = { id: crypto.randomUUID(), request, engine: null, droppedMessages: 0 };
   if (!engine) {
-    if (request.mode === 'local') throw new RouterError('engine_not_ready', `no local engine on this device: ${active.noEngineReason}`);
+    if (request.mode === 'local')
+      throw new RouterError('engine_not_ready', `no local engine on this device: ${active.noEngineReason}`);
     // Edge-only rung: no prefill and no gate; every prompt defers.
-    return { decision: deferBeforeGate(context, active, 'no-engine', 0), prefill: undefined, representation: undefined, gateMs: 0 };
+    return {
+      decision: deferBeforeGate(context, active, 'no-engine', 0),
+      prefill: undefined,
+      representation: undefined,
+      gateMs: 0,
+    };
   }
-  const here = { ...context, engine: { kind: engine.info.kind, backend: engine.info.backend, model: engine.info.model } };
+  const here = {
+    ...context,
+    engine: { kind: engine.info.kind, backend: engine.info.backend, model: engine.info.model },
+  };
   const window = await fitHistory(request.messages, (m) => engine.countTokens(m), engine.info.contextLength, maxTokens);
   if (!window.fits) {
     const why = `the prompt is ${window.promptTokens} tokens; the local model reads at most ${window.budget} with room for the answer`;
     if (request.mode === 'local') throw new RouterError('context_window_exceeded', why);
-    const decision = deferBeforeGate({ ...here, droppedMessages: request.messages.length - 1 }, active, 'context', window.promptTokens);
+    const decision = deferBeforeGate(
+      { ...here, droppedMessages: request.messages.length - 1 },
+      active,
+      'context',
+      window.promptTokens,
+    );
     return { decision, prefill: undefined, representation: undefined, gateMs: 0 };
   }
   const prefill = await engine.prefill(window.messages);
-  const { decision, representation, gateMs } = await decide(prefill, { ...here, droppedMessages: window.droppedMessages }, active, active, engine.info.model);
+  const { decision, representation, gateMs } = await decide(
+    prefill,
+    { ...here, droppedMessages: window.droppedMessages },
+    active,
+    active,
+    engine.info.model,
+  );
   // This prefill measured the device's speed; it informs the next decision's τ, never its own (a τ
   // that depended on the prompt it decides would not be the calibrated rule the guarantee covers).
   active.live?.observePrefill(prefill);

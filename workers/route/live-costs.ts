@@ -7,10 +7,21 @@
  * (core/calibration/calibration-set.ts), so the guarantee is about the utility on this device.
  * What it measured is kept in IndexedDB for the next visit (a week at most).
  */
-import { parseCalibrationSet, recalibrate, type CalibrationSetFile, type CostOf } from '../../core/calibration/calibration-set.js';
+import {
+  parseCalibrationSet,
+  recalibrate,
+  type CalibrationSetFile,
+  type CostOf,
+} from '../../core/calibration/calibration-set.js';
 import type { ThresholdsFile } from '../../core/calibration/threshold-table.js';
 import { RouterError } from '../../core/errors.js';
-import { costModelInputs, liveEdgeCost, liveLocalCost, type LiveCostInputs, type LiveCostSources } from '../../core/routing/live-cost.js';
+import {
+  costModelInputs,
+  liveEdgeCost,
+  liveLocalCost,
+  type LiveCostInputs,
+  type LiveCostSources,
+} from '../../core/routing/live-cost.js';
 import type { WirelessConstants } from '../../core/routing/wireless-cost.js';
 import type { Prefill } from '../../core/protocol/local-engine.js';
 import type { DecisionCost } from '../../core/protocol/worker-api.js';
@@ -36,7 +47,12 @@ export type LiveCosts = {
   observeLocalDecode(tokens: number, seconds: number): void;
   observeEdge(firstTokenS: number, tokens: number, streamS: number): void;
   /** τ at a shipped operating point (and cluster) under the current figures, with the terms it used. */
-  threshold(point: { costWeight: number; riskLevel: number }, group: number | null, promptTokens: number, tableThreshold: number): { threshold: number; cost: DecisionCost };
+  threshold(
+    point: { costWeight: number; riskLevel: number },
+    group: number | null,
+    promptTokens: number,
+    tableThreshold: number,
+  ): { threshold: number; cost: DecisionCost };
 };
 
 /**
@@ -46,32 +62,65 @@ export type LiveCosts = {
  */
 export async function speedMemory(store: KeyValueStore, engineKey: string, now = Date.now()): Promise<SpeedMemory> {
   const key = `riskgate:live-costs:${engineKey}`;
-  const kept = await store.get(key).catch(() => undefined) as KeptSpeeds | undefined;
-  const fresh = kept && typeof kept.savedAt === 'number' && now - kept.savedAt < KEEP_MEASUREMENTS_MS ? kept.measured : undefined;
-  return { saved: fresh, save: (measured) => { void store.set(key, { savedAt: Date.now(), measured } satisfies KeptSpeeds).catch(() => undefined); } };
+  const kept = (await store.get(key).catch(() => undefined)) as KeptSpeeds | undefined;
+  const fresh =
+    kept && typeof kept.savedAt === 'number' && now - kept.savedAt < KEEP_MEASUREMENTS_MS ? kept.measured : undefined;
+  return {
+    saved: fresh,
+    save: (measured) => {
+      void store.set(key, { savedAt: Date.now(), measured } satisfies KeptSpeeds).catch(() => undefined);
+    },
+  };
 }
 
-export async function loadLiveCosts(thresholds: ThresholdsFile, thresholdsUrl: string, gateSha256: string, memory?: SpeedMemory, signal?: AbortSignal): Promise<LiveCosts> {
+export async function loadLiveCosts(
+  thresholds: ThresholdsFile,
+  thresholdsUrl: string,
+  gateSha256: string,
+  memory?: SpeedMemory,
+  signal?: AbortSignal,
+): Promise<LiveCosts> {
   // Live recalibration reruns marginal CRC (decision 023). A selective table's certified set comes
   // from Learn-then-Test, whose candidates are ordered on the training split, which is not shipped.
   if ((thresholds.guarantee ?? 'marginal') !== 'marginal') {
-    throw new RouterError('invalid_artifact', 'live costs recalibrate a marginal table only; this one promises the selective guarantee');
+    throw new RouterError(
+      'invalid_artifact',
+      'live costs recalibrate a marginal table only; this one promises the selective guarantee',
+    );
   }
   const named = thresholds.calibration_set;
-  if (!named) throw new RouterError('invalid_artifact', 'thresholds.json names no calibration set (run `riskgate calibrate` again)');
+  if (!named)
+    throw new RouterError(
+      'invalid_artifact',
+      'thresholds.json names no calibration set (run `riskgate calibrate` again)',
+    );
   const { bytes } = await fetchVerified(new URL(named.json, thresholdsUrl).href, named.sha256, undefined, signal);
   const set = parseCalibrationSet(JSON.parse(new TextDecoder().decode(bytes)) as unknown, gateSha256);
   const constants = thresholds['cost_model'] as WirelessConstants | undefined;
-  if (!constants) throw new RouterError('invalid_artifact', 'thresholds.json has no cost_model to normalise live costs with');
-  return createLiveCosts(set, constants, () => (globalThis.navigator as { connection?: Connection } | undefined)?.connection, memory);
+  if (!constants)
+    throw new RouterError('invalid_artifact', 'thresholds.json has no cost_model to normalise live costs with');
+  return createLiveCosts(
+    set,
+    constants,
+    () => (globalThis.navigator as { connection?: Connection } | undefined)?.connection,
+    memory,
+  );
 }
 
-export function createLiveCosts(set: CalibrationSetFile, constants: WirelessConstants, connection: () => Connection | undefined, memory?: SpeedMemory): LiveCosts {
+export function createLiveCosts(
+  set: CalibrationSetFile,
+  constants: WirelessConstants,
+  connection: () => Connection | undefined,
+  memory?: SpeedMemory,
+): LiveCosts {
   const prior = costModelInputs(constants);
   const measured: MeasuredSpeeds = { ...memory?.saved };
-  const average = (old: number | undefined, value: number) => (old === undefined ? value : (1 - SMOOTHING) * old + SMOOTHING * value);
+  const average = (old: number | undefined, value: number) =>
+    old === undefined ? value : (1 - SMOOTHING) * old + SMOOTHING * value;
   const medianOutput = median(set.models[0]!.output_tokens);
-  const edgeTypical = set.models.slice(1).map((m) => ({ model: m, outputTokens: median(m.output_tokens), usd: median(m.usd) }));
+  const edgeTypical = set.models
+    .slice(1)
+    .map((m) => ({ model: m, outputTokens: median(m.output_tokens), usd: median(m.usd) }));
 
   function current(): { inputs: LiveCostInputs; sources: LiveCostSources; connection: DecisionCost['connection'] } {
     const c = connection();
@@ -79,26 +128,43 @@ export function createLiveCosts(set: CalibrationSetFile, constants: WirelessCons
     const rttS = c?.rtt ? c.rtt / 1000 : undefined;
     return {
       inputs: {
-        localPrefillTokensPerS: measured.prefill ?? prior.localPrefillTokensPerS, localDecodeTokensPerS: measured.decode ?? prior.localDecodeTokensPerS,
-        edgeFirstTokenS: measured.edgeFirst ?? null, edgeDecodeTokensPerS: measured.edgeRate ?? null, networkRttS: rttS ?? prior.networkRttS,
+        localPrefillTokensPerS: measured.prefill ?? prior.localPrefillTokensPerS,
+        localDecodeTokensPerS: measured.decode ?? prior.localDecodeTokensPerS,
+        edgeFirstTokenS: measured.edgeFirst ?? null,
+        edgeDecodeTokensPerS: measured.edgeRate ?? null,
+        networkRttS: rttS ?? prior.networkRttS,
       },
       sources: {
-        localPrefill: measured.prefill ? 'measured' : 'cost model', localDecode: measured.decode ? 'measured' : 'cost model',
-        edge: measured.edgeFirst ? 'measured' : 'modelled', network: rttS ? 'navigator.connection' : 'cost model',
+        localPrefill: measured.prefill ? 'measured' : 'cost model',
+        localDecode: measured.decode ? 'measured' : 'cost model',
+        edge: measured.edgeFirst ? 'measured' : 'modelled',
+        network: rttS ? 'navigator.connection' : 'cost model',
       },
-      connection: c ? { effectiveType: c.effectiveType ?? null, rttMs: c.rtt ?? null, downlinkMbps: c.downlink ?? null, saveData: c.saveData ?? false } : null,
+      connection: c
+        ? {
+            effectiveType: c.effectiveType ?? null,
+            rttMs: c.rtt ?? null,
+            downlinkMbps: c.downlink ?? null,
+            saveData: c.saveData ?? false,
+          }
+        : null,
     };
   }
 
-  const costOf = (inputs: LiveCostInputs): CostOf => (m, row) => {
-    const workload = { promptTokens: set.prompt_tokens[row]!, outputTokens: set.models[m]!.output_tokens[row]! };
-    return m === 0 ? liveLocalCost(workload, inputs, constants).normalized : liveEdgeCost(workload, set.models[m]!.profile!, inputs, constants, set.models[m]!.usd[row]!).normalized;
-  };
+  const costOf =
+    (inputs: LiveCostInputs): CostOf =>
+    (m, row) => {
+      const workload = { promptTokens: set.prompt_tokens[row]!, outputTokens: set.models[m]!.output_tokens[row]! };
+      return m === 0
+        ? liveLocalCost(workload, inputs, constants).normalized
+        : liveEdgeCost(workload, set.models[m]!.profile!, inputs, constants, set.models[m]!.usd[row]!).normalized;
+    };
 
   return {
     observePrefill(prefill) {
       const tokens = prefill.tokenCount - prefill.reusedTokens;
-      if (tokens >= MIN_MEASURED_TOKENS && prefill.prefillMs > 0) measured.prefill = average(measured.prefill, tokens / (prefill.prefillMs / 1000));
+      if (tokens >= MIN_MEASURED_TOKENS && prefill.prefillMs > 0)
+        measured.prefill = average(measured.prefill, tokens / (prefill.prefillMs / 1000));
       memory?.save(measured);
     },
     observeLocalDecode(tokens, seconds) {
@@ -115,9 +181,20 @@ export function createLiveCosts(set: CalibrationSetFile, constants: WirelessCons
       const { threshold } = recalibrate(set, costOf(now.inputs), point, group);
       const workload = { promptTokens, outputTokens: medianOutput };
       // The cheapest edge model for this prompt, at each model's median price.
-      const edge = edgeTypical.map(({ model, outputTokens, usd }) => ({ ...liveEdgeCost({ promptTokens, outputTokens }, model.profile!, now.inputs, constants, usd), model: model.id }))
+      const edge = edgeTypical
+        .map(({ model, outputTokens, usd }) => ({
+          ...liveEdgeCost({ promptTokens, outputTokens }, model.profile!, now.inputs, constants, usd),
+          model: model.id,
+        }))
         .reduce((a, b) => (b.normalized < a.normalized ? b : a));
-      return { threshold, cost: { ...now, tableThreshold, prompt: { ...workload, local: liveLocalCost(workload, now.inputs, constants), edge } } };
+      return {
+        threshold,
+        cost: {
+          ...now,
+          tableThreshold,
+          prompt: { ...workload, local: liveLocalCost(workload, now.inputs, constants), edge },
+        },
+      };
     },
   };
 }

@@ -11,7 +11,13 @@ import { streamEdge, streamLocal } from './answer-streams.js';
 /** Answers are at most this long unless the page says (`max-tokens`). */
 export const DEFAULT_MAX_TOKENS = 96;
 
-export async function routePrompt(active: ActiveRouter, request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>, stop: AbortController, started: number): Promise<void> {
+export async function routePrompt(
+  active: ActiveRouter,
+  request: RouteRequest,
+  onEvent: (event: RouteEvent) => void | Promise<void>,
+  stop: AbortController,
+  started: number,
+): Promise<void> {
   validateRouteRequest(request);
   const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS;
   const { decision, prefill, representation, gateMs } = await planRoute(request, active, maxTokens);
@@ -25,23 +31,57 @@ export async function routePrompt(active: ActiveRouter, request: RouteRequest, o
     await onEvent({ type: 'token', text });
   };
   const decodeStarted = performance.now();
-  const end = decision.path === 'local' && active.engine && prefill
-    ? await streamLocal(active.engine, prefill, request, maxTokens, emit, stop.signal)
-    // The edge answers; the cache keeps this prompt, so the next turn prefills only the edge's reply and what follows.
-    : await streamEdge(request, maxTokens, { score: decision.score, threshold: decision.threshold, representation, representationModel: active.thresholds.representation.modelId }, emit, stop.signal);
+  const end =
+    decision.path === 'local' && active.engine && prefill
+      ? await streamLocal(active.engine, prefill, request, maxTokens, emit, stop.signal)
+      : // The edge answers; the cache keeps this prompt, so the next turn prefills only the edge's reply and what follows.
+        await streamEdge(
+          request,
+          maxTokens,
+          {
+            score: decision.score,
+            threshold: decision.threshold,
+            representation,
+            representationModel: active.thresholds.representation.modelId,
+          },
+          emit,
+          stop.signal,
+        );
   const decodeS = (performance.now() - decodeStarted) / 1000;
-  if (end.finishReason !== 'aborted') observeSpeeds(active, decision.path, tokens, decodeS, firstTokenMs === null ? null : (firstTokenMs + started - decodeStarted) / 1000);
+  if (end.finishReason !== 'aborted')
+    observeSpeeds(
+      active,
+      decision.path,
+      tokens,
+      decodeS,
+      firstTokenMs === null ? null : (firstTokenMs + started - decodeStarted) / 1000,
+    );
   await onEvent({
-    type: 'done', path: decision.path, model: end.model, finishReason: end.finishReason,
+    type: 'done',
+    path: decision.path,
+    model: end.model,
+    finishReason: end.finishReason,
     usage: { promptTokens: end.promptTokens, completionTokens: end.completionTokens },
-    timings: { prefillMs: prefill?.prefillMs ?? 0, reusedTokens: prefill?.reusedTokens ?? 0, gateMs, firstTokenMs, totalMs: performance.now() - started, tokensPerSecond: tokens > 0 ? tokens / decodeS : null },
+    timings: {
+      prefillMs: prefill?.prefillMs ?? 0,
+      reusedTokens: prefill?.reusedTokens ?? 0,
+      gateMs,
+      firstTokenMs,
+      totalMs: performance.now() - started,
+      tokensPerSecond: tokens > 0 ? tokens / decodeS : null,
+    },
   });
 }
 
 /** What this answer showed of the device's decode speed or the edge's first token and stream rate (live costs). */
-function observeSpeeds(active: ActiveRouter, path: 'local' | 'edge', tokens: number, decodeS: number, firstTokenS: number | null): void {
+function observeSpeeds(
+  active: ActiveRouter,
+  path: 'local' | 'edge',
+  tokens: number,
+  decodeS: number,
+  firstTokenS: number | null,
+): void {
   if (!active.live || firstTokenS === null) return;
   if (path === 'local') active.live.observeLocalDecode(tokens, decodeS);
   else active.live.observeEdge(firstTokenS, tokens, decodeS - firstTokenS);
 }
-

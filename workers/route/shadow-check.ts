@@ -11,12 +11,23 @@ import { judgeAgainstEdge } from '../edge-client.js';
 import { DEFAULT_MAX_TOKENS } from './route-prompt.js';
 
 export async function runShadowCheck(policy: ThresholdPolicy, request: ShadowCheckRequest): Promise<ShadowCheckResult> {
-  if (!(request.shadowRate > 0 && request.shadowRate <= 1)) throw new RouterError('invalid_request', `shadowRate must be in (0, 1], not ${request.shadowRate}`);
+  if (!(request.shadowRate > 0 && request.shadowRate <= 1))
+    throw new RouterError('invalid_request', `shadowRate must be in (0, 1], not ${request.shadowRate}`);
   const judgement = await judgeAgainstEdge({
-    endpoint: request.endpoint, messages: request.messages, localAnswer: request.localAnswer, maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
-    router: { cost_weight: request.costWeight, risk_level: request.riskLevel, threshold: null }, ...(request.authorization ? { authorization: request.authorization } : {}),
+    endpoint: request.endpoint,
+    messages: request.messages,
+    localAnswer: request.localAnswer,
+    maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+    router: { cost_weight: request.costWeight, risk_level: request.riskLevel, threshold: null },
+    ...(request.authorization ? { authorization: request.authorization } : {}),
   });
-  const point = judgement.verdict === 'undecided' ? null
-    : await policy.label(String(request.decisionId), { kind: 'shadow', edgeBetter: judgement.verdict === 'edge_better', rate: request.shadowRate });
+  const point =
+    judgement.verdict === 'undecided'
+      ? null
+      : await policy.label(String(request.decisionId), {
+          kind: 'shadow',
+          edgeBetter: judgement.verdict === 'edge_better',
+          rate: request.shadowRate,
+        });
   return { verdict: judgement.verdict, judgeModel: judgement.judge_model, edge: judgement.edge, point };
 }

@@ -10,7 +10,11 @@ import { RouterError } from '../../../core/errors.js';
 import { sha256Hex, type OnBytes } from '../../artifacts.js';
 
 export type DeclaredFile = { readonly url: string; readonly size: number; readonly sha256: string };
-export type ModelFile = { readonly blob: Blob; readonly source: 'network' | 'cache'; readonly storageNotice: string | null };
+export type ModelFile = {
+  readonly blob: Blob;
+  readonly source: 'network' | 'cache';
+  readonly storageNotice: string | null;
+};
 
 /** Bump when what is stored changes shape; old caches are left for the browser to evict. */
 export const MODEL_CACHE_NAME = 'riskgate-models-v1';
@@ -38,9 +42,19 @@ export async function loadModelFile(file: DeclaredFile, onBytes: OnBytes, signal
   }
   const bytes = await download(file, onBytes, signal);
   const sha256 = await sha256Hex(bytes);
-  if (sha256 !== file.sha256) throw new RouterError('artifact_mismatch', `${file.url} has sha256 ${sha256.slice(0, 12)}…, models.json says ${file.sha256.slice(0, 12)}… (a corrupted or replaced file)`);
+  if (sha256 !== file.sha256)
+    throw new RouterError(
+      'artifact_mismatch',
+      `${file.url} has sha256 ${sha256.slice(0, 12)}…, models.json says ${file.sha256.slice(0, 12)}… (a corrupted or replaced file)`,
+    );
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
-  return { blob, source: 'network', storageNotice: cache ? await store(cache, file, blob) : 'this browser has no Cache API here: the model is downloaded again on every visit' };
+  return {
+    blob,
+    source: 'network',
+    storageNotice: cache
+      ? await store(cache, file, blob)
+      : 'this browser has no Cache API here: the model is downloaded again on every visit',
+  };
 }
 
 async function store(cache: Cache, file: DeclaredFile, blob: Blob): Promise<string | null> {
@@ -51,7 +65,12 @@ async function store(cache: Cache, file: DeclaredFile, blob: Blob): Promise<stri
   // Without persistence the browser may evict the file under pressure; asking is harmless.
   await navigator.storage?.persist?.().catch(() => false);
   try {
-    await cache.put(cacheKey(file), new Response(blob, { headers: { 'content-length': String(file.size), 'content-type': 'application/octet-stream' } }));
+    await cache.put(
+      cacheKey(file),
+      new Response(blob, {
+        headers: { 'content-length': String(file.size), 'content-type': 'application/octet-stream' },
+      }),
+    );
     return null;
   } catch (error) {
     const quota = (error as { name?: string }).name === 'QuotaExceededError';
@@ -64,23 +83,39 @@ async function download(file: DeclaredFile, onBytes: OnBytes, signal?: AbortSign
   const aborted = (cause?: unknown) => new RouterError('aborted', `download of ${file.url} cancelled`, { cause });
   const response = await fetch(file.url, signal ? { signal } : {}).catch((cause: unknown) => {
     if (signal?.aborted) throw aborted(cause);
-    throw new RouterError('asset_unreachable', `could not fetch ${file.url} (offline, blocked by CORS, or the server is down): ${String(cause)}`, { cause });
+    throw new RouterError(
+      'asset_unreachable',
+      `could not fetch ${file.url} (offline, blocked by CORS, or the server is down): ${String(cause)}`,
+      { cause },
+    );
   });
-  if (!response.ok || !response.body) throw new RouterError('asset_unreachable', `GET ${file.url} → ${response.status}`);
+  if (!response.ok || !response.body)
+    throw new RouterError('asset_unreachable', `GET ${file.url} → ${response.status}`);
   const bytes = new Uint8Array(file.size);
   let loaded = 0;
   const reader = response.body.getReader();
   for (;;) {
-    const chunk = await reader.read().catch((cause: unknown) => { throw signal?.aborted ? aborted(cause) : new RouterError('asset_unreachable', `the download of ${file.url} broke off at ${loaded} bytes`, { cause }); });
+    const chunk = await reader.read().catch((cause: unknown) => {
+      throw signal?.aborted
+        ? aborted(cause)
+        : new RouterError('asset_unreachable', `the download of ${file.url} broke off at ${loaded} bytes`, { cause });
+    });
     if (chunk.done) break;
     if (loaded + chunk.value.byteLength > file.size) {
       await reader.cancel();
-      throw new RouterError('artifact_mismatch', `${file.url} is larger than the ${file.size} bytes models.json declares`);
+      throw new RouterError(
+        'artifact_mismatch',
+        `${file.url} is larger than the ${file.size} bytes models.json declares`,
+      );
     }
     bytes.set(chunk.value, loaded);
     loaded += chunk.value.byteLength;
     onBytes(loaded, file.size);
   }
-  if (loaded !== file.size) throw new RouterError('artifact_mismatch', `${file.url} is ${loaded} bytes, models.json declares ${file.size} (a truncated file)`);
+  if (loaded !== file.size)
+    throw new RouterError(
+      'artifact_mismatch',
+      `${file.url} is ${loaded} bytes, models.json declares ${file.size} (a truncated file)`,
+    );
   return bytes;
 }

@@ -19,13 +19,28 @@
 export const TAP_VERIFIED_ON = 'web-llm 0.2.79, single prefill ABI';
 
 /** The tvmjs surface we use (names as in tvmjs; typed loosely because the fields are private). */
-export type NDArrayLike = { readonly shape: readonly number[]; view(shape: readonly number[]): NDArrayLike; copyFrom(data: NDArrayLike | Int32Array | Float32Array): NDArrayLike; toArray(): Float32Array | Int32Array; dispose?(): void };
+export type NDArrayLike = {
+  readonly shape: readonly number[];
+  view(shape: readonly number[]): NDArrayLike;
+  copyFrom(data: NDArrayLike | Int32Array | Float32Array): NDArrayLike;
+  toArray(): Float32Array | Int32Array;
+  dispose?(): void;
+};
 type PackedFunc = (...args: unknown[]) => unknown;
-type TvmLike = { beginScope(): void; endScope(): void; detachFromCurrentScope<T>(v: T): T; empty(shape: readonly number[], dtype: string, device: unknown): NDArrayLike; cpu(): unknown };
+type TvmLike = {
+  beginScope(): void;
+  endScope(): void;
+  detachFromCurrentScope<T>(v: T): T;
+  empty(shape: readonly number[], dtype: string, device: unknown): NDArrayLike;
+  cpu(): unknown;
+};
 type PipelineLike = {
   /** What web-llm calls for a forward of exactly one token: also the last chunk of a prompt when it is one token long. */
   decoding?: PackedFunc;
-  tvm: TvmLike; vm: { getFunction(name: string): PackedFunc }; device: unknown; params: unknown;
+  tvm: TvmLike;
+  vm: { getFunction(name: string): PackedFunc };
+  device: unknown;
+  params: unknown;
   prefill: PackedFunc;
   resolvedModelABI?: { prefillABI?: 'single' | 'batch' };
 };
@@ -40,21 +55,31 @@ export type HiddenStateTap = {
 
 const FUNCTIONS = ['prefill_to_last_hidden_states', 'batch_select_last_hidden_states', 'get_logits'] as const;
 
-export function installHiddenStateTap(engine: unknown, modelId: string): HiddenStateTap | { readonly unavailable: string } {
+export function installHiddenStateTap(
+  engine: unknown,
+  modelId: string,
+): HiddenStateTap | { readonly unavailable: string } {
   const pipeline = (engine as EngineLike).loadedModelIdToPipeline?.get(modelId);
-  if (!pipeline || typeof pipeline.prefill !== 'function' || !pipeline.vm || !pipeline.tvm) return { unavailable: 'web-llm pipeline fields not found (version changed?)' };
+  if (!pipeline || typeof pipeline.prefill !== 'function' || !pipeline.vm || !pipeline.tvm)
+    return { unavailable: 'web-llm pipeline fields not found (version changed?)' };
   const { tvm, vm } = pipeline;
   const fns: Partial<Record<(typeof FUNCTIONS)[number], PackedFunc>> = {};
   tvm.beginScope();
   try {
     for (const name of FUNCTIONS) fns[name] = tvm.detachFromCurrentScope(vm.getFunction(name));
   } catch {
-    return { unavailable: 'the model library does not compile prefill_to_last_hidden_states (not a Llama-architecture library)' };
+    return {
+      unavailable:
+        'the model library does not compile prefill_to_last_hidden_states (not a Llama-architecture library)',
+    };
   } finally {
     tvm.endScope();
   }
   const abi = pipeline.resolvedModelABI?.prefillABI ?? 'single';
-  if (abi !== 'single') return { unavailable: `web-llm's ${abi} prefill ABI is not verified for the hidden-state tap (verified: ${TAP_VERIFIED_ON})` };
+  if (abi !== 'single')
+    return {
+      unavailable: `web-llm's ${abi} prefill ABI is not verified for the hidden-state tap (verified: ${TAP_VERIFIED_ON})`,
+    };
   const original = pipeline.prefill;
   let pending: { row: NDArrayLike; tokenCount: number } | undefined;
   let promptTokens = 0;
@@ -68,7 +93,10 @@ export function installHiddenStateTap(engine: unknown, modelId: string): HiddenS
     // A later chunk of the same prompt replaces the row (the last position is in the last chunk).
     pending?.row.dispose?.();
     promptTokens += n;
-    pending = { row: tvm.detachFromCurrentScope(tvm.empty([1, h], 'float32', tvm.cpu()).copyFrom(last)), tokenCount: promptTokens };
+    pending = {
+      row: tvm.detachFromCurrentScope(tvm.empty([1, h], 'float32', tvm.cpu()).copyFrom(last)),
+      tokenCount: promptTokens,
+    };
     const logits = fns.get_logits!(last, params) as NDArrayLike; // [1, V]
     const viewed = logits.view([1, 1, logits.shape[1]!]);
     return { get: (i: number) => (i === 0 ? viewed : out.get(1)) };
@@ -78,17 +106,24 @@ export function installHiddenStateTap(engine: unknown, modelId: string): HiddenS
   // prompt is in progress (a row not yet taken), tap that forward too, or the row would be the
   // previous chunk's (a hidden state of the wrong position).
   const originalDecoding = pipeline.decoding;
-  if (originalDecoding) pipeline.decoding = (...args: unknown[]) => (pending ? tapped(args[0], args[1], args[2]) : originalDecoding(...args));
+  if (originalDecoding)
+    pipeline.decoding = (...args: unknown[]) =>
+      pending ? tapped(args[0], args[1], args[2]) : originalDecoding(...args);
   return {
     abi,
     take() {
-      const value = pending ? { hiddenState: Float32Array.from(pending.row.toArray() as Float32Array), tokenCount: pending.tokenCount } : undefined;
+      const value = pending
+        ? { hiddenState: Float32Array.from(pending.row.toArray() as Float32Array), tokenCount: pending.tokenCount }
+        : undefined;
       pending?.row.dispose?.(); // the detached CPU copy is ours to free
       pending = undefined;
       promptTokens = 0;
       return value;
     },
-    uninstall() { pipeline.prefill = original; if (originalDecoding) pipeline.decoding = originalDecoding; },
+    uninstall() {
+      pipeline.prefill = original;
+      if (originalDecoding) pipeline.decoding = originalDecoding;
+    },
   };
 }
 
@@ -106,8 +141,21 @@ export function countPromptTokens(engine: unknown, modelId: string): { take(): n
     const shape = (embedding as { shape?: readonly number[] } | undefined)?.shape;
     return shape?.length === 3 ? shape[1]! : shape?.length === 2 ? shape[0]! : 0; // [1, n, H] (or [n, H])
   };
-  pipeline.prefill = (...args: unknown[]) => { tokens += length(args[0]); return original(...args); };
+  pipeline.prefill = (...args: unknown[]) => {
+    tokens += length(args[0]);
+    return original(...args);
+  };
   // A one-token last chunk of the prompt: a decode while the prompt is still being counted.
-  if (originalDecoding) pipeline.decoding = (...args: unknown[]) => { if (tokens > 0) tokens += length(args[0]); return originalDecoding(...args); };
-  return { take: () => { const n = tokens; tokens = 0; return n; } };
+  if (originalDecoding)
+    pipeline.decoding = (...args: unknown[]) => {
+      if (tokens > 0) tokens += length(args[0]);
+      return originalDecoding(...args);
+    };
+  return {
+    take: () => {
+      const n = tokens;
+      tokens = 0;
+      return n;
+    },
+  };
 }

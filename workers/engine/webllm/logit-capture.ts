@@ -28,11 +28,15 @@ export function createLogitCapture(): LogitCapture {
       }
       return logits;
     },
-    processSampledToken(token) { capture.sampled.push(token); },
+    processSampledToken(token) {
+      capture.sampled.push(token);
+    },
     resetState() {},
     arm() {
       capture.sampled.length = 0;
-      return new Promise((r) => { resolve = r; });
+      return new Promise((r) => {
+        resolve = r;
+      });
     },
   };
   return capture;
