@@ -1,5 +1,5 @@
 /**
- * Issue 25, point 3: the README's Content-Security-Policy recipes, exactly as written there, on a
+ * Issue 25, point 3: the Content-Security-Policy recipes of docs/widget.md, exactly as written there, on a
  * site owner's server (the built dist/ in a sub-folder; the policy on every response the page's
  * server sends). Both paths answer: the device and the edge. No policy violation is reported.
  */
@@ -16,14 +16,14 @@ test.afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-/** The recipe the README gives under `name`, with its placeholders filled in. */
+/** The recipe docs/widget.md gives under `name`, with its placeholders filled in. */
 function readmePolicy(name: 'same-origin' | 'cdn', fill: Record<string, string>): string {
-  const readme = readFileSync(resolve(REPO_ROOT, 'README.md'), 'utf8');
+  const readme = readFileSync(resolve(REPO_ROOT, 'docs/widget.md'), 'utf8');
   const line = readme
     .split('\n')
     .map((l) => l.trim())
     .find((l) => l.startsWith(`csp-${name}: `));
-  if (!line) throw new Error(`README has no csp-${name} recipe`);
+  if (!line) throw new Error(`docs/widget.md has no csp-${name} recipe`);
   return Object.entries(fill).reduce((policy, [k, v]) => policy.replaceAll(k, v), line.slice(`csp-${name}: `.length));
 }
 
@@ -53,7 +53,7 @@ async function answersBothWays(page: Page) {
   expect(result.edge.text.length).toBeGreaterThan(0);
 }
 
-test("the README's same-origin CSP recipe: the widget loads, answers on the device and from the edge, with no violation", async ({
+test('the documented same-origin CSP recipe: the widget loads, answers on the device and from the edge, with no violation', async ({
   page,
 }) => {
   const csp = readmePolicy('same-origin', { 'https://edge.example.com': PROXY_URL });
@@ -68,7 +68,7 @@ test("the README's same-origin CSP recipe: the widget loads, answers on the devi
   await answersBothWays(page);
 });
 
-test("the README's CDN CSP recipe: the script from a second origin, the page under the policy, both paths answer", async ({
+test('the documented CDN CSP recipe: the script from a second origin, the page under the policy, both paths answer', async ({
   page,
 }) => {
   const cdn = await serveSite(siteWithWidget('riskgate', {}));

@@ -19,7 +19,7 @@ export const TRAIN_HELP = `riskgate train [--data FILE|DIR] [--config FILE] [--s
   Trains the margin gate g(h, λ) ≈ Δ(x, ξ; λ) (λ ~ U[0, ${MAX_COST_WEIGHT}]) on stories260K prefill hidden states
   (or, with --representation logit_sketch, the count-sketch of its logits: for a model without hidden_states) of
   the first suite of --data (default ../shared/data: RouteLLM MMLU+GSM8K, device Mixtral-8x7B, edge
-  GPT-4) under the README's cost model, and one quality predictor per recorded model for the edge
+  GPT-4) under the cost model of docs/science.md, and one quality predictor per recorded model for the edge
   selector. Writes public/models/gate.onnx and public/models/selector.onnx.
   --representations FILE: train on another model's representations, as \`riskgate represent\` read them in the
   browser (a gate for a WebLLM model); only the gate is written then (to --out), and the selector only with

@@ -2,7 +2,7 @@
  * @module cli/evaluation/evaluate-representation
  * One representation through the whole pipeline: fit the predictors on the training split, sweep
  * every policy on the fixed test split, estimate realised risk over re-splits, and reduce it to
- * the metrics.json entry (schema in the README, "Evaluation report").
+ * the metrics.json entry (schema in docs/science.md, "metrics.json schema").
  */
 import {
   averageQuality,

@@ -2,7 +2,7 @@
  * @module riskgate-chat
  * `<riskgate-chat>`: the drop-in chat widget. It composes two reactive controllers (the worker
  * connection, the conversation) and five render parts (operating point, status line, message
- * list, composer, footer). Attributes: see `attributes.ts` and the README. Public: `send(text)`,
+ * list, composer, footer). Attributes: see `attributes.ts` and docs/widget.md. Public: `send(text)`,
  * `stop()`, `clear()`, `ready`, `capabilities`, `status`, `stats`, `cancelLoad()`. Events
  * (bubbling, composed): `riskgate-decision`, `riskgate-token`, `riskgate-done`, `riskgate-error`,
  * `riskgate-progress`.

@@ -44,7 +44,7 @@ export async function withDeclaredGate<E extends LocalEngine>(
     engine.reset();
     throw new RouterError(
       'invalid_artifact',
-      `models.json declares ${entry.model_id} without a gate and thresholds: fit them with \`riskgate fit\` (README, "A gate for your own model")`,
+      `models.json declares ${entry.model_id} without a gate and thresholds: fit them with \`riskgate fit\` (docs/widget.md, "A gate for your own model")`,
     );
   }
   const gateFile = await fetchVerified(new URL(entry.gate.onnx, modelsUrl).href, entry.gate.sha256, undefined, signal);

@@ -95,7 +95,7 @@ export async function loadWebLlmRung(
   if (!entry.gate || !entry.thresholds) {
     throw new RouterError(
       'invalid_artifact',
-      `models.json declares ${entry.model_id} without a gate and thresholds: train them with \`riskgate represent\`, \`train\` and \`calibrate\` (README, "A gate for your own WebLLM model")`,
+      `models.json declares ${entry.model_id} without a gate and thresholds: train them with \`riskgate represent\`, \`train\` and \`calibrate\` (docs/widget.md, "A gate for your own WebLLM model")`,
     );
   }
   const engine = await loadWebLlmEngine(entry, modelsUrl, probe, onProgress, signal, createEngine);

@@ -37,7 +37,7 @@ export function classifyLoadFailure(payload: { readonly code: string; readonly m
   if (/Content Security Policy/i.test(payload.message) && /WebAssembly|wasm/i.test(payload.message)) {
     return {
       code: 'csp_blocked',
-      message: `this page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to script-src (README, "Content-Security-Policy") — ${payload.message}`,
+      message: `this page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to script-src (docs/widget.md, "Content-Security-Policy") — ${payload.message}`,
     };
   }
   return { code: payload.code, message: payload.message };
