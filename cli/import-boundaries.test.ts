@@ -61,4 +61,17 @@ describe('import boundaries between the folders', () => {
       ),
     ).toEqual([]);
   });
+
+  it('core/protocol/ is types only: the vocabulary the layers share, no logic (that lives beside it in core/)', () => {
+    const logic = sources(join('core', 'protocol'))
+      .filter((f) => !isTest(f))
+      .flatMap((f) =>
+        [
+          ...readFileSync(join(REPO_ROOT, f), 'utf8').matchAll(
+            /^export\s+(?:async\s+)?(function|class|const|let)\s+(\w+)/gm,
+          ),
+        ].map((m) => `${f}: ${m[1]} ${m[2]}`),
+      );
+    expect(logic).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@
  * (from the request's representation when it carries one), the caller's allow-list and the
  * parameters the request sets narrow them, and `stop` is applied here for all.
  */
-import { decodeRepresentation } from '../core/protocol/representation-wire.js';
+import { decodeRepresentation } from '../core/representation/wire.js';
 import type { ProxyConfig } from './config.js';
 import { errorResponse } from './chat-failure.js';
 import { firstUnmet, type ReadRequest } from './openai-compat.js';

@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import * as ort from 'onnxruntime-node';
 import { buildSelectorGraph } from '../core/gate/selector-graph.js';
 import type { GateWeights } from '../core/gate/mlp.js';
-import { encodeRepresentation } from '../core/protocol/representation-wire.js';
+import { encodeRepresentation } from '../core/representation/wire.js';
 import { encodeOnnxModel } from '../node/onnx-write.js';
 import { createProxyApp } from './app.js';
 import { createOnnxQualityPredictor, type OrtForPredictor } from './quality-predictor.js';

@@ -3,7 +3,7 @@
  * Fetches what the worker runs (manifest, local model, tokenizer, gate) and checks each
  * sha256 the manifest names, so a stale or swapped file fails loudly instead of routing wrongly.
  */
-import { isThreadsPreference } from '../core/protocol/capabilities.js';
+import { isThreadsPreference } from '../core/runtime/backend-ladder.js';
 import { RouterError } from '../core/errors.js';
 import type { ModelManifest } from '../core/protocol/manifest.js';
 

@@ -5,7 +5,7 @@
  * clear `miss`, which sends the request down the failover ladder.
  */
 import { readFileSync } from 'node:fs';
-import { localPromptText } from '../../core/protocol/chat.js';
+import { localPromptText } from '../../core/chat/conversation-text.js';
 import type { Upstream, UpstreamRequest, UpstreamResult } from './upstream.js';
 import { UpstreamError } from './upstream-error.js';
 

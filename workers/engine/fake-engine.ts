@@ -5,7 +5,8 @@
  * same contract as `OnnxCausalLm` (local-engine.contract.ts).
  */
 import { RouterError } from '../../core/errors.js';
-import { localPromptText, type ChatMessage } from '../../core/protocol/chat.js';
+import type { ChatMessage } from '../../core/protocol/chat.js';
+import { localPromptText } from '../../core/chat/conversation-text.js';
 import type {
   DecodedToken,
   DecodeOptions,

@@ -13,7 +13,8 @@
  */
 import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-common';
 import { RouterError } from '../../core/errors.js';
-import { conversationText, type ChatMessage } from '../../core/protocol/chat.js';
+import type { ChatMessage } from '../../core/protocol/chat.js';
+import { conversationText } from '../../core/chat/conversation-text.js';
 import type {
   DecodedToken,
   DecodeOptions,

@@ -8,14 +8,13 @@
 import { RouterError } from '../../core/errors.js';
 import type { LocalEngine } from '../../core/protocol/local-engine.js';
 import type { WorkerConfig } from '../../core/protocol/worker-api.js';
+import type { Capabilities, MeasuredRuntime } from '../../core/protocol/capabilities.js';
 import {
   isThreadsPreference,
   ladderFor,
   UNMEASURED_RUNTIME,
   wasmThreadsFor,
-  type Capabilities,
-  type MeasuredRuntime,
-} from '../../core/protocol/capabilities.js';
+} from '../../core/runtime/backend-ladder.js';
 import { parseTok512 } from '../../core/tokenizer/tok512.js';
 import { OnnxCausalLm } from '../engine/onnx-causal-lm.js';
 import { fetchBytes, fetchManifest, fetchVerified } from '../artifacts.js';

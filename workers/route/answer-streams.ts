@@ -6,7 +6,7 @@
  */
 import type { LocalEngine, Prefill } from '../../core/protocol/local-engine.js';
 import type { RouteFinishReason, RouteRequest } from '../../core/protocol/worker-api.js';
-import { encodeRepresentation } from '../../core/protocol/representation-wire.js';
+import { encodeRepresentation } from '../../core/representation/wire.js';
 import { streamFromEdge } from '../edge-client.js';
 
 export type StreamEnd = {

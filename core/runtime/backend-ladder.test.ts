@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isThreadsPreference, ladderFor, wasmThreadsFor, type PlatformProbe } from './capabilities.js';
+import type { PlatformProbe } from '../protocol/capabilities.js';
+import { isThreadsPreference, ladderFor, wasmThreadsFor } from './backend-ladder.js';
 
 const gpu: PlatformProbe = {
   webgpu: { available: true, shaderF16: false, adapter: 'swiftshader', reason: null },

@@ -1,5 +1,5 @@
 /**
- * @module protocol/representation-wire
+ * @module representation/wire
  * How a deferred request carries the gate's representation to the edge selector
  * (`router.representation`): base64 of little-endian float32, so it survives JSON exactly.
  */
