@@ -137,7 +137,7 @@ async function readStream(
   let usage: StoredAnswer['usage'] = null;
   let toolCalls: ToolCall[] | undefined;
   for await (const event of body
-    .pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>)
+    .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
     .pipeThrough(new EventSourceParserStream())) {
     if (event.data === '[DONE]')
       return { id, model, content, finishReason, ...(toolCalls ? { toolCalls } : {}), usage, headers };
