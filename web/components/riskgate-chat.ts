@@ -1,101 +1,52 @@
 /**
  * @module riskgate-chat
  * `<riskgate-chat>`: the drop-in chat widget. It composes two reactive controllers (the worker
- * connection, the conversation) and five render parts (operating point, status line, message
- * list, composer, footer). Attributes: see `attributes.ts` and docs/widget.md. Public: `send(text)`,
+ * connection, the conversation, the launcher panel, the outbox, the threshold feedback) and the
+ * render parts (operating point, status line, message list, composer, footer). Properties and
+ * their validation: riskgate-chat.properties.ts, attributes.ts and docs/widget.md. Public: `send(text)`,
  * `stop()`, `clear()`, `ready`, `capabilities`, `status`, `stats`, `cancelLoad()`. Events
  * (bubbling, composed): `riskgate-decision`, `riskgate-token`, `riskgate-done`, `riskgate-error`,
  * `riskgate-progress`.
  */
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import type { RouterError } from '../../core/errors.js';
-import type { RouteMode } from '../../core/protocol/chat.js';
-import type { Decision, LoadProgress, WorkerStatus } from '../../core/protocol/worker-api.js';
-import type { BackendPreference, Capabilities, ThreadsPreference } from '../../core/protocol/capabilities.js';
-import { ATTRIBUTES, attributeProperties, type AttributeName, type Preload } from './attributes.js';
-import { chatStyles } from './riskgate-chat.styles.js';
-import { WorkerConnection } from '../controllers/worker-connection.js';
-import { FollowScroll } from '../controllers/follow-scroll.js';
-import { Conversation, type OfflinePolicy, type SendResult, type SessionStats } from '../controllers/conversation.js';
-import { OutboxDelivery } from '../controllers/outbox-delivery.js';
 import type { OutboxEntry } from '../../core/offline/outbox.js';
-import { renderOperatingPoint } from '../render/operating-point.js';
+import type { Capabilities } from '../../core/protocol/capabilities.js';
+import type { Decision, LoadProgress, WorkerStatus } from '../../core/protocol/worker-api.js';
+import { Conversation, type SendResult, type SessionStats } from '../controllers/conversation.js';
+import { CopyFeedback } from '../controllers/copy-feedback.js';
+import { FollowScroll } from '../controllers/follow-scroll.js';
+import { LauncherPanel } from '../controllers/launcher-panel.js';
+import { OutboxDelivery, type QueuedPrompt } from '../controllers/outbox-delivery.js';
 import { ThresholdFeedback } from '../controllers/threshold-feedback.js';
-import { renderStatusLine } from '../render/status-line.js';
-import { renderMessageList } from '../render/message-list.js';
+import { WidgetToken } from '../controllers/widget-token.js';
+import { WorkerConnection } from '../controllers/worker-connection.js';
 import { renderComposer } from '../render/composer.js';
 import { renderConnectivityLine } from '../render/connectivity-line.js';
+import { renderFooter } from '../render/footer.js';
+import { renderMessageList } from '../render/message-list.js';
+import { mayAnswerHere, operatingPointOf, renderOperatingPoint } from '../render/operating-point.js';
+import { renderStatusLine } from '../render/status-line.js';
+import { RiskgateChatProperties } from './riskgate-chat.properties.js';
+import { chatStyles } from './riskgate-chat.styles.js';
 
 export type { SendResult, SessionStats };
 
-export class RiskgateChat extends LitElement {
+export class RiskgateChat extends RiskgateChatProperties {
   /** Where `models-url` points when it is not set: the `models/` folder beside the script (set by embed.ts). */
   static defaultModelsUrl = '';
   static override styles = chatStyles;
-  // theme is reflected: the stylesheet picks the palette from the host's attribute.
-  static override properties = {
-    ...attributeProperties,
-    theme: { ...attributeProperties.theme, reflect: true },
-    layout: { ...attributeProperties.layout, reflect: true },
-    open: { type: Boolean, reflect: true },
-    hint: { state: true },
-    announcement: { state: true },
-    copied: { state: true },
-    cleared: { state: true },
-    updateAvailable: { state: true },
-  };
 
-  // Reactive properties are `declare`d and set in the constructor: a class-field initializer
-  // would shadow Lit's accessors (standard [[Define]] semantics) and nothing would re-render.
-  declare endpoint: string;
-  declare costWeight: number;
-  declare riskLevel: number;
-  declare mode: RouteMode;
-  declare backend: BackendPreference;
-  declare threads: ThreadsPreference;
-  declare modelsUrl: string;
-  declare maxTokens: number;
-  declare preload: Preload;
-  /** `auto` follows the visitor's `prefers-color-scheme`; `light` and `dark` fix the palette. */
-  declare theme: 'auto' | 'light' | 'dark';
-  /** `launcher`: a floating button that opens the chat as a panel; `inline`: the chat in the page's flow. */
-  declare layout: 'inline' | 'launcher';
-  /** The launcher's panel is open (reflected: a site can open it with the attribute). */
-  declare open: boolean;
-  /** The operating-point picker: `full`, `compact` (behind an "Answer settings" toggle) or `none`. */
-  declare controls: 'full' | 'compact' | 'none';
-  /** The greeting of an empty conversation. */
-  declare welcome: string;
-  /** Suggested first messages (attribute: separated by `|`). */
-  declare starters: string[];
-  declare offline: OfflinePolicy;
-  declare conversation: string;
-  declare updateAvailable: (() => void) | undefined;
-  declare token: string;
-  /** `per-cluster`: each prompt gets its cluster's calibrated threshold (decision 022). */
-  declare riskControl: 'marginal' | 'per-cluster';
-  /** `feedback`: adapt τ(λ, α) from visitors' "not good enough" reports (decision 022). */
-  declare adaptThreshold: 'off' | 'feedback';
-  /** ρ: the share of answers given here that are also checked against the larger model (decision 024). */
-  declare shadowRate: number;
-  /** `live`: τ(λ, α) recalibrated at each prompt with this device's measured costs (decision 023). */
-  declare costModel: 'calibrated' | 'live';
-  /** `any`: route with a gate fitted to another model's answers (evaluation only; decision 025). */
-  declare gateLabels: 'own' | 'any';
   /**
    * Returns a fresh widget token from the site's backend (for a proxy with auth on); called before
    * the first edge request and again after a 401. Wins over the `token` attribute.
    */
   getToken: (() => string | Promise<string>) | undefined = undefined;
-  #cachedToken: string | undefined;
-  declare hint: string | undefined;
-  declare announcement: string;
-  declare copied: { id: number; ok: boolean } | undefined;
-  /** Just cleared: Undo is offered. */
-  declare cleared: boolean;
+  readonly #token = new WidgetToken(this);
   #clearedTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #follow = new FollowScroll(this, () => this.renderRoot.querySelector<HTMLElement>('ol.messages'));
-  #copiedTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #copy = new CopyFeedback(this);
+  readonly #launcher = new LauncherPanel(this, () => this.#conversation.busy);
 
   readonly #connection: WorkerConnection;
   readonly #feedback = new ThresholdFeedback(this, {
@@ -103,19 +54,14 @@ export class RiskgateChat extends LitElement {
     shadowRate: () => this.shadowRate,
     adaptsFromFeedback: () => this.adaptThreshold === 'feedback',
     check: () => ({ endpoint: new URL(this.endpoint, document.baseURI).href, maxTokens: this.maxTokens }),
-    authorization: () => this.#authorization(false),
-    emit: (name, detail) => this.#emit(name, detail),
+    authorization: () => this.#token.authorization(false),
+    emit: (name, detail) => this.emit(name, detail),
   });
   readonly #conversation: Conversation;
   readonly #outbox: OutboxDelivery;
 
   constructor() {
     super();
-    for (const [name, spec] of Object.entries(ATTRIBUTES)) (this as Record<string, unknown>)[name] = spec.fallback();
-    this.open = false;
-    this.hint = undefined;
-    this.announcement = '';
-    this.cleared = false;
     this.#connection = new WorkerConnection(
       this,
       () => ({
@@ -129,10 +75,10 @@ export class RiskgateChat extends LitElement {
       }),
       {
         ready: (status: WorkerStatus) => this.#feedback.loaded(status),
-        progress: (p: LoadProgress) => this.#emit('riskgate-progress', { ...p }),
+        progress: (p: LoadProgress) => this.emit('riskgate-progress', { ...p }),
         failed: (error: RouterError) => {
           this.#conversation.reportLoadFailure(error);
-          this.#emit('riskgate-error', { code: error.code, message: error.message });
+          this.emit('riskgate-error', { code: error.code, message: error.message });
         },
       },
     );
@@ -141,7 +87,7 @@ export class RiskgateChat extends LitElement {
       endpoint,
       deliver: (entry) => this.#conversation.deliver(entry),
       undeliverable: (entry, error) => this.#conversation.undeliverable(entry, error),
-      emit: (name, detail) => this.#emit(name, detail),
+      emit: (name, detail) => this.emit(name, detail),
     });
     this.#conversation = new Conversation(this, this.#connection, {
       request: () => ({
@@ -151,7 +97,7 @@ export class RiskgateChat extends LitElement {
         endpoint: endpoint(),
         maxTokens: this.maxTokens,
       }),
-      authorization: (refresh) => this.#authorization(refresh),
+      authorization: (refresh) => this.#token.authorization(refresh),
       answeredHere: (decision, messages, text) => this.#feedback.answeredHere(decision, messages, text),
       offline: () => this.offline,
       storageName: () => this.conversation || null,
@@ -160,28 +106,15 @@ export class RiskgateChat extends LitElement {
       emit: (name, detail) => {
         if (name === 'riskgate-done') this.#announce(detail as { path: string; model: string; text: string });
         if (name === 'riskgate-decision') this.#feedback.decided(detail as Decision);
-        this.#emit(name, detail);
+        this.emit(name, detail);
         if (name === 'riskgate-feedback') void this.#feedback.fellShort((detail as { decision: Decision }).decision);
       },
     });
-    this.updateAvailable = undefined;
   }
 
   /** Prompts waiting for the edge, in delivery order (id, prompt, attempts, next attempt, last error). */
-  get outbox(): readonly {
-    id: string;
-    prompt: string;
-    attempts: number;
-    nextAttemptAt: number;
-    lastError: { code: string; message: string } | null;
-  }[] {
-    return this.#outbox.entries.map((e) => ({
-      id: e.id,
-      prompt: e.messages.at(-1)!.content,
-      attempts: e.attempts,
-      nextAttemptAt: e.nextAttemptAt,
-      lastError: e.lastError,
-    }));
+  get outbox(): readonly QueuedPrompt[] {
+    return this.#outbox.waiting;
   }
 
   /** Resolves once a conversation kept from an earlier visit is back on screen. */
@@ -252,89 +185,7 @@ export class RiskgateChat extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.addEventListener('keydown', this.#onKeydown);
     if (this.preload !== 'none') this.ready.catch(() => undefined);
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    for (const name of Object.keys(ATTRIBUTES) as AttributeName[]) {
-      if (!changed.has(name)) continue;
-      const spec = ATTRIBUTES[name];
-      const value = this[name];
-      if (spec.valid(value)) continue;
-      const previous = changed.get(name) as unknown;
-      (this as Record<string, unknown>)[name] = spec.valid(previous) ? previous : spec.fallback();
-      const message = `${spec.attribute} must be ${spec.expected}, not ${JSON.stringify(value)}; keeping ${JSON.stringify(this[name])}`;
-      console.warn(`<riskgate-chat>: ${message}`);
-      this.#emit('riskgate-error', { code: 'invalid_request', message });
-    }
-  }
-
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
-    // The launcher's open panel is a (non-modal) dialog named "Chat" for assistive technology.
-    if (changed.has('open') || changed.has('layout')) {
-      const dialog = this.layout === 'launcher' && this.open;
-      if (dialog) {
-        this.setAttribute('role', 'dialog');
-        this.setAttribute('aria-label', 'Chat');
-      } else if (this.getAttribute('role') === 'dialog') {
-        this.removeAttribute('role');
-        this.removeAttribute('aria-label');
-      }
-    }
-  }
-
-  /** `Bearer …` from `getToken` (cached until a 401 asks for a fresh one) or the `token` attribute. */
-  async #authorization(refresh: boolean): Promise<string | undefined> {
-    if (this.getToken) {
-      if (refresh || this.#cachedToken === undefined) this.#cachedToken = await this.getToken();
-      return `Bearer ${this.#cachedToken}`;
-    }
-    return this.token ? `Bearer ${this.token}` : undefined;
-  }
-
-  #emit(name: string, detail: object): void {
-    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
-  }
-
-  /** The launcher's panel: opened with the message box focused, closed with focus back on the button. */
-  async #openPanel(): Promise<void> {
-    this.open = true;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus();
-  }
-
-  async #closePanel(): Promise<void> {
-    this.open = false;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLButtonElement>('button.launcher')?.focus();
-  }
-
-  /** Escape closes the launcher's panel (while an answer streams, Escape in the box stops it first). */
-  readonly #onKeydown = (e: KeyboardEvent) => {
-    if (
-      e.key === 'Escape' &&
-      this.layout === 'launcher' &&
-      this.open &&
-      !this.#conversation.busy &&
-      !e.defaultPrevented
-    )
-      void this.#closePanel();
-  };
-
-  /** Copy, with the answer's button saying whether it worked (and a screen reader told). */
-  async #copy(id: number, text: string): Promise<void> {
-    const ok = await (navigator.clipboard?.writeText(text).then(
-      () => true,
-      () => false,
-    ) ?? Promise.resolve(false));
-    this.copied = { id, ok };
-    this.announcement = ok ? 'Copied to the clipboard.' : 'The browser did not allow copying.';
-    clearTimeout(this.#copiedTimer);
-    this.#copiedTimer = setTimeout(() => {
-      this.copied = undefined;
-    }, 2_000);
   }
 
   #announce(done: { path: string; model: string; text: string }): void {
@@ -354,37 +205,20 @@ export class RiskgateChat extends LitElement {
     this.send(text).catch(() => undefined); // shown in the message list and as riskgate-error
   }
 
-  /** A local engine runs and calibration certified at least one operating point. */
-  #mayAnswerHere(): boolean {
-    const status = this.#connection.status;
-    if (!status?.engine) return false;
-    return status.uncertified.length < status.grid.costWeights.length * status.grid.riskLevels.length;
-  }
-
   override render() {
     const state = this.#connection.state;
-    const grid = this.#connection.status?.grid;
     const stats = this.#conversation.stats;
     if (this.layout === 'launcher' && !this.open) {
-      return html`<button type="button" class="launcher" part="launcher" aria-expanded="false" aria-haspopup="dialog" @click=${() => this.#openPanel()}>
+      return html`<button type="button" class="launcher" part="launcher" aria-expanded="false" aria-haspopup="dialog" @click=${() => this.#launcher.open()}>
         <span aria-hidden="true">💬</span> Chat</button>`;
     }
     const picker =
       this.mode !== 'auto' || this.controls === 'none' || this.#connection.status?.engine === null
         ? nothing
         : renderOperatingPoint({
-            costWeights: grid?.costWeights ?? [this.costWeight],
-            riskLevels: grid?.riskLevels ?? [this.riskLevel],
+            ...operatingPointOf(this.#connection.status, this.costWeight, this.riskLevel),
             costWeight: this.costWeight,
             riskLevel: this.riskLevel,
-            uncertified:
-              this.#connection.status?.uncertified.some(
-                (p) => p.costWeight === this.costWeight && p.riskLevel === this.riskLevel,
-              ) ?? false,
-            promise: this.#connection.status?.promise,
-            nothingCertified:
-              grid !== undefined &&
-              this.#connection.status!.uncertified.length === grid.costWeights.length * grid.riskLevels.length,
             adapted: this.#feedback.summaryAt(this.costWeight, this.riskLevel),
             onCostWeight: (v) => (this.costWeight = v),
             onRiskLevel: (v) => (this.riskLevel = v),
@@ -394,7 +228,7 @@ export class RiskgateChat extends LitElement {
         ${
           this.layout === 'launcher'
             ? html`<div class="panel-bar"><h2 id="panel-title">Chat</h2>
-          <button type="button" class="link close" part="close" aria-label="Close chat" @click=${() => this.#closePanel()}>Close</button></div>`
+          <button type="button" class="link close" part="close" aria-label="Close chat" @click=${() => this.#launcher.close()}>Close</button></div>`
             : nothing
         }
         ${this.controls === 'compact' && picker !== nothing ? html`<details class="answer-settings"><summary>Answer settings</summary>${picker}</details>` : picker}
@@ -415,7 +249,7 @@ export class RiskgateChat extends LitElement {
       </header>
       ${renderMessageList({
         turns: this.#conversation.turns,
-        mayAnswerHere: this.#mayAnswerHere(),
+        mayAnswerHere: mayAnswerHere(this.#connection.status),
         welcome: this.welcome,
         starters: this.starters,
         onStarter: (prompt) => {
@@ -423,8 +257,11 @@ export class RiskgateChat extends LitElement {
           void this.send(prompt).catch(() => undefined);
         },
         onRetry: (id) => void this.#conversation.retry(id),
-        copied: this.copied,
-        onCopy: (id, text) => void this.#copy(id, text),
+        copied: this.#copy.copied,
+        onCopy: (id, text) =>
+          void this.#copy.copy(id, text).then((said) => {
+            this.announcement = said;
+          }),
         onCancelQueued: (id) => void this.#conversation.cancelQueued(id),
         onAskEdgeLater: (id) => void this.#conversation.askEdgeLater(id),
         onAskEdge: (id) => void this.#conversation.askEdge(id).catch(() => undefined),
@@ -439,16 +276,13 @@ export class RiskgateChat extends LitElement {
           if (state.phase === 'idle') this.ready.catch(() => undefined);
         },
       })}
-      <footer part="footer">
-        <span class="tally">${stats.prompts === 0 ? '' : `Answered on this device: ${stats.answeredLocally} of ${stats.prompts}`}${stats.tokensKeptOnDevice > 0 ? ` · ${stats.tokensKeptOnDevice} tokens kept off the server` : ''}${stats.estimatedTimeSavedMs ? ` · about ${(stats.estimatedTimeSavedMs / 1000).toFixed(1)} s saved` : ''}</span>
-        ${
-          this.#conversation.turns.length > 0
-            ? html`<button type="button" class="link clear" @click=${() => this.clear()}>Clear conversation</button>`
-            : this.cleared
-              ? html`<span class="cleared">Conversation cleared. <button type="button" class="link undo" @click=${() => this.#undoClear()}>Undo</button></span>`
-              : nothing
-        }
-      </footer>
+      ${renderFooter({
+        stats,
+        hasTurns: this.#conversation.turns.length > 0,
+        cleared: this.cleared,
+        onClear: () => this.clear(),
+        onUndo: () => this.#undoClear(),
+      })}
       <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>`;
   }
 }

@@ -12,6 +12,15 @@ import { RouterError, toErrorPayload } from '../../core/errors.js';
 import { afterFailure, deliveryOrder, nextDue, waitsForNetwork, type OutboxEntry } from '../../core/offline/outbox.js';
 import { openOutboxStore, type OutboxStore } from '../offline/outbox-store.js';
 
+/** A prompt waiting for the edge, as the page sees it. */
+export type QueuedPrompt = {
+  readonly id: string;
+  readonly prompt: string;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly lastError: { code: string; message: string } | null;
+};
+
 export type Connectivity = 'online' | 'offline' | 'edge-unreachable';
 
 export type DeliveryHooks = {
@@ -37,6 +46,17 @@ export class OutboxDelivery implements ReactiveController {
     this.#schedule(0);
   };
   readonly #onOffline = () => this.#setConnectivity('offline');
+
+  /** The prompts waiting for the edge, in delivery order. */
+  get waiting(): QueuedPrompt[] {
+    return this.entries.map(({ id, messages, attempts, nextAttemptAt, lastError }) => ({
+      id,
+      prompt: messages.at(-1)!.content,
+      attempts,
+      nextAttemptAt,
+      lastError,
+    }));
+  }
 
   constructor(
     private readonly host: ReactiveControllerHost,

@@ -8,6 +8,7 @@
  */
 import { html, nothing } from 'lit';
 import { promiseWords, type RiskPromise } from '../../core/decision/promise.js';
+import type { WorkerStatus } from '../../core/protocol/worker-api.js';
 
 export type OperatingPointProps = {
   readonly costWeights: readonly number[];
@@ -39,6 +40,29 @@ export type AdaptedSummary = {
   readonly decisions: number;
   readonly shadowRate: number;
 };
+
+/** The picker's view of the loaded status (before it loads: only the element's own point). */
+export function operatingPointOf(
+  status: WorkerStatus | undefined,
+  costWeight: number,
+  riskLevel: number,
+): Pick<OperatingPointProps, 'costWeights' | 'riskLevels' | 'uncertified' | 'promise' | 'nothingCertified'> {
+  const grid = status?.grid;
+  return {
+    costWeights: grid?.costWeights ?? [costWeight],
+    riskLevels: grid?.riskLevels ?? [riskLevel],
+    uncertified: status?.uncertified.some((p) => p.costWeight === costWeight && p.riskLevel === riskLevel) ?? false,
+    promise: status?.promise,
+    nothingCertified:
+      grid !== undefined && status!.uncertified.length === grid.costWeights.length * grid.riskLevels.length,
+  };
+}
+
+/** A local engine runs and calibration certified at least one operating point. */
+export function mayAnswerHere(status: WorkerStatus | undefined): boolean {
+  if (!status?.engine) return false;
+  return status.uncertified.length < status.grid.costWeights.length * status.grid.riskLevels.length;
+}
 
 const nearestIndex = (values: readonly number[], target: number) =>
   values.reduce((best, v, i) => (Math.abs(v - target) < Math.abs(values[best]! - target) ? i : best), 0);

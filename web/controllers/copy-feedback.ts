@@ -1,0 +1,31 @@
+/**
+ * @module controllers/copy-feedback
+ * Copy on an answer: the answer's button says for two seconds whether it worked, and the returned
+ * sentence is for the screen reader (a browser may refuse the clipboard without a user gesture).
+ */
+import type { ReactiveControllerHost } from 'lit';
+
+const SHOWN_MS = 2_000;
+
+export class CopyFeedback {
+  /** The answer whose Copy button shows the result, and the result. */
+  copied: { id: number; ok: boolean } | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly host: ReactiveControllerHost) {}
+
+  async copy(id: number, text: string): Promise<string> {
+    const ok = await (navigator.clipboard?.writeText(text).then(
+      () => true,
+      () => false,
+    ) ?? Promise.resolve(false));
+    this.copied = { id, ok };
+    this.host.requestUpdate();
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.copied = undefined;
+      this.host.requestUpdate();
+    }, SHOWN_MS);
+    return ok ? 'Copied to the clipboard.' : 'The browser did not allow copying.';
+  }
+}

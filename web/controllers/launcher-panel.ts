@@ -1,0 +1,63 @@
+/**
+ * @module controllers/launcher-panel
+ * `layout="launcher"`: the floating button opens the chat as a panel with the message box
+ * focused; Close or Escape closes it with focus back on the button (while an answer streams,
+ * Escape in the box stops the answer first). The open panel is a non-modal dialog named "Chat"
+ * for assistive technology.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+type LauncherHost = ReactiveControllerHost &
+  HTMLElement & {
+    layout: 'inline' | 'launcher';
+    open: boolean;
+    readonly renderRoot: HTMLElement | DocumentFragment;
+  };
+
+export class LauncherPanel implements ReactiveController {
+  readonly #onKeydown = (e: KeyboardEvent) => {
+    const { host } = this;
+    if (e.key === 'Escape' && host.layout === 'launcher' && host.open && !this.busy() && !e.defaultPrevented)
+      void this.close();
+  };
+
+  constructor(
+    private readonly host: LauncherHost,
+    /** An answer is streaming (Escape then belongs to the message box). */
+    private readonly busy: () => boolean,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.host.addEventListener('keydown', this.#onKeydown);
+  }
+
+  hostDisconnected(): void {
+    this.host.removeEventListener('keydown', this.#onKeydown);
+  }
+
+  hostUpdated(): void {
+    const { host } = this;
+    if (host.layout === 'launcher' && host.open) {
+      if (host.getAttribute('role') === 'dialog') return;
+      host.setAttribute('role', 'dialog');
+      host.setAttribute('aria-label', 'Chat');
+    } else if (host.getAttribute('role') === 'dialog') {
+      host.removeAttribute('role');
+      host.removeAttribute('aria-label');
+    }
+  }
+
+  async open(): Promise<void> {
+    this.host.open = true;
+    await this.host.updateComplete;
+    this.host.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus();
+  }
+
+  async close(): Promise<void> {
+    this.host.open = false;
+    await this.host.updateComplete;
+    this.host.renderRoot.querySelector<HTMLButtonElement>('button.launcher')?.focus();
+  }
+}
