@@ -258,3 +258,42 @@ test('the message box grows with what is typed, up to a limit', async ({ page })
   expect(five).toBeGreaterThan(one * 2);
   expect(many).toBeLessThan(one * 8);
 });
+
+test('system-prompt is the first message the edge gets; Continue on an answer cut at the length limit asks for the rest with the cut answer in the history', async ({
+  page,
+}) => {
+  await openChat(page, { mode: 'edge', 'max-tokens': '8', 'system-prompt': 'Answer like a pirate.' });
+  const bodies: { messages: { role: string; content: string }[] }[] = [];
+  const replies = [
+    { text: 'Arr, once upon', finish: 'length' },
+    { text: ' a time, the end.', finish: 'stop' },
+  ];
+  await page.route('**/v1/chat/completions', (route) => {
+    bodies.push(route.request().postDataJSON());
+    const reply = replies[bodies.length - 1]!;
+    const chunk = (choice: object) =>
+      `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'pirate', choices: [{ index: 0, ...choice }] })}\n\n`;
+    return route.fulfill({
+      contentType: 'text/event-stream',
+      headers: { 'access-control-allow-origin': '*' },
+      body: `${chunk({ delta: { content: reply.text } })}${chunk({ delta: {}, finish_reason: reply.finish })}data: [DONE]\n\n`,
+    });
+  });
+  expect(await send(page, 'Tell me a story')).toMatchObject({ ok: true, finishReason: 'length' });
+  expect(bodies[0]!.messages).toEqual([
+    { role: 'system', content: 'Answer like a pirate.' },
+    { role: 'user', content: 'Tell me a story' },
+  ]);
+  const more = page.locator('riskgate-chat li.assistant button.continue');
+  await expect(more).toHaveCount(1);
+  await more.click();
+  await expect(page.locator('riskgate-chat li.assistant .text').nth(1)).toHaveText('a time, the end.');
+  expect(bodies[1]!.messages).toEqual([
+    { role: 'system', content: 'Answer like a pirate.' },
+    { role: 'user', content: 'Tell me a story' },
+    { role: 'assistant', content: 'Arr, once upon' },
+    { role: 'user', content: 'Continue' },
+  ]);
+  // The finished answer needs no Continue, and the cut one is no longer the last.
+  await expect(more).toHaveCount(0);
+});

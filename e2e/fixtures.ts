@@ -12,7 +12,18 @@ import { STAND_IN_GATE_DIR } from '../node/paths.js';
 export const PROXY_URL = `http://localhost:${E2E_PROXY_PORT}`;
 
 export type WidgetAttributes = Partial<
-  Record<'endpoint' | 'cost-weight' | 'risk-level' | 'mode' | 'max-tokens' | 'backend' | 'welcome' | 'starters', string>
+  Record<
+    | 'endpoint'
+    | 'cost-weight'
+    | 'risk-level'
+    | 'mode'
+    | 'max-tokens'
+    | 'backend'
+    | 'welcome'
+    | 'starters'
+    | 'system-prompt',
+    string
+  >
 >;
 
 /** Opens the demo page, configures its widget, records every riskgate-* event, waits for ready. */
@@ -45,6 +56,7 @@ export type SendOutcome =
       path: string;
       text: string;
       model: string;
+      finishReason: string;
       queued?: string;
       decision: { path: string; score: number; threshold: number; thresholdsSource: string };
     }
@@ -60,6 +72,7 @@ export function send(page: Page, text: string): Promise<SendOutcome> {
         path: r.path,
         text: r.text,
         model: r.model,
+        finishReason: r.finishReason,
         decision: r.decision,
         ...(r.queued ? { queued: r.queued } : {}),
       };

@@ -182,6 +182,13 @@ export const ATTRIBUTES = {
       Array.isArray(v) && v.length <= 6 && v.every((s) => typeof s === 'string' && s.length <= 200),
     expected: 'up to 6 prompts separated by |, each up to 200 characters',
   } as Spec<string[]>,
+  systemPrompt: {
+    attribute: 'system-prompt',
+    fallback: () => '',
+    parse: String,
+    valid: (v: unknown): v is string => typeof v === 'string' && v.length <= 4000,
+    expected: 'instructions of up to 4,000 characters',
+  } as Spec<string>,
   theme: {
     attribute: 'theme',
     fallback: () => 'auto',

@@ -47,6 +47,8 @@ export class RiskgateChatProperties extends LitElement {
   declare welcome: string;
   /** Suggested first messages (attribute: separated by `|`). */
   declare starters: string[];
+  /** Instructions sent first, as the system message, to the edge and to the local model's chat template. */
+  declare systemPrompt: string;
   declare offline: OfflinePolicy;
   declare conversation: string;
   declare updateAvailable: (() => void) | undefined;

@@ -24,7 +24,7 @@ import { WorkerConnection } from '../controllers/worker-connection.js';
 import { renderComposer } from '../render/composer.js';
 import { renderConnectivityLine } from '../render/connectivity-line.js';
 import { renderFooter } from '../render/footer.js';
-import { renderMessageList } from '../render/message-list.js';
+import { CONTINUE_PROMPT, renderMessageList } from '../render/message-list.js';
 import { mayAnswerHere, operatingPointOf, renderOperatingPoint } from '../render/operating-point.js';
 import { renderStatusLine } from '../render/status-line.js';
 import { RiskgateChatProperties } from './riskgate-chat.properties.js';
@@ -100,6 +100,7 @@ export class RiskgateChat extends RiskgateChatProperties {
       authorization: (refresh) => this.#token.authorization(refresh),
       answeredHere: (decision, messages, text) => this.#feedback.answeredHere(decision, messages, text),
       offline: () => this.offline,
+      systemPrompt: () => this.systemPrompt,
       storageName: () => this.conversation || null,
       queue: (entry: OutboxEntry) => this.#outbox.enqueue(entry),
       unqueue: (id: string) => this.#outbox.cancel(id),
@@ -208,10 +209,7 @@ export class RiskgateChat extends RiskgateChatProperties {
   override render() {
     const state = this.#connection.state;
     const stats = this.#conversation.stats;
-    if (this.layout === 'launcher' && !this.open) {
-      return html`<button type="button" class="launcher" part="launcher" aria-expanded="false" aria-haspopup="dialog" @click=${() => this.#launcher.open()}>
-        <span aria-hidden="true">💬</span> Chat</button>`;
-    }
+    if (this.layout === 'launcher' && !this.open) return this.#launcher.renderButton();
     const picker =
       this.mode !== 'auto' || this.controls === 'none' || this.#connection.status?.engine === null
         ? nothing
@@ -225,12 +223,7 @@ export class RiskgateChat extends RiskgateChatProperties {
           });
     return html`
       <header part="header">
-        ${
-          this.layout === 'launcher'
-            ? html`<div class="panel-bar"><h2 id="panel-title">Chat</h2>
-          <button type="button" class="link close" part="close" aria-label="Close chat" @click=${() => this.#launcher.close()}>Close</button></div>`
-            : nothing
-        }
+        ${this.layout === 'launcher' ? this.#launcher.renderBar() : nothing}
         ${this.controls === 'compact' && picker !== nothing ? html`<details class="answer-settings"><summary>Answer settings</summary>${picker}</details>` : picker}
         ${renderStatusLine({ state, preload: this.preload, mode: this.mode, onCancel: () => this.cancelLoad() })}
         ${renderConnectivityLine({
@@ -265,6 +258,10 @@ export class RiskgateChat extends RiskgateChatProperties {
         onCancelQueued: (id) => void this.#conversation.cancelQueued(id),
         onAskEdgeLater: (id) => void this.#conversation.askEdgeLater(id),
         onAskEdge: (id) => void this.#conversation.askEdge(id).catch(() => undefined),
+        onContinue: () => {
+          this.#follow.pin();
+          void this.send(CONTINUE_PROMPT).catch(() => undefined);
+        },
       })}
       ${this.#follow.unseen ? html`<button type="button" class="link new-messages" @click=${() => this.#follow.scrollToEnd()}>New messages below ↓</button>` : nothing}
       ${renderComposer({

@@ -51,6 +51,8 @@ export type OfflinePolicy = 'queue' | 'local';
 export type ConversationOptions = Pick<AnswerStreamContext, 'request' | 'authorization' | 'emit'> &
   Omit<QueueContext, 'stream'> & {
     readonly offline: () => OfflinePolicy;
+    /** The site's system prompt ('' for none): the first message of every request. */
+    readonly systemPrompt: () => string;
     /** An answer the gate kept on the device, finished: the page may check it against the edge (shadow checks). */
     readonly answeredHere?: (decision: Decision, messages: readonly ChatMessage[], text: string) => void;
   };
@@ -193,7 +195,7 @@ export class Conversation implements ReactiveController {
   /** Answers the device gave offline: "ask the edge when back online" queues the prompt again. */
   async askEdgeLater(answerId: number): Promise<void> {
     const found = this.#list.answered(answerId);
-    if (found) await this.#enqueue(found.prompt, historyBefore(this.#list.turns, found.prompt));
+    if (found) await this.#enqueue(found.prompt, this.#history(found.prompt));
   }
 
   /**
@@ -210,7 +212,7 @@ export class Conversation implements ReactiveController {
     answer.askedEdge = true;
     this.#list.changed();
     return this.#inTurn(async () => {
-      const messages = historyBefore(this.#list.turns, prompt);
+      const messages = this.#history(prompt);
       const { answer: edge, failure } = await this.#route(prompt, messages, { mode: 'edge' });
       if (failure && waitsForNetwork(failure) && !(edge && edge.text !== '')) {
         if (edge) this.#list.remove(edge);
@@ -253,7 +255,7 @@ export class Conversation implements ReactiveController {
       throw thrown;
     }
     prompt.state = 'sent';
-    const messages = historyBefore(this.#list.turns, prompt);
+    const messages = this.#history(prompt);
     let { answer, failure } = await this.#route(prompt, messages, {});
     // The edge could not be reached (offline, DNS, proxy down): nothing is lost. An error the proxy
     // answered is shown as that error, with Retry (waitsForNetwork).
@@ -285,6 +287,13 @@ export class Conversation implements ReactiveController {
     const error = failureOf(failure);
     showFailure(this.#stream, error, prompt.text, prompt);
     throw error;
+  }
+
+  /** The messages a prompt is sent with: the system prompt, the history that counts, the prompt. */
+  #history(prompt: UserTurn): ChatMessage[] {
+    const system = this.options.systemPrompt();
+    const messages = historyBefore(this.#list.turns, prompt);
+    return system ? [{ role: 'system', content: system }, ...messages] : messages;
   }
 
   #route(prompt: UserTurn, messages: readonly ChatMessage[], override: RouteOverride): Promise<Outcome> {

@@ -5,7 +5,7 @@
  * Escape in the box stops the answer first). The open panel is a non-modal dialog named "Chat"
  * for assistive technology.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 
 type LauncherHost = ReactiveControllerHost &
   HTMLElement & {
@@ -59,5 +59,17 @@ export class LauncherPanel implements ReactiveController {
     this.host.open = false;
     await this.host.updateComplete;
     this.host.renderRoot.querySelector<HTMLButtonElement>('button.launcher')?.focus();
+  }
+
+  /** The closed launcher: one button. */
+  renderButton(): TemplateResult {
+    return html`<button type="button" class="launcher" part="launcher" aria-expanded="false" aria-haspopup="dialog" @click=${() => this.open()}>
+        <span aria-hidden="true">💬</span> Chat</button>`;
+  }
+
+  /** The open panel's title bar, with Close. */
+  renderBar(): TemplateResult {
+    return html`<div class="panel-bar"><h2 id="panel-title">Chat</h2>
+      <button type="button" class="link close" part="close" aria-label="Close chat" @click=${() => this.close()}>Close</button></div>`;
   }
 }

@@ -9,6 +9,13 @@ import type { AnswerTurn, ErrorTurn, Turn, UserTurn } from '../controllers/conve
 import { renderBadge } from './badge.js';
 import { renderMarkdown } from './markdown.js';
 
+/**
+ * What Continue sends: a plain message, shown as the visitor's, with the cut answer in the history
+ * before it. It is routed like any prompt (the gate decides again), so the answer length the gate
+ * was calibrated on (`max-tokens`) stays the policy that runs.
+ */
+export const CONTINUE_PROMPT = 'Continue';
+
 export type MessageListProps = {
   readonly turns: readonly Turn[];
   readonly onRetry: (id: number) => void;
@@ -19,6 +26,8 @@ export type MessageListProps = {
   readonly onAskEdgeLater: (answerId: number) => void;
   /** "Not good enough?" on a finished local answer: ask the larger model now. */
   readonly onAskEdge: (answerId: number) => void;
+  /** Continue on the last answer, cut at the length limit: asks for the rest as a new message. */
+  readonly onContinue: () => void;
   /** Some operating point lets this device answer: only then does the empty state promise it. */
   readonly mayAnswerHere: boolean;
   /** The site's greeting for an empty conversation (default "Ask anything."). */
@@ -72,7 +81,13 @@ function renderAnswer(turn: AnswerTurn, p: MessageListProps) {
     ${!turn.streaming && turn.text ? html`<button type="button" class="link copy" @click=${() => p.onCopy(turn.id, turn.text)}>${p.copied?.id === turn.id ? (p.copied.ok ? 'Copied' : 'Copy failed') : 'Copy'}</button>` : nothing}
     ${turn.offlineLocal ? html`<button type="button" class="link ask-edge" @click=${() => p.onAskEdgeLater(turn.id)}>Ask the server when back online</button>` : nothing}
     ${!turn.offlineLocal && !turn.streaming && !turn.askedEdge && turn.decision.path === 'local' && turn.text ? html`<button type="button" class="link ask-larger" @click=${() => p.onAskEdge(turn.id)}>Not good enough? Ask the larger model</button>` : nothing}
+    ${continues(turn, p.turns) ? html`<button type="button" class="link continue" @click=${p.onContinue}>Continue</button>` : nothing}
   </li>`;
+}
+
+/** The last turn is an answer cut by the length limit: Continue asks for the rest. */
+function continues(turn: AnswerTurn, turns: readonly Turn[]): boolean {
+  return !turn.streaming && turn.finishReason === 'length' && turn.text !== '' && turns.at(-1) === turn;
 }
 
 /** An HTTP error the proxy answered, in words: what happened, and whether waiting helps. */
