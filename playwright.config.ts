@@ -24,7 +24,7 @@ export default defineConfig({
   webServer: [
     // The production static server over the built dist/ (not Vite): what `npm start` serves.
     {
-      command: 'npx tsx cli/static-server.ts',
+      command: 'npx tsx node/static-server.ts',
       url: `http://localhost:${E2E_APP_PORT}/`,
       reuseExistingServer: false,
       env: { PORT: String(E2E_APP_PORT), PROXY_PORT: String(E2E_PROXY_PORT) },

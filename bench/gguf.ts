@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { GGUF_FOLDER, ggufFetched, ggufSite, TINYLLAMA } from '../testing/gguf-site.js';
 import { hostPage } from '../testing/deploy-servers.js';
-import { fetchModelFile } from '../cli/commands/models.js';
+import { fetchModelFile } from '../node/models/model-files.js';
 import { loadLlamaCppModel } from '../node/llama-cpp-engine.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../node/chromium.js';
 import { REPO_ROOT } from '../node/paths.js';

@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startStaticServer } from '../cli/static-server.js';
+import { startStaticServer } from '../node/static-server.js';
 import { BENCH_PROMPTS } from '../core/bench-prompts.js';
 import { REPO_ROOT } from '../node/paths.js';
 

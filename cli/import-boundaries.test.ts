@@ -54,6 +54,10 @@ describe('import boundaries between the folders', () => {
     expect(crossing(/^web$/, /^(node|cli|edge-proxy|bench|testing)$/)).toEqual([]);
   });
 
+  it('nothing below the CLI imports it: what a command shares with the bench or the tests lives in node/ or testing/', () => {
+    expect(crossing(/^(?!cli$|e2e$)/, /^cli$/)).toEqual([]);
+  });
+
   it('the product does not depend on its benchmarks or test helpers', () => {
     expect(
       crossing(/^(core|workers|web|node|edge-proxy|cli)$/, /^(bench|testing)$/).filter(

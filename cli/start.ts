@@ -5,7 +5,7 @@
  * 5173) and the edge proxy (PROXY_PORT, default 8787).
  */
 import { build } from 'vite';
-import { startStaticServer } from './static-server.js';
+import { startStaticServer } from '../node/static-server.js';
 import { convert } from './commands/convert.js';
 import { describeAuth, drainOnSignals, loadConfig, startProxy } from '../edge-proxy/server.js';
 import { MODELS_DIR, REPO_ROOT } from '../node/paths.js';

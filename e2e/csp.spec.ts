@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { REPO_ROOT } from '../node/paths.js';
 import { PROXY_URL } from './fixtures.js';
 import { hostPage, serveSite, siteWithWidget } from '../testing/deploy-servers.js';
-import type { StaticServer } from '../cli/static-server.js';
+import type { StaticServer } from '../node/static-server.js';
 
 const servers: StaticServer[] = [];
 test.afterEach(async () => {

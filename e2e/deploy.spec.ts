@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROXY_URL } from './fixtures.js';
 import { hostPage, serveSite, siteWithWidget } from '../testing/deploy-servers.js';
-import type { StaticServer } from '../cli/static-server.js';
+import type { StaticServer } from '../node/static-server.js';
 
 const servers: StaticServer[] = [];
 test.afterEach(async () => {

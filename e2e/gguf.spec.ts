@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../node/chromium.js';
 import { loadLlamaCppModel } from '../node/llama-cpp-engine.js';
 import { createRepresentationReader } from '../workers/gate/representation-reader.js';
-import { GGUF_SKETCH_DIM } from '../cli/models/catalogue.js';
+import { GGUF_SKETCH_DIM } from '../node/models/catalogue.js';
 import { LOGIT_SKETCH_SEED } from '../core/representation/count-sketch.js';
 import type { ChatMessage } from '../core/protocol/chat.js';
-import { fetchModelFile } from '../cli/commands/models.js';
+import { fetchModelFile } from '../node/models/model-files.js';
 import { ggufFetched, ggufSite, TINYLLAMA, type GgufSite } from '../testing/gguf-site.js';
 
 // Issue 23: a real chat model (TinyLlama-1.1B-Chat, 2-bit GGUF) on the device through llama.cpp in
@@ -43,10 +43,10 @@ async function runEngine(page: Page, site: GgufSite, messages: ChatMessage[], ma
     async ({ modelsUrl, messages, maxTokens, dim }) => {
       const client = window.riskgateHarness.createRouterClient();
       try {
-        const status = await client.remote.initEngine({ modelsUrl });
+        const status = await client.tooling.initEngine({ modelsUrl });
         const caps = status.capabilities;
-        const represented = await client.remote.represent(messages, { sketchDim: dim });
-        const answer = maxTokens > 0 ? await client.remote.generateLocal(messages, maxTokens) : { text: '' };
+        const represented = await client.tooling.represent(messages, { sketchDim: dim });
+        const answer = maxTokens > 0 ? await client.tooling.generateLocal(messages, maxTokens) : { text: '' };
         return {
           storageNotice: status.storageNotice,
           rung: caps.rung,

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { loadGolden } from '../cli/golden.js';
+import { loadGolden } from '../testing/golden.js';
 
 const golden = loadGolden();
 
@@ -24,7 +24,7 @@ for (const backend of ['wasm', 'webgpu'] as const) {
           async ({ backend, prompt, steps }) => {
             const client = window.riskgateHarness.createRouterClient();
             const status = await client.init({ modelsUrl: new URL('/models/', location.href).href, backend });
-            const out = await client.remote.generateLocal([{ role: 'user', content: prompt }], steps);
+            const out = await client.tooling.generateLocal([{ role: 'user', content: prompt }], steps);
             client.terminate();
             return {
               backend: status.engine?.backend,
@@ -69,7 +69,7 @@ test('a local answer decodes from the routing prefill: one prefill, one forward 
         if (e.type === 'token') tokens++;
       },
     );
-    const c = await client.remote.counters();
+    const c = await client.tooling.counters();
     client.terminate();
     return { tokens, ...c };
   });

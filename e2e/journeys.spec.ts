@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { createNodeEngine } from '../node/local-model.js';
 import { collectDecode } from '../workers/engine/collect-decode.js';
-import { loadGolden } from '../cli/golden.js';
+import { loadGolden } from '../testing/golden.js';
 import { events, mount, openChat, send, useStandInGate, PROXY_URL } from './fixtures.js';
 
 const golden = loadGolden().cases.b_once_upon_a_time!;

@@ -34,7 +34,7 @@ test('the worker (WASM EP) and Node give the same prefill hidden state on datase
     await client.init({ modelsUrl: new URL('/models/', location.href).href, backend: 'wasm' });
     const out: number[][] = [];
     for (const prompt of prompts)
-      out.push(Array.from((await client.remote.generateLocal([{ role: 'user', content: prompt }], 1)).hiddenState));
+      out.push(Array.from((await client.tooling.generateLocal([{ role: 'user', content: prompt }], 1)).hiddenState));
     client.terminate();
     return out;
   }, prompts);

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../node/paths.js';
-import { startStaticServer } from '../cli/static-server.js';
+import { startStaticServer } from '../node/static-server.js';
 import { loadConfig, startProxy } from '../edge-proxy/server.js';
 
 const OUT = resolve(REPO_ROOT, 'docs/screenshots');

@@ -165,7 +165,7 @@ test('represent → train → calibrate → route: a gate for a declared WebLLM 
               if (e.type === 'decision') decision = e.decision;
             },
           );
-          const onStored = await client.remote.gateScore(Float32Array.from(stored), 0.5);
+          const onStored = await client.tooling.gateScore(Float32Array.from(stored), 0.5);
           return {
             rung: status.capabilities.rung,
             model: status.engine?.model,

@@ -100,8 +100,8 @@ test('Qwen2-0.5B q4f32_1 (logits only): the logit-sketch path on the real runtim
       const gateOnIndependent = await page.evaluate(
         async (v) =>
           (
-            window as unknown as { client: { remote: { gateScore(r: Float32Array, l: number): Promise<number> } } }
-          ).client.remote.gateScore(Float32Array.from(v), 0.5),
+            window as unknown as { client: { tooling: { gateScore(r: Float32Array, l: number): Promise<number> } } }
+          ).client.tooling.gateScore(Float32Array.from(v), 0.5),
         Array.from(sketch),
       );
       expect(decision.score).toBe(gateOnIndependent);
@@ -152,12 +152,12 @@ test('TinyLlama-1.1B q0f32 (hidden-state functions): the pipeline tap on the rea
         channel.close();
         const independent = reply.independent;
         const client = (
-          window as unknown as { client: { remote: { gateScore(r: Float32Array, l: number): Promise<number> } } }
+          window as unknown as { client: { tooling: { gateScore(r: Float32Array, l: number): Promise<number> } } }
         ).client;
         return {
           ...independent,
           hidden: independent.hidden?.length,
-          score: independent.hidden ? await client.remote.gateScore(Float32Array.from(independent.hidden), 0.5) : null,
+          score: independent.hidden ? await client.tooling.gateScore(Float32Array.from(independent.hidden), 0.5) : null,
         };
       });
       console.log('tinyllama independent check', JSON.stringify(checked));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { APIError } from 'openai';
-import { loadGolden } from '../cli/golden.js';
+import { loadGolden } from '../testing/golden.js';
 import { startProxy } from './server.js';
 
 const golden = loadGolden().cases.b_once_upon_a_time!;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, GGUF_FILE } from '../cli/models/catalogue.js';
+import { CATALOGUE, GGUF_FILE } from './models/catalogue.js';
 import { collectDecode } from '../workers/engine/collect-decode.js';
 import { runLocalEngineContract } from '../workers/engine/local-engine.contract.js';
 import { LLAMA_NATIVE_DIR, loadLlamaCppModel } from './llama-cpp-engine.js';

@@ -1,5 +1,5 @@
 /**
- * @module cli/static-server
+ * @module node/static-server
  * The production server for the built widget (`npm start`, the Playwright journeys, the
  * benchmarks): sirv over `dist/`, sending the build's precompressed `.br` / `.gz` copies, with
  * the headers a deployment needs (docs/decisions/014-deploy-anywhere.md):
@@ -18,7 +18,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFileSync, realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import sirv from 'sirv';
-import { REPO_ROOT } from '../node/paths.js';
+import { REPO_ROOT } from './paths.js';
 
 export const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -47,7 +47,7 @@ export type StaticServerOptions = {
   readonly isolation?: boolean;
   /** Re-read files on every request (a test deploys a new build into the served folder). */
   readonly watch?: boolean;
-  /** Interface to listen on (default 127.0.0.1, loopback; `HOST` for `tsx cli/static-server.ts`). */
+  /** Interface to listen on (default 127.0.0.1, loopback; `HOST` for `tsx node/static-server.ts`). */
   readonly host?: string;
   /** Sent on every file and page, as a site owner's server adds its own policy (e.g. Content-Security-Policy). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -163,7 +163,7 @@ function servable(root: string, path: string): boolean {
   }
 }
 
-// `tsx cli/static-server.ts`: what the Playwright config starts (PORT, PROXY_PORT from the env).
+// `tsx node/static-server.ts`: what the Playwright config starts (PORT, PROXY_PORT from the env).
 if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.env.PORT ?? 5173);
   const endpoint = `http://localhost:${process.env.PROXY_PORT ?? 8787}`;

@@ -1,5 +1,5 @@
 /**
- * @module cli/evaluation/svg-plot
+ * @module node/svg-plot
  * Small static SVG line charts for the report (d3-scale for axes and ticks, d3-shape for paths):
  * no browser, no canvas, diff-friendly text files.
  */

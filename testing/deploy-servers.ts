@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../node/paths.js';
-import { startStaticServer, type StaticServer } from '../cli/static-server.js';
+import { startStaticServer, type StaticServer } from '../node/static-server.js';
 
 /** A site folder with `dist/` copied to `<folder>/` and the given pages at its root. */
 export function siteWithWidget(folder: string | undefined, pages: Record<string, string>): string {

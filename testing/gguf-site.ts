@@ -6,11 +6,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CATALOGUE, GGUF_FILE } from '../cli/models/catalogue.js';
-import { fetchModelFile, installModel } from '../cli/commands/models.js';
+import { CATALOGUE, GGUF_FILE } from '../node/models/catalogue.js';
+import { fetchModelFile, installModel } from '../node/models/model-files.js';
 import { CACHE_DIR, REPO_ROOT } from '../node/paths.js';
 import { serveSite, siteWithWidget } from './deploy-servers.js';
-import type { StaticServer } from '../cli/static-server.js';
+import type { StaticServer } from '../node/static-server.js';
 
 export const TINYLLAMA = CATALOGUE['tinyllama-1.1b-chat']!;
 export const GGUF_FOLDER = 'riskgate';

@@ -1,5 +1,5 @@
 /**
- * @module cli/golden
+ * @module testing/golden
  * Reads the stories260K golden outputs (../shared/models/stories260K/golden.json): reference
  * tokens, texts and hidden states from an independent float32 forward pass.
  */

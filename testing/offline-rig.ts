@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext, BrowserType, Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../playwright.config.js';
 import { REPO_ROOT, STAND_IN_GATE_DIR } from '../node/paths.js';
-import { startStaticServer, type StaticServer } from '../cli/static-server.js';
+import { startStaticServer, type StaticServer } from '../node/static-server.js';
 import { startProxy, type RunningProxy } from '../edge-proxy/server.js';
 import { startDroppingProxy, type DroppingProxy } from './dropping-proxy.js';
 

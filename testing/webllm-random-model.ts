@@ -1,5 +1,5 @@
 /**
- * @module node/webllm-random-model
+ * @module testing/webllm-random-model
  * A deterministic random-weight MLC model folder for a compiled web-llm model library, so the
  * real web-llm runtime can be tested offline (issue 13; a TypeScript port of
  * ../shared/webllm-kit/gen_model.py). It reads the library's embedded `_metadata` (parameter names,

@@ -1,6 +1,8 @@
 /**
  * @module worker-client
- * The one place the page talks to the router worker: a comlink `Remote<RouterWorkerApi>`.
+ * The one place the page talks to the router worker: a comlink `Remote<RouterWorkerApi>` for the
+ * widget, and `tooling` (`Remote<ToolingWorkerApi>`) for our own tools. Errors thrown in the worker
+ * arrive as RouterErrors with their code (workers/error-transfer.ts).
  * The worker script is resolved from this bundle's own URL (Vite's `?worker&url`, relative under
  * `base: './'`), so the widget works in any folder. A worker script on another origin (the widget
  * served from a CDN) cannot be started directly; it is started through a same-origin Blob module
@@ -8,23 +10,27 @@
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import workerUrl from '../workers/router.worker.ts?worker&url';
-import { RouterError, fromErrorPayload, toErrorPayload, type ErrorPayload } from '../core/errors.js';
+import { RouterError } from '../core/errors.js';
+import { installErrorTransfer } from '../workers/error-transfer.js';
+import type { EngineStatus, ToolingWorkerApi } from '../core/protocol/tooling-api.js';
 import type {
-  EngineStatus,
   LoadProgress,
   RouteEvent,
   RouteRequest,
   RouterWorkerApi,
+  RouterWorkerEndpoint,
   WorkerConfig,
   WorkerStatus,
 } from '../core/protocol/worker-api.js';
 
 export type RouterClient = {
   readonly remote: Remote<RouterWorkerApi>;
+  /** The calls our tools make (represent, generateLocal, gateScore, counters); never the widget's. */
+  readonly tooling: Remote<ToolingWorkerApi>;
   /** Whether the worker script comes from another origin than the page (CDN embed). */
   readonly crossOrigin: boolean;
   init(config: WorkerConfig, onProgress?: (progress: LoadProgress) => void): Promise<WorkerStatus>;
-  /** The local engine alone, to represent prompts (`riskgate represent`); see RouterWorkerApi.initEngine. */
+  /** The local engine alone, to represent prompts (`riskgate represent`); see ToolingWorkerApi.initEngine. */
   initEngine(config: WorkerConfig, onProgress?: (progress: LoadProgress) => void): Promise<EngineStatus>;
   route(request: RouteRequest, onEvent: (event: RouteEvent) => void): Promise<void>;
   terminate(): void;
@@ -47,7 +53,10 @@ function startWorker(url: string): { worker: Worker; crossOrigin: boolean } {
 
 export function createRouterClient(): RouterClient {
   const { worker, crossOrigin } = startWorker(routerWorkerUrl());
-  const remote = wrap<RouterWorkerApi>(worker);
+  installErrorTransfer();
+  const endpoint = wrap<RouterWorkerEndpoint>(worker);
+  const remote: Remote<RouterWorkerApi> = endpoint;
+  const tooling = endpoint.tooling as unknown as Remote<ToolingWorkerApi>;
   // A module worker whose script (or an import of it) fails to load fires `error` on the Worker and
   // never answers; comlink would wait forever. Every call races this.
   const failed = new Promise<never>((_, reject) => {
@@ -66,25 +75,13 @@ export function createRouterClient(): RouterClient {
   return {
     remote,
     crossOrigin,
-    async init(config, onProgress) {
-      try {
-        return await guarded(
-          remote.init({ ...config, crossOriginScript: crossOrigin }, onProgress ? proxy(onProgress) : undefined),
-        );
-      } catch (error) {
-        // The worker throws plain {code, message} payloads; give callers a RouterError back.
-        throw fromErrorPayload(toErrorPayload(error as ErrorPayload));
-      }
-    },
-    async initEngine(config, onProgress) {
-      try {
-        return await guarded(
-          remote.initEngine({ ...config, crossOriginScript: crossOrigin }, onProgress ? proxy(onProgress) : undefined),
-        );
-      } catch (error) {
-        throw fromErrorPayload(toErrorPayload(error as ErrorPayload));
-      }
-    },
+    tooling,
+    init: (config, onProgress) =>
+      guarded(remote.init({ ...config, crossOriginScript: crossOrigin }, onProgress ? proxy(onProgress) : undefined)),
+    initEngine: (config, onProgress) =>
+      guarded(
+        tooling.initEngine({ ...config, crossOriginScript: crossOrigin }, onProgress ? proxy(onProgress) : undefined),
+      ),
     route: (request, onEvent) => guarded(remote.route(request, proxy(onEvent))),
     terminate: () => worker.terminate(),
   };

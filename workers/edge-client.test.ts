@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGolden } from '../cli/golden.js';
+import { loadGolden } from '../testing/golden.js';
 import { startProxy } from '../edge-proxy/server.js';
 import { streamFromEdge, type EdgeRequest } from './edge-client.js';
 

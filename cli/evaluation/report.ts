@@ -4,7 +4,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { lineChart } from './svg-plot.js';
+import { lineChart } from '../../node/svg-plot.js';
 import { EVAL_RISK_LEVELS, RESPLITS } from './grids.js';
 import type { evaluateRepresentation, headlineOverSeeds } from './evaluate-representation.js';
 

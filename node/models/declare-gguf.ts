@@ -1,5 +1,5 @@
 /**
- * @module cli/models/declare-gguf
+ * @module node/models/declare-gguf
  * A fetched GGUF model's entry in the site's `models.json` (created, or updated keeping the rest):
  * the file with its size and sha256 (the browser checks both after download), the window, the
  * licence, and the gate and thresholds fitted to its answers, all by paths relative to
@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GgufEntry } from '../../workers/engine/gguf-rung.js';
+import type { GgufEntry } from '../../core/protocol/manifest.js';
 import { GGUF_FILE, type CatalogueModel } from './catalogue.js';
 
 const sha256Of = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

@@ -1,5 +1,5 @@
 /**
- * @module cli/models/join-parts
+ * @module node/models/join-parts
  * Joins a model's parts into one file, hashing as it writes, and refuses a result of the wrong
  * size or sha256 (`artifact_mismatch`) without leaving it in place: the file appears under its
  * name only once verified, so a cut-off fetch never looks like a model.

@@ -15,11 +15,8 @@ import type { KeyValueStore } from '../../core/protocol/key-value-store.js';
 import { loadThresholds } from '../threshold-cache.js';
 import type { OrtRuntime } from './onnx-causal-lm.js';
 
-export type DeclaredGateFiles = {
-  readonly model_id: string;
-  readonly gate?: { onnx: string; sha256: string };
-  readonly thresholds?: { json: string; sha256?: string };
-};
+export type { DeclaredGateFiles } from '../../core/protocol/manifest.js';
+import type { DeclaredGateFiles } from '../../core/protocol/manifest.js';
 
 export type DeclaredRung<E extends LocalEngine = LocalEngine> = {
   engine: E;

@@ -7,19 +7,16 @@
  */
 import { RouterError } from '../../core/errors.js';
 import type { PlatformProbe, ThreadsPreference } from '../../core/protocol/capabilities.js';
+import type { GgufEntry } from '../../core/protocol/manifest.js';
 import type { LoadProgress } from '../../core/protocol/worker-api.js';
 import { byteProgress } from '../load/progress.js';
 import type { KeyValueStore } from '../../core/protocol/key-value-store.js';
-import { withDeclaredGate, type DeclaredGateFiles, type DeclaredRung } from './declared-gate.js';
+import { withDeclaredGate, type DeclaredRung } from './declared-gate.js';
 import { GgufEngine, mapLlamaError, type WllamaLike } from './gguf-engine.js';
-import { loadModelFile, type DeclaredFile } from './gguf/model-file.js';
+import { loadModelFile } from './gguf/model-file.js';
 import type { OrtRuntime } from './onnx-causal-lm.js';
 
-export type GgufEntry = DeclaredGateFiles & {
-  readonly file: DeclaredFile;
-  readonly context_length: number;
-  readonly licence?: string;
-};
+export type { GgufEntry } from '../../core/protocol/manifest.js';
 
 export type GgufThreads = { readonly threads: number; readonly reason: string };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadGolden, maxAbsDiff } from '../../cli/golden.js';
+import { loadGolden, maxAbsDiff } from '../../testing/golden.js';
 import { createNodeEngine } from '../../node/local-model.js';
 import { collectDecode } from './collect-decode.js';
 

@@ -9,7 +9,7 @@
 import { RouterError } from '../../core/errors.js';
 import type { ChatMessage } from '../../core/protocol/chat.js';
 import type { EngineInfo, LocalEngine } from '../../core/protocol/local-engine.js';
-import type { PromptRepresentation, RepresentOptions } from '../../core/protocol/worker-api.js';
+import type { PromptRepresentation, RepresentOptions } from '../../core/protocol/tooling-api.js';
 import { createRepresentationReader, type RepresentationReader } from './representation-reader.js';
 
 const MAX_SKETCH_DIM = 65_536;

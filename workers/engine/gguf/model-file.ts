@@ -9,7 +9,9 @@
 import { RouterError } from '../../../core/errors.js';
 import { sha256Hex, type OnBytes } from '../../artifacts.js';
 
-export type DeclaredFile = { readonly url: string; readonly size: number; readonly sha256: string };
+import type { DeclaredFile } from '../../../core/protocol/manifest.js';
+
+export type { DeclaredFile };
 export type ModelFile = {
   readonly blob: Blob;
   readonly source: 'network' | 'cache';
