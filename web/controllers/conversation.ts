@@ -62,7 +62,6 @@ export class Conversation implements ReactiveController {
   readonly #list: TurnList;
   readonly #stream: AnswerStreamContext;
   readonly #queued: QueueContext;
-  #cleared: Turn[] | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #restored: Promise<void> = Promise.resolve();
 
@@ -138,21 +137,12 @@ export class Conversation implements ReactiveController {
     this.stop();
     for (const t of this.#list.turns)
       if (t.role === 'user' && t.outboxId && t.state === 'queued') void this.options.unqueue(t.outboxId);
-    // Kept for Undo; a prompt that was waiting in the outbox comes back unsent (Retry sends it).
-    this.#cleared = this.#list.turns.map((t) =>
-      t.role === 'user' && t.state === 'queued' ? { ...t, state: 'unsent' as const } : t,
-    );
-    this.#list.turns = [];
-    this.#list.changed();
+    this.#list.clear();
   }
 
   /** Brings back the conversation the last `clear()` removed, if nothing was said since. */
   undoClear(): boolean {
-    if (!this.#cleared || this.#list.turns.length > 0) return false;
-    this.#list.turns = this.#cleared;
-    this.#cleared = undefined;
-    this.#list.changed();
-    return true;
+    return this.#list.undoClear();
   }
 
   /** The model failed to load: one error turn with a Retry (prompts waiting on it are marked unsent). */

@@ -13,6 +13,7 @@ export class TurnList {
   storageNotice: string | null = null;
   #nextId = 1;
   #saving = false;
+  #cleared: Turn[] | undefined;
 
   constructor(
     readonly host: ReactiveControllerHost,
@@ -55,6 +56,24 @@ export class TurnList {
     const answer = this.turns.find((t): t is AnswerTurn => t.id === answerId && t.role === 'assistant');
     const prompt = this.turns.find((t): t is UserTurn => t.role === 'user' && t.id === answer?.promptId);
     return answer && prompt ? { answer, prompt } : undefined;
+  }
+
+  /** Empties the list, keeping it for Undo; a prompt that was waiting in the outbox comes back unsent. */
+  clear(): void {
+    this.#cleared = this.turns.map((t) =>
+      t.role === 'user' && t.state === 'queued' ? { ...t, state: 'unsent' as const } : t,
+    );
+    this.turns = [];
+    this.changed();
+  }
+
+  /** Brings back what the last `clear()` removed, if nothing was said since. */
+  undoClear(): boolean {
+    if (!this.#cleared || this.turns.length > 0) return false;
+    this.turns = this.#cleared;
+    this.#cleared = undefined;
+    this.changed();
+    return true;
   }
 
   /** Re-render, and keep the conversation (once per task, not per token). */

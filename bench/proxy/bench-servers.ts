@@ -5,11 +5,11 @@
  * `proxy` (the proxy in front of UPSTREAM_URL: OpenAI-HTTP upstream, auth off, limits out of the
  * way). Each prints its URL as JSON on its first line.
  */
-import { createProxyApp } from '../app.js';
-import { listen } from '../server.js';
-import { startFakeOpenAiServer } from '../testing/fake-openai-server.js';
-import { createOpenAiHttpUpstream } from '../upstream/openai-http.js';
-import { undiciTransport } from '../upstream/undici-transport.js';
+import { createProxyApp } from '../../edge-proxy/app.js';
+import { listen } from '../../edge-proxy/server.js';
+import { startFakeOpenAiServer } from '../../edge-proxy/testing/fake-openai-server.js';
+import { createOpenAiHttpUpstream } from '../../edge-proxy/upstream/openai-http.js';
+import { undiciTransport } from '../../edge-proxy/upstream/undici-transport.js';
 
 const role = process.argv[2];
 if (role === 'upstream') {

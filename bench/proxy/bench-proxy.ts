@@ -18,11 +18,11 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const STREAMS_S = Number(process.env.BENCH_STREAMS_S ?? 20);
 // Node itself (not npx) so that kill() reaches the server process.
 const server = async (role: 'upstream' | 'proxy', env: Record<string, string> = {}) => {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', resolve(REPO_ROOT, 'edge-proxy/bench/bench-servers.ts'), role],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent', ...env } },
-  );
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'bench/proxy/bench-servers.ts'), role], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+  });
   const { url } = await new Promise<{ url: string }>((r) =>
     createInterface({ input: child.stdout! }).once('line', (l) => r(JSON.parse(l))),
   );
