@@ -20,6 +20,7 @@ const upstreamFault = (error: Error) =>
   error instanceof UpstreamError &&
   (error.failure === 'refused' ||
     error.failure === 'timeout' ||
+    error.failure === 'first_byte_timeout' ||
     error.failure === 'cut' ||
     (error.failure === 'http' && (error.status ?? 500) >= 500));
 

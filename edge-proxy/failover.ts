@@ -90,9 +90,7 @@ export async function serveWithFailover(
         if (state.ttftMs !== undefined) events.onDiscard?.();
         errors.push(error);
         events.onAttemptFailed?.(candidate, error);
-        const hung =
-          error instanceof UpstreamError && error.failure === 'timeout' && error.message.includes('first byte');
-        if (hung || !(error instanceof UpstreamError && error.retryable)) break;
+        if (!(error instanceof UpstreamError && error.retryable)) break;
       }
     }
   }
@@ -129,7 +127,7 @@ async function attemptOnce(
       const step = await stream.next().catch((error: unknown) => {
         throw hung
           ? new UpstreamError(
-              'timeout',
+              'first_byte_timeout',
               `${candidate.upstream.id}: no first byte within ${options.firstByteTimeoutMs} ms`,
               { cause: error },
             )
@@ -137,7 +135,7 @@ async function attemptOnce(
       });
       if (hung)
         throw new UpstreamError(
-          'timeout',
+          'first_byte_timeout',
           `${candidate.upstream.id}: no first byte within ${options.firstByteTimeoutMs} ms`,
         );
       if (step.done)

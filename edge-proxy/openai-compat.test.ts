@@ -113,8 +113,11 @@ describe('OpenAI message shapes and parameters, read honestly', () => {
         }),
       ],
     ];
-    for (const [param, call] of cases) {
-      const error = await refusal(call);
+    // Each call's handler is attached now, while they all run: a later refusal that settles before
+    // the loop reaches it would otherwise be an unhandled rejection.
+    const refusals = cases.map(([param, call]) => [param, refusal(call)] as const);
+    for (const [param, pending] of refusals) {
+      const error = await pending;
       expect(error, param).toBeInstanceOf(APIError);
       expect({ status: error!.status, code: error!.code, param: error!.param }).toEqual({
         status: 400,

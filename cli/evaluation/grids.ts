@@ -11,6 +11,6 @@ export const LAMBDA_SWEEP = Object.freeze([0, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3
 export const SHARES = Object.freeze(Array.from({ length: 21 }, (_, i) => i / 20));
 /** λ-free baselines send deferred prompts to the selector at each of these λ; the frontier keeps the best. */
 export const SELECTOR_COST_WEIGHTS = Object.freeze([0, 1, 4]);
-export const BAO_LATENCY_WEIGHTS = Object.freeze([0.1, 0.3, 1]); // α_B in 1/s (METHODS.md §3.3)
+export const BAO_LATENCY_WEIGHTS = Object.freeze([0.1, 0.3, 1]); // α_B in 1/s (docs/methods.md §3.3)
 export const RESPLITS = 500;
 export const CLUSTERS = 8;

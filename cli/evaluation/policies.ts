@@ -114,7 +114,7 @@ export function policyPoints(
         run((_, i) => !(edgeNeedTest[i]! >= τ), λ, { edge_share: share, selector_cost_weight: λ }),
       );
     }
-    // Bao's fused rule S = p(x) − α·(T_edge − T_local): defer iff S > θ (METHODS.md §3.3).
+    // Bao's fused rule S = p(x) − α·(T_edge − T_local): defer iff S > θ (docs/methods.md §3.3).
     const latencyGap = (row: number) => table.latencyS[select(row, λ)]![row]! - table.latencyS[0]![row]!;
     for (const αB of BAO_LATENCY_WEIGHTS) {
       const fusedCal = cal.map((row, i) => edgeNeedCal[i]! - αB * latencyGap(row));

@@ -1,6 +1,6 @@
 /**
  * @module cli/evaluation/risk-resplits
- * CRC's guarantee is in expectation over calibration and test draws (METHODS.md §4.1), so the
+ * CRC's guarantee is in expectation over calibration and test draws (docs/methods.md §4.1), so the
  * realised false-acceptance rate is reported as a mean over `RESPLITS` random re-splits of the
  * held-out pool (calibration ∪ test; the gate never saw it) into two halves, with its standard
  * error; globally and per cluster.

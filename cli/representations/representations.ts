@@ -3,7 +3,7 @@
  * The four query representations the routing science compares (issue 6), each cached on disk by
  * (representation, encoder hash, dataset hash):
  *   hidden_state_last  stories260K's prefill hidden state (what the browser gate reads)
- *   logit_sketch       a count-sketch of stories260K's prefill logits (WEBLLM.md §2 fallback)
+ *   logit_sketch       a count-sketch of stories260K's prefill logits (docs/webllm.md §2 fallback)
  *   sentence_encoder   mean GloVe word vectors (frozen, offline, from npm)
  *   lexical            length and surface features
  * Long prompts (decision 007): the local-model representations read BOS + the last 511 tokens, as

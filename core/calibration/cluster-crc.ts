@@ -1,6 +1,6 @@
 /**
  * @module calibration/cluster-crc
- * Per-cluster conformal risk control: ConsRoute's cluster-specific thresholds (METHODS.md §2.3)
+ * Per-cluster conformal risk control: ConsRoute's cluster-specific thresholds (docs/methods.md §2.3)
  * with CRC (§4.1) in place of Bayesian optimization, so each cluster keeps a guarantee. Within a
  * cluster the calibration and future prompts are exchangeable, so CRC on that cluster's points
  * gives E[L | cluster] ≤ α; averaging over clusters keeps the marginal risk ≤ α.

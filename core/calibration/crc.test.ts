@@ -10,7 +10,7 @@ function synthetic(n: number, random: () => number): CalibrationPoint[] {
   });
 }
 
-describe('conformal risk control threshold (METHODS.md §4.1)', () => {
+describe('conformal risk control threshold (docs/methods.md §4.1)', () => {
   it('is monotone in α: a larger risk level never raises τ', () => {
     const points = synthetic(500, createRandom(7));
     const alphas = [0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5];

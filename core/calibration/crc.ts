@@ -1,6 +1,6 @@
 /**
  * @module calibration/crc
- * Conformal risk control (Angelopoulos et al. 2024, Thm 1; METHODS.md §4.1) for the acceptance
+ * Conformal risk control (Angelopoulos et al. 2024, Thm 1; docs/methods.md §4.1) for the acceptance
  * threshold. Accept locally iff score ≥ τ. Loss L_i(τ) = 1[score_i ≥ τ and Δ_i < 0] (a false
  * acceptance), bounded by B = 1 and non-increasing in τ. Then
  *   τ̂ = inf { τ : n/(n+1)·R̂_n(τ) + B/(n+1) ≤ α },

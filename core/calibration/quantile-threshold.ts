@@ -1,6 +1,6 @@
 /**
  * @module calibration/quantile-threshold
- * RouteLLM's calibration (METHODS.md §4.2, calibrate_threshold.py): pick the threshold as a
+ * RouteLLM's calibration (docs/methods.md §4.2, calibrate_threshold.py): pick the threshold as a
  * quantile of calibration scores so that a target share of prompts passes it. It controls the
  * share, not the risk: the ablation "CRC vs quantile thresholds" compares the two.
  */

@@ -1,6 +1,6 @@
 /**
  * @module calibration/threshold-table
- * `thresholds.json` (ARCHITECTURE.md §6): one CRC threshold per operating point (λ, α), bound to
+ * `thresholds.json` (docs/architecture.md §6): one CRC threshold per operating point (λ, α), bound to
  * the gate by its sha256. `lookupThreshold` maps any requested (λ, α) onto the grid without ever
  * promising more than was calibrated: nearest λ, then the largest calibrated α ≤ the request.
  */

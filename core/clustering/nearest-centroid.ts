@@ -1,6 +1,6 @@
 /**
  * @module clustering/nearest-centroid
- * Cluster assignment for per-cluster thresholds (ConsRoute, METHODS.md §2.3): the k-means
+ * Cluster assignment for per-cluster thresholds (ConsRoute, docs/methods.md §2.3): the k-means
  * centroids are fitted offline (cli, ml-kmeans); at run time a prompt's representation goes to its
  * nearest centroid in the standardized space the centroids were fitted in.
  */

@@ -1,6 +1,6 @@
 /**
  * @module data/routing-dataset
- * The unified routing dataset (ARCHITECTURE.md §6): one prompt per record with every model's
+ * The unified routing dataset (docs/architecture.md §6): one prompt per record with every model's
  * recorded outcome. Which model plays "local" and which play "edge" is configuration (`Roles`).
  */
 

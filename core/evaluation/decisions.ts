@@ -3,7 +3,7 @@
  * What a routing policy's decisions on a set of prompts amount to: accuracy (mean recorded
  * quality of the model that answered), mean normalized cost c̄, the share answered locally, and
  * the realised false-acceptance rate (accepted locally while the full-information reference
- * prefers the edge, Δ(λ) < 0; CR²'s controlled risk, METHODS.md §1.4 step 5).
+ * prefers the edge, Δ(λ) < 0; CR²'s controlled risk, docs/methods.md §1.4).
  */
 import { utilityMargin, type RoutingTable } from '../routing/routing-table.js';
 

@@ -1,6 +1,6 @@
 /**
  * @module evaluation/frontier
- * RouterBench's deployable accuracy–cost frontier (METHODS.md §4.3): any two achievable
+ * RouterBench's deployable accuracy–cost frontier (docs/methods.md §4.3): any two achievable
  * (cost, accuracy) points can be mixed at random, so what a policy can deploy is the
  * non-decreasing upper convex hull R̃(c) of its points. On it:
  *   AIQ = 1/(c_max − c_min) ∫ R̃(c) dc                                  (§4.3)

@@ -1,6 +1,6 @@
 /**
  * @module evaluation/routellm-metrics
- * RouteLLM's call-share metrics (METHODS.md §4.2). A router ranks prompts by how much they need
+ * RouteLLM's call-share metrics (docs/methods.md §4.2). A router ranks prompts by how much they need
  * the strong (edge) model; sending the top share c of them to the edge gives
  *   PGR(c) = (r(R_c) − r(local)) / (r(edge) − r(local))
  *   APGR  ≈ (1/10) Σ_{i=1..10} PGR(i/10)            (RouteLLM's discretisation)

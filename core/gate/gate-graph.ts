@@ -1,6 +1,6 @@
 /**
  * @module gate/gate-graph
- * The margin gate as ONNX (ARCHITECTURE.md §6): inputs `representation: float32[N,d]`,
+ * The margin gate as ONNX (docs/architecture.md §6): inputs `representation: float32[N,d]`,
  * `cost_weight: float32[N,1]`, output `margin: float32[N,1]`; metadata names the representation
  * and the training data's sha256 so the worker can refuse a gate trained on another one.
  */

@@ -3,7 +3,7 @@
  * Builds a decoder-only ONNX graph with a KV cache from a llama2.c checkpoint, with the
  * standard names (`input_ids`, `past_key_values.N.key|value` → `logits`, `present.N.key|value`)
  * plus `hidden_states`: the final-normed last-layer state that the classifier multiplies
- * (the prefill representation the margin gate reads; ARCHITECTURE.md §5).
+ * (the prefill representation the margin gate reads; docs/architecture.md §5).
  *
  * Positions are derived inside the graph from the past length, so a caller only feeds ids
  * and the cache (layout `riskgate`; `transformers` takes them as inputs, see below). Layout follows llama2.c `forward()` in `run.c` exactly: RMSNorm (eps 1e-5),

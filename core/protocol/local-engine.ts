@@ -1,6 +1,6 @@
 /**
  * @module protocol/local-engine
- * The `LocalEngine` seam (ARCHITECTURE.md §5): prefill once, read the hidden state, then either
+ * The `LocalEngine` seam (docs/architecture.md §5): prefill once, read the hidden state, then either
  * decode from the same KV cache or reset. Implementations: `OnnxCausalLm` (workers/engine) and
  * `FakeEngine` (tests only); both pass `workers/engine/local-engine.contract.ts`.
  */

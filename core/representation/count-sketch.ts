@@ -4,7 +4,7 @@
  * bucket h(i) with sign s(i), both from a seeded hash, so the sketch is a fixed linear map
  * S·x ∈ R^k. It reduces the prefill logits (vocabulary-sized) to the gate's input size; because
  * the logits are the unembedding W_U·h of the final hidden state h, S·W_U·h is a linear image of
- * h (WEBLLM.md §2). The same function runs in the worker and in the CLI, so they agree exactly.
+ * h (docs/webllm.md §2). The same function runs in the worker and in the CLI, so they agree exactly.
  */
 
 /** The seed of the logit sketch the CLI trains on and the worker applies (one constant, one sketch). */

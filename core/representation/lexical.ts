@@ -1,7 +1,7 @@
 /**
  * @module representation/lexical
  * Lexical features of a prompt: the cheapest representation, and the "length-augmented" signal
- * Bao et al. add to their classifier (METHODS.md §3.3). Reads the whole prompt (no window).
+ * Bao et al. add to their classifier (docs/methods.md §3.3). Reads the whole prompt (no window).
  * Counts are log-scaled so one long prompt does not dominate the standardization.
  */
 

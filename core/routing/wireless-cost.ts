@@ -1,6 +1,6 @@
 /**
  * @module routing/wireless-cost
- * CR²'s per-query deployment cost over a wireless link (METHODS.md §1.3, the [INF] standard form):
+ * CR²'s per-query deployment cost over a wireless link (docs/methods.md §1.3, the [INF] standard form):
  *   r_up = W_up·log2(1 + P_tx·g·|h_up|² / (N0·W_up)),  g = PL0·d^(−κ)   (Shannon rate, path loss,
  *   r_dl = W_dl·log2(1 + P_bs·g·|h_dl|² / (N0·W_dl))    Rayleigh fading |h|² ~ Exp(1))
  *   local: t = n_in·t_prefill + n_out·t_decode,  e = P_comp·t

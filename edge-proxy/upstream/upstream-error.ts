@@ -8,10 +8,13 @@ import { RouterError } from '../../core/errors.js';
 /**
  * `circuit_open`: skipped without trying, after recent failures (circuit-breakers.ts).
  * `overloaded`: its queue is full; not retried (it would still be full), the next rung is tried.
+ * `first_byte_timeout`: nothing arrived within the first-byte timeout; not retried (a hung upstream
+ * would hang again), the next rung is tried. `timeout` is silence later on, which is retried.
  */
 export type UpstreamFailure =
   | 'refused'
   | 'timeout'
+  | 'first_byte_timeout'
   | 'http'
   | 'rate_limited'
   | 'miss'

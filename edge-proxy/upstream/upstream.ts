@@ -1,6 +1,6 @@
 /**
  * @module upstream/upstream
- * The `Upstream` seam (ARCHITECTURE.md §5): something that generates a chat completion as a
+ * The `Upstream` seam (docs/architecture.md §5): something that generates a chat completion as a
  * stream of text pieces. Implementations share `upstream.contract.ts`.
  */
 import type { ChatMessage } from '../../core/protocol/chat.js';

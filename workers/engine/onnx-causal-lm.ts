@@ -4,7 +4,7 @@
  * (`input_ids`, `past_key_values.N.key|value` → `logits`, `present.N.key|value`), run by
  * onnxruntime (web in the worker, node in the proxy and tests — the same code, the runtime is
  * injected). One prefill per prompt; decode continues from the cache that prefill left
- * (ARCHITECTURE.md §3).
+ * (docs/architecture.md §3).
  *
  * Optional parts of that convention are read from the session, not assumed: `attention_mask` and
  * `position_ids` are fed when the model declares them (Optimum / transformers.js exports do), and

@@ -4,7 +4,7 @@
  * completion per prompt: pulling its first chunk runs web-llm's prefill (and samples the first
  * token); the representation is read there — the post-norm hidden state through the pipeline tap
  * on Llama-architecture libraries, else the prefill logits through the public LogitProcessor
- * (WEBLLM.md §2–3). `decode` keeps pulling the same stream, so a local answer continues from that
+ * (docs/webllm.md §2–3). `decode` keeps pulling the same stream, so a local answer continues from that
  * prefill; a deferred prompt interrupts it. web-llm is injected (`createEngine`), so the same code
  * runs against the test double of its pipeline.
  */

@@ -1,6 +1,6 @@
 /**
  * @module engine/webllm/hidden-state-tap
- * The one module that touches web-llm's private pipeline (WEBLLM.md §3). On Llama-architecture
+ * The one module that touches web-llm's private pipeline (docs/webllm.md §3). On Llama-architecture
  * model libraries it wraps the chat pipeline's `prefill` so the chat's own prefill also yields the
  * post-norm last-position hidden state, with no extra forward pass: `prefill_to_last_hidden_states`
  * → row n−1 by `batch_select_last_hidden_states` → a CPU copy of that row, and `get_logits` on it

@@ -1,6 +1,6 @@
 /**
  * @module engine/webllm/logit-capture
- * The public path (WEBLLM.md §2): a web-llm `LogitProcessor` whose first `processLogits` call of a
+ * The public path (docs/webllm.md §2): a web-llm `LogitProcessor` whose first `processLogits` call of a
  * generation receives the raw last-position prefill logits. web-llm gives no "new prompt" signal,
  * so the engine arms it before each request; later calls return at once (the copy happens once
  * per prompt). It also records the sampled token ids, which web-llm's stream does not carry.

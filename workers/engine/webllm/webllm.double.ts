@@ -1,6 +1,6 @@
 /**
  * @module engine/webllm/webllm.double
- * Tests only: a test double of web-llm's engine and chat pipeline that follows WEBLLM.md's field
+ * Tests only: a test double of web-llm's engine and chat pipeline that follows web-llm's private field
  * names and call signatures (loadedModelIdToPipeline, pipeline.{tvm, vm, device, params, kvCache,
  * prefill, resolvedModelABI}, the packed functions and their argument order, LogitProcessor calls)
  * around a tiny deterministic model whose post-norm hidden state and logits we know exactly:
