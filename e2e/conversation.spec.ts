@@ -230,7 +230,7 @@ test('a welcome message and starter prompts in an empty conversation; a starter 
   const starters = page.getByRole('group', { name: 'Suggested messages' }).getByRole('button');
   await expect(starters).toHaveText(['Once upon a time', 'Tell me about a cat']);
   await starters.first().click();
-  await expect(page.locator('riskgate-chat li.user')).toHaveText('Once upon a time');
+  await expect(page.locator('riskgate-chat li.user .text')).toHaveText('Once upon a time');
   await expect(page.locator('riskgate-chat li.assistant .badge')).toContainText('Answered on this device');
   await expect(page.locator('riskgate-chat li.empty')).toHaveCount(0);
   // Too many starters are refused with invalid_request; the previous ones are kept.

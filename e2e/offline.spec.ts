@@ -195,7 +195,7 @@ test('a new deployment while the page is open is offered, and the conversation s
   await reloaded;
   page = context.pages()[0]!;
   await page.evaluate(() => document.querySelector('riskgate-chat')!.restored);
-  await expect(page.locator('riskgate-chat li.user')).toHaveText(['Once upon a time']);
+  await expect(page.locator('riskgate-chat li.user .text')).toHaveText(['Once upon a time']);
   await expect(page.locator('riskgate-chat li.assistant')).toContainText(', there was');
   await context.close();
 });

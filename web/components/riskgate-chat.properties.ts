@@ -20,7 +20,6 @@ export class RiskgateChatProperties extends LitElement {
     open: { type: Boolean, reflect: true },
     hint: { state: true },
     announcement: { state: true },
-    cleared: { state: true },
     updateAvailable: { state: true },
   };
 
@@ -67,8 +66,6 @@ export class RiskgateChatProperties extends LitElement {
   declare hint: string | undefined;
   /** What the polite live region says to a screen reader. */
   declare announcement: string;
-  /** Just cleared: Undo is offered. */
-  declare cleared: boolean;
 
   constructor() {
     super();
@@ -76,7 +73,6 @@ export class RiskgateChatProperties extends LitElement {
     this.open = false;
     this.hint = undefined;
     this.announcement = '';
-    this.cleared = false;
     this.updateAvailable = undefined;
   }
 

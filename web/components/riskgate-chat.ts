@@ -18,10 +18,12 @@ import { CopyFeedback } from '../controllers/copy-feedback.js';
 import { FollowScroll } from '../controllers/follow-scroll.js';
 import { LauncherPanel } from '../controllers/launcher-panel.js';
 import { OutboxDelivery, type QueuedPrompt } from '../controllers/outbox-delivery.js';
+import { cancelledByPage } from '../controllers/outgoing-message.js';
 import { ThresholdFeedback } from '../controllers/threshold-feedback.js';
+import { UndoOffer } from '../controllers/undo-offer.js';
 import { WidgetToken } from '../controllers/widget-token.js';
 import { WorkerConnection } from '../controllers/worker-connection.js';
-import { renderComposer } from '../render/composer.js';
+import { putInComposer, renderComposer } from '../render/composer.js';
 import { renderConnectivityLine } from '../render/connectivity-line.js';
 import { renderFooter } from '../render/footer.js';
 import { CONTINUE_PROMPT, renderMessageList } from '../render/message-list.js';
@@ -43,7 +45,6 @@ export class RiskgateChat extends RiskgateChatProperties {
    */
   getToken: (() => string | Promise<string>) | undefined = undefined;
   readonly #token = new WidgetToken(this);
-  #clearedTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #follow = new FollowScroll(this, () => this.renderRoot.querySelector<HTMLElement>('ol.messages'));
   readonly #copy = new CopyFeedback(this);
   readonly #launcher = new LauncherPanel(this, () => this.#conversation.busy);
@@ -58,6 +59,7 @@ export class RiskgateChat extends RiskgateChatProperties {
     emit: (name, detail) => this.emit(name, detail),
   });
   readonly #conversation: Conversation;
+  readonly #undo: UndoOffer;
   readonly #outbox: OutboxDelivery;
 
   constructor() {
@@ -100,6 +102,10 @@ export class RiskgateChat extends RiskgateChatProperties {
       authorization: (refresh) => this.#token.authorization(refresh),
       answeredHere: (decision, messages, text) => this.#feedback.answeredHere(decision, messages, text),
       offline: () => this.offline,
+      beforeSend: (request) =>
+        this.dispatchEvent(
+          new CustomEvent('riskgate-send', { detail: request, bubbles: true, composed: true, cancelable: true }),
+        ),
       systemPrompt: () => this.systemPrompt,
       storageName: () => this.conversation || null,
       queue: (entry: OutboxEntry) => this.#outbox.enqueue(entry),
@@ -110,6 +116,9 @@ export class RiskgateChat extends RiskgateChatProperties {
         this.emit(name, detail);
         if (name === 'riskgate-feedback') void this.#feedback.fellShort((detail as { decision: Decision }).decision);
       },
+    });
+    this.#undo = new UndoOffer(this, this.#conversation, (words) => {
+      this.announcement = words;
     });
   }
 
@@ -169,19 +178,7 @@ export class RiskgateChat extends RiskgateChatProperties {
 
   /** Empties the conversation; for a few seconds the footer offers Undo. */
   clear(): void {
-    this.#conversation.clear();
-    this.cleared = true;
-    this.announcement = 'Conversation cleared. Undo is in the footer for a few seconds.';
-    clearTimeout(this.#clearedTimer);
-    this.#clearedTimer = setTimeout(() => {
-      this.cleared = false;
-    }, 10_000);
-  }
-
-  #undoClear(): void {
-    clearTimeout(this.#clearedTimer);
-    this.cleared = false;
-    if (this.#conversation.undoClear()) this.announcement = 'Conversation restored.';
+    this.#undo.clear();
   }
 
   override connectedCallback(): void {
@@ -191,6 +188,20 @@ export class RiskgateChat extends RiskgateChatProperties {
 
   #announce(done: { path: string; model: string; text: string }): void {
     this.announcement = `${done.path === 'local' ? 'Answered on this device' : `Answered by ${done.model}`}: ${done.text}`;
+  }
+
+  /** A starter, Continue or Ask again: sent as the visitor's, who wants to see the answer. */
+  #sendPinned(text: string | undefined): void {
+    if (text === undefined) return;
+    this.#follow.pin();
+    void this.send(text).catch(() => undefined); // shown in the message list and as riskgate-error
+  }
+
+  #editLast(promptId: number): void {
+    const text = this.#conversation.takeBack(promptId);
+    if (text === undefined) return;
+    putInComposer(this.renderRoot, text);
+    this.announcement = 'Your last message is back in the message box.';
   }
 
   #onSend(text: string, input: HTMLTextAreaElement): void {
@@ -203,7 +214,9 @@ export class RiskgateChat extends RiskgateChatProperties {
     this.#follow.pin(); // a visitor who sends wants to see the answer
     input.value = '';
     input.focus();
-    this.send(text).catch(() => undefined); // shown in the message list and as riskgate-error
+    this.send(text).catch((error: unknown) => {
+      if (cancelledByPage(error) && input.value === '') input.value = text; // others: in the list
+    });
   }
 
   override render() {
@@ -245,10 +258,7 @@ export class RiskgateChat extends RiskgateChatProperties {
         mayAnswerHere: mayAnswerHere(this.#connection.status),
         welcome: this.welcome,
         starters: this.starters,
-        onStarter: (prompt) => {
-          this.#follow.pin();
-          void this.send(prompt).catch(() => undefined);
-        },
+        onStarter: (prompt) => this.#sendPinned(prompt),
         onRetry: (id) => void this.#conversation.retry(id),
         copied: this.#copy.copied,
         onCopy: (id, text) =>
@@ -258,10 +268,9 @@ export class RiskgateChat extends RiskgateChatProperties {
         onCancelQueued: (id) => void this.#conversation.cancelQueued(id),
         onAskEdgeLater: (id) => void this.#conversation.askEdgeLater(id),
         onAskEdge: (id) => void this.#conversation.askEdge(id).catch(() => undefined),
-        onContinue: () => {
-          this.#follow.pin();
-          void this.send(CONTINUE_PROMPT).catch(() => undefined);
-        },
+        onContinue: () => this.#sendPinned(CONTINUE_PROMPT),
+        onAskAgain: (id) => this.#sendPinned(this.#conversation.takeBack(id)),
+        onEdit: (id) => this.#editLast(id),
       })}
       ${this.#follow.unseen ? html`<button type="button" class="link new-messages" @click=${() => this.#follow.scrollToEnd()}>New messages below ↓</button>` : nothing}
       ${renderComposer({
@@ -276,9 +285,9 @@ export class RiskgateChat extends RiskgateChatProperties {
       ${renderFooter({
         stats,
         hasTurns: this.#conversation.turns.length > 0,
-        cleared: this.cleared,
+        cleared: this.#undo.offered,
         onClear: () => this.clear(),
-        onUndo: () => this.#undoClear(),
+        onUndo: () => this.#undo.undo(),
       })}
       <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>`;
   }

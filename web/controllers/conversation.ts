@@ -1,12 +1,10 @@
 /**
  * @module controllers/conversation
- * A Lit reactive controller for one conversation: the turns on screen, the order prompts run in
- * (one after the other, as the worker does), Stop, Retry, Clear, the session tally, and what
- * happens when the edge cannot be reached (`offline`: queue the prompt in the outbox, or answer it
- * on the device and offer to ask the edge later). A prompt sent before the model is ready waits
- * on screen and runs when it is; nothing typed is dropped. Its parts: turn-list.ts (the turns and
- * their keeping in IndexedDB), answer-stream.ts (one route folded into the turns), queued-prompts.ts
- * (the outbox side).
+ * A Lit reactive controller for one conversation: the turns on screen, prompts run one after the
+ * other (as the worker does), Stop, Retry, Clear, Edit and Ask again, the session tally, and an
+ * edge out of reach (`offline`: queue in the outbox, or answer on the device and offer to ask the
+ * edge later). A prompt sent before the model is ready waits on screen; nothing typed is dropped.
+ * Parts: turn-list.ts, answer-stream.ts (one route into the turns), queued-prompts.ts (the outbox).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type ErrorPayload, RouterError } from '../../core/errors.js';
@@ -31,6 +29,7 @@ import {
   type QueueContext,
   queuedResult,
 } from './queued-prompts.js';
+import { type BeforeSend, outgoingMessage } from './outgoing-message.js';
 import { TurnList } from './turn-list.js';
 import {
   type AnswerTurn,
@@ -51,6 +50,8 @@ export type OfflinePolicy = 'queue' | 'local';
 export type ConversationOptions = Pick<AnswerStreamContext, 'request' | 'authorization' | 'emit'> &
   Omit<QueueContext, 'stream'> & {
     readonly offline: () => OfflinePolicy;
+    /** The page's `riskgate-send` (outgoing-message.ts): false when it cancelled the message. */
+    readonly beforeSend: BeforeSend;
     /** The site's system prompt ('' for none): the first message of every request. */
     readonly systemPrompt: () => string;
     /** An answer the gate kept on the device, finished: the page may check it against the edge (shadow checks). */
@@ -104,11 +105,11 @@ export class Conversation implements ReactiveController {
     return this.#restored;
   }
 
-  send(text: string): Promise<SendResult> {
-    if (typeof text !== 'string' || text.trim() === '') {
-      const error = new RouterError('invalid_request', 'the message is empty');
-      this.options.emit('riskgate-error', { code: error.code, message: error.message });
-      return Promise.reject(error);
+  send(typed: string): Promise<SendResult> {
+    const text = outgoingMessage(typed, this.options.beforeSend);
+    if (text instanceof RouterError) {
+      this.options.emit('riskgate-error', { code: text.code, message: text.message });
+      return Promise.reject(text);
     }
     const turn: UserTurn = {
       id: this.#list.newId(),
@@ -145,11 +146,14 @@ export class Conversation implements ReactiveController {
     return this.#list.undoClear();
   }
 
+  /** Edit or Ask again (turn-list.ts `takeBack`): the last prompt's text, out of the conversation. */
+  takeBack(turnId: number): string | undefined {
+    return this.busy ? undefined : this.#list.takeBack(turnId)?.text;
+  }
+
   /** The model failed to load: one error turn with a Retry (prompts waiting on it are marked unsent). */
   reportLoadFailure(error: RouterError): void {
-    this.#list.turns = this.#list.turns.filter((t) => !(t.role === 'error' && t.reload));
-    for (const t of this.#list.turns) if (t.role === 'user' && t.state === 'waiting') t.state = 'unsent';
-    this.#list.push({ id: this.#list.newId(), role: 'error', code: error.code, message: error.message, reload: true });
+    this.#list.loadFailed(error);
   }
 
   /**

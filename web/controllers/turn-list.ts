@@ -4,8 +4,9 @@
  * one IndexedDB save per task (not per token), and the restore when the page comes back.
  */
 import type { ReactiveControllerHost } from 'lit';
+import type { ErrorCode } from '../../core/errors.js';
 import { loadConversation, saveConversation } from '../offline/conversation-store.js';
-import { insertAfter, type AnswerTurn, type Turn, type UserTurn } from './turns.js';
+import { type AnswerTurn, insertAfter, lastPromptIndex, type Turn, type UserTurn } from './turns.js';
 
 export class TurnList {
   turns: Turn[] = [];
@@ -56,6 +57,28 @@ export class TurnList {
     const answer = this.turns.find((t): t is AnswerTurn => t.id === answerId && t.role === 'assistant');
     const prompt = this.turns.find((t): t is UserTurn => t.role === 'user' && t.id === answer?.promptId);
     return answer && prompt ? { answer, prompt } : undefined;
+  }
+
+  /** The model failed to load: one error turn with Retry; the prompts waiting on it are marked unsent. */
+  loadFailed(error: { code: ErrorCode; message: string }): void {
+    this.turns = this.turns.filter((t) => !(t.role === 'error' && t.reload));
+    for (const t of this.turns) if (t.role === 'user' && t.state === 'waiting') t.state = 'unsent';
+    this.push({ id: this.newId(), role: 'error', code: error.code, message: error.message, reload: true });
+  }
+
+  /**
+   * Edit or Ask again on the last exchange: the last prompt (sent, not queued) and everything under
+   * it leave the list; `turnId` is that prompt or the last turn. Anything else: nothing changes.
+   */
+  takeBack(turnId: number): UserTurn | undefined {
+    const at = lastPromptIndex(this.turns);
+    const prompt = this.turns[at] as UserTurn | undefined;
+    const last = this.turns.at(-1);
+    if (prompt?.state !== 'sent' || (turnId !== prompt.id && turnId !== last?.id)) return undefined;
+    if (last?.role === 'assistant' && last.streaming) return undefined;
+    this.turns = this.turns.slice(0, at);
+    this.changed();
+    return prompt;
   }
 
   /** Empties the list, keeping it for Undo; a prompt that was waiting in the outbox comes back unsent. */

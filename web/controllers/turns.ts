@@ -105,3 +105,9 @@ export function sessionStats(turns: readonly Turn[]): SessionStats {
       local.length > 0 && edge.length > 0 ? Math.max(0, mean(edge) - mean(local)) * local.length : null,
   };
 }
+
+/** Where the last prompt is (-1 for none). */
+export function lastPromptIndex(turns: readonly Turn[]): number {
+  for (let i = turns.length - 1; i >= 0; i--) if (turns[i]!.role === 'user') return i;
+  return -1;
+}

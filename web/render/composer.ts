@@ -42,3 +42,12 @@ export function renderComposer(p: ComposerProps) {
     ${p.hint ? html`<p id="composer-hint" class="hint" role="status">${p.hint}</p>` : nothing}
   </form>`;
 }
+
+/** Edit: the text back in the box, grown to fit, with the caret in it. */
+export function putInComposer(root: ParentNode, text: string): void {
+  const input = root.querySelector<HTMLTextAreaElement>('textarea[name="prompt"]');
+  if (!input) return;
+  input.value = text;
+  input.dispatchEvent(new Event('input'));
+  input.focus();
+}

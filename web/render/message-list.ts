@@ -6,6 +6,7 @@
  */
 import { html, nothing } from 'lit';
 import type { AnswerTurn, ErrorTurn, Turn, UserTurn } from '../controllers/conversation.js';
+import { lastPromptIndex } from '../controllers/turns.js';
 import { renderBadge } from './badge.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -28,6 +29,9 @@ export type MessageListProps = {
   readonly onAskEdge: (answerId: number) => void;
   /** Continue on the last answer, cut at the length limit: asks for the rest as a new message. */
   readonly onContinue: () => void;
+  /** Edit on the last message (back into the box) and Ask again on the last answer (`takeBack`). */
+  readonly onEdit: (promptId: number) => void;
+  readonly onAskAgain: (answerId: number) => void;
   /** Some operating point lets this device answer: only then does the empty state promise it. */
   readonly mayAnswerHere: boolean;
   /** The site's greeting for an empty conversation (default "Ask anything."). */
@@ -82,6 +86,7 @@ function renderAnswer(turn: AnswerTurn, p: MessageListProps) {
     ${turn.offlineLocal ? html`<button type="button" class="link ask-edge" @click=${() => p.onAskEdgeLater(turn.id)}>Ask the server when back online</button>` : nothing}
     ${!turn.offlineLocal && !turn.streaming && !turn.askedEdge && turn.decision.path === 'local' && turn.text ? html`<button type="button" class="link ask-larger" @click=${() => p.onAskEdge(turn.id)}>Not good enough? Ask the larger model</button>` : nothing}
     ${continues(turn, p.turns) ? html`<button type="button" class="link continue" @click=${p.onContinue}>Continue</button>` : nothing}
+    ${!turn.streaming && p.turns.at(-1) === turn ? html`<button type="button" class="link ask-again" aria-label="Ask again: a new answer to your last message" @click=${() => p.onAskAgain(turn.id)}>Ask again</button>` : nothing}
   </li>`;
 }
 
@@ -119,7 +124,14 @@ function renderPrompt(turn: UserTurn, p: MessageListProps) {
           ? 'Queued: it will be sent when the server can be reached.'
           : undefined;
   return html`<li class="user" part="bubble user" data-state=${turn.state}><span class="text">${turn.text}</span>${note ? html`<p class="note">${note}</p>` : nothing}
-    ${turn.state === 'queued' && turn.outboxId ? html`<button type="button" class="link cancel-queued" @click=${() => p.onCancelQueued(turn.outboxId!)}>Cancel</button>` : nothing}</li>`;
+    ${turn.state === 'queued' && turn.outboxId ? html`<button type="button" class="link cancel-queued" @click=${() => p.onCancelQueued(turn.outboxId!)}>Cancel</button>` : nothing}
+    ${turn.state === 'sent' && editable(turn, p.turns) ? html`<button type="button" class="link edit" aria-label="Edit your last message" @click=${() => p.onEdit(turn.id)}>Edit</button>` : nothing}</li>`;
+}
+
+/** The last message, its answer finished (or failed): Edit takes it back into the box. */
+function editable(turn: UserTurn, turns: readonly Turn[]): boolean {
+  const last = turns.at(-1);
+  return turns[lastPromptIndex(turns)] === turn && last !== turn && !(last?.role === 'assistant' && last.streaming);
 }
 
 export function renderMessageList(p: MessageListProps) {
