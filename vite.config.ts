@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { constants } from 'node:zlib';
 import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 import { VitePWA } from 'vite-plugin-pwa';
+import { type WebAppManifest, webAppManifest, widgetIcons } from './core/offline/web-app-manifest.js';
 
 /**
  * The offline-first assistant (issue 16; docs/decisions/016-offline-first.md): a Workbox service
@@ -13,6 +14,9 @@ import { VitePWA } from 'vite-plugin-pwa';
  * build and web-llm are cached when first used; pages are cached by the page itself on its first
  * visit and served network-first.
  */
+/** vite-plugin-pwa's types want mutable arrays; the manifest is built once and not changed. */
+const mutable = (m: WebAppManifest) => ({ ...m, icons: [...m.icons] });
+
 const offlineApp = VitePWA({
   strategies: 'generateSW',
   registerType: 'prompt',
@@ -20,21 +24,18 @@ const offlineApp = VitePWA({
   filename: 'sw.js',
   manifestFilename: 'manifest.webmanifest',
   includeManifestIcons: false,
-  manifest: {
-    name: 'riskgate assistant',
-    short_name: 'riskgate',
-    description: 'A chat that answers on your device when it safely can, and asks a larger model otherwise.',
-    start_url: './',
-    scope: './',
-    display: 'standalone',
-    background_color: '#f6f7fb',
-    theme_color: '#2c5cc5',
-    icons: [
-      { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
-      { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
-      { src: 'icons/icon.svg', sizes: 'any', type: 'image/svg+xml' },
-    ],
-  },
+  manifest: mutable(
+    webAppManifest({
+      name: 'riskgate assistant',
+      shortName: 'riskgate',
+      description: 'A chat that answers on your device when it safely can, and asks a larger model otherwise.',
+      startUrl: './',
+      scope: './',
+      backgroundColor: '#f6f7fb',
+      themeColor: '#2c5cc5',
+      icons: widgetIcons('./'),
+    }),
+  ),
   workbox: {
     globPatterns: [
       'riskgate-chat.js',

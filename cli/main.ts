@@ -1,6 +1,6 @@
 /**
  * @module cli/main
- * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, transfer, represent, device-profile, fit, models, bench, bench-local, recordings, import.
+ * `npm run riskgate -- <command>`: convert, train, calibrate, evaluate, transfer, represent, device-profile, fit, models, manifest, bench, bench-local, recordings, import.
  */
 import { RouterError } from '../core/errors.js';
 import { CALIBRATE_HELP, calibrate } from './commands/calibrate.js';
@@ -16,6 +16,7 @@ import { REPRESENT_HELP, represent } from './commands/represent.js';
 import { DEVICE_PROFILE_HELP, deviceProfile } from './commands/device-profile.js';
 import { FIT_HELP, fit } from './commands/fit.js';
 import { MODELS_HELP, models } from './commands/models.js';
+import { MANIFEST_HELP, manifest } from './commands/manifest.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   convert: { run: convert, help: CONVERT_HELP },
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   'device-profile': { run: deviceProfile, help: DEVICE_PROFILE_HELP },
   fit: { run: fit, help: FIT_HELP },
   models: { run: models, help: MODELS_HELP },
+  manifest: { run: manifest, help: MANIFEST_HELP },
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -9,6 +9,7 @@ import { LitElement, type PropertyValues } from 'lit';
 import type { BackendPreference, ThreadsPreference } from '../../core/protocol/capabilities.js';
 import type { RouteMode } from '../../core/protocol/chat.js';
 import type { OfflinePolicy } from '../controllers/conversation.js';
+import { languageOf, stringsFor, type WidgetStrings } from '../strings/strings.js';
 import { ATTRIBUTES, type AttributeName, attributeProperties, type Preload } from './attributes.js';
 
 export class RiskgateChatProperties extends LitElement {
@@ -18,6 +19,9 @@ export class RiskgateChatProperties extends LitElement {
     theme: { ...attributeProperties.theme, reflect: true },
     layout: { ...attributeProperties.layout, reflect: true },
     open: { type: Boolean, reflect: true },
+    // `lang` is the global attribute: observed so a change re-renders in that language.
+    lang: { type: String, reflect: true },
+    strings: { attribute: false },
     hint: { state: true },
     announcement: { state: true },
     updateAvailable: { state: true },
@@ -40,6 +44,10 @@ export class RiskgateChatProperties extends LitElement {
   declare layout: 'inline' | 'launcher';
   /** The launcher's panel is open (reflected: a site can open it with the attribute). */
   declare open: boolean;
+  /** The language of every visible word (`en`, `de`); empty: the page's `lang`, else English. */
+  declare lang: string;
+  /** A site owner's replacements for single entries of the strings table (web/strings/en.ts). */
+  declare strings: Partial<WidgetStrings> | undefined;
   /** The operating-point picker: `full`, `compact` (behind an "Answer settings" toggle) or `none`. */
   declare controls: 'full' | 'compact' | 'none';
   /** The greeting of an empty conversation. */
@@ -71,6 +79,7 @@ export class RiskgateChatProperties extends LitElement {
     super();
     for (const [name, spec] of Object.entries(ATTRIBUTES)) (this as Record<string, unknown>)[name] = spec.fallback();
     this.open = false;
+    this.strings = undefined;
     this.hint = undefined;
     this.announcement = '';
     this.updateAvailable = undefined;
@@ -88,6 +97,11 @@ export class RiskgateChatProperties extends LitElement {
       console.warn(`<riskgate-chat>: ${message}`);
       this.emit('riskgate-error', { code: 'invalid_request', message });
     }
+  }
+
+  /** The words the visitor reads: `lang` (the element's, else the page's), then the site's `strings`. */
+  get words(): WidgetStrings {
+    return stringsFor(languageOf(this), this.strings);
   }
 
   /** Every event the element sends bubbles out of its shadow root. */

@@ -1,12 +1,11 @@
 /**
  * @module riskgate-chat
- * `<riskgate-chat>`: the drop-in chat widget. It composes two reactive controllers (the worker
- * connection, the conversation, the launcher panel, the outbox, the threshold feedback) and the
- * render parts (operating point, status line, message list, composer, footer). Properties and
- * their validation: riskgate-chat.properties.ts, attributes.ts and docs/widget.md. Public: `send(text)`,
- * `stop()`, `clear()`, `ready`, `capabilities`, `status`, `stats`, `cancelLoad()`. Events
- * (bubbling, composed): `riskgate-decision`, `riskgate-token`, `riskgate-done`, `riskgate-error`,
- * `riskgate-progress`.
+ * `<riskgate-chat>`: the drop-in chat widget. It composes reactive controllers (worker connection,
+ * conversation, launcher panel, outbox, threshold feedback) and the render parts, in the words of
+ * `lang` (web/strings/). Properties: riskgate-chat.properties.ts, attributes.ts, docs/widget.md.
+ * Public: `send(text)`, `stop()`, `clear()`, `ready`, `capabilities`, `status`, `stats`,
+ * `cancelLoad()`. Events (bubbling, composed): `riskgate-send` (cancelable), `riskgate-decision`,
+ * `riskgate-token`, `riskgate-done`, `riskgate-error`, `riskgate-progress`.
  */
 import { html, nothing } from 'lit';
 import type { RouterError } from '../../core/errors.js';
@@ -17,16 +16,16 @@ import { Conversation, type SendResult, type SessionStats } from '../controllers
 import { CopyFeedback } from '../controllers/copy-feedback.js';
 import { FollowScroll } from '../controllers/follow-scroll.js';
 import { LauncherPanel } from '../controllers/launcher-panel.js';
+import { MessageBox } from '../controllers/message-box.js';
 import { OutboxDelivery, type QueuedPrompt } from '../controllers/outbox-delivery.js';
-import { cancelledByPage } from '../controllers/outgoing-message.js';
 import { ThresholdFeedback } from '../controllers/threshold-feedback.js';
 import { UndoOffer } from '../controllers/undo-offer.js';
 import { WidgetToken } from '../controllers/widget-token.js';
 import { WorkerConnection } from '../controllers/worker-connection.js';
-import { putInComposer, renderComposer } from '../render/composer.js';
+import { renderComposer } from '../render/composer.js';
 import { renderConnectivityLine } from '../render/connectivity-line.js';
 import { renderFooter } from '../render/footer.js';
-import { CONTINUE_PROMPT, renderMessageList } from '../render/message-list.js';
+import { renderMessageList } from '../render/message-list.js';
 import { mayAnswerHere, operatingPointOf, renderOperatingPoint } from '../render/operating-point.js';
 import { renderStatusLine } from '../render/status-line.js';
 import { RiskgateChatProperties } from './riskgate-chat.properties.js';
@@ -59,6 +58,11 @@ export class RiskgateChat extends RiskgateChatProperties {
     emit: (name, detail) => this.emit(name, detail),
   });
   readonly #conversation: Conversation;
+  readonly #box = new MessageBox(this, {
+    send: (text) => this.send(text),
+    takeBack: (id) => this.#conversation.takeBack(id),
+    pin: () => this.#follow.pin(),
+  });
   readonly #undo: UndoOffer;
   readonly #outbox: OutboxDelivery;
 
@@ -117,8 +121,8 @@ export class RiskgateChat extends RiskgateChatProperties {
         if (name === 'riskgate-feedback') void this.#feedback.fellShort((detail as { decision: Decision }).decision);
       },
     });
-    this.#undo = new UndoOffer(this, this.#conversation, (words) => {
-      this.announcement = words;
+    this.#undo = new UndoOffer(this, this.#conversation, (what) => {
+      this.announcement = what === 'cleared' ? this.words.clearedSaid : this.words.restoredSaid;
     });
   }
 
@@ -187,46 +191,19 @@ export class RiskgateChat extends RiskgateChatProperties {
   }
 
   #announce(done: { path: string; model: string; text: string }): void {
-    this.announcement = `${done.path === 'local' ? 'Answered on this device' : `Answered by ${done.model}`}: ${done.text}`;
-  }
-
-  /** A starter, Continue or Ask again: sent as the visitor's, who wants to see the answer. */
-  #sendPinned(text: string | undefined): void {
-    if (text === undefined) return;
-    this.#follow.pin();
-    void this.send(text).catch(() => undefined); // shown in the message list and as riskgate-error
-  }
-
-  #editLast(promptId: number): void {
-    const text = this.#conversation.takeBack(promptId);
-    if (text === undefined) return;
-    putInComposer(this.renderRoot, text);
-    this.announcement = 'Your last message is back in the message box.';
-  }
-
-  #onSend(text: string, input: HTMLTextAreaElement): void {
-    if (text.trim() === '') {
-      this.hint = 'Type a message first.';
-      input.focus();
-      return;
-    }
-    this.hint = undefined;
-    this.#follow.pin(); // a visitor who sends wants to see the answer
-    input.value = '';
-    input.focus();
-    this.send(text).catch((error: unknown) => {
-      if (cancelledByPage(error) && input.value === '') input.value = text; // others: in the list
-    });
+    const t = this.words;
+    this.announcement = t.announceAnswer(done.path === 'local' ? t.answeredHere : t.answeredBy(done.model), done.text);
   }
 
   override render() {
     const state = this.#connection.state;
-    const stats = this.#conversation.stats;
+    const t = this.words;
     if (this.layout === 'launcher' && !this.open) return this.#launcher.renderButton();
     const picker =
       this.mode !== 'auto' || this.controls === 'none' || this.#connection.status?.engine === null
         ? nothing
         : renderOperatingPoint({
+            t,
             ...operatingPointOf(this.#connection.status, this.costWeight, this.riskLevel),
             costWeight: this.costWeight,
             riskLevel: this.riskLevel,
@@ -237,53 +214,55 @@ export class RiskgateChat extends RiskgateChatProperties {
     return html`
       <header part="header">
         ${this.layout === 'launcher' ? this.#launcher.renderBar() : nothing}
-        ${this.controls === 'compact' && picker !== nothing ? html`<details class="answer-settings"><summary>Answer settings</summary>${picker}</details>` : picker}
-        ${renderStatusLine({ state, preload: this.preload, mode: this.mode, onCancel: () => this.cancelLoad() })}
+        ${this.controls === 'compact' && picker !== nothing ? html`<details class="answer-settings"><summary>${t.answerSettings}</summary>${picker}</details>` : picker}
+        ${renderStatusLine({ t, state, preload: this.preload, mode: this.mode, onCancel: () => this.cancelLoad() })}
         ${renderConnectivityLine({
+          t,
           connectivity: this.#outbox.connectivity,
           queued: this.#outbox.entries.length,
           notices: [
             this.#outbox.notice,
             this.#conversation.storageNotice,
-            ...this.#outbox.quarantined.map(
-              (q) => `a queued message could not be read and was set aside (${q.reason})`,
-            ),
+            ...this.#outbox.quarantined.map((q) => t.quarantined(q.reason)),
           ],
           onRetryNow: () => this.#outbox.retryNow(),
           onUpdate: this.updateAvailable,
         })}
       </header>
       ${renderMessageList({
+        t,
         turns: this.#conversation.turns,
         mayAnswerHere: mayAnswerHere(this.#connection.status),
         welcome: this.welcome,
         starters: this.starters,
-        onStarter: (prompt) => this.#sendPinned(prompt),
+        onStarter: (prompt) => this.#box.sendAsVisitor(prompt),
         onRetry: (id) => void this.#conversation.retry(id),
         copied: this.#copy.copied,
-        onCopy: (id, text) =>
-          void this.#copy.copy(id, text).then((said) => {
-            this.announcement = said;
-          }),
+        onCopy: (id, text) => void this.#copy.copy(id, text),
         onCancelQueued: (id) => void this.#conversation.cancelQueued(id),
         onAskEdgeLater: (id) => void this.#conversation.askEdgeLater(id),
         onAskEdge: (id) => void this.#conversation.askEdge(id).catch(() => undefined),
-        onContinue: () => this.#sendPinned(CONTINUE_PROMPT),
-        onAskAgain: (id) => this.#sendPinned(this.#conversation.takeBack(id)),
-        onEdit: (id) => this.#editLast(id),
+        onContinue: () => this.#box.sendAsVisitor(t.continuePrompt),
+        onAskAgain: (id) => this.#box.sendAsVisitor(this.#conversation.takeBack(id)),
+        onEdit: (id) => this.#box.editLast(id),
       })}
-      ${this.#follow.unseen ? html`<button type="button" class="link new-messages" @click=${() => this.#follow.scrollToEnd()}>New messages below ↓</button>` : nothing}
+      ${this.#follow.unseen ? html`<button type="button" class="link new-messages" @click=${() => this.#follow.scrollToEnd()}>${t.newMessages}</button>` : nothing}
       ${renderComposer({
+        t,
         busy: this.#conversation.busy,
         hint: this.hint,
-        onSend: (text, input) => this.#onSend(text, input),
+        onSend: (text, input) => this.#box.submit(text, input),
+        files: this.#box.files,
+        onAttach: (files) => void this.#box.attach(files),
+        onRemoveFile: (i) => this.#box.remove(i),
         onStop: () => this.stop(),
         onFocus: () => {
           if (state.phase === 'idle') this.ready.catch(() => undefined);
         },
       })}
       ${renderFooter({
-        stats,
+        t,
+        stats: this.#conversation.stats,
         hasTurns: this.#conversation.turns.length > 0,
         cleared: this.#undo.offered,
         onClear: () => this.clear(),

@@ -1,9 +1,12 @@
 /**
  * @module controllers/copy-feedback
- * Copy on an answer: the answer's button says for two seconds whether it worked, and the returned
- * sentence is for the screen reader (a browser may refuse the clipboard without a user gesture).
+ * Copy on an answer: the answer's button says for two seconds whether it worked, and the screen
+ * reader is told the same (a browser may refuse the clipboard without a user gesture).
  */
 import type { ReactiveControllerHost } from 'lit';
+import type { WidgetStrings } from '../strings/strings.js';
+
+type CopyHost = ReactiveControllerHost & { readonly words: WidgetStrings; announcement: string };
 
 const SHOWN_MS = 2_000;
 
@@ -12,9 +15,9 @@ export class CopyFeedback {
   copied: { id: number; ok: boolean } | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly host: ReactiveControllerHost) {}
+  constructor(private readonly host: CopyHost) {}
 
-  async copy(id: number, text: string): Promise<string> {
+  async copy(id: number, text: string): Promise<void> {
     const ok = await (navigator.clipboard?.writeText(text).then(
       () => true,
       () => false,
@@ -26,6 +29,6 @@ export class CopyFeedback {
       this.copied = undefined;
       this.host.requestUpdate();
     }, SHOWN_MS);
-    return ok ? 'Copied to the clipboard.' : 'The browser did not allow copying.';
+    this.host.announcement = ok ? this.host.words.copiedSaid : this.host.words.copyFailedSaid;
   }
 }

@@ -6,12 +6,14 @@
  * for assistive technology.
  */
 import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { WidgetStrings } from '../strings/strings.js';
 
 type LauncherHost = ReactiveControllerHost &
   HTMLElement & {
     layout: 'inline' | 'launcher';
     open: boolean;
     readonly renderRoot: HTMLElement | DocumentFragment;
+    readonly words: WidgetStrings;
   };
 
 export class LauncherPanel implements ReactiveController {
@@ -42,7 +44,7 @@ export class LauncherPanel implements ReactiveController {
     if (host.layout === 'launcher' && host.open) {
       if (host.getAttribute('role') === 'dialog') return;
       host.setAttribute('role', 'dialog');
-      host.setAttribute('aria-label', 'Chat');
+      host.setAttribute('aria-label', this.host.words.chat);
     } else if (host.getAttribute('role') === 'dialog') {
       host.removeAttribute('role');
       host.removeAttribute('aria-label');
@@ -63,13 +65,15 @@ export class LauncherPanel implements ReactiveController {
 
   /** The closed launcher: one button. */
   renderButton(): TemplateResult {
+    const t = this.host.words;
     return html`<button type="button" class="launcher" part="launcher" aria-expanded="false" aria-haspopup="dialog" @click=${() => this.open()}>
-        <span aria-hidden="true">💬</span> Chat</button>`;
+        <span aria-hidden="true">💬</span> ${t.chat}</button>`;
   }
 
   /** The open panel's title bar, with Close. */
   renderBar(): TemplateResult {
-    return html`<div class="panel-bar"><h2 id="panel-title">Chat</h2>
-      <button type="button" class="link close" part="close" aria-label="Close chat" @click=${() => this.close()}>Close</button></div>`;
+    const t = this.host.words;
+    return html`<div class="panel-bar"><h2 id="panel-title">${t.chat}</h2>
+      <button type="button" class="link close" part="close" aria-label=${t.closeChat} @click=${() => this.close()}>${t.close}</button></div>`;
   }
 }

@@ -15,7 +15,8 @@ export class UndoOffer implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly conversation: { clear(): void; undoClear(): boolean },
-    private readonly announce: (words: string) => void,
+    /** Tells screen readers: `cleared` (Undo is offered) or `restored`. */
+    private readonly announce: (what: 'cleared' | 'restored') => void,
   ) {
     host.addController(this);
   }
@@ -23,13 +24,13 @@ export class UndoOffer implements ReactiveController {
   clear(): void {
     this.conversation.clear();
     this.#offer(true);
-    this.announce('Conversation cleared. Undo is in the footer for a few seconds.');
+    this.announce('cleared');
     this.#timer = setTimeout(() => this.#offer(false), OFFER_MS);
   }
 
   undo(): void {
     this.#offer(false);
-    if (this.conversation.undoClear()) this.announce('Conversation restored.');
+    if (this.conversation.undoClear()) this.announce('restored');
   }
 
   hostDisconnected(): void {

@@ -11,6 +11,8 @@ import { Workbox } from 'workbox-window';
 export type OfflineAppOptions = {
   /** The service worker's scope; a page outside the widget's folder needs `Service-Worker-Allowed` on sw.js. */
   readonly scope?: string;
+  /** Pages kept for offline visits besides this one, e.g. the installed app's start page. */
+  readonly pages?: readonly string[];
 };
 
 export const PAGES_CACHE = 'riskgate-pages';
@@ -37,9 +39,11 @@ export async function registerServiceWorker(
   });
   await workbox.register();
   // The first visit's navigation was not the worker's to cache: keep this page for offline visits.
+  const pages = [location.href, ...(options.pages ?? []).map((p) => new URL(p, location.href).href)];
+  // One by one: a page that fails to load must not keep the others out.
   await caches
     .open(PAGES_CACHE)
-    .then((cache) => cache.add(location.href))
+    .then((cache) => Promise.all([...new Set(pages)].map((page) => cache.add(page).catch(() => undefined))))
     .catch(() => undefined);
   return workbox;
 }

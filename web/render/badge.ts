@@ -5,6 +5,7 @@
  */
 import { html, nothing } from 'lit';
 import type { AnswerTurn } from '../controllers/conversation.js';
+import type { WidgetStrings } from '../strings/strings.js';
 
 const formatThreshold = (t: number) => (t === Infinity ? '+∞' : t === -Infinity ? '−∞' : t.toFixed(3));
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v)} ms`);
@@ -28,24 +29,24 @@ function renderCost(c: NonNullable<AnswerTurn['decision']['cost']>) {
     <dt>Measured</dt><dd>prefill ${rate(i.localPrefillTokensPerS, c.sources.localPrefill)} · decode ${rate(i.localDecodeTokensPerS, c.sources.localDecode)} · edge first token ${i.edgeFirstTokenS === null ? 'not measured yet' : seconds(i.edgeFirstTokenS)} · network ${seconds(i.networkRttS)} round trip (${c.sources.network}${c.connection?.effectiveType ? `, ${c.connection.effectiveType}` : ''}) · table τ ${formatThreshold(c.tableThreshold)}</dd>`;
 }
 
-export function renderBadge(turn: AnswerTurn) {
+export function renderBadge(turn: AnswerTurn, t: WidgetStrings) {
   const d = turn.decision;
   const who =
     d.path === 'local'
-      ? 'Answered on this device'
-      : `Answered by ${turn.servedBy && turn.servedBy !== 'edge' ? turn.servedBy : 'the server'}`;
-  const t = turn.timings;
+      ? t.answeredHere
+      : t.answeredBy(turn.servedBy && turn.servedBy !== 'edge' ? turn.servedBy : t.theServer);
+  const timings = turn.timings;
   return html`<div class="badge" part="badge" data-path=${d.path}>
-    <span class="who ${d.path}">${who}</span>${d.reason === 'context' ? html` · <span>too long to answer on this device</span>` : nothing}
+    <span class="who ${d.path}">${who}</span>${d.reason === 'context' ? html` · <span>${t.tooLongHere}</span>` : nothing}
     <details>
-      <summary>Details</summary>
+      <summary>${t.details}</summary>
       <dl>
         <dt>Path</dt><dd>${d.path} (${WHY[d.reason]})</dd>
         <dt>Gate score ĝ</dt><dd>${Number.isNaN(d.score) ? 'not computed' : d.score.toFixed(3)}</dd>
         <dt>Threshold τ(λ, α)</dt><dd>${formatThreshold(d.threshold)} · λ ${d.costWeight} · α ${d.riskLevel}${d.group !== null && d.group !== undefined ? ` · cluster ${d.group}` : ''}${d.threshold !== d.calibratedThreshold ? ` (calibrated ${formatThreshold(d.calibratedThreshold)}, adapted from feedback)` : ''}${d.cost ? ' · recalibrated for this device' : ''}</dd>
         ${d.cost ? renderCost(d.cost) : nothing}
         <dt>Local model</dt><dd>${d.engine ? `${d.engine.model} on ${d.engine.backend}` : 'none'}</dd>
-        ${t ? html`<dt>Timings</dt><dd>prefill ${ms(t.prefillMs)} · gate ${ms(t.gateMs)} · first token ${ms(t.firstTokenMs)} · total ${ms(t.totalMs)}${t.tokensPerSecond ? ` · ${t.tokensPerSecond.toFixed(1)} tok/s` : ''}</dd>` : nothing}
+        ${timings ? html`<dt>Timings</dt><dd>prefill ${ms(timings.prefillMs)} · gate ${ms(timings.gateMs)} · first token ${ms(timings.firstTokenMs)} · total ${ms(timings.totalMs)}${timings.tokensPerSecond ? ` · ${timings.tokensPerSecond.toFixed(1)} tok/s` : ''}</dd>` : nothing}
         ${turn.usage ? html`<dt>Tokens</dt><dd>${turn.usage.promptTokens} in · ${turn.usage.completionTokens} out</dd>` : nothing}
       </dl>
     </details>

@@ -5,8 +5,10 @@
  */
 import { html, nothing } from 'lit';
 import type { Connectivity } from '../controllers/outbox-delivery.js';
+import type { WidgetStrings } from '../strings/strings.js';
 
 export type ConnectivityProps = {
+  readonly t: WidgetStrings;
   readonly connectivity: Connectivity;
   readonly queued: number;
   readonly notices: readonly (string | null)[];
@@ -14,24 +16,23 @@ export type ConnectivityProps = {
   readonly onUpdate: (() => void) | undefined;
 };
 
-const WORDS: Record<Connectivity, string> = {
-  online: '',
-  offline: 'You are offline. Messages the device can answer are answered here; the others wait.',
-  'edge-unreachable': 'The server cannot be reached right now.',
-};
+const words = (c: Connectivity, t: WidgetStrings) =>
+  c === 'offline' ? t.offline : c === 'edge-unreachable' ? t.edgeUnreachable : '';
 
 export function renderConnectivityLine(p: ConnectivityProps) {
   const notices = p.notices.filter((n): n is string => n !== null);
   if (p.connectivity === 'online' && p.queued === 0 && notices.length === 0 && !p.onUpdate) return nothing;
+  const { t } = p;
+  const said = words(p.connectivity, t);
   return html`<div class="connectivity" part="connectivity" role="status" data-connectivity=${p.connectivity}>
-    ${WORDS[p.connectivity] ? html`<span>${WORDS[p.connectivity]}</span>` : nothing}
+    ${said ? html`<span>${said}</span>` : nothing}
     ${
       p.queued > 0
-        ? html`<span class="queued">${p.queued} message${p.queued > 1 ? 's' : ''} waiting to be sent.</span>
-      <button type="button" class="link retry-now" @click=${p.onRetryNow}>Try now</button>`
+        ? html`<span class="queued">${t.waitingToSend(p.queued)}</span>
+      <button type="button" class="link retry-now" @click=${p.onRetryNow}>${t.tryNow}</button>`
         : nothing
     }
     ${notices.map((n) => html`<span class="warn">⚠ ${n}</span>`)}
-    ${p.onUpdate ? html`<span>A new version is available.</span><button type="button" class="link update" @click=${p.onUpdate}>Reload to update</button>` : nothing}
+    ${p.onUpdate ? html`<span>${t.newVersion}</span><button type="button" class="link update" @click=${p.onUpdate}>${t.reloadToUpdate}</button>` : nothing}
   </div>`;
 }

@@ -4,8 +4,10 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SessionStats } from '../controllers/turns.js';
+import type { WidgetStrings } from '../strings/strings.js';
 
 export type FooterView = {
+  readonly t: WidgetStrings;
   readonly stats: SessionStats;
   readonly hasTurns: boolean;
   /** Just cleared: Undo is offered. */
@@ -14,20 +16,21 @@ export type FooterView = {
   readonly onUndo: () => void;
 };
 
-export function tallyText(stats: SessionStats): string {
+export function tallyText(stats: SessionStats, t: WidgetStrings): string {
   if (stats.prompts === 0) return '';
-  const parts = [`Answered on this device: ${stats.answeredLocally} of ${stats.prompts}`];
-  if (stats.tokensKeptOnDevice > 0) parts.push(`${stats.tokensKeptOnDevice} tokens kept off the server`);
-  if (stats.estimatedTimeSavedMs) parts.push(`about ${(stats.estimatedTimeSavedMs / 1000).toFixed(1)} s saved`);
+  const parts = [t.tallyLocal(stats.answeredLocally, stats.prompts)];
+  if (stats.tokensKeptOnDevice > 0) parts.push(t.tallyTokens(stats.tokensKeptOnDevice));
+  if (stats.estimatedTimeSavedMs) parts.push(t.tallySaved((stats.estimatedTimeSavedMs / 1000).toFixed(1)));
   return parts.join(' · ');
 }
 
 export function renderFooter(view: FooterView): TemplateResult {
+  const { t } = view;
   const action = view.hasTurns
-    ? html`<button type="button" class="link clear" @click=${view.onClear}>Clear conversation</button>`
+    ? html`<button type="button" class="link clear" @click=${view.onClear}>${t.clear}</button>`
     : view.cleared
-      ? html`<span class="cleared">Conversation cleared.
-          <button type="button" class="link undo" @click=${view.onUndo}>Undo</button></span>`
+      ? html`<span class="cleared">${t.cleared}
+          <button type="button" class="link undo" @click=${view.onUndo}>${t.undo}</button></span>`
       : nothing;
-  return html`<footer part="footer"><span class="tally">${tallyText(view.stats)}</span>${action}</footer>`;
+  return html`<footer part="footer"><span class="tally">${tallyText(view.stats, t)}</span>${action}</footer>`;
 }

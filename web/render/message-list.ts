@@ -6,18 +6,14 @@
  */
 import { html, nothing } from 'lit';
 import type { AnswerTurn, ErrorTurn, Turn, UserTurn } from '../controllers/conversation.js';
+import { splitMessage } from '../../core/chat/attachments.js';
 import { lastPromptIndex } from '../controllers/turns.js';
 import { renderBadge } from './badge.js';
 import { renderMarkdown } from './markdown.js';
-
-/**
- * What Continue sends: a plain message, shown as the visitor's, with the cut answer in the history
- * before it. It is routed like any prompt (the gate decides again), so the answer length the gate
- * was calibrated on (`max-tokens`) stays the policy that runs.
- */
-export const CONTINUE_PROMPT = 'Continue';
+import type { WidgetStrings } from '../strings/strings.js';
 
 export type MessageListProps = {
+  readonly t: WidgetStrings;
   readonly turns: readonly Turn[];
   readonly onRetry: (id: number) => void;
   readonly onCopy: (answerId: number, text: string) => void;
@@ -34,59 +30,40 @@ export type MessageListProps = {
   readonly onAskAgain: (answerId: number) => void;
   /** Some operating point lets this device answer: only then does the empty state promise it. */
   readonly mayAnswerHere: boolean;
-  /** The site's greeting for an empty conversation (default "Ask anything."). */
+  /** The site's greeting for an empty conversation (default: the strings table's welcome). */
   readonly welcome: string;
   /** Prompts offered in an empty conversation; one click sends it. */
   readonly starters: readonly string[];
   readonly onStarter: (prompt: string) => void;
 };
 
-const ERROR_WORDS: Record<string, string> = {
-  edge_unreachable: 'The server could not be reached.',
-  edge_error: 'The server could not answer.',
-  edge_cors_refused: 'This site is not allowed to use its chat server (a setting on the server).',
-  edge_stream_error: 'The server’s answer broke off.',
-  asset_unreachable: 'Part of the chat could not be downloaded.',
-  context_window_exceeded: 'This message is too long for the on-device model. Please shorten it.',
-  engine_not_ready: 'The on-device model is not available.',
-  aborted: 'Loading was cancelled.',
-  invalid_request: 'That request was not valid.',
-};
-
 /** Sending these again gives the same error: no Retry. */
 const NOT_RETRYABLE = new Set(['context_window_exceeded', 'invalid_request']);
 
-function notes(turn: AnswerTurn) {
+function notes(turn: AnswerTurn, t: WidgetStrings) {
   const out: string[] = [];
-  if (turn.offlineLocal)
-    out.push('Answered on this device while the server was out of reach — below your quality target.');
+  if (turn.offlineLocal) out.push(t.offlineLocalNote);
   if (turn.decision.droppedMessages > 0 && turn.decision.path === 'local')
-    out.push(
-      `The on-device model read only the latest part of this conversation (${turn.decision.droppedMessages} earlier messages did not fit).`,
-    );
-  if (turn.decision.reason === 'context') out.push('Too long for the on-device model, so the server answered.');
+    out.push(t.droppedNote(turn.decision.droppedMessages));
+  if (turn.decision.reason === 'context') out.push(t.contextNote);
   if (turn.streaming) return out;
-  if (turn.text.trim() === '')
-    out.push(
-      turn.finishReason === 'aborted'
-        ? 'Stopped before any text came.'
-        : 'The model returned no text for this message. Try rephrasing it.',
-    );
-  else if (turn.finishReason === 'length') out.push('Cut off at the length limit.');
-  else if (turn.finishReason === 'aborted') out.push('Stopped.');
+  if (turn.text.trim() === '') out.push(turn.finishReason === 'aborted' ? t.stoppedEmpty : t.emptyAnswer);
+  else if (turn.finishReason === 'length') out.push(t.cutOff);
+  else if (turn.finishReason === 'aborted') out.push(t.stopped);
   return out;
 }
 
 function renderAnswer(turn: AnswerTurn, p: MessageListProps) {
+  const { t } = p;
   return html`<li class="assistant" part="bubble assistant" data-finish=${turn.finishReason ?? nothing} aria-busy=${turn.streaming ? 'true' : 'false'}>
     <div class="text">${renderMarkdown(turn.text, turn.streaming)}</div>
-    ${notes(turn).map((n) => html`<p class="note">${n}</p>`)}
-    ${renderBadge(turn)}
-    ${!turn.streaming && turn.text ? html`<button type="button" class="link copy" @click=${() => p.onCopy(turn.id, turn.text)}>${p.copied?.id === turn.id ? (p.copied.ok ? 'Copied' : 'Copy failed') : 'Copy'}</button>` : nothing}
-    ${turn.offlineLocal ? html`<button type="button" class="link ask-edge" @click=${() => p.onAskEdgeLater(turn.id)}>Ask the server when back online</button>` : nothing}
-    ${!turn.offlineLocal && !turn.streaming && !turn.askedEdge && turn.decision.path === 'local' && turn.text ? html`<button type="button" class="link ask-larger" @click=${() => p.onAskEdge(turn.id)}>Not good enough? Ask the larger model</button>` : nothing}
-    ${continues(turn, p.turns) ? html`<button type="button" class="link continue" @click=${p.onContinue}>Continue</button>` : nothing}
-    ${!turn.streaming && p.turns.at(-1) === turn ? html`<button type="button" class="link ask-again" aria-label="Ask again: a new answer to your last message" @click=${() => p.onAskAgain(turn.id)}>Ask again</button>` : nothing}
+    ${notes(turn, t).map((n) => html`<p class="note">${n}</p>`)}
+    ${renderBadge(turn, t)}
+    ${!turn.streaming && turn.text ? html`<button type="button" class="link copy" @click=${() => p.onCopy(turn.id, turn.text)}>${p.copied?.id === turn.id ? (p.copied.ok ? t.copied : t.copyFailed) : t.copy}</button>` : nothing}
+    ${turn.offlineLocal ? html`<button type="button" class="link ask-edge" @click=${() => p.onAskEdgeLater(turn.id)}>${t.askEdgeLater}</button>` : nothing}
+    ${!turn.offlineLocal && !turn.streaming && !turn.askedEdge && turn.decision.path === 'local' && turn.text ? html`<button type="button" class="link ask-larger" @click=${() => p.onAskEdge(turn.id)}>${t.askLarger}</button>` : nothing}
+    ${continues(turn, p.turns) ? html`<button type="button" class="link continue" @click=${p.onContinue}>${t.continue}</button>` : nothing}
+    ${!turn.streaming && p.turns.at(-1) === turn ? html`<button type="button" class="link ask-again" aria-label=${t.askAgainLabel} @click=${() => p.onAskAgain(turn.id)}>${t.askAgain}</button>` : nothing}
   </li>`;
 }
 
@@ -96,36 +73,39 @@ function continues(turn: AnswerTurn, turns: readonly Turn[]): boolean {
 }
 
 /** An HTTP error the proxy answered, in words: what happened, and whether waiting helps. */
-function httpWords(status: number): string {
-  if (status === 401 || status === 403) return 'The server refused this chat: it is not signed in.';
-  if (status === 429) return 'The server is busy with too many requests. Try again in a moment.';
-  if (status === 413 || status === 400) return 'The server could not take this message.';
-  if (status >= 500) return 'The server had a problem answering. Try again in a moment.';
-  return `The server could not answer (error ${status}).`;
+function httpWords(status: number, t: WidgetStrings): string {
+  if (status === 401 || status === 403) return t.httpNotSignedIn;
+  if (status === 429) return t.httpBusy;
+  if (status === 413 || status === 400) return t.httpRefused;
+  if (status >= 500) return t.httpFailed;
+  return t.httpOther(status);
 }
 
-function renderError(turn: ErrorTurn, onRetry: (id: number) => void) {
+function renderError(turn: ErrorTurn, onRetry: (id: number) => void, t: WidgetStrings) {
   const words =
-    turn.code === 'edge_error' && turn.httpStatus !== undefined ? httpWords(turn.httpStatus) : ERROR_WORDS[turn.code];
+    turn.code === 'edge_error' && turn.httpStatus !== undefined ? httpWords(turn.httpStatus, t) : t.errors[turn.code];
   return html`<li class="error" part="bubble error" data-code=${turn.code} data-status=${turn.httpStatus ?? nothing}>
-    <span role="alert">${words ?? 'Something went wrong.'}</span>
-    <details><summary>Details</summary><code>${turn.code}</code>: ${turn.message}</details>
-    ${(turn.retry !== undefined && !NOT_RETRYABLE.has(turn.code)) || turn.reload ? html`<button type="button" class="retry" @click=${() => onRetry(turn.id)}>Retry</button>` : nothing}
+    <span role="alert">${words ?? t.somethingWrong}</span>
+    <details><summary>${t.details}</summary><code>${turn.code}</code>: ${turn.message}</details>
+    ${(turn.retry !== undefined && !NOT_RETRYABLE.has(turn.code)) || turn.reload ? html`<button type="button" class="retry" @click=${() => onRetry(turn.id)}>${t.retry}</button>` : nothing}
   </li>`;
 }
 
 function renderPrompt(turn: UserTurn, p: MessageListProps) {
+  const { t } = p;
   const note =
     turn.state === 'waiting'
-      ? 'Waiting for the model to be ready…'
+      ? t.waiting
       : turn.state === 'unsent'
-        ? 'Not sent.'
+        ? t.unsent
         : turn.state === 'queued'
-          ? 'Queued: it will be sent when the server can be reached.'
+          ? t.queued
           : undefined;
-  return html`<li class="user" part="bubble user" data-state=${turn.state}><span class="text">${turn.text}</span>${note ? html`<p class="note">${note}</p>` : nothing}
-    ${turn.state === 'queued' && turn.outboxId ? html`<button type="button" class="link cancel-queued" @click=${() => p.onCancelQueued(turn.outboxId!)}>Cancel</button>` : nothing}
-    ${turn.state === 'sent' && editable(turn, p.turns) ? html`<button type="button" class="link edit" aria-label="Edit your last message" @click=${() => p.onEdit(turn.id)}>Edit</button>` : nothing}</li>`;
+  const { typed, files } = splitMessage(turn.text);
+  return html`<li class="user" part="bubble user" data-state=${turn.state}><span class="text">${typed}</span>
+    ${files.map((f) => html`<details class="attachment"><summary>📎 ${f.name}</summary><pre>${f.text}</pre></details>`)}${note ? html`<p class="note">${note}</p>` : nothing}
+    ${turn.state === 'queued' && turn.outboxId ? html`<button type="button" class="link cancel-queued" @click=${() => p.onCancelQueued(turn.outboxId!)}>${t.cancel}</button>` : nothing}
+    ${turn.state === 'sent' && editable(turn, p.turns) ? html`<button type="button" class="link edit" aria-label=${t.editLabel} @click=${() => p.onEdit(turn.id)}>${t.edit}</button>` : nothing}</li>`;
 }
 
 /** The last message, its answer finished (or failed): Edit takes it back into the box. */
@@ -135,13 +115,14 @@ function editable(turn: UserTurn, turns: readonly Turn[]): boolean {
 }
 
 export function renderMessageList(p: MessageListProps) {
-  return html`<ol class="messages" part="messages" aria-label="Conversation">
+  const { t } = p;
+  return html`<ol class="messages" part="messages" aria-label=${t.conversation}>
     ${
       p.turns.length === 0
-        ? html`<li class="empty">${p.welcome || 'Ask anything.'}${p.mayAnswerHere ? ' Short, simple messages are answered right here on your device.' : ''}
-        ${p.starters.length ? html`<div class="starters" role="group" aria-label="Suggested messages">${p.starters.map((s) => html`<button type="button" class="starter" @click=${() => p.onStarter(s)}>${s}</button>`)}</div>` : nothing}</li>`
+        ? html`<li class="empty">${p.welcome || t.welcome}${p.mayAnswerHere ? ` ${t.welcomeLocal}` : ''}
+        ${p.starters.length ? html`<div class="starters" role="group" aria-label=${t.suggested}>${p.starters.map((s) => html`<button type="button" class="starter" @click=${() => p.onStarter(s)}>${s}</button>`)}</div>` : nothing}</li>`
         : nothing
     }
-    ${p.turns.map((t) => (t.role === 'user' ? renderPrompt(t, p) : t.role === 'assistant' ? renderAnswer(t, p) : renderError(t, p.onRetry)))}
+    ${p.turns.map((turn) => (turn.role === 'user' ? renderPrompt(turn, p) : turn.role === 'assistant' ? renderAnswer(turn, p) : renderError(turn, p.onRetry, t)))}
   </ol>`;
 }

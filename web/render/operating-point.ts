@@ -7,10 +7,12 @@
  * CRC says "of all messages"). The Greek letters stay in the details.
  */
 import { html, nothing } from 'lit';
-import { promiseWords, type RiskPromise } from '../../core/decision/promise.js';
+import type { RiskPromise } from '../../core/decision/promise.js';
 import type { WorkerStatus } from '../../core/protocol/worker-api.js';
+import type { WidgetStrings } from '../strings/strings.js';
 
 export type OperatingPointProps = {
+  readonly t: WidgetStrings;
   readonly costWeights: readonly number[];
   readonly riskLevels: readonly number[];
   readonly costWeight: number;
@@ -70,56 +72,55 @@ const nearestIndex = (values: readonly number[], target: number) =>
 const LOADING_PROMISE: RiskPromise = { guarantee: 'selective', delta: null, labelsModel: '' };
 
 /** Plain words for where feedback moved τ: a higher τ answers here less often. */
-function adaptedNote(adapted: OperatingPointProps['adapted'], riskLevel: number) {
+function adaptedNote(adapted: OperatingPointProps['adapted'], riskLevel: number, t: WidgetStrings) {
   // Silent prompts lower τ a little each; say so once it adds up, or once a visitor reported one.
   if (!adapted || (adapted.reportedShortfalls === 0 && adapted.shadowChecks === 0 && Math.abs(adapted.drift) < 0.05))
     return nothing;
   const fewer = adapted.drift > 0;
-  const reports =
-    adapted.reportedShortfalls === 1
-      ? '1 answer reported as not good enough'
-      : `${adapted.reportedShortfalls} answers reported as not good enough`;
   const sources = [
-    ...(adapted.reportedShortfalls > 0 ? [reports] : []),
-    ...(adapted.shadowChecks > 0 ? ['checks with the larger model'] : []),
+    ...(adapted.reportedShortfalls > 0 ? [t.reported(adapted.reportedShortfalls)] : []),
+    ...(adapted.shadowChecks > 0 ? [t.shadowChecked] : []),
   ];
-  const moved =
-    Math.abs(adapted.drift) >= 0.05
-      ? `this device now answers ${fewer ? 'less' : 'more'} often than at first`
-      : 'no change yet';
-  return html`<small class="note adapted" role="status">Adjusted from feedback${sources.length ? ` (${sources.join(' and ')})` : ''}: ${moved}.</small>${driftNote(adapted, riskLevel)}`;
+  const moved = Math.abs(adapted.drift) >= 0.05 ? (fewer ? t.answersLess : t.answersMore) : t.noChange;
+  return html`<small class="note adapted" role="status">${t.adjusted}${sources.length ? ` (${sources.join(` ${t.and} `)})` : ''}: ${moved}.</small>${driftNote(adapted, riskLevel, t)}`;
 }
 
 /**
  * The drift indicator: the share of all messages where the device answered and the larger model
  * would have done better, estimated from the checks (each stands for 1/ρ answers: decision 024).
  */
-function driftNote(a: AdaptedSummary, riskLevel: number) {
+function driftNote(a: AdaptedSummary, riskLevel: number, t: WidgetStrings) {
   if (a.shadowChecks === 0 || a.shadowRate <= 0 || a.decisions === 0) return nothing;
   const estimate = Math.min(1, a.shadowShortfalls / a.shadowRate / a.decisions);
   const over = estimate > riskLevel + 0.02;
-  const checked = a.shadowChecks === 1 ? '1 answer' : `${a.shadowChecks} answers`;
-  return html`<small class="note drift" role="status" data-drift=${over ? 'over' : 'within'}>Checked ${checked} with the larger model; it did better on ${a.shadowShortfalls}. Estimated shortfall: about ${Math.round(estimate * 100)}% of messages (${over ? 'above' : 'within'} the ${Math.round(riskLevel * 100)}% target${over ? '; this device now answers less often' : ''}).</small>`;
+  const words = t.drift(
+    a.shadowChecks,
+    a.shadowShortfalls,
+    Math.round(estimate * 100),
+    Math.round(riskLevel * 100),
+    over,
+  );
+  return html`<small class="note drift" role="status" data-drift=${over ? 'over' : 'within'}>${words}</small>`;
 }
 
 export function renderOperatingPoint(p: OperatingPointProps) {
   // Slider left = cheaper (largest λ), right = better (smallest λ).
   const weights = [...p.costWeights].sort((a, b) => b - a);
   const index = nearestIndex(weights, p.costWeight);
-  const words = promiseWords(p.promise ?? LOADING_PROMISE);
-  const uncertifiedNote = p.nothingCertified
-    ? "Every message goes to the larger model: this device's model was not good enough on the examples it was checked on to promise any of these."
-    : 'At this setting every message goes to the larger model: there were too few good examples to promise it.';
+  const { t } = p;
+  const words = t.promise(p.promise ?? LOADING_PROMISE);
+  const uncertifiedNote = p.nothingCertified ? t.nothingCertified : t.uncertified;
+  const position = index === 0 ? t.cheapest : index === weights.length - 1 ? t.best : t.balanced;
   return html`
     <fieldset class="operating-point" part="controls">
-      <legend class="sr-only">How answers are chosen</legend>
+      <legend class="sr-only">${t.howChosen}</legend>
       <div class="control">
-        <label for="tradeoff">Cheaper <span aria-hidden="true">↔</span> Better</label>
+        <label for="tradeoff">${t.tradeoff} <span aria-hidden="true">↔</span> ${t.tradeoffBetter}</label>
         <input id="tradeoff" name="tradeoff" type="range" min="0" max=${Math.max(0, weights.length - 1)} step="1" .value=${String(index)}
-          aria-valuetext=${`${index + 1} of ${weights.length}: ${index === 0 ? 'cheapest' : index === weights.length - 1 ? 'best answers' : 'balanced'} (cost weight ${weights[index]})`}
+          aria-valuetext=${`${index + 1} / ${weights.length}: ${position}`}
           aria-describedby="tradeoff-help"
           @change=${(e: Event) => p.onCostWeight(weights[Number((e.target as HTMLInputElement).value)]!)} />
-        <small id="tradeoff-help">Cheaper answers more on this device; better sends more to the larger model.</small>
+        <small id="tradeoff-help">${t.tradeoffHelp}</small>
       </div>
       <div class="control">
         <label for="risk">${words.label}</label>
@@ -128,7 +129,7 @@ export function renderOperatingPoint(p: OperatingPointProps) {
         </select>
         <small id="risk-help">${words.help}</small>
         ${p.uncertified ? html`<small class="note" role="status">${uncertifiedNote}</small>` : nothing}
-        ${adaptedNote(p.adapted, p.riskLevel)}
+        ${adaptedNote(p.adapted, p.riskLevel, t)}
       </div>
     </fieldset>`;
 }
