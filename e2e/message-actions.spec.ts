@@ -101,3 +101,31 @@ test('Ask again on a device answer runs the local model again from the same hist
   await expect(answer).toHaveCount(1);
   await expect(page.locator('riskgate-chat li.user')).toHaveCount(1);
 });
+
+test('riskgate-answer: the page rewrites a finished answer; what it leaves is shown, returned, announced in riskgate-done and read as history', async ({
+  page,
+}) => {
+  await openChat(page, { mode: 'edge', 'max-tokens': '8' });
+  const bodies = await fakeEdge(page, ['Call us at 555-0100.', 'Mondays.']);
+  await page.evaluate(() => {
+    document.querySelector('riskgate-chat')!.addEventListener('riskgate-answer', (event) => {
+      const answer = (event as CustomEvent<{ text: string; path: string }>).detail;
+      answer.text = `${answer.text.replace(/\d{3}-\d{4}/g, '[number on our contact page]')} (${answer.path})`;
+    });
+  });
+  expect(await send(page, 'How do I reach you?')).toMatchObject({
+    ok: true,
+    text: 'Call us at [number on our contact page]. (edge)',
+  });
+  await expect(page.locator('riskgate-chat li.assistant .text')).toHaveText(
+    'Call us at [number on our contact page]. (edge)',
+  );
+  const done = (await events(page)).filter((e) => e.type === 'riskgate-done').map((e) => e.detail.text);
+  expect(done).toEqual(['Call us at [number on our contact page]. (edge)']);
+  await send(page, 'When are you open?');
+  expect(bodies[1]!.messages).toEqual([
+    { role: 'user', content: 'How do I reach you?' },
+    { role: 'assistant', content: 'Call us at [number on our contact page]. (edge)' },
+    { role: 'user', content: 'When are you open?' },
+  ]);
+});

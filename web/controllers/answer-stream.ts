@@ -3,7 +3,9 @@
  * One route through the worker, folded into the turns: the decision opens an answer bubble under
  * its prompt, tokens grow it, `done` closes it with who served it, and an error is kept as the
  * outcome's failure (the conversation decides what the visitor sees). Each step is also told to
- * the page as a `riskgate-*` event.
+ * the page as a `riskgate-*` event; `riskgate-answer`, before `riskgate-done`, lets the page rewrite
+ * the finished answer (what it leaves is shown, kept and read as history; the model's own text stays
+ * what shadow checks judge).
  */
 import { type ErrorPayload, fromErrorPayload, type RouterError } from '../../core/errors.js';
 import type { ChatMessage, RouteMode, RoutePath } from '../../core/protocol/chat.js';
@@ -85,8 +87,9 @@ async function streamAnswer(
         timings: event.timings,
         usage: event.usage,
       });
-      list.changed();
       const { path, model, finishReason, usage, timings } = event;
+      rewriteByPage(outcome.answer, emit, { path, model, finishReason });
+      list.changed();
       emit('riskgate-done', { path, model, text: outcome.answer.text, finishReason, usage, timings });
     } else if (event.type === 'error') {
       outcome.failure = event.error;
@@ -102,6 +105,19 @@ async function streamAnswer(
   }
   if (outcome.failure && outcome.answer?.streaming) outcome.answer.streaming = false;
   return outcome;
+}
+
+/** `riskgate-answer`: handlers run synchronously and may set `detail.text`; a non-string is ignored. */
+function rewriteByPage(
+  answer: AnswerTurn,
+  emit: Emit,
+  about: { path: RoutePath; model: string; finishReason: string },
+) {
+  const detail = { ...about, text: answer.text };
+  emit('riskgate-answer', detail);
+  if (typeof detail.text !== 'string' || detail.text === answer.text) return;
+  answer.rewrittenFrom = answer.text;
+  answer.text = detail.text;
 }
 
 export function resultOf(answer: AnswerTurn): SendResult {

@@ -270,7 +270,7 @@ export class Conversation implements ReactiveController {
     const d = answer.decision;
     // Stopped answers too: the shadow draw was made at the decision, whatever the answer became.
     if (d.path === 'local' && d.reason === 'gate' && !answer.offlineLocal)
-      this.options.answeredHere?.(d, messages, answer.text);
+      this.options.answeredHere?.(d, messages, answer.rewrittenFrom ?? answer.text);
     return resultOf(answer);
   }
 

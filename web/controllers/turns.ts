@@ -18,6 +18,8 @@ export type AnswerTurn = {
   readonly id: number;
   readonly role: 'assistant';
   text: string;
+  /** The model's own text, when the page rewrote it through `riskgate-answer` (shadow checks judge this one). */
+  rewrittenFrom?: string;
   decision: Decision;
   streaming: boolean;
   servedBy?: string;
