@@ -66,7 +66,7 @@ test('a text file goes with the message, shows as an attachment, comes back with
   await expect(chips).toHaveCount(0); // the box is empty for the next message
   const bubble = page.locator('riskgate-chat li.user');
   await expect(bubble.locator('.text')).toHaveText('How many items?');
-  await expect(bubble.locator('details.attachment summary')).toHaveText('📎 notes.md');
+  await expect(bubble.locator('details.attachment summary')).toHaveText('notes.md', { useInnerText: true });
   await bubble.locator('details.attachment summary').click();
   await expect(bubble.locator('details.attachment pre')).toHaveText(NOTES.trimEnd());
 

@@ -78,3 +78,40 @@ test.describe("a proxy that refuses the page's origin", () => {
     expect(warnings.join('\n')).toMatch(/refused this page's origin .*cors_origins/);
   });
 });
+
+test('an edge answer ends "cannot be reached": the line goes and what was queued is sent at once, not at its next back-off', async ({
+  page,
+}) => {
+  let down = true;
+  for (const path of ['/v1/chat/completions', '/health'])
+    await page.route(`${PROXY_URL}${path}`, (route) => (down ? route.abort('connectionrefused') : route.fallback()));
+  await mount(page, { endpoint: PROXY_URL, mode: 'edge', 'max-tokens': '8' });
+  const queued = await send(page, 'What is the capital of France?');
+  expect(queued).toMatchObject({ ok: true, queued: expect.any(String) });
+  const line = page.locator('riskgate-chat .connectivity');
+  await expect(line).toContainText('cannot be reached');
+  // Let its back-off grow past the wait below (1 + 2 + 4 s: the next try is 8 s away).
+  await expect
+    .poll(() => page.evaluate(() => document.querySelector('riskgate-chat')!.outbox[0]?.attempts ?? 0), {
+      timeout: 20_000,
+    })
+    .toBeGreaterThanOrEqual(4);
+  down = false;
+  expect(await send(page, 'Once upon a time')).toMatchObject({ ok: true, path: 'edge' });
+  await expect(line).toHaveCount(0, { timeout: 4_000 });
+  await expect(page.locator('riskgate-chat li.user[data-state="queued"]')).toHaveCount(0, { timeout: 4_000 });
+  expect(await page.evaluate(() => document.querySelector('riskgate-chat')!.outbox.length)).toBe(0);
+});
+
+test('cancelling the only queued message ends "cannot be reached": nothing is waiting for the server any more', async ({
+  page,
+}) => {
+  await page.route(`${PROXY_URL}/**`, (route) => route.abort('connectionrefused'));
+  await mount(page, { endpoint: PROXY_URL, mode: 'edge', 'max-tokens': '8' });
+  expect(await send(page, 'What is the capital of France?')).toMatchObject({ ok: true, queued: expect.any(String) });
+  const line = page.locator('riskgate-chat .connectivity');
+  await expect(line).toContainText('cannot be reached');
+  await page.locator('riskgate-chat button.cancel-queued').click();
+  await expect(page.locator('riskgate-chat li.user')).toHaveAttribute('data-state', 'unsent');
+  await expect(line).toHaveCount(0);
+});

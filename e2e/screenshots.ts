@@ -2,7 +2,8 @@
  * @module e2e/screenshots
  * `npm run screenshots`: the widget as a visitor sees it, desktop and 390 px mobile: ready, a
  * local answer, an edge answer, an error, a prompt queued for the edge, an answer given on the
- * device because the edge was out of reach (offline="local"), a Markdown code answer, dark mode, and the
+ * device because the edge was out of reach (offline="local"), a Markdown code answer, German with a text
+ * file attached, dark mode, and the
  * launcher closed and open; written to docs/screenshots/.
  * Runs the production static server and the edge proxy itself.
  */
@@ -110,6 +111,23 @@ try {
     }, proxy.url);
     await shoot(page, `${label}-code-answer`);
     await page.unroute('**/v1/chat/completions');
+    // In German, with a text file attached to the message (an edge answer).
+    await page.evaluate(() => {
+      const el = document.querySelector('riskgate-chat')!;
+      el.clear();
+      el.setAttribute('lang', 'de');
+      el.maxTokens = 40;
+    });
+    await page.locator('riskgate-chat input[name="attachment"]').setInputFiles({
+      name: 'bestellung.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('# Bestellung 42\n\n- blaue Tasse\n- roter Wasserkocher\n'),
+    });
+    await page.locator('riskgate-chat textarea[name="prompt"]').fill('Was steht in meiner Bestellung?');
+    await page.locator('riskgate-chat textarea[name="prompt"]').press('Enter');
+    await page.locator('riskgate-chat li.assistant[aria-busy="false"]').waitFor();
+    await shoot(page, `${label}-german-attachment`);
+    await page.evaluate(() => document.querySelector('riskgate-chat')!.removeAttribute('lang'));
     // Dark (the visitor's preference), with an answer and an error.
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.evaluate(async () => {

@@ -100,6 +100,7 @@ export function createProxyApp(options: ProxyOptions) {
     authOn: authIsOn(auth),
     metricsToken: options.metricsToken,
     sharedStateHealthy: options.sharedStateHealthy,
+    aliases: config.model_aliases,
     authMode:
       [config.tokens.length > 0 ? 'bearer' : '', options.widgetTokenSecret ? 'widget-token' : '']
         .filter(Boolean)

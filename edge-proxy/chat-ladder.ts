@@ -2,7 +2,8 @@
  * @module chat-ladder
  * Which edge models may answer one chat request, best first: the selector ranks them by utility
  * (from the request's representation when it carries one), the caller's allow-list and the
- * parameters the request sets narrow them, and `stop` is applied here for all.
+ * parameters the request sets and the answer length it asks for (each model's declared
+ * `max_output_tokens`) narrow them, and `stop` is applied here for all.
  */
 import { decodeRepresentation } from '../core/representation/wire.js';
 import type { ProxyConfig } from './config.js';
@@ -69,12 +70,26 @@ export async function chooseLadder(inputs: LadderInputs): Promise<ChosenLadder |
     const message = `this key may use ${[...allowed!].join(', ')}, and none of them is served here`;
     return errorResponse(openAiError('model_not_allowed', message, 'model'), headers);
   }
+  const asked = request.maxTokens;
+  const long = permitted.filter(
+    (c) => asked === undefined || c.maxOutputTokens === undefined || asked <= c.maxOutputTokens,
+  );
+  if (long.length === 0 && permitted.length > 0) {
+    const most = Math.max(...permitted.map((c) => c.maxOutputTokens ?? 0));
+    const param = body.max_completion_tokens ? 'max_completion_tokens' : 'max_tokens';
+    const message = `${param} ${asked} is more than any edge model here writes (at most ${most})`;
+    return errorResponse(openAiError('invalid_request', message, param), headers);
+  }
   // Only upstreams that can honour every parameter the request sets.
-  const ladder = permitted
+  const ladder = long
     .filter((c) => firstUnmet(read.needs, c.upstream.supports) === undefined)
     .map((c) => (read.stop.length > 0 ? { ...c, upstream: withStop(c.upstream, read.stop) } : c));
-  if (ladder.length === 0 && permitted.length > 0) {
-    const unmet = firstUnmet(read.needs, permitted[0]!.upstream.supports)!;
+  if (ladder.length === 0 && long.length > 0) {
+    const unmet = firstUnmet(read.needs, long[0]!.upstream.supports)!;
+    if (unmet === 'vision') {
+      const message = `image_url parts: no edge model ${pinned ? `(${pinned}) ` : ''}here reads images`;
+      return errorResponse(openAiError('unsupported_parameter', message, read.imagesAt ?? 'messages'), headers);
+    }
     const message = `${unmet}: no edge model ${pinned ? `(${pinned}) ` : ''}here honours it`;
     return errorResponse(openAiError('unsupported_parameter', message, unmet), headers);
   }

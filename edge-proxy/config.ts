@@ -20,6 +20,11 @@ const modelBase = {
   /** Latency priors seeding the EWMA: time to first token and decode speed. */
   prior_ttft_ms: z.number().min(0).default(300),
   prior_tokens_per_s: z.number().positive().default(50),
+  /**
+   * The most this model writes in one answer (its provider's limit). A request asking for more
+   * skips it; when no model may, a 400 names `max_tokens`. @default none (a gguf model: its context length)
+   */
+  max_output_tokens: z.number().int().positive().optional(),
 };
 
 export const modelSchema = z.discriminatedUnion('kind', [
@@ -46,6 +51,8 @@ export const modelSchema = z.discriminatedUnion('kind', [
     /** Name of the environment variable holding the API key (never the key itself in a file you commit). */
     api_key_env: z.string().optional(),
     api_key: z.string().optional(),
+    /** The model reads image parts (`image_url`); requests with images go only to such models. @default false */
+    vision: z.boolean().optional(),
   }),
   /** Real recorded answers of a model from a JSONL file ({prompt, model, response}). */
   z.object({

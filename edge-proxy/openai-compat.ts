@@ -6,7 +6,8 @@
  * with 400 `unsupported_parameter` naming what no edge model here can do. Parameters an upstream
  * must honour (`top_p`, penalties, `response_format`, `logit_bias`) go only to upstreams that
  * declare them; so do `tools`, `tool_choice`, `parallel_tool_calls` and a conversation that holds
- * tool calls or tool results (those messages then go to the upstream exactly as sent). `user`
+ * tool calls or tool results, and image parts to upstreams that declare `vision` (those messages
+ * then go to the upstream exactly as sent; the selector reads their text parts). `user`
  * goes to upstreams that take it (it changes no answer). `stop` is applied by the proxy itself,
  * so every upstream honours it. `n > 1` and `logprobs` are refused: one choice, no log
  * probabilities (decision 018). Never a 200 that silently ignored part of the request.
@@ -25,6 +26,8 @@ export type ReadRequest = {
   readonly stop: readonly string[];
   /** The messages as sent, when they hold tool calls or results (see UpstreamRequest). */
   readonly openAiMessages?: readonly unknown[];
+  /** Where the first image part is (`messages[i].content`), named when no upstream reads images. */
+  readonly imagesAt?: string;
 };
 
 type Part = { type: string; text?: string };
@@ -92,6 +95,7 @@ export function readChatRequest(body: ChatRequest): ReadRequest | Unsupported {
     (Array.isArray(raw.tools) && raw.tools.length > 0) ||
     (raw.tool_choice !== undefined && raw.tool_choice !== null && raw.tool_choice !== 'none');
   let toolConversation = false;
+  let imagesAt: string | undefined;
   const messages: ChatMessage[] = [];
   for (const [i, m] of body.messages.entries()) {
     const message = m as { role: string; content?: string | Part[] | null; tool_calls?: unknown[] };
@@ -99,10 +103,11 @@ export function readChatRequest(body: ChatRequest): ReadRequest | Unsupported {
     let content = '';
     if (typeof message.content === 'string') content = message.content;
     else if (Array.isArray(message.content)) {
-      const other = message.content.find((p) => p.type !== 'text');
+      const other = message.content.find((p) => p.type !== 'text' && p.type !== 'image_url');
       if (other)
         return { param: `messages[${i}].content`, message: `${other.type} parts: no edge model here reads them` };
-      content = message.content.map((p) => p.text ?? '').join('\n');
+      if (message.content.some((p) => p.type === 'image_url')) imagesAt ??= `messages[${i}].content`;
+      content = message.content.flatMap((p) => (p.type === 'text' ? [p.text ?? ''] : [])).join('\n');
     }
     // What the selector and the limits read: a tool result counts as input, like a user turn.
     const role =
@@ -120,6 +125,7 @@ export function readChatRequest(body: ChatRequest): ReadRequest | Unsupported {
     for (const name of ['tools', 'tool_choice', 'parallel_tool_calls'] as const)
       if (raw[name] !== undefined && raw[name] !== null) extra[name] = raw[name];
   }
+  if (imagesAt) needs.push('vision');
   if (typeof raw.user === 'string') extra.user = raw.user;
   for (const name of PASS_THROUGH) {
     if (neutral(name, raw[name])) continue;
@@ -130,7 +136,15 @@ export function readChatRequest(body: ChatRequest): ReadRequest | Unsupported {
     raw.stop === undefined || raw.stop === null
       ? []
       : (Array.isArray(raw.stop) ? raw.stop : [raw.stop]).filter((s): s is string => typeof s === 'string' && s !== '');
-  return { messages, extra, needs, stop, ...(toolConversation ? { openAiMessages: body.messages } : {}) };
+  const asSent = toolConversation || imagesAt !== undefined;
+  return {
+    messages,
+    extra,
+    needs,
+    stop,
+    ...(asSent ? { openAiMessages: body.messages } : {}),
+    ...(imagesAt ? { imagesAt } : {}),
+  };
 }
 
 /** Whether an upstream can honour what the request needs (and which need it cannot). */

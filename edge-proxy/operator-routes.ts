@@ -1,7 +1,8 @@
 /**
  * @module operator-routes
  * GET /health, /metrics and /v1/models. /metrics and /health's details name upstreams, costs and
- * auth: for operators only (issue 24, S11); anyone gets /health's one-word status.
+ * auth: for operators only (issue 24, S11); anyone gets /health's one-word status. /v1/models
+ * lists what the caller may use: a virtual key limited to some models sees those (and its aliases).
  */
 import type { Hono } from 'hono';
 import type { Fail, ProxyContext, Vars } from './app-context.js';
@@ -10,6 +11,7 @@ import type { createBreakers } from './circuit-breakers.js';
 import type { Metrics } from './metrics.js';
 import { openAiError } from './openai-error.js';
 import type { Candidate, createEdgeSelector } from './selector.js';
+import { allowedModels } from './virtual-keys.js';
 
 export type OperatorDeps = {
   readonly selector: ReturnType<typeof createEdgeSelector>;
@@ -21,6 +23,7 @@ export type OperatorDeps = {
   readonly authMode: string;
   readonly metricsToken: string | undefined;
   readonly sharedStateHealthy: (() => boolean) | undefined;
+  readonly aliases: Readonly<Record<string, string>>;
 };
 
 export function addOperatorRoutes(app: Hono<Vars>, deps: OperatorDeps): void {
@@ -62,9 +65,13 @@ export function addOperatorRoutes(app: Hono<Vars>, deps: OperatorDeps): void {
     owned_by: k.upstream.kind,
     ...(k.upstream.kind === 'replay' ? { recorded_prompts_only: true } : {}),
   });
-  app.get('/v1/models', (c) => c.json({ object: 'list', data: selector.candidates.map(modelObject) }));
+  const mayUse = (c: ProxyContext) => {
+    const allowed = allowedModels(c.get('key'), deps.aliases);
+    return allowed ? selector.candidates.filter((k) => allowed.has(k.upstream.model)) : selector.candidates;
+  };
+  app.get('/v1/models', (c) => c.json({ object: 'list', data: mayUse(c).map(modelObject) }));
   app.get('/v1/models/:id{.+}', (c) => {
-    const found = selector.candidates.find((k) => k.upstream.model === c.req.param('id'));
+    const found = mayUse(c).find((k) => k.upstream.model === c.req.param('id'));
     return found
       ? c.json(modelObject(found))
       : fail(openAiError('invalid_model', `model ${c.req.param('id')} is not served here`, 'model'));

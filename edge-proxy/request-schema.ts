@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 
-export const MAX_TOKENS_LIMIT = 4096;
+/** A bound against absurd values only: each edge model's own limit is `max_output_tokens` (chat-ladder.ts). */
+export const MAX_TOKENS_LIMIT = 1_048_576;
 
 export const chatRequestSchema = z
   .object({

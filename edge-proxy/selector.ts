@@ -16,6 +16,8 @@ export type Candidate = {
   /** The selector.onnx output that predicts this model (defaults to its id). */
   readonly qualityModel?: string;
   readonly usdPer1kTokens: number;
+  /** The longest answer it writes (`max_output_tokens`); absent: no declared limit. */
+  readonly maxOutputTokens?: number;
   ttftMs: number;
   tokensPerSecond: number;
 };

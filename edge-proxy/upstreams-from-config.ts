@@ -46,6 +46,7 @@ function upstreamOf(model: ModelConfig, baseDir: string, idleTimeoutMs: number, 
         idleTimeoutMs,
         transport: undiciTransport,
         apiKey: model.api_key ?? (model.api_key_env ? process.env[model.api_key_env] : undefined),
+        vision: model.vision ?? false,
       });
     case 'replay':
       return createReplayUpstream({
@@ -80,7 +81,14 @@ export function candidatesFromConfig(
     usdPer1kTokens: m.usd_per_1k_tokens,
     ttftMs: m.prior_ttft_ms,
     tokensPerSecond: m.prior_tokens_per_s,
+    ...maxOutputOf(m),
   }));
+}
+
+/** What the model declares it writes at most; a GGUF model cannot write past its context window. */
+function maxOutputOf(m: ModelConfig): { maxOutputTokens?: number } {
+  const declared = m.max_output_tokens ?? (m.kind === 'gguf' ? m.context_length : undefined);
+  return declared === undefined ? {} : { maxOutputTokens: declared };
 }
 
 /** The shadow-check judge from `config.judge` (any model kind; it answers no chat requests). */

@@ -51,6 +51,14 @@ describe('virtual keys', () => {
     expect((await a.chat.completions.create({ model: 'auto', ...hi })).model).toBe('remote');
   });
 
+  it('GET /v1/models lists what the key may use: a key limited to some models sees only those', async () => {
+    expect((await client(KEYS.a).models.list()).data.map((m) => m.id)).toEqual(['remote']);
+    expect((await client(KEYS.b).models.list()).data.map((m) => m.id).sort()).toEqual(['remote', 'stories260K']);
+    const hidden = await refusal(client(KEYS.a).models.retrieve('stories260K'));
+    expect(hidden?.status).toBe(404);
+    expect((await client(KEYS.a).models.retrieve('remote')).id).toBe('remote');
+  });
+
   it("a key's own rate limit holds for it and not for the others", async () => {
     const a = client(KEYS.a);
     // Two a minute: within three requests one is refused, whatever the test above left of this minute.

@@ -22,6 +22,8 @@ export type OpenAiHttpOptions = {
   readonly maxEventBytes?: number;
   /** How the request is sent. @default fetchTransport (any runtime); the Node server passes undiciTransport */
   readonly transport?: HttpTransport;
+  /** The model reads image parts (config `vision: true`): only a vision model may be sent them. */
+  readonly vision?: boolean;
 };
 
 function parseErrorBody(text: string): OpenAiErrorBody | null {
@@ -194,6 +196,7 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
       'response_format',
       'logit_bias',
       'tools',
+      ...(options.vision ? (['vision'] as const) : []),
     ] as const),
   };
 }

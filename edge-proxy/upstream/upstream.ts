@@ -19,7 +19,7 @@ export type UpstreamRequest = {
   readonly extra?: Readonly<Record<string, unknown>>;
   /**
    * The messages exactly as the client sent them, when they hold what `messages` cannot (tool
-   * calls and tool results). Only upstreams that support `tools` get such a request.
+   * calls and tool results, image parts). Only upstreams that support `tools` (or `vision`) get such a request.
    */
   readonly openAiMessages?: readonly unknown[];
 };
@@ -31,7 +31,9 @@ export type UpstreamCapability =
   | 'frequency_penalty'
   | 'response_format'
   | 'logit_bias'
-  | 'tools';
+  | 'tools'
+  /** Reads `image_url` content parts (declared per model: `vision: true`). */
+  | 'vision';
 
 export type UpstreamResult = {
   readonly finishReason: 'stop' | 'length' | 'tool_calls';

@@ -108,6 +108,7 @@ export const chatStyles = css`
   form { display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-end; }
   textarea { flex: 1; min-width: 0; resize: vertical; padding: 8px; border: 1px solid var(--_input-border); border-radius: 8px; min-height: 2.4em; field-sizing: content; max-height: 10em; color: inherit; background: var(--_background); }
   textarea[aria-invalid='true'] { border-color: var(--_danger); }
+  svg.icon { vertical-align: -0.125em; }
   button.attach { background: none; color: var(--_text); border: 1px solid var(--_input-border); padding: 8px 10px; }
   ul.attachments { flex-basis: 100%; order: -1; display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; font-size: 13px; }
   ul.attachments li { border: 1px solid var(--_border); border-radius: 999px; padding: 2px 4px 2px 10px; }

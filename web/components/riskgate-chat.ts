@@ -116,6 +116,7 @@ export class RiskgateChat extends RiskgateChatProperties {
       unqueue: (id: string) => this.#outbox.cancel(id),
       emit: (name, detail) => {
         if (name === 'riskgate-done') this.#announce(detail as { path: string; model: string; text: string });
+        if (name === 'riskgate-done' && (detail as { path: string }).path === 'edge') this.#outbox.edgeAnswered();
         if (name === 'riskgate-decision') this.#feedback.decided(detail as Decision);
         this.emit(name, detail);
         if (name === 'riskgate-feedback') void this.#feedback.fellShort((detail as { decision: Decision }).decision);

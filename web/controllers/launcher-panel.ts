@@ -6,6 +6,7 @@
  * for assistive technology.
  */
 import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { chatIcon } from '../render/icons.js';
 import type { WidgetStrings } from '../strings/strings.js';
 
 type LauncherHost = ReactiveControllerHost &
@@ -67,7 +68,7 @@ export class LauncherPanel implements ReactiveController {
   renderButton(): TemplateResult {
     const t = this.host.words;
     return html`<button type="button" class="launcher" part="launcher" aria-expanded="false" aria-haspopup="dialog" @click=${() => this.open()}>
-        <span aria-hidden="true">💬</span> ${t.chat}</button>`;
+        ${chatIcon} ${t.chat}</button>`;
   }
 
   /** The open panel's title bar, with Close. */

@@ -94,7 +94,19 @@ export class OutboxDelivery implements ReactiveController {
   async cancel(id: string): Promise<void> {
     await (await this.#open()).remove(id);
     this.entries = this.entries.filter((e) => e.id !== id);
+    // Nothing waits for the edge any more, so nothing checks it: the line must not go on saying it is down.
+    if (this.entries.length === 0 && this.connectivity === 'edge-unreachable') this.#setConnectivity('online');
     this.host.requestUpdate();
+  }
+
+  /**
+   * The edge just answered a message: it is reachable, so the line stops saying otherwise and what
+   * waits for it is sent now rather than at its next back-off.
+   */
+  edgeAnswered(): void {
+    if (this.connectivity !== 'edge-unreachable') return;
+    this.#setConnectivity('online');
+    this.retryNow();
   }
 
   /** Try now (the Retry on the connectivity line). */

@@ -7,6 +7,7 @@
 import { html, nothing } from 'lit';
 import type { TextAttachment } from '../../core/chat/attachments.js';
 import type { WidgetStrings } from '../strings/strings.js';
+import { paperclipIcon } from './icons.js';
 
 /** What the file picker offers; the content is checked anyway (core/chat/attachments.ts). */
 const TEXT_FILES = 'text/*,.md,.markdown,.csv,.tsv,.json,.yaml,.yml,.xml,.log,.ini,.toml,.ts,.js,.py,.html,.css,.sql';
@@ -49,7 +50,7 @@ export function renderComposer(p: ComposerProps) {
         }
       }}></textarea>
     <button type="button" class="attach" part="attach" aria-label=${t.attach} title=${t.attach}
-      @click=${(e: Event) => ((e.currentTarget as HTMLElement).nextElementSibling as HTMLInputElement).click()}><span aria-hidden="true">📎</span></button>
+      @click=${(e: Event) => ((e.currentTarget as HTMLElement).nextElementSibling as HTMLInputElement).click()}>${paperclipIcon}</button>
     <input type="file" name="attachment" hidden multiple accept=${TEXT_FILES} @change=${(e: Event) => {
       const input = e.target as HTMLInputElement;
       p.onAttach([...(input.files ?? [])]);
@@ -57,7 +58,7 @@ export function renderComposer(p: ComposerProps) {
     }} />
     ${p.busy ? html`<button type="button" class="stop" part="stop" @click=${p.onStop}>${t.stop}</button>` : nothing}
     <button type="submit" part="send">${t.send}</button>
-    ${p.files.length ? html`<ul class="attachments" aria-label=${t.attachedFiles}>${p.files.map((f, i) => html`<li><span>📎 ${f.name}</span> <button type="button" class="link remove-file" aria-label=${t.removeFile(f.name)} @click=${() => p.onRemoveFile(i)}>${t.remove}</button></li>`)}</ul>` : nothing}
+    ${p.files.length ? html`<ul class="attachments" aria-label=${t.attachedFiles}>${p.files.map((f, i) => html`<li><span>${paperclipIcon} ${f.name}</span> <button type="button" class="link remove-file" aria-label=${t.removeFile(f.name)} @click=${() => p.onRemoveFile(i)}>${t.remove}</button></li>`)}</ul>` : nothing}
     ${p.hint ? html`<p id="composer-hint" class="hint" role="status">${p.hint}</p>` : nothing}
   </form>`;
 }

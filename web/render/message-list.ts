@@ -9,6 +9,7 @@ import type { AnswerTurn, ErrorTurn, Turn, UserTurn } from '../controllers/conve
 import { splitMessage } from '../../core/chat/attachments.js';
 import { lastPromptIndex } from '../controllers/turns.js';
 import { renderBadge } from './badge.js';
+import { paperclipIcon } from './icons.js';
 import { renderMarkdown } from './markdown.js';
 import type { WidgetStrings } from '../strings/strings.js';
 
@@ -103,7 +104,7 @@ function renderPrompt(turn: UserTurn, p: MessageListProps) {
           : undefined;
   const { typed, files } = splitMessage(turn.text);
   return html`<li class="user" part="bubble user" data-state=${turn.state}><span class="text">${typed}</span>
-    ${files.map((f) => html`<details class="attachment"><summary>📎 ${f.name}</summary><pre>${f.text}</pre></details>`)}${note ? html`<p class="note">${note}</p>` : nothing}
+    ${files.map((f) => html`<details class="attachment"><summary>${paperclipIcon} ${f.name}</summary><pre>${f.text}</pre></details>`)}${note ? html`<p class="note">${note}</p>` : nothing}
     ${turn.state === 'queued' && turn.outboxId ? html`<button type="button" class="link cancel-queued" @click=${() => p.onCancelQueued(turn.outboxId!)}>${t.cancel}</button>` : nothing}
     ${turn.state === 'sent' && editable(turn, p.turns) ? html`<button type="button" class="link edit" aria-label=${t.editLabel} @click=${() => p.onEdit(turn.id)}>${t.edit}</button>` : nothing}</li>`;
 }
