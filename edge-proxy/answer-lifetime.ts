@@ -15,7 +15,14 @@ export type AnswerLifetime = {
   end(): void;
 };
 
-export function startAnswerLifetime(client: AbortSignal, timeoutMs: number, drain?: AbortSignal): AnswerLifetime {
+export function startAnswerLifetime(
+  client: AbortSignal,
+  timeoutMs: number,
+  drain?: AbortSignal,
+  /** Called once when the answer ends (its trace span closes here). */
+  onEnd?: () => void,
+): AnswerLifetime {
+  let ended = false;
   const abort = new AbortController();
   client.addEventListener('abort', () => abort.abort(), { once: true });
   let timedOut: number | undefined;
@@ -39,6 +46,8 @@ export function startAnswerLifetime(client: AbortSignal, timeoutMs: number, drai
     end() {
       drain?.removeEventListener('abort', onDrained);
       clearTimeout(deadline);
+      if (!ended) onEnd?.();
+      ended = true;
     },
   };
 }

@@ -20,6 +20,7 @@ import type { ChatRequest } from './request-schema.js';
 import { respondStream } from './respond-stream.js';
 import { respondWhole } from './respond-whole.js';
 import type { EdgeSelector } from './selector.js';
+import { endChatSpan, startChatSpan } from './tracing.js';
 
 export type ChatContext = {
   readonly config: ProxyConfig;
@@ -57,6 +58,12 @@ export async function answerChat(ctx: ChatContext, answer: Answer): Promise<Resp
   const chosen = await chooseLadder({ ...ctx, body, read, request, requestId, allowed: answer.allowed });
   if (chosen instanceof Response) return chosen;
   ctx.metrics.decisions.inc({ decision: 'edge' });
+  const chat = startChatSpan(body, requestId);
+  const headers: Record<string, string> = {
+    'x-request-id': requestId,
+    'x-router-decision': 'edge',
+    'x-router-quality-source': chosen.predicted ? 'selector' : 'prior',
+  };
   const serving: AnswerServing = {
     config,
     log: ctx.log,
@@ -66,18 +73,15 @@ export async function answerChat(ctx: ChatContext, answer: Answer): Promise<Resp
     requestId,
     completionId: `chatcmpl-${requestId}`,
     created: Math.floor(Date.now() / 1000),
-    headers: {
-      'x-request-id': requestId,
-      'x-router-decision': 'edge',
-      'x-router-quality-source': chosen.predicted ? 'selector' : 'prior',
-    },
-    lifetime: startAnswerLifetime(answer.signal, config.request_timeout_ms, ctx.drained),
+    headers,
+    lifetime: startAnswerLifetime(answer.signal, config.request_timeout_ms, ctx.drained, () => endChatSpan(chat)),
     account: openAnswerAccount(ctx, answer.caller, request, answer.reserved),
     failover: {
       attemptsPerUpstream: config.attempts_per_upstream,
       backoffMs: config.backoff_ms,
       firstByteTimeoutMs: config.first_byte_timeout_ms,
       ...(ctx.breakers ? { breakers: ctx.breakers } : {}),
+      trace: chat,
     },
     onAttemptFailed: observeAttemptFailures(ctx, config, requestId),
   };

@@ -70,6 +70,13 @@ export const modelSchema = z.discriminatedUnion('kind', [
 
 export const configSchema = z
   .object({
+    /**
+     * OTLP/HTTP traces URL (e.g. http://collector:4318/v1/traces): one span per chat request and
+     * one per upstream attempt, GenAI semantic conventions. Also OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT. @default none: off
+     */
+    otel_traces_endpoint: z.string().url().optional(),
+    /** `service.name` of those spans. @default "riskgate-edge-proxy" */
+    otel_service_name: z.string().min(1).default('riskgate-edge-proxy'),
     /** @default 8787 */
     port: z.number().int().min(0).max(65535).default(8787),
     /** Interface to listen on; `HOST` overrides. Anything but loopback needs tokens or allow_anonymous. @default "127.0.0.1" */

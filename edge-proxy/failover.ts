@@ -12,6 +12,7 @@ import { RouterError } from '../core/errors.js';
 import type { Breakers } from './circuit-breakers.js';
 import type { Candidate } from './selector.js';
 import type { UpstreamRequest, UpstreamResult } from './upstream/upstream.js';
+import { type ChatSpan, tracedAttempt } from './tracing.js';
 import { UpstreamError } from './upstream/upstream-error.js';
 
 export type FailoverOptions = {
@@ -26,6 +27,8 @@ export type FailoverOptions = {
   /** Abandon an attempt that has sent nothing for this long (before its first piece). */
   readonly firstByteTimeoutMs?: number;
   readonly breakers?: Breakers;
+  /** The request's trace span: each attempt is a client span under it (tracing.ts). */
+  readonly trace?: ChatSpan;
 };
 
 export type Served = {
@@ -77,7 +80,10 @@ export async function serveWithFailover(
       if (attempt > 0) await sleep(options.backoffMs * 2 ** (attempt - 1));
       const state: { ttftMs?: number } = {};
       try {
-        const run = () => attemptOnce(candidate, request, signal, options, events, state);
+        const run = () =>
+          tracedAttempt(options.trace, candidate, () =>
+            attemptOnce(candidate, request, signal, options, events, state),
+          );
         return options.breakers ? await options.breakers.get(candidate.upstream.id).execute(run) : await run();
       } catch (thrown) {
         const error =

@@ -3,6 +3,7 @@
  * The Node adapter: the only file that listens. `npm run proxy`; `RISKGATE_CONFIG` names a JSON
  * config file (edge-proxy/config.ts), `PROXY_PORT` and `RISKGATE_TOKENS` override it.
  */
+import { startTracing } from './tracing-export.js';
 import { createHttpEmbedder } from './embeddings.js';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
@@ -140,8 +141,10 @@ export async function startProxy(
     ...(qualityPredictor ? { qualityPredictor } : {}),
     ...(judge ? { judge } : {}),
   });
+  const tracing = startTracing(config);
   const running = await listen(app.fetch, port, config.host);
   const release = async () => {
+    await tracing?.shutdown();
     await Promise.all(candidates.map((c) => c.upstream.close?.()));
     await judge?.close?.();
     await shared?.close();
