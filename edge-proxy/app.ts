@@ -24,7 +24,7 @@ import type { QualityPredictor } from './quality-predictor.js';
 import { createEdgeSelector, type Candidate } from './selector.js';
 import { handleUnrouted, useTransportGuards } from './transport-guards.js';
 import type { Judge } from './judge/pairwise-judge.js';
-import { createKeyring } from './virtual-keys.js';
+import { createKeyring, type VirtualKey } from './virtual-keys.js';
 
 export type ProxyOptions = {
   readonly config?: Partial<ProxyConfig>;
@@ -117,7 +117,11 @@ export function createProxyApp(options: ProxyOptions) {
     fail,
   });
   handleUnrouted(app, fail, log);
-  return Object.assign(app, { drain: admission.drain });
+  return Object.assign(app, {
+    drain: admission.drain,
+    /** Virtual keys from a reloaded config; throws (and keeps the old ones) when they are invalid. */
+    reloadKeys: (keys: readonly VirtualKey[]) => keyring.replace(keys),
+  });
 }
 
 export type ProxyApp = ReturnType<typeof createProxyApp>;

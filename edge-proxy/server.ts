@@ -3,6 +3,7 @@
  * The Node adapter: the only file that listens. `npm run proxy`; `RISKGATE_CONFIG` names a JSON
  * config file (edge-proxy/config.ts), `PROXY_PORT` and `RISKGATE_TOKENS` override it.
  */
+import type { VirtualKey } from './virtual-keys.js';
 import { startTracing } from './tracing-export.js';
 import { createHttpEmbedder } from './embeddings.js';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
@@ -55,6 +56,8 @@ export type RunningProxy = {
   close(): Promise<void>;
   /** Graceful: stop accepting, let open answers finish within `deadlineMs`, then close (SIGTERM). */
   drain?(deadlineMs: number): Promise<void>;
+  /** Virtual keys from a reloaded config (SIGHUP); throws and keeps the old ones when they are invalid. */
+  reloadKeys?(keys: readonly VirtualKey[]): void;
 };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -151,6 +154,7 @@ export async function startProxy(
   };
   return {
     ...running,
+    reloadKeys: app.reloadKeys,
     close: async () => {
       await running.close();
       await release();
@@ -192,6 +196,21 @@ export function drainOnSignals(
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** SIGHUP re-reads the config file and swaps the virtual keys; anything else in it needs a restart. */
+export function reloadKeysOnSighup(proxy: RunningProxy): void {
+  process.on('SIGHUP', () => {
+    try {
+      const { config } = loadConfig();
+      proxy.reloadKeys?.(config.keys);
+      console.log(`riskgate edge proxy ${process.pid}: reloaded ${config.keys.length} virtual keys`);
+    } catch (error) {
+      console.error(
+        `riskgate edge proxy ${process.pid}: reload refused, keeping the old keys: ${(error as Error).message}`,
+      );
+    }
+  });
 }
 
 export function describeAuth(config: ProxyConfig): string {
@@ -241,10 +260,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     };
     process.on('SIGTERM', stopAll);
     process.on('SIGINT', stopAll);
+    // SIGHUP: every worker reloads its keys from the config file.
+    process.on('SIGHUP', () => {
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
+    });
     console.log(`riskgate edge proxy: ${wanted} workers on port ${config.port}`);
   } else {
     const proxy = await startProxy(config.port, { config, baseDir });
     drainOnSignals(proxy, config.drain_timeout_ms);
+    reloadKeysOnSighup(proxy);
     if (cluster.isWorker) console.log(`riskgate edge proxy worker ${process.pid}: ${proxy.url}`);
     if (cluster.isPrimary) {
       console.log(`riskgate edge proxy: ${proxy.url}  (POST /v1/chat/completions, GET /v1/models, /health, /metrics)`);

@@ -27,14 +27,33 @@ export const virtualKeySchema = z
 
 export type VirtualKey = z.infer<typeof virtualKeySchema>;
 
-export type Keyring = { readonly size: number; find(bearer: string): Promise<VirtualKey | undefined> };
+export type Keyring = {
+  readonly size: number;
+  find(bearer: string): Promise<VirtualKey | undefined>;
+  /** The keys from a reloaded config (SIGHUP): added ones work, removed ones are refused, from the next request on. */
+  replace(keys: readonly VirtualKey[]): void;
+};
 
-export function createKeyring(keys: readonly VirtualKey[]): Keyring {
+function indexByHash(keys: readonly VirtualKey[]): Map<string, VirtualKey> {
   const byHash = new Map(keys.map((k) => [k.sha256, k]));
   if (byHash.size !== keys.length) throw new Error('two virtual keys have the same sha256');
+  return byHash;
+}
+
+export function createKeyring(keys: readonly VirtualKey[]): Keyring {
+  let byHash = indexByHash(keys);
   return {
-    size: byHash.size,
+    get size() {
+      return byHash.size;
+    },
     find: async (bearer) => (byHash.size === 0 ? undefined : byHash.get(await sha256Hex(bearer))),
+    replace(next) {
+      const index = indexByHash(next);
+      // Whether auth is on is fixed at start (an open proxy must not close itself, nor the reverse, unseen).
+      if ((index.size === 0) !== (byHash.size === 0))
+        throw new Error('a reload cannot add the first virtual key or remove the last one: restart the proxy');
+      byHash = index;
+    },
   };
 }
 

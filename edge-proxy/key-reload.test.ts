@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../node/paths.js';
+import { freePort } from '../testing/free-port.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
+
+// Issue 24, point 5: a config reload. SIGHUP re-reads the config file and swaps the virtual keys in
+// the running process (single and cluster): a new key works and a removed one is refused without a
+// restart; a reload that is invalid is refused and the old keys stay.
+const sha = (key: string) => createHash('sha256').update(key).digest('hex');
+const A = 'sk-team-a-0123456789abcdef';
+const B = 'sk-team-b-0123456789abcdef';
+let fake: FakeOpenAiServer;
+beforeAll(async () => {
+  fake = await startFakeOpenAiServer();
+});
+afterAll(() => fake.close());
+
+const ask = (url: string, key: string) =>
+  fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 }),
+  }).then((r) => r.status);
+
+describe('SIGHUP reloads the virtual keys', () => {
+  for (const workers of ['1', '2']) {
+    it(`PROXY_WORKERS=${workers}: an added key works, a removed one is refused, an invalid reload keeps the old keys`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'riskgate-reload-'));
+      const file = join(dir, 'proxy.json');
+      const write = (keys: object[]) =>
+        writeFileSync(
+          file,
+          JSON.stringify({ selector: null, keys, models: [{ kind: 'openai', id: 'remote', base_url: fake.url }] }),
+        );
+      write([{ id: 'team-a', sha256: sha(A) }]);
+      const port = String(await freePort());
+      const child = spawn(process.execPath, ['--import', 'tsx', 'edge-proxy/server.ts'], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, RISKGATE_CONFIG: file, PROXY_PORT: port, PROXY_WORKERS: workers, LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      const url = `http://127.0.0.1:${port}`;
+      try {
+        await expect
+          .poll(
+            () =>
+              fetch(`${url}/health`).then(
+                (r) => r.ok,
+                () => false,
+              ),
+            { timeout: 30_000 },
+          )
+          .toBe(true);
+        // Every worker answers (a cluster spreads connections): ask a few times each step.
+        const all = async (key: string) => new Set(await Promise.all([1, 2, 3, 4].map(() => ask(url, key))));
+        expect(await all(A)).toEqual(new Set([200]));
+        expect(await all(B)).toEqual(new Set([401]));
+
+        write([
+          { id: 'team-a', sha256: sha(A) },
+          { id: 'team-b', sha256: sha(B) },
+        ]);
+        child.kill('SIGHUP');
+        await expect.poll(() => all(B), { timeout: 10_000 }).toEqual(new Set([200]));
+
+        write([{ id: 'team-b', sha256: sha(B) }]);
+        child.kill('SIGHUP');
+        await expect.poll(() => all(A), { timeout: 10_000 }).toEqual(new Set([401]));
+
+        // Invalid (not JSON the schema accepts): refused, B still works.
+        writeFileSync(file, '{"keys": [{"id": "x"}]}');
+        child.kill('SIGHUP');
+        await new Promise((r) => setTimeout(r, 500));
+        expect(await all(B)).toEqual(new Set([200]));
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+    }, 60_000);
+  }
+});
