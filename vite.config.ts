@@ -42,6 +42,7 @@ const offlineApp = VitePWA({
       'manifest.webmanifest',
       'icons/*',
       'assets/router.worker-*.js',
+      'assets/highlight-*.js',
       'assets/rolldown-runtime-*.js',
       'assets/ort.wasm.bundle.min-*.js',
       'assets/ort-wasm-simd-threaded-*.{wasm,mjs}',

@@ -96,7 +96,8 @@ test('a streamed Markdown answer shows no raw marker in any frame (fence, number
     for (const frame of frames) expect(outsideCode(frame), frame).not.toMatch(/```|\*\*|`|(^|\n)#/);
     const last = frames.at(-1)!;
     expect(last).toContain('<ol>');
-    expect(last).toMatch(/<pre><code class="language-sh">npm run build/);
+    expect(last).toMatch(/<pre><code class="hljs language-sh">/);
+    await expect(page.locator('riskgate-chat li.assistant pre code')).toHaveText('npm run build');
     // The answer's list is a numbered list, not message bubbles.
     const style = await page
       .locator('riskgate-chat li.assistant .text ol li')
@@ -139,4 +140,33 @@ test('a visitor who scrolled up to read is not pulled down by a new answer, and 
   await cue.click();
   await expect(cue).toHaveCount(0);
   await expect.poll(atEnd).toBe(true);
+});
+
+test('code blocks are highlighted, and a finished answer’s code block has a Copy button that copies the code alone', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const code = 'const total = items.length; // how many\nconsole.log("total", total);';
+  const answer = `Count them:\n\n\`\`\`js\n${code}\n\`\`\`\n\nAnd <button>this</button> is not a button.`;
+  await page.route('**/v1/chat/completions', (route) =>
+    route.fulfill({
+      contentType: 'text/event-stream',
+      headers: { 'access-control-allow-origin': '*' },
+      body: `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'shop', choices: [{ index: 0, delta: { content: answer }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`,
+    }),
+  );
+  await openChat(page, { mode: 'edge', 'max-tokens': '200' });
+  await page.evaluate(() => document.querySelector('riskgate-chat')!.send('How many?'));
+  const block = page.locator('riskgate-chat li.assistant .code-block');
+  await expect(block.locator('.hljs-keyword').first()).toHaveText('const');
+  await expect(block.locator('.hljs-comment')).toHaveText('// how many');
+  await expect(block.locator('.hljs-string')).toHaveText('"total"');
+  // Only our Copy button: the model's <button> is not rendered as one.
+  await expect(page.locator('riskgate-chat li.assistant .text button')).toHaveCount(1);
+  const copy = block.locator('button.copy-code');
+  await copy.click();
+  await expect(copy).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+  await expect(copy).toHaveText('Copy code', { timeout: 5_000 });
 });

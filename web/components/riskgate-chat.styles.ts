@@ -34,6 +34,11 @@ const LIGHT = palette({
   'notice-background': '#fff6e0',
   notice: '#5c3b00',
   'code-background': '#fff',
+  'code-keyword': '#8a2bb5',
+  'code-string': '#1a6b2f',
+  'code-comment': '#596170',
+  'code-number': '#8f4500',
+  'code-title': '#1f4fb5',
 });
 const DARK = palette({
   text: '#e6e9ef',
@@ -55,6 +60,11 @@ const DARK = palette({
   'notice-background': '#3a2f14',
   notice: '#ffdf9a',
   'code-background': '#0f131a',
+  'code-keyword': '#d7a6ff',
+  'code-string': '#9fe0a9',
+  'code-comment': '#a3acbb',
+  'code-number': '#ffbf7a',
+  'code-title': '#9dbcff',
 });
 
 export const chatStyles = css`
@@ -123,6 +133,14 @@ export const chatStyles = css`
   .connectivity { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; padding: 4px 8px; border-radius: 6px; background: var(--_notice-background); color: var(--_notice); }
   .connectivity .warn { color: var(--_notice); }
   footer { display: flex; justify-content: space-between; align-items: center; font-size: 12px; color: var(--_subtle); min-height: 1.5em; }
+  .code-block { position: relative; }
+  .code-block pre { padding-top: 22px; }
+  .code-block button.copy-code { position: absolute; top: 2px; right: 2px; background: var(--_code-background); }
+  .hljs-keyword, .hljs-literal, .hljs-selector-tag, .hljs-meta { color: var(--_code-keyword); }
+  .hljs-string, .hljs-regexp, .hljs-symbol, .hljs-template-tag { color: var(--_code-string); }
+  .hljs-comment, .hljs-quote { color: var(--_code-comment); font-style: italic; }
+  .hljs-number, .hljs-attr, .hljs-attribute, .hljs-variable, .hljs-params { color: var(--_code-number); }
+  .hljs-title, .hljs-built_in, .hljs-name, .hljs-type, .hljs-section { color: var(--_code-title); }
   pre { overflow-x: auto; background: var(--_code-background); padding: 6px; border-radius: 6px; }
   /* Markdown inside an answer: its own lists, numbered and indented, not message bubbles. */
   .text ol, .text ul { margin: 0.4em 0; padding-left: 1.5em; }

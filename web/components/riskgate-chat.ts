@@ -232,6 +232,7 @@ export class RiskgateChat extends RiskgateChatProperties {
       </header>
       ${renderMessageList({
         t,
+        rerender: () => this.requestUpdate(),
         turns: this.#conversation.turns,
         mayAnswerHere: mayAnswerHere(this.#connection.status),
         welcome: this.welcome,

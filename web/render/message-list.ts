@@ -10,11 +10,13 @@ import { splitMessage } from '../../core/chat/attachments.js';
 import { lastPromptIndex } from '../controllers/turns.js';
 import { renderBadge } from './badge.js';
 import { paperclipIcon } from './icons.js';
-import { renderMarkdown } from './markdown.js';
+import { copyCodeBlock, renderMarkdown } from './markdown.js';
 import type { WidgetStrings } from '../strings/strings.js';
 
 export type MessageListProps = {
   readonly t: WidgetStrings;
+  /** Renders again (the code highlighter has loaded). */
+  readonly rerender: () => void;
   readonly turns: readonly Turn[];
   readonly onRetry: (id: number) => void;
   readonly onCopy: (answerId: number, text: string) => void;
@@ -57,7 +59,7 @@ function notes(turn: AnswerTurn, t: WidgetStrings) {
 function renderAnswer(turn: AnswerTurn, p: MessageListProps) {
   const { t } = p;
   return html`<li class="assistant" part="bubble assistant" data-finish=${turn.finishReason ?? nothing} aria-busy=${turn.streaming ? 'true' : 'false'}>
-    <div class="text">${renderMarkdown(turn.text, turn.streaming)}</div>
+    <div class="text" @click=${(e: Event) => copyCodeBlock(e, { copy: t.copyCode, copied: t.copied, failed: t.copyFailed })}>${renderMarkdown(turn.text, turn.streaming, t.copyCode, p.rerender)}</div>
     ${notes(turn, t).map((n) => html`<p class="note">${n}</p>`)}
     ${renderBadge(turn, t)}
     ${!turn.streaming && turn.text ? html`<button type="button" class="link copy" @click=${() => p.onCopy(turn.id, turn.text)}>${p.copied?.id === turn.id ? (p.copied.ok ? t.copied : t.copyFailed) : t.copy}</button>` : nothing}

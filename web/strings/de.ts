@@ -53,6 +53,7 @@ export const de: WidgetStrings = {
   stopped: 'Angehalten.',
   copy: 'Kopieren',
   copied: 'Kopiert',
+  copyCode: 'Code kopieren',
   copyFailed: 'Kopieren fehlgeschlagen',
   copiedSaid: 'In die Zwischenablage kopiert.',
   copyFailedSaid: 'Der Browser hat das Kopieren nicht erlaubt.',

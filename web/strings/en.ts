@@ -30,6 +30,7 @@ export const en = {
   stopped: 'Stopped.',
   copy: 'Copy',
   copied: 'Copied',
+  copyCode: 'Copy code',
   copyFailed: 'Copy failed',
   copiedSaid: 'Copied to the clipboard.',
   copyFailedSaid: 'The browser did not allow copying.',
