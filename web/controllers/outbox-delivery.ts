@@ -109,10 +109,17 @@ export class OutboxDelivery implements ReactiveController {
     this.retryNow();
   }
 
-  /** Try now (the Retry on the connectivity line). */
+  /**
+   * Try now (the Retry on the connectivity line): every entry is due now, in the store too, since a
+   * delivery reads the store (another tab may have delivered) and would otherwise see the old back-off.
+   */
   retryNow(): void {
     this.entries = this.entries.map((e) => ({ ...e, nextAttemptAt: 0 }));
-    this.#schedule(0);
+    const due = this.entries;
+    void this.#open()
+      .then((store) => Promise.all(due.map((e) => store.put(e))))
+      .catch(() => undefined)
+      .then(() => this.#schedule(0));
   }
 
   #open(): Promise<OutboxStore> {

@@ -14,13 +14,22 @@ import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 /** Plain until the highlighter (a lazy chunk, ~20 kB gzipped) has loaded; then with highlighted code. */
 let markdown = new Marked();
 let highlighter: Promise<void> | undefined;
+let highlighted = false;
+const waiting = new Set<() => void>();
 
-/** Loads the highlighter the first time an answer has a code block; `loaded` re-renders what waited. */
-function highlightLater(loaded: () => void): void {
-  highlighter ??= import('./highlight.js').then((m) => {
-    markdown = new Marked(m.highlightExtension());
-  });
-  void highlighter.then(loaded, () => undefined); // offline and never cached: code stays plain
+/** Loads the highlighter the first time an answer has a code block; each waiting widget re-renders once. */
+function highlightLater(rerender: () => void): void {
+  if (highlighted) return;
+  waiting.add(rerender);
+  highlighter ??= import('./highlight.js').then(
+    (m) => {
+      markdown = new Marked(m.highlightExtension());
+      highlighted = true;
+      for (const again of waiting) again();
+      waiting.clear();
+    },
+    () => waiting.clear(), // offline and never cached: code stays plain
+  );
 }
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
