@@ -81,7 +81,7 @@ export async function answerChat(ctx: ChatContext, answer: Answer): Promise<Resp
       backoffMs: config.backoff_ms,
       firstByteTimeoutMs: config.first_byte_timeout_ms,
       ...(ctx.breakers ? { breakers: ctx.breakers } : {}),
-      trace: chat,
+      ...(chat ? { trace: chat } : {}),
     },
     onAttemptFailed: observeAttemptFailures(ctx, config, requestId),
   };

@@ -9,6 +9,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { ProxyConfig } from './config.js';
+import { setTracing } from './tracing.js';
 
 export type Tracing = { readonly endpoint: string; shutdown(): Promise<void> };
 
@@ -31,9 +32,11 @@ export function startTracing(
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoint }))],
   });
   trace.setGlobalTracerProvider(provider);
+  setTracing(true);
   return {
     endpoint,
     async shutdown() {
+      setTracing(false);
       await provider.shutdown(); // flushes what is batched
       trace.disable();
     },

@@ -7,6 +7,7 @@ import { createProxyApp } from './app.js';
 import { listen, type RunningProxy } from './server.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
 import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
+import { setTracing } from './tracing.js';
 import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
 import { undiciTransport } from './upstream/undici-transport.js';
 
@@ -17,11 +18,13 @@ const exporter = new InMemorySpanExporter();
 let fake: FakeOpenAiServer;
 beforeAll(async () => {
   trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+  setTracing(true);
   fake = await startFakeOpenAiServer();
   fake.behaviour = 'status500';
 });
 afterAll(async () => {
   await fake.close();
+  setTracing(false);
   trace.disable();
 });
 
@@ -99,4 +102,21 @@ describe('traces', () => {
       await proxy.close();
     });
   }
+
+  it('off (no exporter started): no span is made at all', async () => {
+    exporter.reset();
+    setTracing(false);
+    const proxy = await startProxy();
+    try {
+      await new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'x', maxRetries: 0 }).chat.completions.create({
+        model: 'auto',
+        messages: [{ role: 'user', content: 'Once upon a time' }],
+        max_tokens: 4,
+      });
+      expect(exporter.getFinishedSpans()).toEqual([]);
+    } finally {
+      setTracing(true);
+      await proxy.close();
+    }
+  });
 });

@@ -3,9 +3,9 @@
  * OpenTelemetry traces in the GenAI semantic conventions (gen_ai.* attributes): one server span per
  * chat request, `chat {requested model}`, and under it one client span per upstream attempt,
  * `chat {upstream model}`, so a failed-over request shows every rung it tried, why each failed
- * (`error.type`) and what the one that answered used. Only @opentelemetry/api here: until
- * `startTracing` (tracing-export.ts) registers a provider, every span is a no-op, so tracing is
- * off by default and costs next to nothing.
+ * (`error.type`) and what the one that answered used. Only @opentelemetry/api here. Off by
+ * default: until `startTracing` (tracing-export.ts) turns it on, no span is even created, so a
+ * request pays nothing for it.
  */
 import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Served } from './failover.js';
@@ -24,9 +24,17 @@ const PROVIDER: Record<Candidate['upstream']['kind'], string> = {
 };
 
 /** The request's span, its context for the attempts under it, and the model that answered, once one has. */
+let tracing = false;
+
+/** Spans are made only while a provider takes them (tracing-export.ts; a test's in-memory one). */
+export function setTracing(on: boolean): void {
+  tracing = on;
+}
+
 export type ChatSpan = { readonly span: Span; readonly context: Context; servedModel?: string };
 
-export function startChatSpan(body: ChatRequest, requestId: string): ChatSpan {
+export function startChatSpan(body: ChatRequest, requestId: string): ChatSpan | undefined {
+  if (!tracing) return undefined;
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
   const span = tracer().startSpan(`chat ${body.model ?? 'auto'}`, {
     kind: SpanKind.SERVER,
@@ -86,7 +94,8 @@ export async function tracedAttempt(
 }
 
 /** The request's span ends with the answer (a stream: once its last event is written); no model served: an error. */
-export function endChatSpan(chat: ChatSpan): void {
+export function endChatSpan(chat: ChatSpan | undefined): void {
+  if (!chat) return;
   if (chat.servedModel) chat.span.setAttribute('gen_ai.response.model', chat.servedModel);
   else {
     chat.span.setAttribute('error.type', 'no_upstream_answered');
