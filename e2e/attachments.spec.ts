@@ -4,6 +4,7 @@
  * conversation, comes back with Edit; a binary or an oversized file is refused with a hint; a
  * message too long for the on-device model goes to the edge with the reason "context".
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { ATTACHMENT_LIMIT_CHARS, composeMessage } from '../core/chat/attachments.js';
 import { en } from '../web/strings/en.js';
@@ -69,6 +70,8 @@ test('a text file goes with the message, shows as an attachment, comes back with
   await expect(bubble.locator('details.attachment summary')).toHaveText('notes.md', { useInnerText: true });
   await bubble.locator('details.attachment summary').click();
   await expect(bubble.locator('details.attachment pre')).toHaveText(NOTES.trimEnd());
+  const { violations } = await new AxeBuilder({ page }).include('riskgate-chat').analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 
   // Edit: the typed text back in the box and the file attached again.
   await bubble.locator('button.edit').click();

@@ -123,6 +123,7 @@ export const chatStyles = css`
   ul.attachments { flex-basis: 100%; order: -1; display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0; padding: 0; font-size: 13px; }
   ul.attachments li { border: 1px solid var(--_border); border-radius: 999px; padding: 2px 4px 2px 10px; }
   details.attachment { font-size: 12px; margin-top: 4px; }
+  li.user details.attachment summary { color: inherit; }
   details.attachment pre { max-height: 12em; overflow: auto; white-space: pre-wrap; background: var(--_background); color: var(--_text); padding: 6px; border-radius: 6px; }
   .hint { flex-basis: 100%; margin: 0; font-size: 12px; color: var(--_danger); }
   button { padding: 8px 14px; border-radius: 8px; border: 0; background: var(--_primary); color: var(--_on-primary); cursor: pointer; }
