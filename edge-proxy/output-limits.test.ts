@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { type APIError } from 'openai';
-import { createNodeEngine } from '../node/local-model.js';
 import { createProxyApp } from './app.js';
 import { listen, type RunningProxy } from './server.js';
+import { embeddedCandidate, remoteCandidate } from './testing/candidates.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
 import { candidatesFromConfig } from './upstreams-from-config.js';
-import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
-import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
-import { undiciTransport } from './upstream/undici-transport.js';
 
 // Issue 24, point 4: answer-length limits come from each edge model's declared maximum, not one
 // global cap: a request for more than a model writes skips it, and one for more than any writes is
@@ -16,29 +13,11 @@ let proxy: RunningProxy;
 let fake: FakeOpenAiServer;
 beforeAll(async () => {
   fake = await startFakeOpenAiServer();
-  const remote = (maxOutputTokens: number) => ({
-    upstream: createOpenAiHttpUpstream({
-      id: 'remote',
-      baseUrl: fake.url,
-      upstreamModel: 'remote',
-      idleTimeoutMs: 5000,
-      transport: undiciTransport,
-    }),
-    priorQuality: 0.05,
-    usdPer1kTokens: 0,
-    ttftMs: 50,
-    tokensPerSecond: 50,
-    maxOutputTokens,
-  });
-  const embedded = {
-    upstream: createEmbeddedOnnxUpstream(createNodeEngine),
-    priorQuality: 0.9, // first by utility
-    usdPer1kTokens: 0,
-    ttftMs: 5,
-    tokensPerSecond: 1000,
-    maxOutputTokens: 16,
-  };
-  proxy = await listen(createProxyApp({ candidates: [embedded, remote(8192)] }).fetch, 0);
+  const embedded = embeddedCandidate({ priorQuality: 0.9, maxOutputTokens: 16 }); // first by utility
+  proxy = await listen(
+    createProxyApp({ candidates: [embedded, remoteCandidate(fake, { maxOutputTokens: 8192 })] }).fetch,
+    0,
+  );
 });
 afterAll(async () => {
   await proxy.close();

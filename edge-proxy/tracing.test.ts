@@ -2,14 +2,11 @@ import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { createNodeEngine } from '../node/local-model.js';
 import { createProxyApp } from './app.js';
 import { listen, type RunningProxy } from './server.js';
+import { embeddedCandidate, remoteCandidate } from './testing/candidates.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
-import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
 import { setTracing } from './tracing.js';
-import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
-import { undiciTransport } from './upstream/undici-transport.js';
 
 // Issue 24, point 5: OpenTelemetry traces in the GenAI semantic conventions. A failed-over request
 // is one server span with a client span per attempt: the failing rungs with error.type, the one
@@ -30,27 +27,9 @@ afterAll(async () => {
 
 /** A fresh proxy (its own breakers and selector): the failing remote first by utility, then the embedded model. */
 function startProxy(): Promise<RunningProxy> {
-  const remote = {
-    upstream: createOpenAiHttpUpstream({
-      id: 'remote',
-      baseUrl: fake.url,
-      upstreamModel: 'remote',
-      idleTimeoutMs: 5000,
-      transport: undiciTransport,
-    }),
-    priorQuality: 0.95, // first by utility, and failing
-    usdPer1kTokens: 0,
-    ttftMs: 5,
-    tokensPerSecond: 1000,
-  };
-  const embedded = {
-    upstream: createEmbeddedOnnxUpstream(createNodeEngine),
-    priorQuality: 0.1,
-    usdPer1kTokens: 0,
-    ttftMs: 5,
-    tokensPerSecond: 1000,
-  };
-  return listen(createProxyApp({ candidates: [remote, embedded], config: { backoff_ms: 1 } }).fetch, 0);
+  // The remote first by utility, and failing.
+  const remote = remoteCandidate(fake, { priorQuality: 0.95, ttftMs: 5, tokensPerSecond: 1000 });
+  return listen(createProxyApp({ candidates: [remote, embeddedCandidate()], config: { backoff_ms: 1 } }).fetch, 0);
 }
 
 describe('traces', () => {

@@ -1,39 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { type APIError } from 'openai';
-import { createNodeEngine } from '../node/local-model.js';
 import { createProxyApp } from './app.js';
 import { listen, type RunningProxy } from './server.js';
+import { embeddedCandidate, remoteCandidate } from './testing/candidates.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
-import { createEmbeddedOnnxUpstream } from './upstream/embedded-onnx.js';
-import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
-import { undiciTransport } from './upstream/undici-transport.js';
 
 // Issue 24, point 4: image parts go to an upstream that declares vision, exactly as sent; with none
 // that reads images, a 400 names the message (never a 200 that answered the text alone).
 let proxy: RunningProxy;
 let textOnly: RunningProxy;
 let fake: FakeOpenAiServer;
-const embedded = () => ({
-  upstream: createEmbeddedOnnxUpstream(createNodeEngine),
-  priorQuality: 0.9, // first by utility: an image must still not go to it
-  usdPer1kTokens: 0,
-  ttftMs: 5,
-  tokensPerSecond: 1000,
-});
-const remote = (vision: boolean) => ({
-  upstream: createOpenAiHttpUpstream({
-    id: 'seeing',
-    baseUrl: fake.url,
-    upstreamModel: 'seeing',
-    idleTimeoutMs: 5000,
-    transport: undiciTransport,
-    vision,
-  }),
-  priorQuality: 0.05,
-  usdPer1kTokens: 0,
-  ttftMs: 50,
-  tokensPerSecond: 50,
-});
+// The embedded model is first by utility: an image must still not go to it.
+const embedded = () => embeddedCandidate({ priorQuality: 0.9 });
+const remote = (vision: boolean) => remoteCandidate(fake, { id: 'seeing', vision });
 beforeAll(async () => {
   fake = await startFakeOpenAiServer();
   proxy = await listen(createProxyApp({ candidates: [embedded(), remote(true)] }).fetch, 0);

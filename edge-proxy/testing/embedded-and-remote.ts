@@ -3,12 +3,9 @@
  * The proxy the client-library suites run against: the embedded model (first by utility) and a
  * fake OpenAI-compatible upstream named `remote` that implements tools and structured output.
  */
-import { createNodeEngine } from '../../node/local-model.js';
 import { createProxyApp, type ProxyOptions } from '../app.js';
 import { listen, type RunningProxy } from '../server.js';
-import { createEmbeddedOnnxUpstream } from '../upstream/embedded-onnx.js';
-import { createOpenAiHttpUpstream } from '../upstream/openai-http.js';
-import { undiciTransport } from '../upstream/undici-transport.js';
+import { embeddedCandidate, remoteCandidate } from './candidates.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './fake-openai-server.js';
 
 export type EmbeddedAndRemote = {
@@ -24,28 +21,7 @@ export async function startEmbeddedAndRemote(
   const proxy = await listen(
     createProxyApp({
       ...(options.config ? { config: options.config } : {}),
-      candidates: [
-        {
-          upstream: createEmbeddedOnnxUpstream(createNodeEngine),
-          priorQuality: 0.1,
-          usdPer1kTokens: 0,
-          ttftMs: 5,
-          tokensPerSecond: 1000,
-        },
-        {
-          upstream: createOpenAiHttpUpstream({
-            id: 'remote',
-            baseUrl: fake.url,
-            upstreamModel: 'remote',
-            idleTimeoutMs: 5000,
-            transport: undiciTransport,
-          }),
-          priorQuality: 0.05,
-          usdPer1kTokens: options.remoteUsdPer1kTokens ?? 0,
-          ttftMs: 50,
-          tokensPerSecond: 50,
-        },
-      ],
+      candidates: [embeddedCandidate(), remoteCandidate(fake, { usdPer1kTokens: options.remoteUsdPer1kTokens ?? 0 })],
     }).fetch,
     0,
   );
