@@ -8,7 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { ATTACHMENT_LIMIT_CHARS, composeMessage } from '../core/chat/attachments.js';
 import { en } from '../web/strings/en.js';
-import { openChat } from './fixtures.js';
+import { edgeAnswer, openChat } from './fixtures.js';
 
 type Body = { messages: { role: string; content: string }[] };
 
@@ -16,13 +16,7 @@ async function fakeEdge(page: Page): Promise<Body[]> {
   const bodies: Body[] = [];
   await page.route('**/v1/chat/completions', (route) => {
     bodies.push(route.request().postDataJSON());
-    const chunk = (choice: object) =>
-      `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'shop', choices: [{ index: 0, ...choice }] })}\n\n`;
-    return route.fulfill({
-      contentType: 'text/event-stream',
-      headers: { 'access-control-allow-origin': '*' },
-      body: `${chunk({ delta: { content: 'Two items.' } })}${chunk({ delta: {}, finish_reason: 'stop' })}data: [DONE]\n\n`,
-    });
+    return route.fulfill(edgeAnswer('shop', 'Two items.'));
   });
   return bodies;
 }

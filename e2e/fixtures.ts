@@ -151,3 +151,17 @@ export async function useStandInGate(page: Page): Promise<void> {
   await serve('thresholds.json', thresholds, 'application/json');
   await serve('thresholds.calibration-set.json', file('thresholds.calibration-set.json'), 'application/json');
 }
+
+/**
+ * What an edge would stream for one answer of `model`: the text as one delta, then `stop` and
+ * [DONE], with CORS open, for `route.fulfill` in journeys that stand in for the proxy.
+ */
+export function edgeAnswer(model: string, text: string) {
+  const chunk = (choice: object) =>
+    `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, ...choice }] })}\n\n`;
+  return {
+    contentType: 'text/event-stream',
+    headers: { 'access-control-allow-origin': '*' },
+    body: `${chunk({ delta: { content: text } })}${chunk({ delta: {}, finish_reason: 'stop' })}data: [DONE]\n\n`,
+  };
+}

@@ -8,7 +8,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { de } from '../web/strings/de.js';
 import { en } from '../web/strings/en.js';
-import { openChat, send } from './fixtures.js';
+import { edgeAnswer, openChat, send } from './fixtures.js';
 
 /** What the visitor reads and hears from the widget itself: rendered text and accessible names. */
 function widgetWords(page: Page): Promise<string> {
@@ -55,13 +55,7 @@ async function fakeEdge(page: Page, reply: string): Promise<{ failing: boolean }
         headers: { 'access-control-allow-origin': '*' },
         body: JSON.stringify({ error: { message: 'upstream broke', type: 'server_error', code: 'upstream_error' } }),
       });
-    const chunk = (choice: object) =>
-      `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'shop-model', choices: [{ index: 0, ...choice }] })}\n\n`;
-    return route.fulfill({
-      contentType: 'text/event-stream',
-      headers: { 'access-control-allow-origin': '*' },
-      body: `${chunk({ delta: { content: reply } })}${chunk({ delta: {}, finish_reason: 'stop' })}data: [DONE]\n\n`,
-    });
+    return route.fulfill(edgeAnswer('shop-model', reply));
   });
   return state;
 }

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { events, openChat, send } from './fixtures.js';
+import { edgeAnswer, events, openChat, send } from './fixtures.js';
 
 type Body = { messages: { role: string; content: string }[] };
 
@@ -9,13 +9,7 @@ async function fakeEdge(page: Page, replies: string[]): Promise<Body[]> {
   await page.route('**/v1/chat/completions', (route) => {
     bodies.push(route.request().postDataJSON());
     const reply = replies[Math.min(bodies.length, replies.length) - 1]!;
-    const chunk = (choice: object) =>
-      `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'shop', choices: [{ index: 0, ...choice }] })}\n\n`;
-    return route.fulfill({
-      contentType: 'text/event-stream',
-      headers: { 'access-control-allow-origin': '*' },
-      body: `${chunk({ delta: { content: reply } })}${chunk({ delta: {}, finish_reason: 'stop' })}data: [DONE]\n\n`,
-    });
+    return route.fulfill(edgeAnswer('shop', reply));
   });
   return bodies;
 }
