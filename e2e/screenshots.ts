@@ -107,9 +107,20 @@ try {
       el.endpoint = endpoint;
       el.mode = 'edge';
       el.maxTokens = 200;
+      // The site names the speakers and gives the assistant a picture (an inline SVG).
+      el.setAttribute('assistant-name', 'Build helper');
+      el.setAttribute('user-name', 'You');
+      el.setAttribute(
+        'assistant-avatar',
+        `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" fill="#0b7285"/><path d="M6 16l4-8 4 8h-8z" fill="#fff"/></svg>')}`,
+      );
       await el.send('How do I build it?');
     }, proxy.url);
     await shoot(page, `${label}-code-answer`);
+    await page.evaluate(() => {
+      const el = document.querySelector('riskgate-chat')!;
+      for (const a of ['assistant-name', 'user-name', 'assistant-avatar']) el.removeAttribute(a);
+    });
     await page.unroute('**/v1/chat/completions');
     // In German, with a text file attached to the message (an edge answer).
     await page.evaluate(() => {

@@ -27,6 +27,10 @@ const numberIn =
     Number.isFinite(v) &&
     (!integer || Number.isInteger(v)) &&
     (exclusive ? v > min && v < max : v >= min && v <= max);
+/** An avatar: an http(s) image URL, or an inline `data:image/…` one (no request; the page's CSP needs `img-src data:`). */
+const isImageUrl = (v: unknown): v is string =>
+  v === '' || (typeof v === 'string' && (/^data:image\/[\w.+-]+[;,]/.test(v) || isUrl(v)));
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length <= 60;
 const isUrl = (v: unknown): v is string => {
   if (typeof v !== 'string' || v.trim() === '') return false;
   try {
@@ -188,6 +192,34 @@ export const ATTRIBUTES = {
     parse: String,
     valid: (v: unknown): v is string => typeof v === 'string' && v.length <= 4000,
     expected: 'instructions of up to 4,000 characters',
+  } as Spec<string>,
+  assistantName: {
+    attribute: 'assistant-name',
+    fallback: () => '',
+    parse: String,
+    valid: isName,
+    expected: 'a name of up to 60 characters',
+  } as Spec<string>,
+  userName: {
+    attribute: 'user-name',
+    fallback: () => '',
+    parse: String,
+    valid: isName,
+    expected: 'a name of up to 60 characters',
+  } as Spec<string>,
+  assistantAvatar: {
+    attribute: 'assistant-avatar',
+    fallback: () => '',
+    parse: String,
+    valid: isImageUrl,
+    expected: 'an http(s) or data:image URL of a picture',
+  } as Spec<string>,
+  userAvatar: {
+    attribute: 'user-avatar',
+    fallback: () => '',
+    parse: String,
+    valid: isImageUrl,
+    expected: 'an http(s) or data:image URL of a picture',
   } as Spec<string>,
   theme: {
     attribute: 'theme',

@@ -56,6 +56,12 @@ export class RiskgateChatProperties extends LitElement {
   declare starters: string[];
   /** Instructions sent first, as the system message, to the edge and to the local model's chat template. */
   declare systemPrompt: string;
+  /** Names shown above each message (empty: none shown; a screen reader still hears "You" and "Assistant"). */
+  declare assistantName: string;
+  declare userName: string;
+  /** Pictures shown beside the names (empty: none). */
+  declare assistantAvatar: string;
+  declare userAvatar: string;
   declare offline: OfflinePolicy;
   declare conversation: string;
   declare updateAvailable: (() => void) | undefined;

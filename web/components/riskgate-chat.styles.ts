@@ -112,6 +112,8 @@ export const chatStyles = css`
   ol.messages > li.assistant { align-self: flex-start; background: var(--_secondary); }
   li.assistant .text > :first-child { margin-top: 0; } li.assistant .text > :last-child { margin-bottom: 0; }
   ol.messages > li.error { align-self: stretch; max-width: 100%; background: var(--_error-background); color: var(--_error); display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+  .speaker { display: flex; align-items: center; gap: 6px; margin-bottom: 4px; font-size: 12px; font-weight: 600; }
+  .speaker img { width: 24px; height: 24px; border-radius: var(--riskgate-avatar-border-radius, 50%); object-fit: cover; flex: none; }
   .note { margin: 4px 0 0; font-size: 12px; font-style: italic; color: var(--_muted); }
   .badge { margin-top: 6px; font-size: 12px; color: var(--_subtle); }
   .badge .who.local { color: var(--_success); font-weight: 600; } .badge .who.edge { color: var(--_warn); font-weight: 600; }

@@ -237,6 +237,10 @@ export class RiskgateChat extends RiskgateChatProperties {
         mayAnswerHere: mayAnswerHere(this.#connection.status),
         welcome: this.welcome,
         starters: this.starters,
+        speakers: {
+          assistant: { name: this.assistantName, avatar: this.assistantAvatar },
+          user: { name: this.userName, avatar: this.userAvatar },
+        },
         onStarter: (prompt) => this.#box.sendAsVisitor(prompt),
         onRetry: (id) => void this.#conversation.retry(id),
         copied: this.#copy.copied,

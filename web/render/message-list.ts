@@ -38,7 +38,21 @@ export type MessageListProps = {
   /** Prompts offered in an empty conversation; one click sends it. */
   readonly starters: readonly string[];
   readonly onStarter: (prompt: string) => void;
+  /** The site's names and pictures for the two speakers (empty: not shown). */
+  readonly speakers: { readonly assistant: Speaker; readonly user: Speaker };
 };
+
+export type Speaker = { readonly name: string; readonly avatar: string };
+
+/**
+ * Who said it. Shown when the site names a speaker or gives a picture; otherwise only a screen
+ * reader hears it, so a list of bubbles is still a dialogue to someone who cannot see the sides.
+ * The picture is decorative (`alt=""`): the name beside it says who it is.
+ */
+function renderSpeaker(speaker: Speaker, fallbackName: string) {
+  if (!speaker.name && !speaker.avatar) return html`<span class="sr-only">${fallbackName}: </span>`;
+  return html`<div class="speaker" part="speaker">${speaker.avatar ? html`<img part="avatar" src=${speaker.avatar} alt="" width="24" height="24" referrerpolicy="no-referrer">` : nothing}<span part="name">${speaker.name || fallbackName}</span><span class="sr-only">: </span></div>`;
+}
 
 /** Sending these again gives the same error: no Retry. */
 const NOT_RETRYABLE = new Set(['context_window_exceeded', 'invalid_request']);
@@ -59,7 +73,7 @@ function notes(turn: AnswerTurn, t: WidgetStrings) {
 function renderAnswer(turn: AnswerTurn, p: MessageListProps) {
   const { t } = p;
   return html`<li class="assistant" part="bubble assistant" data-finish=${turn.finishReason ?? nothing} aria-busy=${turn.streaming ? 'true' : 'false'}>
-    <div class="text" @click=${(e: Event) => copyCodeBlock(e, { copy: t.copyCode, copied: t.copied, failed: t.copyFailed })}>${renderMarkdown(turn.text, turn.streaming, t.copyCode, p.rerender)}</div>
+    ${renderSpeaker(p.speakers.assistant, t.assistantName)}<div class="text" @click=${(e: Event) => copyCodeBlock(e, { copy: t.copyCode, copied: t.copied, failed: t.copyFailed })}>${renderMarkdown(turn.text, turn.streaming, t.copyCode, p.rerender)}</div>
     ${notes(turn, t).map((n) => html`<p class="note">${n}</p>`)}
     ${renderBadge(turn, t)}
     ${!turn.streaming && turn.text ? html`<button type="button" class="link copy" @click=${() => p.onCopy(turn.id, turn.text)}>${p.copied?.id === turn.id ? (p.copied.ok ? t.copied : t.copyFailed) : t.copy}</button>` : nothing}
@@ -105,7 +119,7 @@ function renderPrompt(turn: UserTurn, p: MessageListProps) {
           ? t.queued
           : undefined;
   const { typed, files } = splitMessage(turn.text);
-  return html`<li class="user" part="bubble user" data-state=${turn.state}><span class="text">${typed}</span>
+  return html`<li class="user" part="bubble user" data-state=${turn.state}>${renderSpeaker(p.speakers.user, t.userName)}<span class="text">${typed}</span>
     ${files.map((f) => html`<details class="attachment"><summary>${paperclipIcon} ${f.name}</summary><pre>${f.text}</pre></details>`)}${note ? html`<p class="note">${note}</p>` : nothing}
     ${turn.state === 'queued' && turn.outboxId ? html`<button type="button" class="link cancel-queued" @click=${() => p.onCancelQueued(turn.outboxId!)}>${t.cancel}</button>` : nothing}
     ${turn.state === 'sent' && editable(turn, p.turns) ? html`<button type="button" class="link edit" aria-label=${t.editLabel} @click=${() => p.onEdit(turn.id)}>${t.edit}</button>` : nothing}</li>`;

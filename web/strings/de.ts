@@ -36,6 +36,8 @@ export const de: WidgetStrings = {
   welcome: 'Fragen Sie, was Sie möchten.',
   welcomeLocal: 'Kurze, einfache Nachrichten beantwortet direkt Ihr Gerät.',
   conversation: 'Unterhaltung',
+  assistantName: 'Assistent',
+  userName: 'Sie',
   suggested: 'Vorschläge',
   answeredHere: 'Auf diesem Gerät beantwortet',
   answeredBy: (model) => `Beantwortet von ${model}`,

@@ -14,6 +14,9 @@ export const en = {
   welcome: 'Ask anything.',
   welcomeLocal: 'Short, simple messages are answered right here on your device.',
   conversation: 'Conversation',
+  /** Who said a message: shown when the site names the speakers, else read to screen readers only. */
+  assistantName: 'Assistant',
+  userName: 'You',
   suggested: 'Suggested messages',
   answeredHere: 'Answered on this device',
   answeredBy: (model: string) => `Answered by ${model}`,
