@@ -6,6 +6,7 @@
  * Graceful drain (SIGTERM): no new answers, open ones finish until the deadline, then end.
  */
 import type { Fail, ProxyContext } from './app-context.js';
+import { createDrainDeadline, type DrainDeadline } from './answer-lifetime.js';
 import type { AnswerSlot } from './chat-completions.js';
 import type { ProxyConfig } from './config.js';
 import type { RateLimiter, RateLimitTake } from './limits.js';
@@ -34,7 +35,7 @@ function withRateHeaders(response: Response, limit: RateLimitTake): Response {
 export function createAdmission(config: ProxyConfig, rateLimiter: RateLimiter, fail: Fail) {
   let answering = 0;
   let draining = false;
-  const drainDeadline = new AbortController();
+  const drainDeadline = createDrainDeadline();
   const idle: (() => void)[] = [];
   const wakeIfIdle = () => {
     if (answering === 0) for (const wake of idle.splice(0)) wake();
@@ -76,7 +77,7 @@ export function createAdmission(config: ProxyConfig, rateLimiter: RateLimiter, f
 
   return {
     /** Ends open answers when the drain's deadline passes (a stream gets an error event and [DONE]). */
-    drained: drainDeadline.signal,
+    drained: drainDeadline as DrainDeadline,
     admitted: (handle: AdmittedHandler) => async (c: ProxyContext) => {
       const limit = await rateLimiter.take(c.get('caller'), undefined, c.get('key')?.rate_limit_per_minute);
       return withRateHeaders(await admit(limit, handle, c), limit);
@@ -87,7 +88,7 @@ export function createAdmission(config: ProxyConfig, rateLimiter: RateLimiter, f
      */
     async drain(deadlineMs: number): Promise<void> {
       draining = true;
-      const timer = setTimeout(() => drainDeadline.abort(), deadlineMs);
+      const timer = setTimeout(() => drainDeadline.pass(), deadlineMs);
       await new Promise<void>((resolve) => {
         idle.push(resolve);
         wakeIfIdle();

@@ -15,10 +15,44 @@ export type AnswerLifetime = {
   end(): void;
 };
 
+/**
+ * A drain's deadline, watched by every open answer. A set of callbacks rather than an AbortSignal:
+ * one listener per open answer on one signal trips Node's EventTarget leak warning at 11 open
+ * answers, and add/removeEventListener measured as the dearer part of an answer's bookkeeping.
+ */
+export type DrainDeadline = {
+  readonly passed: boolean;
+  /** Calls `onPassed` once when the deadline passes; the returned function stops watching. */
+  watch(onPassed: () => void): () => void;
+};
+
+export function createDrainDeadline(): DrainDeadline & { pass(): void } {
+  const watchers = new Set<() => void>();
+  let passed = false;
+  return {
+    get passed() {
+      return passed;
+    },
+    watch(onPassed) {
+      if (passed) {
+        onPassed();
+        return () => {};
+      }
+      watchers.add(onPassed);
+      return () => watchers.delete(onPassed);
+    },
+    pass() {
+      passed = true;
+      for (const onPassed of [...watchers]) onPassed();
+      watchers.clear();
+    },
+  };
+}
+
 export function startAnswerLifetime(
   client: AbortSignal,
   timeoutMs: number,
-  drain?: AbortSignal,
+  drain?: DrainDeadline,
   /** Called once when the answer ends (its trace span closes here). */
   onEnd?: () => void,
 ): AnswerLifetime {
@@ -36,15 +70,14 @@ export function startAnswerLifetime(
     drained = true;
     abort.abort();
   };
-  if (drain?.aborted) onDrained();
-  else drain?.addEventListener('abort', onDrained, { once: true });
+  const unwatch = drain?.watch(onDrained);
   return {
     signal: abort.signal,
     timedOutAfterMs: () => timedOut,
     drained: () => drained,
     cancel: () => abort.abort(),
     end() {
-      drain?.removeEventListener('abort', onDrained);
+      unwatch?.();
       clearTimeout(deadline);
       if (!ended) onEnd?.();
       ended = true;

@@ -6,7 +6,7 @@
  * at the deadline or a drain (`answer-lifetime.ts`).
  */
 import { openAnswerAccount, type Reservation } from './answer-accounting.js';
-import { startAnswerLifetime } from './answer-lifetime.js';
+import { type DrainDeadline, startAnswerLifetime } from './answer-lifetime.js';
 import { observeAttemptFailures, type AnswerServing } from './answer-serving.js';
 import { chooseLadder, upstreamRequestOf } from './chat-ladder.js';
 import type { Breakers } from './circuit-breakers.js';
@@ -32,7 +32,7 @@ export type ChatContext = {
   readonly log: ProxyLogger;
   readonly breakers?: Breakers;
   /** Aborted when a drain's deadline passes: open answers end (streams with an error event and [DONE]). */
-  readonly drained?: AbortSignal;
+  readonly drained?: DrainDeadline;
 };
 
 /** The request's place in `max_concurrent_requests`: a stream that stays open holds it until it ends. */
