@@ -1,18 +1,23 @@
 /**
  * @module bench/bench-servers
  * Child processes for `npm run bench:proxy`, one per role so that neither shares an event loop
- * with the other or with the load generator: `upstream` (a canned OpenAI-compatible server) and
+ * with the other or with the load generator: `upstream` (a canned OpenAI-compatible server),
  * `proxy` (the proxy in front of UPSTREAM_URL: OpenAI-HTTP upstream, auth off, limits out of the
- * way). Each prints its URL as JSON on its first line.
+ * way) and `floor` (bench/proxy/floor-relay.ts: the least a Node relay of the same answers does).
+ * Each prints its URL as JSON on its first line.
  */
 import { createProxyApp } from '../../edge-proxy/app.js';
 import { listen } from '../../edge-proxy/server.js';
 import { startFakeOpenAiServer } from '../../edge-proxy/testing/fake-openai-server.js';
 import { createOpenAiHttpUpstream } from '../../edge-proxy/upstream/openai-http.js';
 import { undiciTransport } from '../../edge-proxy/upstream/undici-transport.js';
+import { startFloorRelay } from './floor-relay.js';
 
 const role = process.argv[2];
-if (role === 'upstream') {
+if (role === 'floor') {
+  const floor = await startFloorRelay(process.env.UPSTREAM_URL!);
+  console.log(JSON.stringify({ url: floor.url }));
+} else if (role === 'upstream') {
   const upstream = await startFakeOpenAiServer();
   console.log(JSON.stringify({ url: upstream.url }));
 } else {

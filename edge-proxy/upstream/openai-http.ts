@@ -140,8 +140,13 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
         if (eventBytes > maxEventBytes)
           throw new UpstreamError('cut', `${options.id} sent an event over ${maxEventBytes} bytes`);
         parser.feed(decoder.decode(chunk.value, { stream: true }));
+        // The content of every event in this network read goes on as one piece: what arrived
+        // together is sent on together (one write to the client, one step of the generator),
+        // while tokens that arrive apart still go on apart. `pieces` still counts the deltas.
+        let text = '';
         for (let data = pending.shift(); data !== undefined; data = pending.shift()) {
           if (data === '[DONE]') {
+            if (text) yield text;
             // Reading the body to its end lets the connection go back to the pool; an abort would close it.
             finished = await drained(response.body);
             const calls = toolCalls.calls();
@@ -163,13 +168,16 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
           if (choice?.delta.content) {
             if (signal.aborted) throw new UpstreamError('aborted', 'client went away');
             // Enforce max tokens ourselves too: an upstream that ignores it must not overrun.
-            if (request.maxTokens !== undefined && pieces >= request.maxTokens)
+            if (request.maxTokens !== undefined && pieces >= request.maxTokens) {
+              if (text) yield text;
               return { ...result, finishReason: 'length', completionTokens: pieces };
+            }
             started = true;
             pieces++;
-            yield choice.delta.content;
+            text += choice.delta.content;
           }
         }
+        if (text) yield text;
       }
       throw new UpstreamError('cut', `${options.id} stream ended without [DONE]${started ? ' mid-answer' : ''}`);
     } catch (error) {
