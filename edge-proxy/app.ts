@@ -24,7 +24,7 @@ import type { QualityPredictor } from './quality-predictor.js';
 import { createEdgeSelector, type Candidate } from './selector.js';
 import { handleUnrouted, useTransportGuards } from './transport-guards.js';
 import type { Judge } from './judge/pairwise-judge.js';
-import { createKeyring, type VirtualKey } from './virtual-keys.js';
+import { type AccessPolicy, checkAliases, createKeyring } from './virtual-keys.js';
 
 export type ProxyOptions = {
   readonly config?: Partial<ProxyConfig>;
@@ -63,6 +63,11 @@ export function createProxyApp(options: ProxyOptions) {
   });
   const budget = options.budget ?? createMemoryBudgetStore();
   const keyring = createKeyring(config.keys);
+  // The access policy a reload (SIGHUP) may change without a restart: the keys and the aliases.
+  const served = new Set(selector.candidates.map((k) => k.upstream.model));
+  checkAliases(config.model_aliases, served);
+  let aliases = config.model_aliases;
+  const currentAliases = () => aliases;
   const log = options.log ?? silentLogger;
   const breakers = createBreakers({ failures: config.circuit_failures, halfOpenAfterMs: config.circuit_half_open_ms });
   const admission = createAdmission(
@@ -79,6 +84,7 @@ export function createProxyApp(options: ProxyOptions) {
     log,
     breakers,
     drained: admission.drained,
+    aliases: currentAliases,
     idempotency: options.idempotency,
     fail,
   });
@@ -100,7 +106,7 @@ export function createProxyApp(options: ProxyOptions) {
     authOn: authIsOn(auth),
     metricsToken: options.metricsToken,
     sharedStateHealthy: options.sharedStateHealthy,
-    aliases: config.model_aliases,
+    aliases: currentAliases,
     authMode:
       [config.tokens.length > 0 ? 'bearer' : '', options.widgetTokenSecret ? 'widget-token' : '']
         .filter(Boolean)
@@ -119,8 +125,15 @@ export function createProxyApp(options: ProxyOptions) {
   handleUnrouted(app, fail, log);
   return Object.assign(app, {
     drain: admission.drain,
-    /** Virtual keys from a reloaded config; throws (and keeps the old ones) when they are invalid. */
-    reloadKeys: (keys: readonly VirtualKey[]) => keyring.replace(keys),
+    /**
+     * Virtual keys and model aliases from a reloaded config, swapped together from the next request
+     * on; throws and keeps both old ones when either is invalid.
+     */
+    reloadAccess(next: AccessPolicy) {
+      checkAliases(next.model_aliases, served);
+      keyring.replace(next.keys);
+      aliases = next.model_aliases;
+    },
   });
 }
 

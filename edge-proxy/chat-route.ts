@@ -25,7 +25,12 @@ import { allowedModels, resolveAlias } from './virtual-keys.js';
 /** A request id a client may choose: what we echo and log. Anything else is replaced by a UUID. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
-export type ChatRouteDeps = ChatContext & { readonly idempotency: IdempotencyStore | undefined; readonly fail: Fail };
+export type ChatRouteDeps = ChatContext & {
+  readonly idempotency: IdempotencyStore | undefined;
+  readonly fail: Fail;
+  /** The model aliases now in force (a reload may replace them). */
+  readonly aliases: () => Readonly<Record<string, string>>;
+};
 
 export function createChatRoute(deps: ChatRouteDeps) {
   const { config, selector, budget, fail } = deps;
@@ -49,8 +54,9 @@ export function createChatRoute(deps: ChatRouteDeps) {
     }
     const virtualKey = c.get('key');
     // An alias names a served model; a key may be limited to some models and some answer length.
-    const body = { ...parsed.data, model: resolveAlias(parsed.data.model, config.model_aliases) };
-    const allowed = allowedModels(virtualKey, config.model_aliases);
+    const aliases = deps.aliases();
+    const body = { ...parsed.data, model: resolveAlias(parsed.data.model, aliases) };
+    const allowed = allowedModels(virtualKey, aliases);
     if (allowed && body.model && body.model !== 'auto' && !allowed.has(body.model)) {
       return fail(
         openAiError(

@@ -8,9 +8,10 @@ import { REPO_ROOT } from '../node/paths.js';
 import { freePort } from '../testing/free-port.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
 
-// Issue 24, point 5: a config reload. SIGHUP re-reads the config file and swaps the virtual keys in
-// the running process (single and cluster): a new key works and a removed one is refused without a
-// restart; a reload that is invalid is refused and the old keys stay.
+// Issue 24, point 5: a config reload. SIGHUP re-reads the config file and swaps the virtual keys and
+// the model aliases in the running process (single and cluster): a new key works and a removed one
+// is refused without a restart, an alias moves to another model; a reload that is invalid (a key
+// without its hash, an alias to a model not served) is refused and the old keys and aliases stay.
 const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 const A = 'sk-team-a-0123456789abcdef';
 const B = 'sk-team-b-0123456789abcdef';
@@ -83,4 +84,52 @@ describe('SIGHUP reloads the virtual keys', () => {
       }
     }, 60_000);
   }
+
+  it('an alias moves to another served model; an alias to a model not served is refused and the old one stays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'riskgate-reload-'));
+    const file = join(dir, 'proxy.json');
+    const models = ['remote-a', 'remote-b'].map((id) => ({ kind: 'openai', id, base_url: fake.url }));
+    const write = (aliases: Record<string, string>) =>
+      writeFileSync(
+        file,
+        JSON.stringify({ selector: null, keys: [{ id: 'team-a', sha256: sha(A) }], models, model_aliases: aliases }),
+      );
+    write({ fast: 'remote-a' });
+    const port = String(await freePort());
+    const child = spawn(process.execPath, ['--import', 'tsx', 'edge-proxy/server.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, RISKGATE_CONFIG: file, PROXY_PORT: port, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const servedBy = () =>
+      fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${A}` },
+        body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 }),
+      }).then((r) => `${r.status} ${r.headers.get('x-router-served-by')}`);
+    try {
+      await expect
+        .poll(
+          () =>
+            fetch(`${url}/health`).then(
+              (r) => r.ok,
+              () => false,
+            ),
+          { timeout: 30_000 },
+        )
+        .toBe(true);
+      expect(await servedBy()).toBe('200 remote-a');
+      write({ fast: 'remote-b' });
+      child.kill('SIGHUP');
+      await expect.poll(servedBy, { timeout: 10_000 }).toBe('200 remote-b');
+      write({ fast: 'remote-c' }); // not served: the whole reload is refused
+      child.kill('SIGHUP');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await servedBy()).toBe('200 remote-b');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 60_000);
 });

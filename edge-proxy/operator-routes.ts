@@ -23,7 +23,8 @@ export type OperatorDeps = {
   readonly authMode: string;
   readonly metricsToken: string | undefined;
   readonly sharedStateHealthy: (() => boolean) | undefined;
-  readonly aliases: Readonly<Record<string, string>>;
+  /** The model aliases now in force (a reload may replace them). */
+  readonly aliases: () => Readonly<Record<string, string>>;
 };
 
 export function addOperatorRoutes(app: Hono<Vars>, deps: OperatorDeps): void {
@@ -66,7 +67,7 @@ export function addOperatorRoutes(app: Hono<Vars>, deps: OperatorDeps): void {
     ...(k.upstream.kind === 'replay' ? { recorded_prompts_only: true } : {}),
   });
   const mayUse = (c: ProxyContext) => {
-    const allowed = allowedModels(c.get('key'), deps.aliases);
+    const allowed = allowedModels(c.get('key'), deps.aliases());
     return allowed ? selector.candidates.filter((k) => allowed.has(k.upstream.model)) : selector.candidates;
   };
   app.get('/v1/models', (c) => c.json({ object: 'list', data: mayUse(c).map(modelObject) }));

@@ -3,7 +3,7 @@
  * The Node adapter: the only file that listens. `npm run proxy`; `RISKGATE_CONFIG` names a JSON
  * config file (edge-proxy/config.ts), `PROXY_PORT` and `RISKGATE_TOKENS` override it.
  */
-import type { VirtualKey } from './virtual-keys.js';
+import type { AccessPolicy } from './virtual-keys.js';
 import { startTracing } from './tracing-export.js';
 import { createHttpEmbedder } from './embeddings.js';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
@@ -56,8 +56,8 @@ export type RunningProxy = {
   close(): Promise<void>;
   /** Graceful: stop accepting, let open answers finish within `deadlineMs`, then close (SIGTERM). */
   drain?(deadlineMs: number): Promise<void>;
-  /** Virtual keys from a reloaded config (SIGHUP); throws and keeps the old ones when they are invalid. */
-  reloadKeys?(keys: readonly VirtualKey[]): void;
+  /** Virtual keys and model aliases from a reloaded config (SIGHUP); throws and keeps the old ones when either is invalid. */
+  reloadAccess?(next: AccessPolicy): void;
 };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -154,7 +154,7 @@ export async function startProxy(
   };
   return {
     ...running,
-    reloadKeys: app.reloadKeys,
+    reloadAccess: app.reloadAccess,
     close: async () => {
       await running.close();
       await release();
@@ -198,16 +198,21 @@ export function drainOnSignals(
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-/** SIGHUP re-reads the config file and swaps the virtual keys; anything else in it needs a restart. */
-export function reloadKeysOnSighup(proxy: RunningProxy): void {
+/**
+ * SIGHUP re-reads the config file and swaps the virtual keys and the model aliases (both or
+ * neither); anything else in it needs a restart.
+ */
+export function reloadAccessOnSighup(proxy: RunningProxy): void {
   process.on('SIGHUP', () => {
     try {
       const { config } = loadConfig();
-      proxy.reloadKeys?.(config.keys);
-      console.log(`riskgate edge proxy ${process.pid}: reloaded ${config.keys.length} virtual keys`);
+      proxy.reloadAccess?.(config);
+      console.log(
+        `riskgate edge proxy ${process.pid}: reloaded ${config.keys.length} virtual keys and ${Object.keys(config.model_aliases).length} model aliases`,
+      );
     } catch (error) {
       console.error(
-        `riskgate edge proxy ${process.pid}: reload refused, keeping the old keys: ${(error as Error).message}`,
+        `riskgate edge proxy ${process.pid}: reload refused, keeping the old keys and aliases: ${(error as Error).message}`,
       );
     }
   });
@@ -260,7 +265,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     };
     process.on('SIGTERM', stopAll);
     process.on('SIGINT', stopAll);
-    // SIGHUP: every worker reloads its keys from the config file.
+    // SIGHUP: every worker reloads its keys and aliases from the config file.
     process.on('SIGHUP', () => {
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
     });
@@ -268,7 +273,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   } else {
     const proxy = await startProxy(config.port, { config, baseDir });
     drainOnSignals(proxy, config.drain_timeout_ms);
-    reloadKeysOnSighup(proxy);
+    reloadAccessOnSighup(proxy);
     if (cluster.isWorker) console.log(`riskgate edge proxy worker ${process.pid}: ${proxy.url}`);
     if (cluster.isPrimary) {
       console.log(`riskgate edge proxy: ${proxy.url}  (POST /v1/chat/completions, GET /v1/models, /health, /metrics)`);

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { type APIError } from 'openai';
+import { createProxyApp } from './app.js';
 import type { RunningProxy } from './server.js';
+import { embeddedCandidate } from './testing/candidates.js';
 import { startEmbeddedAndRemote, type EmbeddedAndRemote } from './testing/embedded-and-remote.js';
 
 // Issue 24, point 5: virtual keys, hashed at rest, each with its own rate, budget, answer length
@@ -94,5 +96,13 @@ describe('virtual keys', () => {
     for (let i = 0; i < 5 && !error; i++) error = await refusal(c.chat.completions.create({ model: 'remote', ...hi }));
     expect({ status: error?.status, code: error?.code }).toEqual({ status: 429, code: 'budget_exceeded' });
     expect((await client(KEYS.b).chat.completions.create({ model: 'auto', ...hi })).choices).toHaveLength(1);
+  });
+});
+
+describe('model aliases at start', () => {
+  it('an alias to a model not served is a config error that names it, not a 400 on every request', () => {
+    expect(() =>
+      createProxyApp({ config: { model_aliases: { fast: 'remote' } }, candidates: [embeddedCandidate()] }),
+    ).toThrow(/fast → remote/);
   });
 });

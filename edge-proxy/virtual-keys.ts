@@ -27,6 +27,12 @@ export const virtualKeySchema = z
 
 export type VirtualKey = z.infer<typeof virtualKeySchema>;
 
+/** What a config reload may change in a running proxy (SIGHUP): who may call, and the names of models. */
+export type AccessPolicy = {
+  readonly keys: readonly VirtualKey[];
+  readonly model_aliases: Readonly<Record<string, string>>;
+};
+
 export type Keyring = {
   readonly size: number;
   find(bearer: string): Promise<VirtualKey | undefined>;
@@ -55,6 +61,15 @@ export function createKeyring(keys: readonly VirtualKey[]): Keyring {
       byHash = index;
     },
   };
+}
+
+/** Refuses aliases that name no served model: a typo would otherwise surface as every request's 400. */
+export function checkAliases(aliases: Readonly<Record<string, string>>, served: ReadonlySet<string>): void {
+  const dangling = Object.entries(aliases).filter(([, target]) => !served.has(target));
+  if (dangling.length > 0)
+    throw new Error(
+      `model_aliases name models not served here: ${dangling.map(([a, t]) => `${a} → ${t}`).join(', ')}; served: ${[...served].join(', ')}`,
+    );
 }
 
 /** The model a request names, through the aliases (an unknown name is left for the caller to refuse). */
