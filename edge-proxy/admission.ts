@@ -16,12 +16,17 @@ import { readJsonBody } from './read-body.js';
 export type AdmittedHandler = (c: ProxyContext, json: unknown, slot: AnswerSlot) => Promise<Response>;
 
 /** OpenAI's x-ratelimit-* headers on every answer, so a client can pace itself before a 429. */
-function withRateHeaders(response: Response, limit: RateLimitTake): Response {
-  const headers = {
-    'x-ratelimit-limit-requests': String(limit.limit),
-    'x-ratelimit-remaining-requests': String(limit.remaining),
-    'x-ratelimit-reset-requests': `${limit.retryAfterS}s`,
-  };
+const rateHeadersOf = (limit: RateLimitTake): Readonly<Record<string, string>> => ({
+  'x-ratelimit-limit-requests': String(limit.limit),
+  'x-ratelimit-remaining-requests': String(limit.remaining),
+  'x-ratelimit-reset-requests': `${limit.retryAfterS}s`,
+});
+
+/** Answers built with the rate headers already (answerChat's): adding them again would rebuild their Headers. */
+const carrying = new WeakSet<Response>();
+
+function withRateHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
+  if (carrying.has(response)) return response;
   try {
     for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
     return response;
@@ -41,7 +46,12 @@ export function createAdmission(config: ProxyConfig, rateLimiter: RateLimiter, f
     if (answering === 0) for (const wake of idle.splice(0)) wake();
   };
 
-  async function admit(limit: RateLimitTake, handle: AdmittedHandler, c: ProxyContext): Promise<Response> {
+  async function admit(
+    limit: RateLimitTake,
+    headers: Readonly<Record<string, string>>,
+    handle: AdmittedHandler,
+    c: ProxyContext,
+  ): Promise<Response> {
     if (!limit.allowed)
       return fail(openAiError('rate_limited', 'rate limit exceeded'), { 'retry-after': String(limit.retryAfterS) });
     const read = await readJsonBody(c.req.raw, config.body_read_timeout_ms, config.max_json_depth);
@@ -59,6 +69,11 @@ export function createAdmission(config: ProxyConfig, rateLimiter: RateLimiter, f
     // An open stream keeps its slot until it ends (answerChat releases it); anything else, now.
     let released = false;
     const slot = {
+      headers,
+      carries: (response: Response) => {
+        carrying.add(response);
+        return response;
+      },
       held: false,
       release: () => {
         if (!released) {
@@ -80,7 +95,8 @@ export function createAdmission(config: ProxyConfig, rateLimiter: RateLimiter, f
     drained: drainDeadline as DrainDeadline,
     admitted: (handle: AdmittedHandler) => async (c: ProxyContext) => {
       const limit = await rateLimiter.take(c.get('caller'), undefined, c.get('key')?.rate_limit_per_minute);
-      return withRateHeaders(await admit(limit, handle, c), limit);
+      const headers = rateHeadersOf(limit);
+      return withRateHeaders(await admit(limit, headers, handle, c), headers);
     },
     /**
      * Stops taking answers (503 overloaded, Retry-After) and waits for the open ones; at `deadlineMs`

@@ -36,7 +36,14 @@ export type ChatContext = {
 };
 
 /** The request's place in `max_concurrent_requests`: a stream that stays open holds it until it ends. */
-export type AnswerSlot = { held: boolean; release(): void };
+export type AnswerSlot = {
+  held: boolean;
+  release(): void;
+  /** What admission puts on every answer (the x-ratelimit-* headers). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Says `response` was built with `headers`, so admission need not add them (which rebuilds its Headers). */
+  carries?(response: Response): Response;
+};
 
 type Answer = {
   readonly body: ChatRequest;
@@ -60,6 +67,7 @@ export async function answerChat(ctx: ChatContext, answer: Answer): Promise<Resp
   ctx.metrics.decisions.inc({ decision: 'edge' });
   const chat = startChatSpan(body, requestId);
   const headers: Record<string, string> = {
+    ...answer.slot?.headers,
     'x-request-id': requestId,
     'x-router-decision': 'edge',
     'x-router-quality-source': chosen.predicted ? 'selector' : 'prior',
@@ -85,6 +93,9 @@ export async function answerChat(ctx: ChatContext, answer: Answer): Promise<Resp
     },
     onAttemptFailed: observeAttemptFailures(ctx, config, requestId),
   };
-  if (!body.stream) return respondWhole(serving);
-  return respondStream(serving, { includeUsage: body.stream_options?.include_usage === true, slot: answer.slot });
+  // Every response below is built with `headers` (respond-whole.ts, respond-stream.ts, chat-failure.ts).
+  const response = body.stream
+    ? await respondStream(serving, { includeUsage: body.stream_options?.include_usage === true, slot: answer.slot })
+    : await respondWhole(serving);
+  return answer.slot?.carries ? answer.slot.carries(response) : response;
 }

@@ -78,6 +78,23 @@ describe('virtual keys', () => {
     expect(response.headers.get('x-ratelimit-limit-requests')).toBe('600');
     expect(Number(response.headers.get('x-ratelimit-remaining-requests'))).toBeLessThan(600);
     expect(response.headers.get('x-ratelimit-reset-requests')).toMatch(/^\d+s$/);
+    // The same on a stream, a Responses API answer (built from the chat answer) and a refusal.
+    const post = (path: string, body: object) =>
+      fetch(`${proxy.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.b}` },
+        body: JSON.stringify(body),
+      });
+    const others = [
+      await post('/v1/chat/completions', { model: 'auto', ...hi, stream: true }),
+      await post('/v1/responses', { model: 'auto', input: 'Once upon a time', max_output_tokens: 8 }),
+      await post('/v1/chat/completions', { model: 'auto', messages: [] }),
+    ];
+    expect(others.map((r) => r.status)).toEqual([200, 200, 400]);
+    for (const r of others) {
+      expect(r.headers.get('x-ratelimit-limit-requests')).toBe('600');
+      await r.body?.cancel();
+    }
   });
 
   it("a key's answer-length limit: more, or none named, is a 400 naming max_tokens", async () => {

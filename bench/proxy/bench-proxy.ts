@@ -176,14 +176,17 @@ try {
   }
   const direct500 = await load(urls.upstream, true, 500, STREAMS_S);
   const proxy500 = await load(urls.proxy, true, 500, STREAMS_S);
+  const floor500 = await load(urls.floor, true, 500, STREAMS_S);
   results.concurrent_streams_500 = {
     duration_s: STREAMS_S,
     direct: direct500,
     through_proxy: proxy500,
+    through_floor_relay: floor500,
     p99_ratio: +(proxy500.p99_ms / direct500.p99_ms).toFixed(2),
     // autocannon's percentiles cover answered requests only. When more than 1 % had no answer
     // within 10 s, the true p99 is past 10 s: the ratio above would flatter the proxy.
     p99_ratio_counting_unanswered: +(p99WithTimeouts(proxy500) / p99WithTimeouts(direct500)).toFixed(2),
+    floor_p99_ratio_counting_unanswered: +(p99WithTimeouts(floor500) / p99WithTimeouts(direct500)).toFixed(2),
     proxy_peak_rss_mb: +peakRssMb(proxyServer.child.pid!).toFixed(1),
   };
 } finally {
