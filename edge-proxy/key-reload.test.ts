@@ -28,6 +28,33 @@ const ask = (url: string, key: string) =>
     body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 }),
   }).then((r) => r.status);
 
+/** `npm run proxy` on a config file, in its own process, once /health answers; `stop` sends SIGTERM and waits. */
+async function startProxyProcess(file: string, workers = '1') {
+  const port = String(await freePort());
+  const child = spawn(process.execPath, ['--import', 'tsx', 'edge-proxy/server.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, RISKGATE_CONFIG: file, PROXY_PORT: port, PROXY_WORKERS: workers, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const healthy = () =>
+    fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
+  try {
+    await expect.poll(healthy, { timeout: 30_000 }).toBe(true);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, reload: () => child.kill('SIGHUP'), stop };
+}
+
 describe('SIGHUP reloads the virtual keys', () => {
   for (const workers of ['1', '2']) {
     it(`PROXY_WORKERS=${workers}: an added key works, a removed one is refused, an invalid reload keeps the old keys`, async () => {
@@ -39,24 +66,9 @@ describe('SIGHUP reloads the virtual keys', () => {
           JSON.stringify({ selector: null, keys, models: [{ kind: 'openai', id: 'remote', base_url: fake.url }] }),
         );
       write([{ id: 'team-a', sha256: sha(A) }]);
-      const port = String(await freePort());
-      const child = spawn(process.execPath, ['--import', 'tsx', 'edge-proxy/server.ts'], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, RISKGATE_CONFIG: file, PROXY_PORT: port, PROXY_WORKERS: workers, LOG_LEVEL: 'silent' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      const url = `http://127.0.0.1:${port}`;
+      const proxy = await startProxyProcess(file, workers);
+      const { url } = proxy;
       try {
-        await expect
-          .poll(
-            () =>
-              fetch(`${url}/health`).then(
-                (r) => r.ok,
-                () => false,
-              ),
-            { timeout: 30_000 },
-          )
-          .toBe(true);
         // Every worker answers (a cluster spreads connections): ask a few times each step.
         const all = async (key: string) => new Set(await Promise.all([1, 2, 3, 4].map(() => ask(url, key))));
         expect(await all(A)).toEqual(new Set([200]));
@@ -66,21 +78,20 @@ describe('SIGHUP reloads the virtual keys', () => {
           { id: 'team-a', sha256: sha(A) },
           { id: 'team-b', sha256: sha(B) },
         ]);
-        child.kill('SIGHUP');
+        proxy.reload();
         await expect.poll(() => all(B), { timeout: 10_000 }).toEqual(new Set([200]));
 
         write([{ id: 'team-b', sha256: sha(B) }]);
-        child.kill('SIGHUP');
+        proxy.reload();
         await expect.poll(() => all(A), { timeout: 10_000 }).toEqual(new Set([401]));
 
         // Invalid (not JSON the schema accepts): refused, B still works.
         writeFileSync(file, '{"keys": [{"id": "x"}]}');
-        child.kill('SIGHUP');
+        proxy.reload();
         await new Promise((r) => setTimeout(r, 500));
         expect(await all(B)).toEqual(new Set([200]));
       } finally {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
+        await proxy.stop();
       }
     }, 60_000);
   }
@@ -95,13 +106,8 @@ describe('SIGHUP reloads the virtual keys', () => {
         JSON.stringify({ selector: null, keys: [{ id: 'team-a', sha256: sha(A) }], models, model_aliases: aliases }),
       );
     write({ fast: 'remote-a' });
-    const port = String(await freePort());
-    const child = spawn(process.execPath, ['--import', 'tsx', 'edge-proxy/server.ts'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, RISKGATE_CONFIG: file, PROXY_PORT: port, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
-    const url = `http://127.0.0.1:${port}`;
+    const proxy = await startProxyProcess(file);
+    const { url } = proxy;
     const servedBy = () =>
       fetch(`${url}/v1/chat/completions`, {
         method: 'POST',
@@ -109,27 +115,16 @@ describe('SIGHUP reloads the virtual keys', () => {
         body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 }),
       }).then((r) => `${r.status} ${r.headers.get('x-router-served-by')}`);
     try {
-      await expect
-        .poll(
-          () =>
-            fetch(`${url}/health`).then(
-              (r) => r.ok,
-              () => false,
-            ),
-          { timeout: 30_000 },
-        )
-        .toBe(true);
       expect(await servedBy()).toBe('200 remote-a');
       write({ fast: 'remote-b' });
-      child.kill('SIGHUP');
+      proxy.reload();
       await expect.poll(servedBy, { timeout: 10_000 }).toBe('200 remote-b');
       write({ fast: 'remote-c' }); // not served: the whole reload is refused
-      child.kill('SIGHUP');
+      proxy.reload();
       await new Promise((r) => setTimeout(r, 500));
       expect(await servedBy()).toBe('200 remote-b');
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await proxy.stop();
     }
   }, 60_000);
 });
