@@ -7,8 +7,7 @@ import { createMemoryRateLimiter, type RateLimiter } from './limits.js';
 import { nestingDepth } from './read-body.js';
 import { listen, type RunningProxy } from './server.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fake-openai-server.js';
-import { createOpenAiHttpUpstream } from './upstream/openai-http.js';
-import { undiciTransport } from './upstream/undici-transport.js';
+import { remoteCandidate } from './testing/candidates.js';
 
 // Issue 24, S2–S4 and S8: what a single caller must not be able to do to everyone else.
 const json = { 'content-type': 'application/json' };
@@ -21,19 +20,7 @@ beforeAll(async () => {
   fake = await startFakeOpenAiServer();
 });
 afterAll(() => fake.close());
-const remote = (id: string) => ({
-  upstream: createOpenAiHttpUpstream({
-    id,
-    baseUrl: fake.url,
-    upstreamModel: id,
-    idleTimeoutMs: 5000,
-    transport: undiciTransport,
-  }),
-  priorQuality: 0.5,
-  usdPer1kTokens: 0,
-  ttftMs: 50,
-  tokensPerSecond: 50,
-});
+const remote = (id: string) => remoteCandidate(fake, { id, priorQuality: 0.5 });
 
 describe("edge proxy: one caller cannot open everyone's circuit breakers (S2)", () => {
   let proxy: RunningProxy;
