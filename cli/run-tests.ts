@@ -13,6 +13,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS = resolve(REPO_ROOT, 'test-results');
 type Tally = { passed: number; failed: number; skipped: number };
 const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+/** The failed tests by name, printed again just above the summary so the last lines of a log say what failed. */
+const failures: string[] = [];
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
   console.log(`\n$ ${command} ${args.join(' ')}`);
@@ -20,9 +22,19 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): numb
 }
 
 function finish(): never {
+  if (failures.length > 0) console.log(`\nfailed:\n${failures.map((name) => `  ✗ ${name}`).join('\n')}`);
   const skipped = total.skipped > 0 ? `, ${total.skipped} skipped` : '';
   console.log(`\n${total.passed} passed, ${total.failed} failed${skipped}`);
   process.exit(total.failed > 0 ? 1 : 0);
+}
+
+type E2eSuite = { suites?: E2eSuite[]; specs?: { ok: boolean; title: string; file: string; line: number }[] };
+
+function collectE2eFailures(suites: E2eSuite[]): void {
+  for (const suite of suites) {
+    for (const spec of suite.specs ?? []) if (!spec.ok) failures.push(`e2e/${spec.file}:${spec.line} › ${spec.title}`);
+    collectE2eFailures(suite.suites ?? []);
+  }
 }
 
 function ensureChromium(): boolean {
@@ -68,6 +80,7 @@ for (const [name, step] of [
 ] as const) {
   if (run('npm', [...step]) !== 0) {
     console.error(`${name} failed`);
+    failures.push(`npm run ${step[1]}`);
     total.failed++;
     finish();
   }
@@ -105,11 +118,23 @@ if (existsSync(unitPath)) {
     numPendingTests: number;
     numTodoTests: number;
     numFailedTestSuites: number;
+    testResults: {
+      name: string;
+      message?: string;
+      assertionResults: { status: string; fullName: string }[];
+    }[];
   };
   total.passed += unit.numPassedTests;
   total.failed += unit.numFailedTests + (unit.numFailedTests === 0 ? unit.numFailedTestSuites : 0);
   total.skipped += unit.numPendingTests + unit.numTodoTests;
+  for (const file of unit.testResults) {
+    const where = file.name.replace(`${REPO_ROOT}/`, '');
+    const failed = file.assertionResults.filter((test) => test.status === 'failed');
+    for (const test of failed) failures.push(`${where} › ${test.fullName}`);
+    if (failed.length === 0 && file.message) failures.push(`${where}: ${file.message.split('\n')[0]}`);
+  }
 } else {
+  failures.push('vitest wrote no report');
   total.failed++;
 }
 
@@ -117,18 +142,23 @@ if (ensureChromium()) {
   run('npx', ['playwright', 'test'], { CI: '1' });
   const e2ePath = resolve(RESULTS, 'e2e.json');
   if (existsSync(e2ePath)) {
-    const { stats, errors } = JSON.parse(readFileSync(e2ePath, 'utf8')) as {
+    const { stats, errors, suites } = JSON.parse(readFileSync(e2ePath, 'utf8')) as {
       stats: { expected: number; unexpected: number; skipped: number; flaky: number };
-      errors: unknown[];
+      errors: { message?: string }[];
+      suites: E2eSuite[];
     };
+    collectE2eFailures(suites);
+    for (const error of errors) failures.push(`playwright: ${(error.message ?? 'error').split('\n')[0]}`);
     total.passed += stats.expected;
     total.failed +=
       stats.unexpected + stats.flaky + (errors.length > 0 && stats.expected + stats.unexpected === 0 ? 1 : 0);
     total.skipped += stats.skipped;
   } else {
+    failures.push('playwright wrote no report');
     total.failed++;
   }
 } else {
+  failures.push('no Chromium to run the browser tests');
   total.failed++;
 }
 finish();

@@ -55,7 +55,10 @@ describe.skipIf(!gguf)('the GGUF upstream (TinyLlama on native llama.cpp)', () =
     expect(text).toContain('Paris');
     expect(chunks).toBeGreaterThan(3); // streamed token by token, not one block
     expect(usage?.prompt_tokens).toBeGreaterThan(15);
-    expect(usage?.completion_tokens).toBe(chunks);
+    // Tokens generated within one network read reach the client as one piece (decision 033), so
+    // the usage count is at least the number of pieces, never fewer.
+    expect(usage?.completion_tokens).toBeGreaterThanOrEqual(chunks);
+    expect(usage?.completion_tokens).toBeLessThanOrEqual(24);
   });
 
   it('answers two requests at once one after the other (one KV cache), and /health answers while it generates', async () => {
@@ -67,7 +70,9 @@ describe.skipIf(!gguf)('the GGUF upstream (TinyLlama on native llama.cpp)', () =
     const health = await fetch(`${proxy.url}/health`);
     const healthMs = performance.now() - started;
     expect(health.status).toBe(200);
-    expect(healthMs).toBeLessThan(1000); // llama.cpp runs on its own threads: the server keeps answering
+    // llama.cpp runs on its own threads, so the server keeps answering; one generation step on a
+    // loaded 2-core CI machine is the most /health should ever wait (a blocked loop waits seconds).
+    expect(healthMs).toBeLessThan(2500);
     const [france, italy] = await both;
     expect(france.choices[0]!.message.content).toContain('Paris');
     expect(italy.choices[0]!.message.content).toContain('Rome');

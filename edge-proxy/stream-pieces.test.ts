@@ -13,7 +13,7 @@ const event = (delta: object, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 const usage = `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [], usage: { prompt_tokens: 9, completion_tokens: 7, total_tokens: 16 } })}\n\n`;
 
-/** An upstream that sends the whole answer in one write, or each token 40 ms after the last. */
+/** An upstream that sends the whole answer in one write, or each token 150 ms after the last. */
 let spacedMs = 0;
 let upstream: Server;
 let proxy: RunningProxy;
@@ -94,10 +94,17 @@ describe('edge proxy: pieces of a stream', () => {
     expect(finish).toEqual(['stop']);
   });
 
-  it('tokens that arrive apart still stream apart, one delta each', async () => {
-    spacedMs = 40;
+  it('tokens that arrive apart still stream apart, each delta whole words', async () => {
+    spacedMs = 150;
     const { contents } = await contentEvents();
-    expect(contents).toEqual(WORDS);
+    expect(contents.join('')).toBe(WORDS.join(''));
+    // A loaded machine may deliver two spaced writes in one read (decision 033 coalesces them), so
+    // the test asks for streaming, not for exactly one delta per token: most deltas stay apart and
+    // none splits a token.
+    expect(contents.length).toBeGreaterThanOrEqual(WORDS.length - 2);
+    const wordEnds = new Set(WORDS.map((_, i) => WORDS.slice(0, i + 1).join('').length));
+    let end = 0;
+    for (const delta of contents) expect(wordEnds.has((end += delta.length))).toBe(true);
   });
 
   it('max_tokens still counts tokens, not reads: 3 of 7 in one read give 3 words and finish_reason length', async () => {
