@@ -1,7 +1,8 @@
 /**
  * @module e2e/screenshots
  * `npm run screenshots`: the widget as a visitor sees it, desktop and 390 px mobile: ready, a
- * local answer, an edge answer, an error, a prompt queued for the edge, an answer given on the
+ * local answer, an edge answer, a message too long for the device, an error the server answered
+ * (HTTP 500, with Retry), a prompt queued for the edge, an answer given on the
  * device because the edge was out of reach (offline="local"), a Markdown code answer, German with a text
  * file attached, dark mode, and the
  * launcher closed and open; written to docs/screenshots/.
@@ -9,7 +10,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Page, type Route } from 'playwright-core';
 import { REPO_ROOT } from '../node/paths.js';
 import { startStaticServer } from '../node/static-server.js';
 import { loadConfig, startProxy } from '../edge-proxy/server.js';
@@ -23,6 +24,17 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-background-networking'],
 });
+
+/** The proxy's answer when every edge model failed: an OpenAI error body with HTTP 500. */
+const serverError = (route: Route) =>
+  route.fulfill({
+    status: 500,
+    contentType: 'application/json',
+    headers: { 'access-control-allow-origin': '*' },
+    body: JSON.stringify({
+      error: { message: 'every edge model failed', type: 'server_error', code: 'upstream_failed', param: null },
+    }),
+  });
 
 async function shoot(page: Page, name: string) {
   await page.locator('riskgate-chat').screenshot({ path: resolve(OUT, `${name}.png`) });
@@ -65,6 +77,16 @@ try {
         .catch(() => undefined);
     });
     await shoot(page, `${label}-error`);
+    // The server answered with an error: shown as that error, with Retry (not "offline", not queued).
+    await page.route('**/v1/chat/completions', serverError);
+    await page.evaluate(async () => {
+      const el = document.querySelector('riskgate-chat')!;
+      el.clear();
+      el.mode = 'edge';
+      await el.send('What is the capital of France?').catch(() => undefined);
+    });
+    await shoot(page, `${label}-server-error`);
+    await page.unroute('**/v1/chat/completions');
     await page.evaluate(async () => {
       const el = document.querySelector('riskgate-chat')!;
       el.clear();
@@ -139,7 +161,7 @@ try {
     await page.locator('riskgate-chat li.assistant[aria-busy="false"]').waitFor();
     await shoot(page, `${label}-german-attachment`);
     await page.evaluate(() => document.querySelector('riskgate-chat')!.removeAttribute('lang'));
-    // Dark (the visitor's preference), with an answer and an error.
+    // Dark (the visitor's preference), with an answer and an error the server answered.
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.evaluate(async () => {
       const el = document.querySelector('riskgate-chat')!;
@@ -147,8 +169,14 @@ try {
       el.mode = 'local';
       el.maxTokens = 40;
       await el.send('Once upon a time');
-      await el.send('The dog ran to the park. '.repeat(120)).catch(() => undefined);
     });
+    await page.route('**/v1/chat/completions', serverError);
+    await page.evaluate(async () => {
+      const el = document.querySelector('riskgate-chat')!;
+      el.mode = 'edge';
+      await el.send('What is the capital of France?').catch(() => undefined);
+    });
+    await page.unroute('**/v1/chat/completions');
     await shoot(page, `${label}-dark`);
     await page.emulateMedia({ colorScheme: 'light' });
     // The launcher: closed over the page, then open.

@@ -11,7 +11,7 @@ import { BrokenCircuitError } from 'cockatiel';
 import { RouterError } from '../core/errors.js';
 import type { Breakers } from './circuit-breakers.js';
 import type { Candidate } from './selector.js';
-import type { UpstreamRequest, UpstreamResult } from './upstream/upstream.js';
+import type { UpstreamPiece, UpstreamRequest, UpstreamResult } from './upstream/upstream.js';
 import { type ChatSpan, tracedAttempt } from './tracing.js';
 import { UpstreamError } from './upstream/upstream-error.js';
 
@@ -40,7 +40,7 @@ export type Served = {
 
 export type FailoverEvents = {
   /** Called with each piece; the first call commits the answer to `candidate`. */
-  onPiece(piece: string, candidate: Candidate): Promise<void>;
+  onPiece(piece: UpstreamPiece, candidate: Candidate): Promise<void>;
   onAttemptFailed?(candidate: Candidate, error: unknown): void;
   /** The pieces collected from a failed, uncommitted attempt are void. */
   onDiscard?(): void;

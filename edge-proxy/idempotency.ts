@@ -13,7 +13,8 @@
  */
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { SSE_HEADERS } from './sse-response.js';
-import type { ToolCall } from '../core/protocol/openai.js';
+import type { ToolCall, ToolCallDelta } from '../core/protocol/openai.js';
+import { createToolCallCollector } from './upstream/tool-call-collector.js';
 import { sha256Hex } from './read-body.js';
 
 export type StoredAnswer = {
@@ -136,6 +137,7 @@ async function readStream(
   let finishReason = 'stop';
   let usage: StoredAnswer['usage'] = null;
   let toolCalls: ToolCall[] | undefined;
+  const collector = createToolCallCollector();
   for await (const event of body
     .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
     .pipeThrough(new EventSourceParserStream())) {
@@ -147,7 +149,7 @@ async function readStream(
       model?: string;
       usage?: StoredAnswer['usage'];
       choices?: {
-        delta?: { content?: string; tool_calls?: (ToolCall & { index?: number })[] };
+        delta?: { content?: string; tool_calls?: ToolCallDelta[] };
         finish_reason?: string | null;
       }[];
     };
@@ -157,8 +159,11 @@ async function readStream(
     if (chunk.usage) usage = chunk.usage;
     const choice = chunk.choices?.[0];
     if (choice?.delta?.content) content += choice.delta.content;
-    // The proxy sends tool calls whole, in one delta (chat-completions.ts).
-    if (choice?.delta?.tool_calls) toolCalls = choice.delta.tool_calls.map(({ index: _index, ...call }) => call);
+    // Tool calls arrive in pieces (respond-stream.ts): joined by index, as a client joins them.
+    if (choice?.delta?.tool_calls) {
+      collector.add(choice.delta.tool_calls);
+      toolCalls = collector.calls();
+    }
     if (choice?.finish_reason) finishReason = choice.finish_reason;
   }
   return null; // cut before [DONE]

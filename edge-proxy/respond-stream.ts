@@ -19,6 +19,7 @@ export async function respondStream(serving: AnswerServing, { includeUsage, slot
   const { config, lifetime, account, headers } = serving;
   const sse = createSseWriter(() => lifetime.cancel());
   let model: string | undefined;
+  let streamedToolCalls = false;
   const chunk = (delta: Delta, finish: string | null): ChatCompletionChunk => ({
     id: serving.completionId,
     object: 'chat.completion.chunk',
@@ -45,7 +46,12 @@ export async function respondStream(serving: AnswerServing, { includeUsage, slot
         open();
         await sse.data(chunk({ role: 'assistant', content: '' }, null));
       }
-      await sse.data(chunk({ content: piece }, null));
+      if (typeof piece === 'string') await sse.data(chunk({ content: piece }, null));
+      else {
+        // Tool-call pieces go on as they arrive, in OpenAI's delta shape (decision 034).
+        streamedToolCalls = true;
+        await sse.data(chunk({ tool_calls: piece.toolCalls }, null));
+      }
     },
   });
   const first = await Promise.race([
@@ -71,8 +77,8 @@ export async function respondStream(serving: AnswerServing, { includeUsage, slot
       await sse.data(chunk({ role: 'assistant', content: '' }, null));
     }
     const { toolCalls, finishReason, promptTokens, completionTokens } = done.result;
-    // Tool calls go out whole once the upstream has finished them (decision 018).
-    if (toolCalls?.length)
+    // Calls an upstream reported only whole (none streamed) go out whole, in one delta.
+    if (toolCalls?.length && !streamedToolCalls)
       await sse.data(chunk({ tool_calls: toolCalls.map((call, index) => ({ index, ...call })) }, null));
     await sse.data(chunk({}, finishReason));
     if (includeUsage)

@@ -22,6 +22,7 @@ export async function respondWhole(serving: AnswerServing): Promise<Response> {
         text = '';
       },
       onPiece: async (piece) => {
+        if (typeof piece !== 'string') return; // tool calls come whole in the result
         if (text.length + piece.length > limit) throw new UpstreamError('cut', `answer over ${limit} characters`);
         text += piece;
       },

@@ -11,6 +11,17 @@ export type ToolCall = {
   readonly function: { readonly name: string; readonly arguments: string };
 };
 
+/**
+ * One piece of a streamed tool call (OpenAI's `delta.tool_calls[]`): the call's first piece carries
+ * its `id`, `type` and name, later ones more of its JSON `arguments`; `index` says which call.
+ */
+export type ToolCallDelta = {
+  readonly index: number;
+  readonly id?: string;
+  readonly type?: 'function';
+  readonly function?: { readonly name?: string; readonly arguments?: string };
+};
+
 export type Usage = {
   readonly prompt_tokens: number;
   readonly completion_tokens: number;
@@ -27,7 +38,7 @@ export type ChatCompletionChunk = {
     readonly delta: {
       role?: 'assistant';
       content?: string | null;
-      tool_calls?: readonly (ToolCall & { readonly index: number })[];
+      tool_calls?: readonly ToolCallDelta[];
     };
     readonly finish_reason: string | null;
   }[];

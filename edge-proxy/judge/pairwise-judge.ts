@@ -64,7 +64,8 @@ export function createPairwiseJudge(upstream: Upstream): Judge {
   async function ask(messages: ChatMessage[], signal: AbortSignal): Promise<string> {
     let text = '';
     const stream = upstream.generate({ messages, maxTokens: JUDGE_MAX_TOKENS, temperature: 0, seed: 0 }, signal);
-    for (let r = await stream.next(); !r.done; r = await stream.next()) text += r.value;
+    for (let r = await stream.next(); !r.done; r = await stream.next())
+      if (typeof r.value === 'string') text += r.value;
     return text;
   }
   return {

@@ -39,7 +39,12 @@ export type FakeOpenAiServer = {
   close(): Promise<void>;
 };
 
-export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number } = {}): Promise<FakeOpenAiServer> {
+export async function startFakeOpenAiServer(
+  options: {
+    slowFirstTokenMs?: number /** Between the two halves of a streamed call's arguments. */;
+    toolArgumentsGapMs?: number;
+  } = {},
+): Promise<FakeOpenAiServer> {
   const state: Omit<FakeOpenAiServer, 'url' | 'close'> = {
     behaviour: 'ok',
     answer: 'Paris is the capital of France .'.split(' '),
@@ -174,18 +179,26 @@ export async function startFakeOpenAiServer(options: { slowFirstTokenMs?: number
               null,
             ),
           );
-          send(
-            chunk({ tool_calls: [{ index: 0, function: { arguments: call.function.arguments.slice(half) } }] }, null),
-          );
         }
-        send(chunk({}, call ? 'tool_calls' : words.length < source.length ? 'length' : 'stop'));
-        send({
-          ...chunk({}, null),
-          choices: [],
-          usage: { prompt_tokens: 3, completion_tokens: words.length, total_tokens: 3 + words.length },
-        });
-        send('[DONE]');
-        end();
+        const rest = () => {
+          if (call) {
+            const half = Math.ceil(call.function.arguments.length / 2);
+            send(
+              chunk({ tool_calls: [{ index: 0, function: { arguments: call.function.arguments.slice(half) } }] }, null),
+            );
+          }
+          send(chunk({}, call ? 'tool_calls' : words.length < source.length ? 'length' : 'stop'));
+          send({
+            ...chunk({}, null),
+            choices: [],
+            usage: { prompt_tokens: 3, completion_tokens: words.length, total_tokens: 3 + words.length },
+          });
+          send('[DONE]');
+          end();
+        };
+        // A model still writing the call's arguments: the second half comes later.
+        if (call && options.toolArgumentsGapMs) setTimeout(rest, options.toolArgumentsGapMs);
+        else rest();
       };
       if (state.behaviour === 'slow_first_token') setTimeout(go, options.slowFirstTokenMs ?? 300);
       else go();

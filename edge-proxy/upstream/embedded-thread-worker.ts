@@ -45,7 +45,8 @@ port.on(
           port.postMessage({ type: 'done', id, result: step.value });
           break;
         }
-        port.postMessage({ type: 'piece', id, text: step.value });
+        // The embedded model calls no tools: its pieces are text.
+        if (typeof step.value === 'string') port.postMessage({ type: 'piece', id, text: step.value });
       }
     } catch (error) {
       const e = error as { failure?: string; status?: number; message?: string };

@@ -4,8 +4,8 @@
  * eventsource-parser), aborts it when our client goes away, and reports 429 with its Retry-After.
  */
 import { createParser } from 'eventsource-parser';
-import type { ChatCompletionChunk, OpenAiErrorBody } from '../../core/protocol/openai.js';
-import type { Upstream, UpstreamRequest, UpstreamResult } from './upstream.js';
+import type { ChatCompletionChunk, OpenAiErrorBody, ToolCallDelta } from '../../core/protocol/openai.js';
+import type { Upstream, UpstreamPiece, UpstreamRequest, UpstreamResult } from './upstream.js';
 import { RouterError } from '../../core/errors.js';
 import { UpstreamError } from './upstream-error.js';
 import { fetchTransport, type HttpTransport, type TransportResponse } from './http-transport.js';
@@ -51,7 +51,10 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
     ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
   };
 
-  async function* generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult> {
+  async function* generate(
+    request: UpstreamRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<UpstreamPiece, UpstreamResult> {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal.addEventListener('abort', onAbort);
@@ -143,17 +146,20 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
         // The content of every event in this network read goes on as one piece: what arrived
         // together is sent on together (one write to the client, one step of the generator),
         // while tokens that arrive apart still go on apart. `pieces` still counts the deltas.
+        // Tool-call deltas of one read go on as one piece too, in the order they came.
         let text = '';
+        let calls: ToolCallDelta[] = [];
         for (let data = pending.shift(); data !== undefined; data = pending.shift()) {
           if (data === '[DONE]') {
             if (text) yield text;
+            if (calls.length > 0) yield { toolCalls: calls };
             // Reading the body to its end lets the connection go back to the pool; an abort would close it.
             finished = await drained(response.body);
-            const calls = toolCalls.calls();
+            const whole = toolCalls.calls();
             return {
               ...result,
               completionTokens: result.completionTokens || pieces,
-              ...(calls.length > 0 ? { toolCalls: calls, finishReason: 'tool_calls' as const } : {}),
+              ...(whole.length > 0 ? { toolCalls: whole, finishReason: 'tool_calls' as const } : {}),
             };
           }
           const parsed = JSON.parse(data) as Partial<ChatCompletionChunk> & Partial<OpenAiErrorBody>;
@@ -164,8 +170,16 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
           }
           const choice = parsed.choices?.[0];
           if (choice?.finish_reason === 'length') result.finishReason = 'length';
-          if (choice?.delta.tool_calls) toolCalls.add(choice.delta.tool_calls);
+          if (choice?.delta.tool_calls?.length) {
+            if (text) yield text;
+            text = '';
+            started = true;
+            pieces++;
+            calls.push(...toolCalls.add(choice.delta.tool_calls));
+          }
           if (choice?.delta.content) {
+            if (calls.length > 0) yield { toolCalls: calls };
+            calls = [];
             if (signal.aborted) throw new UpstreamError('aborted', 'client went away');
             // Enforce max tokens ourselves too: an upstream that ignores it must not overrun.
             if (request.maxTokens !== undefined && pieces >= request.maxTokens) {
@@ -178,6 +192,7 @@ export function createOpenAiHttpUpstream(options: OpenAiHttpOptions): Upstream {
           }
         }
         if (text) yield text;
+        if (calls.length > 0) yield { toolCalls: calls };
       }
       throw new UpstreamError('cut', `${options.id} stream ended without [DONE]${started ? ' mid-answer' : ''}`);
     } catch (error) {

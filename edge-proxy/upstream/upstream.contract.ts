@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../core/protocol/chat.js';
-import type { Upstream, UpstreamResult } from './upstream.js';
+import type { ToolCallPiece, Upstream, UpstreamResult } from './upstream.js';
 import { UpstreamError } from './upstream-error.js';
 
 export async function drainUpstream(
@@ -12,13 +12,15 @@ export async function drainUpstream(
   messages: readonly ChatMessage[],
   maxTokens: number,
   signal = new AbortController().signal,
-): Promise<{ pieces: string[]; result: UpstreamResult }> {
+): Promise<{ pieces: string[]; toolPieces: ToolCallPiece[]; result: UpstreamResult }> {
   const pieces: string[] = [];
+  const toolPieces: ToolCallPiece[] = [];
   const stream = upstream.generate({ messages, maxTokens, temperature: 0, seed: 0 }, signal);
   for (;;) {
     const step = await stream.next();
-    if (step.done) return { pieces, result: step.value };
-    pieces.push(step.value);
+    if (step.done) return { pieces, toolPieces, result: step.value };
+    if (typeof step.value === 'string') pieces.push(step.value);
+    else toolPieces.push(step.value);
   }
 }
 
@@ -26,8 +28,9 @@ export function runUpstreamContract(name: string, create: () => Promise<{ upstre
   describe(`Upstream contract: ${name}`, () => {
     it('streams a non-empty answer for a prompt it can serve, with usage', async () => {
       const { upstream, known } = await create();
-      const { pieces, result } = await drainUpstream(upstream, [{ role: 'user', content: known }], 64);
+      const { pieces, toolPieces, result } = await drainUpstream(upstream, [{ role: 'user', content: known }], 64);
       expect(pieces.join('').trim().length).toBeGreaterThan(0);
+      expect(toolPieces).toEqual([]); // no tools were offered: every piece is text
       expect(result.completionTokens).toBeGreaterThan(0);
       expect(['stop', 'length']).toContain(result.finishReason);
     });

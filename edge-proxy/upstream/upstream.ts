@@ -1,10 +1,17 @@
 /**
  * @module upstream/upstream
  * The `Upstream` seam (docs/architecture.md §5): something that generates a chat completion as a
- * stream of text pieces. Implementations share `upstream.contract.ts`.
+ * stream of pieces: text, and (an upstream that supports `tools`) the pieces of tool calls as they
+ * arrive. Implementations share `upstream.contract.ts`.
  */
 import type { ChatMessage } from '../../core/protocol/chat.js';
-import type { ToolCall } from '../../core/protocol/openai.js';
+import type { ToolCall, ToolCallDelta } from '../../core/protocol/openai.js';
+
+/** Pieces of the model's tool calls, in OpenAI's delta shape (the first of each call has its id and name). */
+export type ToolCallPiece = { readonly toolCalls: readonly ToolCallDelta[] };
+
+/** What an upstream streams: answer text, or pieces of tool calls (decision 034). */
+export type UpstreamPiece = string | ToolCallPiece;
 
 export type UpstreamRequest = {
   readonly messages: readonly ChatMessage[];
@@ -39,7 +46,7 @@ export type UpstreamResult = {
   readonly finishReason: 'stop' | 'length' | 'tool_calls';
   readonly promptTokens: number;
   readonly completionTokens: number;
-  /** The calls the model asks for, whole (an upstream that supports `tools`). */
+  /** The calls the model asks for, whole (also streamed as `ToolCallPiece`s while they were written). */
   readonly toolCalls?: readonly ToolCall[];
 };
 
@@ -50,10 +57,10 @@ export interface Upstream {
   /** The model name reported in responses (the model that actually served). */
   readonly model: string;
   /**
-   * Streams the answer's text pieces and returns usage.
+   * Streams the answer's pieces (text; tool-call pieces only where `tools` is supported) and returns usage.
    * @throws UpstreamError (refused, timeout, http, rate_limited, miss, cut, aborted)
    */
-  generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult>;
+  generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<UpstreamPiece, UpstreamResult>;
   /** The parameters it honours (none when absent). */
   readonly supports?: ReadonlySet<UpstreamCapability>;
   /** Whether this upstream can answer these messages at all (replay: a recording exists). */

@@ -4,12 +4,15 @@
  * reason `stop`, and the upstream is told to stop (its generator's `return()`). Text that could be
  * the start of a stop sequence is held back until it is known not to be one.
  */
-import type { Upstream, UpstreamRequest, UpstreamResult } from './upstream.js';
+import type { Upstream, UpstreamPiece, UpstreamRequest, UpstreamResult } from './upstream.js';
 
 export function withStop(upstream: Upstream, stops: readonly string[]): Upstream {
   if (stops.length === 0) return upstream;
   const longest = Math.max(...stops.map((s) => s.length));
-  async function* generate(request: UpstreamRequest, signal: AbortSignal): AsyncGenerator<string, UpstreamResult> {
+  async function* generate(
+    request: UpstreamRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<UpstreamPiece, UpstreamResult> {
     const inner = upstream.generate(request, signal);
     let held = '';
     let completionTokens = 0;
@@ -21,6 +24,11 @@ export function withStop(upstream: Upstream, stops: readonly string[]): Upstream
           return step.value;
         }
         completionTokens++;
+        // `stop` applies to the answer's text; a tool call's arguments pass unchanged (as OpenAI does).
+        if (typeof step.value !== 'string') {
+          yield step.value;
+          continue;
+        }
         held += step.value;
         const at = Math.min(...stops.map((s) => held.indexOf(s)).filter((i) => i >= 0));
         if (Number.isFinite(at)) {
